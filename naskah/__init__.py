@@ -1,0 +1,98 @@
+"""naskah: Indonesian naskah dinas as typed data, official-format DOCX/PDF, and SOP trails.
+
+Quick use::
+
+    import naskah
+
+    nodin = naskah.NotaDinas.model_validate_json(open("nota-dinas.json").read())
+    naskah.save(nodin, "nota-dinas.docx")            # DOCX, written atomically
+    data = naskah.render(nodin)                      # or the DOCX as bytes
+    naskah.read_metadata("nota-dinas.docx").jenis    # 'nota-dinas'
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from naskah.errors import (
+    InputError,
+    MetadataError,
+    NaskahError,
+    PdfError,
+    TamperError,
+    TemplateError,
+    TrailError,
+    TrailLockedError,
+)
+from naskah.inputs import load_naskah
+from naskah.metadata import NaskahMetadata, read_metadata
+from naskah.models import (
+    JENIS,
+    Delegasi,
+    Disposisi,
+    Harapan,
+    Instansi,
+    JadwalRapat,
+    Klasifikasi,
+    Lampiran,
+    Laporan,
+    NaskahDinas,
+    NomorNaskah,
+    NotaDinas,
+    Notulen,
+    Pejabat,
+    Pelaksana,
+    Pendahuluan,
+    Penandatangan,
+    Peserta,
+    Sifat,
+    UndanganRapat,
+    Zona,
+)
+from naskah.pengesahan import JenisParaf, Paraf, Pengesahan, Status, TandaTangan
+from naskah.render import Kertas, Renderer, render, save
+
+__all__ = [
+    "JENIS",
+    "Delegasi",
+    "Disposisi",
+    "Harapan",
+    "InputError",
+    "Instansi",
+    "JadwalRapat",
+    "JenisParaf",
+    "Kertas",
+    "Klasifikasi",
+    "Lampiran",
+    "Laporan",
+    "MetadataError",
+    "NaskahDinas",
+    "NaskahError",
+    "NaskahMetadata",
+    "NomorNaskah",
+    "NotaDinas",
+    "Notulen",
+    "Paraf",
+    "PdfError",
+    "Pejabat",
+    "Pelaksana",
+    "Pendahuluan",
+    "Penandatangan",
+    "Pengesahan",
+    "Peserta",
+    "Renderer",
+    "Sifat",
+    "Status",
+    "TamperError",
+    "TandaTangan",
+    "TemplateError",
+    "TrailError",
+    "TrailLockedError",
+    "UndanganRapat",
+    "Zona",
+    "__version__",
+    "load_naskah",
+    "read_metadata",
+    "render",
+    "save",
+]

@@ -1,0 +1,60 @@
+"""The base model and the text types every naskah model is built from.
+
+All user text ends up inside WordprocessingML, so it is checked here, once, at the
+boundary: characters XML cannot hold are rejected with an error naming the field,
+line endings are normalised, and single-line fields refuse line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+# XML 1.0 allows tab, LF and CR among the C0 controls; everything else below U+0020,
+# the surrogates and U+FFFE/U+FFFF cannot be stored in a DOCX at all.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_xml_text(value: str) -> str:
+    match = _XML_ILLEGAL.search(value)
+    if match is not None:
+        char = match.group()
+        raise ValueError(
+            f"contains the control character U+{ord(char):04X} at position {match.start()}, "
+            "which a DOCX document cannot hold; remove it"
+        )
+    # Word and XML parsers fold CR and CRLF into LF anyway; doing it here keeps the
+    # model equal to what a reader gets back from the document.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _single_line(value: str) -> str:
+    value = _check_xml_text(value)
+    if "\n" in value:
+        raise ValueError("must be a single line; it contains a line break")
+    return value
+
+
+Teks = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
+"""Free text on one line (a name, a jabatan, a hal)."""
+
+TeksPanjang = Annotated[str, Field(min_length=1), AfterValidator(_check_xml_text)]
+"""Free text that may span several lines; each line break is kept in the document."""
+
+
+class NaskahModel(BaseModel):
+    """Base of every naskah model: strict, immutable, whitespace-trimmed.
+
+    Unknown fields are an error rather than silently dropped, because a misspelt
+    field name (``tembusans``) would otherwise vanish from an official document.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        validate_default=True,
+        use_attribute_docstrings=True,
+    )

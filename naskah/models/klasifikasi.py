@@ -1,0 +1,51 @@
+"""Closed sets of the tata naskah: sifat (derajat kecepatan) and klasifikasi keamanan."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sifat(StrEnum):
+    """Derajat kecepatan: how fast the naskah must be handled."""
+
+    SANGAT_SEGERA = "Sangat Segera"
+    """The same day."""
+    SEGERA = "Segera"
+    """Within 24 hours."""
+    BIASA = "Biasa"
+    """In the normal course of work."""
+
+
+class Klasifikasi(StrEnum):
+    """Klasifikasi keamanan; its code leads a surat dinas number (``B-123/...``)."""
+
+    BIASA = "Biasa"
+    TERBATAS = "Terbatas"
+    RAHASIA = "Rahasia"
+    SANGAT_RAHASIA = "Sangat Rahasia"
+
+    @property
+    def kode(self) -> str:
+        """The code used in the nomor: B, T, R or SR."""
+        return _KODE[self]
+
+    @property
+    def merah(self) -> bool:
+        """SR and R are printed in red, T and B in black."""
+        return self in (Klasifikasi.RAHASIA, Klasifikasi.SANGAT_RAHASIA)
+
+    @classmethod
+    def from_kode(cls, kode: str) -> Klasifikasi:
+        """The klasifikasi for a code B, T, R or SR."""
+        for klasifikasi, k in _KODE.items():
+            if k == kode:
+                return klasifikasi
+        raise ValueError(f"unknown kode keamanan {kode!r}; expected one of B, T, R, SR")
+
+
+_KODE = {
+    Klasifikasi.BIASA: "B",
+    Klasifikasi.TERBATAS: "T",
+    Klasifikasi.RAHASIA: "R",
+    Klasifikasi.SANGAT_RAHASIA: "SR",
+}

@@ -1,0 +1,154 @@
+"""NaskahDinas: what every document type shares, and the pieces of its template context."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import Field, model_validator
+
+from naskah import formatting
+from naskah.models.base import NaskahModel, Teks
+from naskah.models.instansi import Instansi
+from naskah.models.pejabat import Pejabat
+from naskah.models.penandatangan import Penandatangan
+
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Gambar:
+    """An image slot in a template context; the renderer turns it into a docxtpl image."""
+
+    path: Path
+    lebar_mm: float
+
+
+class Zona(StrEnum):
+    """Indonesian time zones."""
+
+    WIB = "WIB"
+    WITA = "WITA"
+    WIT = "WIT"
+
+
+class JadwalRapat(NaskahModel):
+    """When and where a meeting takes place."""
+
+    tanggal: date
+    """The day of the meeting (ISO date, e.g. '2026-11-26')."""
+    mulai: time
+    """Start time, e.g. '09:00'."""
+    selesai: time | None = None
+    """End time; none prints 'selesai' (until finished)."""
+    zona: Zona = Zona.WIB
+    """Time zone printed after the time."""
+    tempat: Teks
+    """Venue, e.g. 'Ruang Rapat Lantai 3, Gedung Kemenko Polhukam'."""
+
+    @model_validator(mode="after")
+    def _selesai_after_mulai(self) -> JadwalRapat:
+        if self.selesai is not None and self.selesai <= self.mulai:
+            raise ValueError(
+                f"selesai ({self.selesai:%H:%M}) must be later than mulai ({self.mulai:%H:%M})"
+            )
+        return self
+
+    def context(self) -> Context:
+        return {
+            "hari_tanggal": formatting.hari_tanggal(self.tanggal),
+            "waktu": formatting.rentang_waktu(self.mulai, self.selesai, self.zona.value),
+            "tempat": self.tempat,
+        }
+
+
+class NaskahDinas(NaskahModel):
+    """Base of the five document types.
+
+    Subclasses set ``jenis`` (the name used on the command line and in metadata) and
+    ``template`` (the packaged template file), and build their template context in
+    :meth:`context`.
+    """
+
+    jenis: ClassVar[str]
+    """Document type name: 'disposisi', 'undangan', 'notulen', 'nota-dinas', 'laporan'."""
+    template: ClassVar[str]
+    """File name of the packaged template in ``naskah/templates``."""
+    judul: ClassVar[str]
+    """Heading printed on the document."""
+
+    kop: Instansi = Field(default_factory=Instansi.kemenko_polhukam)
+    """The issuing agency's kop; the Kemenko Polhukam secretariat by default."""
+
+    # -- identity ---------------------------------------------------------
+
+    def content_hash(self) -> str:
+        """SHA-256 of the document's content (canonical JSON of its fields).
+
+        A paraf or tanda tangan records this hash; if the content changes afterwards
+        the hash no longer matches and the paraf is void.
+        """
+        payload = self.model_dump_json(exclude_none=False).encode("utf-8")
+        return hashlib.sha256(f"{self.jenis}\n".encode() + payload).hexdigest()
+
+    @property
+    def hal_singkat(self) -> str:
+        """A one-line description used for titles and bookmarks."""
+        return self.judul.title()
+
+    @property
+    def penandatangan_utama(self) -> Pejabat:
+        """The official whose signature (or paraf, for a disposisi) completes the document."""
+        raise NotImplementedError
+
+    # -- template context -------------------------------------------------
+
+    def context(self) -> Context:
+        """The template context: plain strings, lists and dicts, already formatted."""
+        return {"judul": self.judul, "kop": _kop_context(self.kop)}
+
+
+def _kop_context(kop: Instansi) -> Context:
+    return {
+        "nama": list(kop.nama),
+        "unit": kop.unit or "",
+        "alamat": kop.alamat,
+        "kontak": kop.kontak,
+        "logo": Gambar(kop.logo, 22.0) if kop.logo else "",
+    }
+
+
+def ttd_context(penandatangan: Penandatangan, tempat_tanggal: str = "") -> Context:
+    """The signature block: place and date, jabatan lines, name, pangkat, NIP."""
+    pejabat = penandatangan.pejabat
+    return {
+        "tempat_tanggal": tempat_tanggal,
+        "jabatan": penandatangan.baris_jabatan(),
+        "nama": pejabat.nama,
+        "pangkat": pejabat.pangkat_golongan or "",
+        "nip": f"NIP {pejabat.nip}" if pejabat.nip else "",
+    }
+
+
+def pejabat_ttd_context(pejabat: Pejabat, tempat_tanggal: str = "") -> Context:
+    """A signature block for an official signing in their own post."""
+    return ttd_context(Penandatangan(pejabat=pejabat), tempat_tanggal)
+
+
+def daftar(items: list[str]) -> list[Context]:
+    """Numbered list items: ``[{"no": "1.", "teks": ...}, ...]``."""
+    return [{"no": f"{i}.", "teks": item} for i, item in enumerate(items, 1)]
+
+
+def nomor_text(nomor: object | None) -> str:
+    """The printed nomor; an unnumbered konsep leaves room for the number to come."""
+    return str(nomor) if nomor is not None else "…"
+
+
+def tempat_atau_kota(tempat: Teks | None, kop: Instansi) -> str:
+    """The place in a place-and-date line: given, or the agency's city."""
+    return tempat or kop.kota

@@ -1,0 +1,128 @@
+"""NomorNaskah: the number of a naskah dinas, parsed and formatted.
+
+Two shapes occur (see tata-naskah-dinas.md, "Nomor naskah"):
+
+- surat dinas: ``B-123/Ses/OT.01.02/12/2017`` — kode keamanan, serial number, unit
+  and klasifikasi-arsip codes, month, year;
+- nota dinas: ``190/D-IV/KKA/11/2012`` — the same without the kode keamanan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from naskah.models.klasifikasi import Klasifikasi
+
+_KODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
+_URUT = re.compile(r"^(?:(?P<kode>[A-Z]{1,2})-)?(?P<urut>\d{1,7})$")
+_PATTERN = r"^(?:(SR|B|T|R)-)?\d{1,7}(/[A-Za-z0-9][A-Za-z0-9.\-]*)+/\d{2}/\d{4}$"
+
+
+@dataclass(frozen=True, slots=True)
+class NomorNaskah:
+    """A parsed nomor naskah. ``str(nomor)`` gives back the canonical text."""
+
+    urut: str
+    """Serial number within the year, as written (leading zeros are kept)."""
+    kode: tuple[str, ...]
+    """Unit/jabatan codes and the kode klasifikasi arsip, in order (``('Ses', 'OT.01.02')``)."""
+    bulan: int
+    """Month, 1-12."""
+    tahun: int
+    """Year."""
+    klasifikasi: Klasifikasi | None = None
+    """Kode keamanan (B/T/R/SR); absent on a nota dinas."""
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"\d{1,7}", self.urut) or int(self.urut) < 1:
+            raise ValueError(f"the serial number must be digits making 1 or more, got {self.urut!r}")
+        if not self.kode:
+            raise ValueError("needs at least one unit or klasifikasi code between the slashes")
+        for kode in self.kode:
+            if not _KODE.match(kode):
+                raise ValueError(
+                    f"code {kode!r} may hold only letters, digits, '.' and '-', "
+                    "and must start with a letter or digit"
+                )
+        if not 1 <= self.bulan <= 12:
+            raise ValueError(f"month {self.bulan:02d} does not exist (expected 01-12)")
+        if not 1945 <= self.tahun <= 2200:
+            raise ValueError(f"year {self.tahun} is outside 1945-2200")
+
+    @classmethod
+    def parse(cls, text: str) -> NomorNaskah:
+        """Parse ``B-123/Ses/OT.01.02/12/2017`` or ``190/D-IV/KKA/11/2012``.
+
+        Raises ValueError saying which part is wrong.
+        """
+        parts = text.strip().split("/")
+        if len(parts) < 4:
+            raise ValueError(
+                f"{text!r} is not a nomor naskah: expected at least four parts separated by '/' "
+                "(serial, code(s), month, year), e.g. 'B-123/Ses/OT.01.02/12/2017'"
+            )
+        head, *kode, bulan, tahun = parts
+        urut = _URUT.match(head)
+        if urut is None:
+            raise ValueError(
+                f"the first part {head!r} must be a serial number, optionally preceded by a "
+                "kode keamanan and '-', e.g. '190' or 'B-123'"
+            )
+        klasifikasi = None
+        if urut["kode"] is not None:
+            try:
+                klasifikasi = Klasifikasi.from_kode(urut["kode"])
+            except ValueError as exc:
+                raise ValueError(f"in {head!r}: {exc}") from None
+        if not re.fullmatch(r"\d{2}", bulan):
+            raise ValueError(f"the month part {bulan!r} must be two digits, e.g. '07'")
+        if not re.fullmatch(r"\d{4}", tahun):
+            raise ValueError(f"the year part {tahun!r} must be four digits, e.g. '2026'")
+        return cls(
+            urut=urut["urut"],
+            kode=tuple(kode),
+            bulan=int(bulan),
+            tahun=int(tahun),
+            klasifikasi=klasifikasi,
+        )
+
+    def __str__(self) -> str:
+        head = self.urut
+        if self.klasifikasi is not None:
+            head = f"{self.klasifikasi.kode}-{head}"
+        return "/".join([head, *self.kode, f"{self.bulan:02d}", str(self.tahun)])
+
+    # -- pydantic integration: validated from a string, serialised back to one --
+
+    @classmethod
+    def _validate(cls, value: Any) -> NomorNaskah:
+        if isinstance(value, NomorNaskah):
+            return value
+        if isinstance(value, str):
+            return cls.parse(value)
+        raise ValueError(f"must be a string like 'B-123/Ses/OT.01.02/12/2017', got {value!r}")
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": _PATTERN,
+            "description": "Nomor naskah: [kode keamanan-]serial/code(s)/MM/YYYY.",
+            "examples": ["B-123/Ses/OT.01.02/12/2017", "190/D-IV/KKA/11/2012"],
+        }

@@ -1,0 +1,102 @@
+"""Penandatangan: who signs, and on whose behalf (a.n. / u.b. / Plt. / Plh.)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import model_validator
+
+from naskah.models.base import NaskahModel, Teks
+from naskah.models.pejabat import Pejabat
+
+
+class Pelaksana(StrEnum):
+    """Acting appointments, printed before the jabatan signed for."""
+
+    PLT = "Plt."
+    """Pelaksana tugas: the post has no definitive holder yet."""
+    PLH = "Plh."
+    """Pelaksana harian: the definitive holder is temporarily away."""
+
+
+class Delegasi(StrEnum):
+    """The kinds of delegation a signature can carry (recorded in the metadata)."""
+
+    AN = "a.n."
+    UB = "u.b."
+    PLT = "Plt."
+    PLH = "Plh."
+
+
+class Penandatangan(NaskahModel):
+    """The signing official and the delegation the signature is made under.
+
+    The jabatan lines come out exactly as the tata naskah prescribes, e.g. for a
+    u.b. signature::
+
+        a.n. Menteri Koordinator Bidang Politik, Hukum, dan Keamanan
+        Sekretaris Kementerian Koordinator,
+        u.b.
+        Kepala Biro Perencanaan dan Organisasi,
+    """
+
+    pejabat: Pejabat
+    """The official who actually signs; their name and NIP are printed."""
+    jabatan: Teks | None = None
+    """The post signed as, when it differs from ``pejabat.jabatan`` (the post a Plt./Plh. fills)."""
+    pelaksana: Pelaksana | None = None
+    """Plt. or Plh., when the signer is acting in the post."""
+    atas_nama: Teks | None = None
+    """a.n.: the jabatan of the principal the signature is made for, e.g. 'Menteri Koordinator ...'."""
+    untuk_beliau: Teks | None = None
+    """u.b.: the jabatan holding the a.n. mandate, which passes it on to the signer."""
+
+    @model_validator(mode="after")
+    def _check_delegation(self) -> Penandatangan:
+        if self.untuk_beliau is not None and self.atas_nama is None:
+            raise ValueError(
+                "untuk_beliau (u.b.) needs atas_nama (a.n.): u.b. passes on an a.n. mandate"
+            )
+        if self.jabatan is not None and self.pelaksana is None and self.jabatan != (
+            self.pejabat.jabatan
+        ):
+            raise ValueError(
+                "jabatan differs from pejabat.jabatan; set pelaksana to 'Plt.' or 'Plh.' "
+                "to sign for another post"
+            )
+        return self
+
+    @property
+    def jabatan_ditandatangani(self) -> str:
+        """The post the signature is made in, without Plt./Plh."""
+        return self.jabatan or self.pejabat.jabatan
+
+    @property
+    def delegasi(self) -> list[Delegasi]:
+        """The delegations in force, outermost first (e.g. ``[a.n., u.b., Plh.]``)."""
+        result = []
+        if self.atas_nama:
+            result.append(Delegasi.AN)
+        if self.untuk_beliau:
+            result.append(Delegasi.UB)
+        if self.pelaksana:
+            result.append(Delegasi(self.pelaksana.value))
+        return result
+
+    def baris_jabatan(self) -> list[str]:
+        """The jabatan lines above the signature space, the last one ending with a comma."""
+        lines: list[str] = []
+        if self.atas_nama:
+            lines.append(f"a.n. {_no_comma(self.atas_nama)}")
+        if self.untuk_beliau:
+            lines.append(f"{_no_comma(self.untuk_beliau)},")
+            lines.append("u.b.")
+        jabatan = _no_comma(self.jabatan_ditandatangani)
+        if self.pelaksana:
+            jabatan = f"{self.pelaksana.value} {jabatan}"
+        lines.append(f"{jabatan},")
+        return lines
+
+
+def _no_comma(text: str) -> str:
+    return text.rstrip().rstrip(",")

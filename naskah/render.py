@@ -1,0 +1,205 @@
+"""Rendering: a document model in, DOCX bytes (with naskah metadata) out.
+
+:class:`Renderer` holds the options that stay the same across many documents (which
+template serves each type, paper size) and keeps every template compiled for the
+life of the process. The module-level :func:`render` and :func:`save` use a shared
+default renderer.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from naskah import __version__
+from naskah.errors import NaskahError, TemplateError
+from naskah.fileio import write_atomic
+from naskah.metadata import NaskahMetadata, attach, now
+from naskah.models import JENIS, NaskahDinas, jenis_class
+from naskah.models.naskah import Gambar
+from naskah.pengesahan import Pengesahan
+from naskah.template import Template
+
+
+class Kertas(StrEnum):
+    """Paper size. A4 is the default; many agencies use F4 (folio)."""
+
+    A4 = "A4"
+    F4 = "F4"
+
+    @property
+    def ukuran_mm(self) -> tuple[int, int]:
+        """(width, height) in millimetres."""
+        return {Kertas.A4: (210, 297), Kertas.F4: (215, 330)}[self]
+
+
+def packaged_template(jenis: str) -> Path:
+    """Path of the template shipped with naskah for a document type."""
+    name = jenis_class(jenis).template
+    return Path(str(resources.files("naskah.templates").joinpath(name)))
+
+
+class Renderer:
+    """Renders document models to DOCX.
+
+    ``templates`` maps a type name (``"nota-dinas"``) to the user's own template file,
+    replacing the packaged one; ``kertas`` picks the paper size. Templates are read and
+    compiled on first use and then reused, so create one renderer and keep it.
+    """
+
+    def __init__(
+        self,
+        templates: Mapping[str, str | os.PathLike[str]] | None = None,
+        *,
+        kertas: Kertas | str = Kertas.A4,
+    ) -> None:
+        self.kertas = Kertas(kertas)
+        self._paths: dict[str, Path] = {}
+        for jenis, path in (templates or {}).items():
+            jenis_class(jenis)  # an unknown type name is an error now, not at render time
+            self._paths[jenis] = Path(path)
+        self._compiled: dict[str, Template] = {}
+        self._lock = threading.Lock()
+
+    def template(self, jenis: str) -> Template:
+        """The compiled :class:`~naskah.template.Template` for a document type."""
+        compiled = self._compiled.get(jenis)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(jenis)
+                if compiled is None:
+                    compiled = Template.load(self._paths.get(jenis) or packaged_template(jenis))
+                    self._compiled[jenis] = compiled
+        return compiled
+
+    def render(
+        self,
+        naskah: NaskahDinas,
+        *,
+        pengesahan: Pengesahan | None = None,
+        dibuat: datetime | None = None,
+    ) -> bytes:
+        """Render a document to DOCX bytes.
+
+        ``pengesahan`` carries the paraf and tanda tangan given so far; each must have
+        been given on this exact content (its content hash), or this raises
+        :class:`~naskah.errors.NaskahError`. ``dibuat`` is the time recorded in the
+        metadata and document properties (now, by default).
+        """
+        pengesahan = pengesahan or Pengesahan()
+        content_hash = naskah.content_hash()
+        problems = pengesahan.invalid_records(content_hash)
+        if problems:
+            raise NaskahError(
+                f"cannot render {naskah.jenis}: " + "; ".join(problems)
+                + " (the document changed after it was approved)"
+            )
+        template = self.template(naskah.jenis)
+        doc = template.new_document()
+        context = _bind_images(doc, {**naskah.context(), **pengesahan.context()})
+        template.render(context, doc)
+        dibuat = dibuat or now()
+        metadata = NaskahMetadata(
+            generator=f"naskah {__version__}",
+            jenis=naskah.jenis,
+            nomor=str(nomor) if (nomor := getattr(naskah, "nomor", None)) else None,
+            hal=naskah.hal_singkat,
+            content_hash=content_hash,
+            dibuat=dibuat,
+            naskah=naskah.model_dump(mode="json"),
+            pengesahan=pengesahan,
+        )
+        self._finish(doc, naskah, metadata)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+    def save(
+        self,
+        naskah: NaskahDinas,
+        path: str | os.PathLike[str],
+        *,
+        pengesahan: Pengesahan | None = None,
+        dibuat: datetime | None = None,
+    ) -> Path:
+        """Render and write a DOCX atomically: a failure never leaves a partial file."""
+        target = Path(path)
+        if target.suffix.lower() != ".docx":
+            raise NaskahError(f"{target.name}: only .docx output is supported here")
+        data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
+        return write_atomic(target, data)
+
+    def _finish(self, doc: DocxTemplate, naskah: NaskahDinas, metadata: NaskahMetadata) -> None:
+        width, height = self.kertas.ukuran_mm
+        for section in doc.docx.sections:
+            section.page_width, section.page_height = Mm(width), Mm(height)
+        props = doc.docx.core_properties
+        props.title = metadata.hal[:255]
+        props.subject = naskah.judul.title()
+        props.author = naskah.kop.unit or naskah.kop.nama[0]
+        props.keywords = f"naskah dinas; {naskah.jenis}"
+        props.category = naskah.jenis
+        props.identifier = metadata.nomor or ""
+        props.content_status = metadata.pengesahan.status.value
+        props.comments = f"content sha256 {metadata.content_hash}"
+        props.last_modified_by = metadata.generator
+        props.language = "id-ID"
+        props.created = props.modified = metadata.dibuat.replace(tzinfo=None)
+        attach(doc.docx, metadata)
+
+
+def _bind_images(doc: DocxTemplate, value: Any) -> Any:
+    """Turn :class:`Gambar` placeholders into docxtpl images bound to this rendering."""
+    if isinstance(value, dict):
+        return {k: _bind_images(doc, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bind_images(doc, v) for v in value]
+    if isinstance(value, Gambar):
+        return InlineImage(doc, str(value.path), width=Mm(value.lebar_mm))
+    return value
+
+
+_default: Renderer | None = None
+
+
+def default_renderer() -> Renderer:
+    """The shared renderer behind :func:`render` and :func:`save`."""
+    global _default
+    if _default is None:
+        _default = Renderer()
+    return _default
+
+
+def render(naskah: NaskahDinas, **options: Any) -> bytes:
+    """Render a document to DOCX bytes with the packaged templates (see :meth:`Renderer.render`)."""
+    return default_renderer().render(naskah, **options)
+
+
+def save(naskah: NaskahDinas, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Render a document and write it atomically to ``path`` (see :meth:`Renderer.save`)."""
+    return default_renderer().save(naskah, path, **options)
+
+
+def check_template(jenis: str, path: str | os.PathLike[str], sample: NaskahDinas) -> None:
+    """Check a custom template against a document type, naming unknown variables.
+
+    ``sample`` is any valid document of that type; its context defines what the
+    template may use.
+    """
+    if sample.jenis != jenis:
+        raise TemplateError(f"sample is a {sample.jenis}, not a {jenis}")
+    context = {**sample.context(), **Pengesahan().context()}
+    Template.load(path).check(context)
+
+
+__all__ = ["JENIS", "Kertas", "Renderer", "check_template", "packaged_template", "render", "save"]
