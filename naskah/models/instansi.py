@@ -17,8 +17,8 @@ _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
 class Instansi(NaskahModel):
     """The agency whose kop heads page 1.
 
-    The default, :meth:`kemenko_polhukam`, is read from data shipped with the package
-    (``naskah/data/instansi-kemenko-polhukam.json``); pass your own to replace it.
+    The default is the Kemenko Polhukam secretariat, read from data shipped with the
+    package (naskah/data/instansi-kemenko-polhukam.json); pass your own to replace it.
     """
 
     nama: list[Teks] = Field(min_length=1)
