@@ -1,0 +1,1 @@
+"""Example data, shipped inside the package as ``naskah.contoh`` (see pyproject.toml)."""

@@ -1,0 +1,86 @@
+"""DataLangkah: what a person supplies to perform one step, as a JSON file.
+
+The file the command line reads for ``naskah trail do DIR STEP --data FILE``::
+
+    {
+      "oleh": "197005151995031001",                  # NIP or full name of the performer
+      "mulai": "2026-11-24T08:10:00+07:00",          # optional
+      "selesai": "2026-11-24T08:40:00+07:00",        # optional, default now
+      "dokumen": {"disposisi-karo-po": {...} | "path/to/model.json"},
+      "lampiran": {"rencana-kegiatan": "path/to/file"},
+      "tindakan": {"koordinasi-karo-po": "written account"},
+      "catatan": "free note"
+    }
+
+Relative paths are resolved against the data file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import AwareDatetime, Field
+
+from naskah.errors import InputError
+from naskah.inputs import parse_json, validate
+from naskah.models.base import NaskahModel, Teks, TeksPanjang
+
+
+class DataLangkah(NaskahModel):
+    """The data for one step."""
+
+    oleh: Teks
+    """NIP (grouped or not) or full name of the performer, as in the daftar pelaksana."""
+    mulai: AwareDatetime | None = None
+    """When the step started; default: when the previous step finished."""
+    selesai: AwareDatetime | None = None
+    """When it finished; default: now."""
+    dokumen: dict[str, dict[str, Any] | str] = Field(default_factory=dict)
+    """Model data per naskah output: inline JSON or the path of a JSON file."""
+    lampiran: dict[str, str] = Field(default_factory=dict)
+    """File path per attachment output (or external input)."""
+    tindakan: dict[str, TeksPanjang] = Field(default_factory=dict)
+    """Written account per recorded action."""
+    catatan: TeksPanjang | None = None
+    """Free note for the ledger."""
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> DataLangkah:
+        """Read a step data file, resolving relative paths and loading referenced JSON."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+        data = validate(cls, parse_json(text, str(p)), str(p))
+        return data.resolved(p.parent)
+
+    def resolved(self, base: Path) -> DataLangkah:
+        """Paths made absolute against ``base``, and document files read in."""
+        dokumen: dict[str, dict[str, Any] | str] = {}
+        for kode, value in self.dokumen.items():
+            if isinstance(value, str):
+                source = base / value
+                try:
+                    text = source.read_text(encoding="utf-8")
+                except OSError as exc:
+                    raise InputError(f"dokumen.{kode}: cannot read {source}: {exc.strerror}") from None
+                dokumen[kode] = parse_json(text, str(source))
+            else:
+                dokumen[kode] = value
+        lampiran = {kode: str(base / value) for kode, value in self.lampiran.items()}
+        return self.model_copy(update={"dokumen": dokumen, "lampiran": lampiran})
+
+    def perform_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :meth:`naskah.trail.Trail.perform`."""
+        return {
+            "oleh": self.oleh,
+            "dokumen": self.dokumen,
+            "lampiran": self.lampiran,
+            "tindakan": self.tindakan,
+            "mulai": self.mulai,
+            "selesai": self.selesai,
+            "catatan": self.catatan,
+        }

@@ -1,0 +1,55 @@
+"""DaftarPelaksana: who holds which role of the SOP in a berkas.
+
+The roster is fixed when a trail starts (``pelaksana.json`` in the berkas, hashed into
+the ledger header); a step's performer is looked up in it by NIP or by name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field
+
+from naskah.models.base import NaskahModel
+from naskah.models.pejabat import Pejabat
+
+
+class DaftarPelaksana(NaskahModel):
+    """Role kode → the officials holding it, e.g. ``{"karo-po": [Pejabat(...)]}``."""
+
+    peran: dict[str, list[Pejabat]] = Field(min_length=1)
+    """The officials per role kode of the SOP."""
+
+    def cari(self, oleh: str) -> tuple[Pejabat, list[str]]:
+        """The official named by ``oleh`` (NIP, grouped or not, or full name) and their roles.
+
+        Raises KeyError with a readable message when nobody matches.
+        """
+        key = oleh.strip()
+        digits = re.sub(r"\s+", "", key)
+        found: Pejabat | None = None
+        roles: list[str] = []
+        for role, people in self.peran.items():
+            for p in people:
+                if (p.nip is not None and p.nip == digits) or p.nama.casefold() == key.casefold():
+                    found = found or p
+                    if _same(found, p):
+                        roles.append(role)
+        if found is None:
+            raise KeyError(f"{oleh!r} is not in the berkas's daftar pelaksana (pelaksana.json)")
+        return found, roles
+
+    def unknown_roles(self, known: set[str]) -> list[str]:
+        """Role kodes in the roster that the SOP does not declare."""
+        return sorted(set(self.peran) - known)
+
+
+def same_person(a: Pejabat, b: Pejabat) -> bool:
+    """Two records name the same official: same NIP when both have one, else same name."""
+    return _same(a, b)
+
+
+def _same(a: Pejabat, b: Pejabat) -> bool:
+    if a.nip and b.nip:
+        return a.nip == b.nip
+    return a.nama.casefold() == b.nama.casefold()

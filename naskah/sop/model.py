@@ -1,0 +1,219 @@
+"""The SOP as data: roles, steps, their kelengkapan, waktu and outputs.
+
+An SOP file (JSON, ``naskah-sop/1``) is validated as a whole when loaded: steps are
+numbered 1..n, every pelaksana is a declared role, every kelengkapan is an output of
+an earlier step (or a declared external input), and paraf/tanda-tangan outputs act on
+a document an earlier step produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date, timedelta, timezone
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from naskah.errors import InputError
+from naskah.inputs import parse_json, validate
+from naskah.models import JENIS
+from naskah.models.base import NaskahModel, Teks
+from naskah.pengesahan import Status
+from naskah.sop.jam_kerja import JamKerja
+
+
+class JenisOutput(StrEnum):
+    """What a step produces."""
+
+    DISPOSISI = "disposisi"
+    UNDANGAN = "undangan"
+    NOTULEN = "notulen"
+    NOTA_DINAS = "nota-dinas"
+    LAPORAN = "laporan"
+    LAMPIRAN = "lampiran"
+    """An attached file (e.g. 'Bahan rapat', 'Kebutuhan Data dan Informasi')."""
+    TINDAKAN = "tindakan"
+    """A recorded action with a written account (e.g. 'Koordinasi dan komunikasi')."""
+    PARAF = "paraf"
+    """Paraf on a document produced earlier (named by the output's kode)."""
+    TANDA_TANGAN = "tanda-tangan"
+    """Signature on a document produced earlier (named by the output's kode)."""
+
+    @property
+    def naskah(self) -> bool:
+        """True for the five naskah dinas types rendered from a model."""
+        return self.value in JENIS
+
+    @property
+    def pengesahan(self) -> bool:
+        """True for paraf and tanda tangan, which act on an existing document."""
+        return self in (JenisOutput.PARAF, JenisOutput.TANDA_TANGAN)
+
+
+class Peran(NaskahModel):
+    """A role in the SOP (a column of its pelaksana table)."""
+
+    kode: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Short identifier, e.g. 'karo-po'."""
+    nama: Teks
+    """Name as in the SOP, e.g. 'Karo PO'."""
+    jabatan: Teks | None = None
+    """The post, e.g. 'Kepala Biro Perencanaan dan Organisasi'."""
+
+
+class Masukan(NaskahModel):
+    """An input the procedure receives from outside (not produced by a step)."""
+
+    kode: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    nama: Teks
+    jenis: Literal["lampiran"] = "lampiran"
+
+
+class Kelengkapan(NaskahModel):
+    """A step's required input: an earlier output (or external input) by kode."""
+
+    kode: str
+    """The output or input required."""
+    status: Status | None = None
+    """For a document: the approval state it must be in (konsep/diparaf/ditandatangani)."""
+
+
+class Output(NaskahModel):
+    """One output of a step."""
+
+    kode: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Identifier; for paraf/tanda-tangan, the document acted on."""
+    nama: Teks
+    """Name as in the SOP."""
+    jenis: JenisOutput
+    """What kind of output it is."""
+
+
+class Langkah(NaskahModel):
+    """One step of the SOP."""
+
+    nomor: int = Field(ge=1)
+    """Step number."""
+    kegiatan: Teks
+    """The activity, as written in the SOP."""
+    pelaksana: list[str] = Field(min_length=1)
+    """Role kode(s) that may perform the step."""
+    kelengkapan: list[Kelengkapan] = Field(default_factory=list)
+    """Required inputs."""
+    waktu: Teks
+    """Time standard as written: '10 Menit', '1 Hari'."""
+    output: list[Output] = Field(min_length=1)
+    """What the step produces."""
+
+
+class Sop(NaskahModel):
+    """A standard operating procedure (SOP makro) in the naskah-sop/1 format."""
+
+    format: Literal["naskah-sop/1"] = "naskah-sop/1"
+    nomor: Teks
+    """Nomor SOP."""
+    judul: Teks
+    """Judul SOP, e.g. 'Pelaksanaan Tata Kelola Data'."""
+    instansi: Teks
+    unit: Teks | None = None
+    disahkan_oleh: Teks | None = None
+    tanggal_pembuatan: date | None = None
+    tanggal_efektif: date | None = None
+    zona_waktu: str = Field(default="+07:00", pattern=r"^[+-]\d{2}:\d{2}$")
+    """UTC offset used for times in reports (WIB is +07:00)."""
+    jam_kerja: JamKerja = Field(default_factory=JamKerja)
+    """Office hours; a step's waktu counts working time."""
+    peran: list[Peran] = Field(min_length=1)
+    masukan: list[Masukan] = Field(default_factory=list)
+    langkah: list[Langkah] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Sop:
+        roles = {p.kode for p in self.peran}
+        known: dict[str, JenisOutput | str] = {m.kode: "lampiran" for m in self.masukan}
+        for i, step in enumerate(self.langkah, 1):
+            where = f"langkah {step.nomor}"
+            if step.nomor != i:
+                raise ValueError(f"steps must be numbered 1..n in order; found {step.nomor} at {i}")
+            for role in step.pelaksana:
+                if role not in roles:
+                    raise ValueError(f"{where}: pelaksana {role!r} is not a declared peran")
+            for need in step.kelengkapan:
+                if need.kode not in known:
+                    raise ValueError(
+                        f"{where}: kelengkapan {need.kode!r} is not an output of an earlier step "
+                        "nor a declared masukan"
+                    )
+            self.jam_kerja.durasi_menit(step.waktu)  # raises for an unreadable waktu
+            for out in step.output:
+                if out.jenis.pengesahan:
+                    kind = known.get(out.kode)
+                    if not (isinstance(kind, JenisOutput) and kind.naskah):
+                        raise ValueError(
+                            f"{where}: {out.jenis.value} needs {out.kode!r} to be a document "
+                            "produced by an earlier step"
+                        )
+                else:
+                    known[out.kode] = out.jenis
+        return self
+
+    @property
+    def tz(self) -> timezone:
+        sign = 1 if self.zona_waktu[0] == "+" else -1
+        hours, minutes = int(self.zona_waktu[1:3]), int(self.zona_waktu[4:6])
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+    def langkah_ke(self, nomor: int) -> Langkah:
+        """Step ``nomor`` (1-based)."""
+        if not 1 <= nomor <= len(self.langkah):
+            raise KeyError(f"this SOP has steps 1-{len(self.langkah)}; there is no step {nomor}")
+        return self.langkah[nomor - 1]
+
+    def peran_ke(self, kode: str) -> Peran:
+        for p in self.peran:
+            if p.kode == kode:
+                return p
+        raise KeyError(kode)
+
+    def waktu_menit(self, langkah: Langkah) -> int:
+        """The step's time standard in working minutes."""
+        return self.jam_kerja.durasi_menit(langkah.waktu)
+
+    def canonical_json(self) -> bytes:
+        """The SOP as canonical JSON bytes, the form hashed into a trail's ledger."""
+        return canonical_json(self.model_dump(mode="json"))
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json()).hexdigest()
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Sop:
+        """Load and validate an SOP file; errors name the file and the field."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{p}: cannot read SOP file: {exc.strerror}") from None
+        return validate(cls, parse_json(text, str(p)), str(p))
+
+    @classmethod
+    def tata_kelola_data(cls) -> Sop:
+        """The packaged SOP 'Pelaksanaan Tata Kelola Data' (Kemenko Polhukam, 14 steps)."""
+        return _packaged("tata-kelola-data.json")
+
+
+def canonical_json(data: object) -> bytes:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8. What the ledger hashes."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@cache
+def _packaged(name: str) -> Sop:
+    text = resources.files("naskah.sop").joinpath(name).read_text(encoding="utf-8")
+    return Sop.model_validate_json(text)

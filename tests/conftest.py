@@ -1,0 +1,39 @@
+"""Shared fixtures. The helpers themselves live in ``tests/helpers.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import naskah
+from tests.helpers import (
+    ALL_JENIS,
+    EXAMPLES,
+    docx_lines,
+    docx_text,
+    load_example,
+    load_example_data,
+    png_bytes,
+)
+
+__all__ = ["ALL_JENIS", "EXAMPLES", "docx_lines", "docx_text", "png_bytes"]
+
+
+@pytest.fixture
+def example_data() -> Callable[[str], dict[str, Any]]:
+    """``example_data(jenis)``: the example JSON of a type as a fresh dict."""
+    return load_example_data
+
+
+@pytest.fixture
+def example() -> Callable[[str], naskah.NaskahDinas]:
+    """``example(jenis)``: the example document of a type as a validated model."""
+    return load_example
+
+
+@pytest.fixture(scope="session")
+def rendered_examples() -> dict[str, bytes]:
+    """Every example rendered once with the packaged templates, by jenis."""
+    return {jenis: naskah.render(load_example(jenis)) for jenis in ALL_JENIS}
