@@ -66,7 +66,9 @@ class DataLangkah(NaskahModel):
                 try:
                     text = source.read_text(encoding="utf-8")
                 except OSError as exc:
-                    raise InputError(f"dokumen.{kode}: cannot read {source}: {exc.strerror}") from None
+                    raise InputError(
+                        f"dokumen.{kode}: cannot read {source}: {exc.strerror}"
+                    ) from None
                 dokumen[kode] = parse_json(text, str(source))
             else:
                 dokumen[kode] = value

@@ -15,6 +15,7 @@ cached bytes. The Jinja environment is strict and escaping:
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -80,7 +81,9 @@ class Template:
         """Top-level context names the template uses."""
 
     @classmethod
-    def load(cls, path: str | Path, env: jinja2.Environment | None = None) -> Template:
+    def load(
+        cls, path: str | os.PathLike[str], env: jinja2.Environment | None = None
+    ) -> Template:
         """Read and compile a template file."""
         p = Path(path)
         try:

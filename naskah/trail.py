@@ -46,7 +46,7 @@ from naskah.models.base import TeksPanjang
 from naskah.models.disposisi import Disposisi
 from naskah.models.pejabat import Pejabat
 from naskah.pelaksana import DaftarPelaksana, same_person
-from naskah.pengesahan import Paraf, Pengesahan, Status, TandaTangan
+from naskah.pengesahan import Paraf, Pengesahan, TandaTangan
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop, canonical_json
 

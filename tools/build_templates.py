@@ -32,6 +32,8 @@ SIZE = Pt(12)
 TEXT_WIDTH = Cm(16)  # A4 210 mm - 30 mm left - 20 mm right
 TTD_INDENT = Cm(8.5)
 HANG = Cm(0.75)
+LABEL = Cm(3)
+NO_INDENT = Cm(0)
 
 Container = Any  # a Document or a table cell: both have add_paragraph/add_table
 
@@ -250,7 +252,7 @@ def kop(doc: Any) -> None:
     rule(doc, "thickThinSmallGap", 18, after=Pt(12))
 
 
-def fields(container: Container, rows: list[tuple[str, str]], label: Any = Cm(3)) -> None:
+def fields(container: Container, rows: list[tuple[str, str]], label: Any = LABEL) -> None:
     """Label : value rows in a borderless table (Yth./Dari/Hal, Rapat/Tempat, ...)."""
     t = table(container, len(rows), [label, Cm(0.5), TEXT_WIDTH - label - Cm(0.5)])
     for row, (name, value) in zip(t.rows, rows, strict=True):
@@ -260,7 +262,7 @@ def fields(container: Container, rows: list[tuple[str, str]], label: Any = Cm(3)
 
 
 def numbered(
-    container: Container, var: str, left: Any = Cm(0), item: str = "x", align: str = "JUSTIFY"
+    container: Container, var: str, left: Any = NO_INDENT, item: str = "x", align: str = "JUSTIFY"
 ) -> None:
     """A loop of numbered paragraphs: '1.<tab>text' with a hanging indent."""
     tag(container, f"for {item} in {var}")
@@ -302,7 +304,7 @@ def paraf_table(cell: Container) -> None:
     """No / Jabatan / Paraf / Tanggal: the paraf hierarki and koordinasi on a konsep."""
     tag(cell, "if paraf")
     para(cell, ("Paraf:", {"size": Pt(9)}))
-    t = table(cell, 4, [Cm(0.8), Cm(3.6), Cm(1.6), Cm(1.6)], borders=True)
+    t = table(cell, 4, [Cm(0.8), Cm(3.2), Cm(1.3), Cm(2.2)], borders=True)
     for c, head in zip(t.rows[0].cells, ("No", "Jabatan", "Paraf", "Tanggal"), strict=True):
         para(c, (head, {"bold": True}), size=Pt(8), align="CENTER")
     para(t.rows[1].cells[0], "{%tr for p in paraf %}", size=Pt(8))

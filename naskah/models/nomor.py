@@ -41,7 +41,9 @@ class NomorNaskah:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"\d{1,7}", self.urut) or int(self.urut) < 1:
-            raise ValueError(f"the serial number must be digits making 1 or more, got {self.urut!r}")
+            raise ValueError(
+                f"the serial number must be digits making 1 or more, got {self.urut!r}"
+            )
         if not self.kode:
             raise ValueError("needs at least one unit or klasifikasi code between the slashes")
         for kode in self.kode:

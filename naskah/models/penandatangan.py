@@ -47,7 +47,7 @@ class Penandatangan(NaskahModel):
     pelaksana: Pelaksana | None = None
     """Plt. or Plh., when the signer is acting in the post."""
     atas_nama: Teks | None = None
-    """a.n.: the jabatan of the principal the signature is made for, e.g. 'Menteri Koordinator ...'."""
+    """a.n.: the jabatan of the principal signed for, e.g. 'Menteri Koordinator ...'."""
     untuk_beliau: Teks | None = None
     """u.b.: the jabatan holding the a.n. mandate, which passes it on to the signer."""
 

@@ -1,0 +1,770 @@
+"""Rendering tests on real DOCX output, read back with python-docx."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+import naskah
+from naskah.render import packaged_template
+from tests.helpers import (
+    ALL_JENIS,
+    docx_lines,
+    docx_text,
+    line_index,
+    load_example,
+    load_example_data,
+    open_docx,
+    png_bytes,
+    zip_names,
+)
+
+def kop_lines(kop: naskah.Instansi) -> list[str]:
+    """The kop text lines a rendered document starts with."""
+    return [*kop.nama, *([kop.unit] if kop.unit else []), kop.alamat, kop.kontak]
+
+
+def key_values(model: naskah.NaskahDinas) -> list[str]:
+    """Lines (or parts of lines) the rendered example must contain, taken from the model."""
+    from naskah.formatting import hari_tanggal, jumlah_terbilang, rentang_waktu, tanggal
+
+    m: Any = model
+    values: list[str] = []
+    if m.jenis in ("undangan", "nota-dinas", "laporan"):
+        ttd = m.penandatangan
+        values += [*ttd.baris_jabatan(), ttd.pejabat.nama]
+        if ttd.pejabat.nip:
+            values.append(f"NIP {ttd.pejabat.nip}")
+        if ttd.pejabat.pangkat_golongan:
+            values.append(ttd.pejabat.pangkat_golongan)
+    if m.jenis == "disposisi":
+        values += [
+            "Surat dari", m.surat_dari, "No. Surat", m.nomor_surat, "No. Agenda", m.nomor_agenda,
+            "Tgl. Surat", tanggal(m.tanggal_surat), "Diterima Tgl.", tanggal(m.diterima_tanggal),
+            m.sifat.value, m.klasifikasi.value, m.hal, "Diteruskan kepada Sdr.:",
+            f"1.\t{m.diteruskan_kepada[0]}", "Dengan hormat harap:",
+            *[f"☒ {h.value}" for h in m.harapan], "Catatan:", m.catatan or "",
+            *naskah.Penandatangan(pejabat=m.pemberi).baris_jabatan(), m.pemberi.nama,
+            tanggal(m.tanggal),
+        ]
+        values += [f"☐ {h.value}" for h in naskah.Harapan if h not in m.harapan]
+    elif m.jenis == "undangan":
+        values += [
+            str(m.nomor), m.sifat.value, jumlah_terbilang(m.lampiran.jumlah, m.lampiran.satuan),
+            m.hal, f"{m.tempat or m.kop.kota}, {tanggal(m.tanggal)}", "Yth.", f"di {m.di}",
+            m.pembuka, hari_tanggal(m.rapat.tanggal), m.rapat.tempat, m.acara, m.penutup,
+            rentang_waktu(m.rapat.mulai, m.rapat.selesai, m.rapat.zona.value),
+            *[k for k in m.kepada],
+            *[f"{i}.\t{t}" for i, t in enumerate(m.tembusan, 1)],
+        ]
+        values += [v for v in (m.pimpinan_rapat, m.pakaian) if v]
+    elif m.jenis == "notulen":
+        values += [
+            m.nama_rapat, hari_tanggal(m.rapat.tanggal), m.rapat.tempat, m.acara, m.ketua.nama,
+            m.pencatat.nama, m.pembukaan, "Pencatat,", "Pimpinan Rapat,",
+            rentang_waktu(m.rapat.mulai, m.rapat.selesai, m.rapat.zona.value),
+            *[p.nama for p in m.peserta], *[p.jabatan for p in m.peserta if p.jabatan],
+            *[f"{i}.\t{t}" for i, t in enumerate(m.pembahasan, 1)],
+            *[f"{i}.\t{t}" for i, t in enumerate(m.kesimpulan, 1)],
+        ]
+    elif m.jenis == "nota-dinas":
+        values += [
+            f"NOMOR {m.nomor}" if m.nomor else "NOMOR …", m.kepada, m.dari, tanggal(m.tanggal),
+            m.sifat.value, jumlah_terbilang(m.lampiran.jumlah, m.lampiran.satuan), m.hal,
+            *m.isi, *[f"{i}.\t{t}" for i, t in enumerate(m.tembusan, 1)],
+        ]
+    elif m.jenis == "laporan":
+        p = m.pendahuluan
+        values += [
+            "TENTANG", m.tentang.upper(), "A.\tPendahuluan", p.umum, p.maksud_dan_tujuan,
+            p.ruang_lingkup, *[f"{i}.\t{t}" for i, t in enumerate(p.dasar, 1)],
+            "B.\tKegiatan yang Dilaksanakan", *[f"{i}.\t{t}" for i, t in enumerate(m.kegiatan, 1)],
+            "C.\tHasil yang Dicapai", *[f"{i}.\t{t}" for i, t in enumerate(m.hasil, 1)],
+            "D.\tSimpulan and Saran".replace(" and ", " dan "),
+            *[f"{i}.\t{t}" for i, t in enumerate(m.simpulan, 1)],
+            *[f"{i}.\t{t}" for i, t in enumerate(m.saran, 1)],
+            "E.\tPenutup", m.penutup, f"{m.tempat or m.kop.kota}, {tanggal(m.tanggal)}",
+        ]
+    return values
+
+
+def _mm(length: int) -> float:
+    return length / 36000
+
+
+def _render_nodin(**update: object) -> tuple[naskah.NotaDinas, list[str]]:
+    model = load_example("nota-dinas").model_copy(update=update)
+    assert isinstance(model, naskah.NotaDinas)
+    return model, docx_lines(naskah.render(model))
+
+
+def _load(jenis: str, **changes: object) -> naskah.NaskahDinas:
+    data = load_example_data(jenis)
+    data.update(changes)
+    return naskah.load_naskah(jenis, data)
+
+
+# ---------------------------------------------------------------- every example
+
+
+@pytest.mark.parametrize("jenis", ALL_JENIS)
+def test_every_example_renders(jenis: str, rendered_examples: dict[str, bytes]) -> None:
+    data = rendered_examples[jenis]
+    assert data[:2] == b"PK"
+    lines = docx_lines(data)
+    text = "\n".join(lines)
+    # the kop, in order, before anything else
+    positions = [line_index(lines, kop) for kop in KOP]
+    assert positions == sorted(positions)
+    assert lines[positions[0] - 1 : positions[-1] + 1] == ["", *KOP] or positions[0] < 3
+    for value in KEY_VALUES[jenis]:
+        assert value in text, value
+    model = load_example(jenis)
+    if jenis != "undangan":  # a surat undangan has a surat dinas heading, no title line
+        assert model.judul in lines
+        assert line_index(lines, model.judul) > positions[-1]
+    assert "{{" not in text and "{%" not in text and "}}" not in text
+
+
+@pytest.mark.parametrize("jenis", ALL_JENIS)
+def test_rendering_is_deterministic_given_dibuat(jenis: str) -> None:
+    model = load_example(jenis)
+    when = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    assert docx_lines(naskah.render(model, dibuat=when)) == docx_lines(
+        naskah.render(model, dibuat=when)
+    )
+
+
+# ---------------------------------------------------------------- page layout
+
+
+@pytest.mark.parametrize("jenis", ALL_JENIS)
+def test_page_a4_margins_and_header(jenis: str, rendered_examples: dict[str, bytes]) -> None:
+    document = open_docx(rendered_examples[jenis])
+    for section in document.sections:
+        assert _mm(section.page_width) == pytest.approx(210, abs=0.5)
+        assert _mm(section.page_height) == pytest.approx(297, abs=0.5)
+        assert _mm(section.top_margin) == pytest.approx(20, abs=0.2)
+        assert _mm(section.bottom_margin) == pytest.approx(25, abs=0.2)
+        assert _mm(section.left_margin) == pytest.approx(30, abs=0.2)
+        assert _mm(section.right_margin) == pytest.approx(20, abs=0.2)
+        assert section.different_first_page_header_footer is True
+        header_xml = section.header._element.xml
+        assert 'w:instr="PAGE"' in header_xml or "PAGE" in header_xml
+        assert "PAGE" not in section.first_page_header._element.xml
+        assert not section.header.is_linked_to_previous
+
+
+def test_f4_paper() -> None:
+    data = naskah.Renderer(kertas="F4").render(load_example("nota-dinas"))
+    for section in open_docx(data).sections:
+        assert _mm(section.page_width) == pytest.approx(215, abs=0.5)
+        assert _mm(section.page_height) == pytest.approx(330, abs=0.5)
+        assert _mm(section.left_margin) == pytest.approx(30, abs=0.2)
+    assert naskah.Kertas("F4").ukuran_mm == (215, 330)
+
+
+def test_unknown_paper_rejected() -> None:
+    with pytest.raises(ValueError):
+        naskah.Renderer(kertas="Letter")
+
+
+def test_unknown_jenis_in_templates_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown jenis"):
+        naskah.Renderer({"surat-edaran": tmp_path / "x.docx"})
+
+
+# ---------------------------------------------------------------- order
+
+
+def test_nota_dinas_order(rendered_examples: dict[str, bytes]) -> None:
+    lines = docx_lines(rendered_examples["nota-dinas"])
+    model = load_example("nota-dinas")
+    assert isinstance(model, naskah.NotaDinas)
+    judul = lines.index("NOTA DINAS")
+    nomor = line_index(lines, "NOMOR 27/Ses.PO/OT.01.02/11/2026")
+    yth = lines.index("Yth.")
+    dari = lines.index("Dari")
+    tanggal = lines.index("Tanggal")
+    sifat = lines.index("Sifat")
+    lampiran = lines.index("Lampiran")
+    hal = lines.index("Hal")
+    body = [lines.index(paragraf) for paragraf in model.isi]
+    jabatan = lines.index("Kepala Biro Perencanaan dan Organisasi,")
+    nama = lines.index("Agus Setiawan, S.H., M.Si.")
+    nip = lines.index("NIP 197005151995031001")
+    tembusan = lines.index("Tembusan:")
+    order = [judul, nomor, yth, dari, tanggal, sifat, lampiran, hal, *body, jabatan, nama, nip,
+             tembusan]
+    assert order == sorted(order)
+    assert len(set(order)) == len(order)
+    # each label's value follows it: the value of Yth. comes right after "Yth." and ":"
+    assert lines[yth + 1 : yth + 3] == [":", model.kepada]
+    assert lines[hal + 1 : hal + 3] == [":", model.hal]
+    assert lines[tembusan + 1] == "1.\tKepala Bagian Data dan Informasi"
+
+
+def test_undangan_order(rendered_examples: dict[str, bytes]) -> None:
+    lines = docx_lines(rendered_examples["undangan"])
+    nomor = lines.index("Nomor")
+    tempat_tanggal = lines.index("Jakarta, 24 November 2026")
+    hal = lines.index("Hal")
+    yth = lines.index("Yth.")
+    first_invitee = line_index(lines, "1.\tSekretaris Deputi Bidang Koordinasi Politik Dalam")
+    di = lines.index("di Tempat")
+    pembuka = line_index(lines, "Dengan hormat, kami mengharapkan kehadiran")
+    hari = lines.index("Hari/tanggal")
+    waktu = lines.index("Waktu")
+    acara = lines.index("Acara")
+    penutup = line_index(lines, "Mengingat pentingnya acara tersebut")
+    an = line_index(lines, "a.n. Sekretaris Kementerian Koordinator")
+    signer = lines.index("Agus Setiawan, S.H., M.Si.")
+    tembusan = lines.index("Tembusan:")
+    order = [nomor, tempat_tanggal, hal, yth, first_invitee, di, pembuka, hari, waktu, acara,
+             penutup, an, signer, tembusan]
+    assert order == sorted(order)
+    assert lines[hari + 1 : hari + 3] == [":", "Rabu, 25 November 2026"]
+
+
+def test_laporan_order(rendered_examples: dict[str, bytes]) -> None:
+    lines = docx_lines(rendered_examples["laporan"])
+    heads = ["LAPORAN", "TENTANG", "A.\tPendahuluan", "1.\tUmum", "2.\tMaksud dan Tujuan",
+             "3.\tRuang Lingkup", "4.\tDasar", "B.\tKegiatan yang Dilaksanakan",
+             "C.\tHasil yang Dicapai", "D.\tSimpulan dan Saran", "E.\tPenutup",
+             "Jakarta, 27 November 2026", "Kepala Biro Perencanaan dan Organisasi,",
+             "Agus Setiawan, S.H., M.Si."]
+    positions = [lines.index(h) for h in heads]
+    assert positions == sorted(positions)
+
+
+def test_notulen_order(rendered_examples: dict[str, bytes]) -> None:
+    lines = docx_lines(rendered_examples["notulen"])
+    heads = ["NOTULEN RAPAT", "Rapat", "Hari/tanggal", "Waktu panggilan", "Waktu rapat",
+             "Tempat", "Acara", "Ketua", "Sekretaris", "Pencatat", "Peserta rapat:",
+             "Kegiatan rapat:", "1.\tPembukaan", "2.\tPembahasan", "3.\tKeputusan/Kesimpulan",
+             "Jakarta, 25 November 2026", "Pencatat,", "Budi Santoso, S.T., M.Kom.",
+             "Pimpinan Rapat,", "Agus Setiawan, S.H., M.Si."]
+    positions = [line_index(lines, h) if h.endswith(",") else lines.index(h) for h in heads]
+    assert positions == sorted(positions)
+    peserta = load_example("notulen").peserta  # type: ignore[attr-defined]
+    rows = [lines.index(p.nama, positions[10]) for p in peserta]
+    assert rows == sorted(rows)
+
+
+# ---------------------------------------------------------------- signature lines
+
+
+MENKO = "Menteri Koordinator Bidang Politik, Hukum, dan Keamanan"
+SESMENKO = "Sekretaris Kementerian Koordinator"
+KARO = "Kepala Biro Perencanaan dan Organisasi"
+KABAG = "Kepala Bagian Data dan Informasi"
+
+
+def _signer(jabatan_pejabat: str, **kwargs: object) -> naskah.Penandatangan:
+    pejabat = naskah.Pejabat(
+        nama="Rina Kusumawati, S.Kom., M.T.", jabatan=jabatan_pejabat, nip="197808242003122002"
+    )
+    return naskah.Penandatangan(pejabat=pejabat, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("penandatangan", "expected"),
+    [
+        (_signer(KARO), [f"{KARO},"]),
+        (_signer(SESMENKO, atas_nama=MENKO), [f"a.n. {MENKO}", f"{SESMENKO},"]),
+        (
+            _signer(KARO, atas_nama=MENKO, untuk_beliau=SESMENKO),
+            [f"a.n. {MENKO}", f"{SESMENKO},", "u.b.", f"{KARO},"],
+        ),
+        (_signer(KABAG, jabatan=KARO, pelaksana="Plt."), [f"Plt. {KARO},"]),
+        (_signer(KABAG, jabatan=KARO, pelaksana="Plh."), [f"Plh. {KARO},"]),
+        (
+            _signer(KARO, jabatan=SESMENKO, pelaksana="Plh.", atas_nama=MENKO),
+            [f"a.n. {MENKO}", f"Plh. {SESMENKO},"],
+        ),
+    ],
+    ids=["plain", "an", "an-ub", "plt", "plh", "an-plh"],
+)
+def test_signature_lines_in_document(
+    penandatangan: naskah.Penandatangan, expected: list[str]
+) -> None:
+    _, lines = _render_nodin(penandatangan=penandatangan)
+    start = lines.index(expected[0])
+    assert lines[start : start + len(expected)] == expected
+    nama = lines.index("Rina Kusumawati, S.Kom., M.T.")
+    assert start + len(expected) < nama < lines.index("NIP 197808242003122002")
+    # the signature block comes after the body and before the tembusan
+    assert lines.index("Demikian kami sampaikan, mohon arahan Bapak lebih lanjut.") < start
+    assert nama < lines.index("Tembusan:")
+    # the author's own post is not printed when signing for another one
+    if penandatangan.pelaksana and penandatangan.jabatan:
+        assert f"{penandatangan.pejabat.jabatan}," not in lines
+
+
+def test_signature_lines_in_laporan_and_undangan() -> None:
+    signer = _signer(KARO, atas_nama=MENKO, untuk_beliau=SESMENKO)
+    expected = [f"a.n. {MENKO}", f"{SESMENKO},", "u.b.", f"{KARO},"]
+    for jenis in ("laporan", "undangan"):
+        model = load_example(jenis).model_copy(update={"penandatangan": signer})
+        lines = docx_lines(naskah.render(model))
+        start = lines.index(expected[0])
+        assert lines[start : start + 4] == expected, jenis
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_indonesian_dates(rendered_examples: dict[str, bytes]) -> None:
+    nodin = docx_lines(rendered_examples["nota-dinas"])
+    assert nodin[nodin.index("Tanggal") + 2] == "27 November 2026"
+    undangan = docx_lines(rendered_examples["undangan"])
+    assert "Rabu, 25 November 2026" in undangan
+    assert "Jakarta, 24 November 2026" in undangan
+    notulen = docx_lines(rendered_examples["notulen"])
+    assert "Rabu, 25 November 2026" in notulen
+    assert "Jakarta, 25 November 2026" in notulen
+    disposisi = docx_lines(rendered_examples["disposisi"])
+    assert "23 November 2026" in disposisi and "20 November 2026" in disposisi
+
+
+def test_tempat_overrides_kota() -> None:
+    model = _load("laporan", tempat="Bandung", tanggal="2026-12-01")
+    assert "Bandung, 1 Desember 2026" in docx_lines(naskah.render(model))
+
+
+def test_open_ended_meeting() -> None:
+    data = load_example_data("undangan")
+    del data["rapat"]["selesai"]
+    data["rapat"]["zona"] = "WITA"
+    lines = docx_lines(naskah.render(naskah.load_naskah("undangan", data)))
+    assert "09.00 WITA - selesai" in lines
+
+
+def test_konsep_without_nomor() -> None:
+    data = load_example_data("nota-dinas")
+    del data["nomor"]
+    model = naskah.load_naskah("nota-dinas", data)
+    data_bytes = naskah.render(model)
+    assert "NOMOR …" in docx_lines(data_bytes)
+    assert naskah.read_metadata(data_bytes).nomor is None
+
+
+# ---------------------------------------------------------------- escaping
+
+
+NASTY = "A & B <tag> \"quoted\" 'single' {{ 7*7 }} {% if %} {_{ x }_} {%p if x %} &amp; ]]>"
+
+
+def test_escaping_single_line_field() -> None:
+    model = _load("nota-dinas", hal=NASTY)
+    lines = docx_lines(naskah.render(model))
+    assert NASTY in lines
+    assert "49" not in "\n".join(lines)
+
+
+@pytest.mark.parametrize("jenis", ALL_JENIS)
+def test_escaping_everywhere(jenis: str) -> None:
+    field = {"disposisi": "hal", "undangan": "acara", "notulen": "nama_rapat",
+             "nota-dinas": "dari", "laporan": "tentang"}[jenis]
+    model = _load(jenis, **{field: NASTY})
+    expected = NASTY.upper() if jenis == "laporan" else NASTY
+    assert expected in docx_lines(naskah.render(model))
+
+
+def test_escaping_multi_line_field_with_newline() -> None:
+    paragraf = "Baris pertama & <b>tebal</b>\nBaris kedua {{ 7*7 }}\n\tBaris ketiga {_{ y }_}"
+    data = load_example_data("nota-dinas")
+    data["isi"][1] = paragraf
+    data["tembusan"] = ["{% endfor %}", "{{ kop.nama }}"]
+    model = naskah.load_naskah("nota-dinas", data)
+    lines = docx_lines(naskah.render(model))
+    assert paragraf in lines  # the line breaks come back as "\n" inside one paragraph
+    assert "1.\t{% endfor %}" in lines
+    assert "2.\t{{ kop.nama }}" in lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{%tr for x in y %}", "{%tc if %}", "{%r x %}", "{{r x }}", "{_% x %_}", "a_{{b}}_c",
+     "x_%y", "&#95;", "\\n", "<w:br/>", "💼 Ünïcödé ß ﬁ", "\u00a0nbsp\u00a0", "a\u2028b"],
+)
+def test_docxtpl_syntax_is_literal(text: str) -> None:
+    data = load_example_data("laporan")
+    data["kegiatan"][0] = text
+    data["pendahuluan"]["dasar"][0] = text
+    model = naskah.load_naskah("laporan", data)
+    lines = docx_lines(naskah.render(model))
+    assert f"1.\t{text}" in lines
+    assert lines.count(f"1.\t{text}") == 2
+
+
+# ---------------------------------------------------------------- metadata
+
+
+@pytest.mark.parametrize("jenis", ALL_JENIS)
+def test_metadata(jenis: str, rendered_examples: dict[str, bytes]) -> None:
+    model = load_example(jenis)
+    data = rendered_examples[jenis]
+    meta = naskah.read_metadata(data)
+    assert meta.jenis == jenis
+    assert meta.nomor == (str(model.nomor) if getattr(model, "nomor", None) else None)
+    assert meta.content_hash == model.content_hash()
+    assert meta.naskah == model.model_dump(mode="json")
+    assert meta.hal == model.hal_singkat
+    assert meta.pengesahan.status == naskah.Status.KONSEP
+    assert meta.generator == f"naskah {naskah.__version__}"
+    # the recorded data re-validates to the same document
+    again = naskah.load_naskah(jenis, meta.naskah)
+    assert again == model and again.content_hash() == model.content_hash()
+    props = open_docx(data).core_properties
+    assert props.title == model.hal_singkat
+    assert props.category == jenis
+    assert props.language == "id-ID"
+
+
+def test_metadata_from_saved_file(tmp_path: Path) -> None:
+    model = load_example("undangan")
+    path = naskah.save(model, tmp_path / "undangan.docx")
+    assert path == tmp_path / "undangan.docx"
+    meta = naskah.read_metadata(path)
+    assert meta.nomor == "B-215/Ses.PO/OT.01.02/11/2026"
+    assert meta.content_hash == model.content_hash()
+
+
+def test_core_properties_are_not_templated() -> None:
+    hal = "Rapat {{ 7*7 }} dan {% if true %}ya{% endif %} & <b>"
+    model = _load("nota-dinas", hal=hal)
+    data = naskah.render(model)
+    props = open_docx(data).core_properties
+    assert props.title == hal
+    assert props.identifier == "27/Ses.PO/OT.01.02/11/2026"
+    assert naskah.read_metadata(data).hal == hal
+    assert naskah.read_metadata(data).naskah["hal"] == hal
+
+
+def test_content_hash_changes_with_content() -> None:
+    model = load_example("nota-dinas")
+    other = _load("nota-dinas", hal="Hal lain")
+    assert model.content_hash() != other.content_hash()
+    assert model.content_hash() == load_example("nota-dinas").content_hash()
+    # the same fields under another jenis hash differently
+    assert len(model.content_hash()) == 64
+
+
+def test_read_metadata_of_foreign_docx(tmp_path: Path) -> None:
+    path = tmp_path / "plain.docx"
+    docx.Document().save(str(path))
+    with pytest.raises(naskah.MetadataError, match="no naskah metadata"):
+        naskah.read_metadata(path)
+    with pytest.raises(naskah.MetadataError):
+        naskah.read_metadata(b"not a zip")
+
+
+# ---------------------------------------------------------------- custom templates
+
+
+def test_custom_template_with_unknown_variable(tmp_path: Path) -> None:
+    template = tmp_path / "nota-dinas-sendiri.docx"
+    shutil.copy(packaged_template("nota-dinas"), template)
+    document = docx.Document(str(template))
+    document.add_paragraph("{{ tidak_ada }}")
+    document.save(str(template))
+    renderer = naskah.Renderer({"nota-dinas": template})
+    with pytest.raises(naskah.TemplateError, match="tidak_ada"):
+        renderer.render(load_example("nota-dinas"))
+
+
+def test_custom_template_with_unknown_attribute(tmp_path: Path) -> None:
+    template = tmp_path / "custom.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ kop.tidak_ada_juga }}")
+    document.save(str(template))
+    with pytest.raises(naskah.TemplateError, match="tidak_ada_juga"):
+        naskah.Renderer({"nota-dinas": template}).render(load_example("nota-dinas"))
+
+
+def test_custom_template_with_known_variables(tmp_path: Path) -> None:
+    template = tmp_path / "minimal.docx"
+    document = docx.Document()
+    document.add_paragraph("Hal: {{ hal }}")
+    document.add_paragraph("Instansi: {{ kop.nama[0] }}")
+    document.save(str(template))
+    model = _load("nota-dinas", hal="Hal & <khusus> {{ 1+1 }}")
+    data = naskah.Renderer({"nota-dinas": template}).render(model)
+    lines = docx_lines(data)
+    assert lines == [
+        "Hal: Hal & <khusus> {{ 1+1 }}",
+        "Instansi: KEMENTERIAN KOORDINATOR BIDANG POLITIK, HUKUM, DAN KEAMANAN",
+    ]
+    assert naskah.read_metadata(data).jenis == "nota-dinas"
+
+
+def test_custom_template_only_for_its_jenis(tmp_path: Path) -> None:
+    template = tmp_path / "minimal.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ hal }}")
+    document.save(str(template))
+    renderer = naskah.Renderer({"nota-dinas": template})
+    lines = docx_lines(renderer.render(load_example("laporan")))
+    assert "E.\tPenutup" in lines  # the packaged laporan template still serves laporan
+
+
+def test_custom_template_not_a_docx(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a docx")
+    with pytest.raises(naskah.TemplateError, match="not a readable DOCX"):
+        naskah.Renderer({"nota-dinas": bad}).render(load_example("nota-dinas"))
+    with pytest.raises(naskah.TemplateError, match="cannot read template"):
+        naskah.Renderer({"nota-dinas": tmp_path / "missing.docx"}).render(
+            load_example("nota-dinas")
+        )
+
+
+def test_custom_template_with_syntax_error(tmp_path: Path) -> None:
+    template = tmp_path / "syntax.docx"
+    document = docx.Document()
+    document.add_paragraph("{% if hal %}")
+    document.save(str(template))
+    with pytest.raises(naskah.TemplateError, match="syntax error"):
+        naskah.Renderer({"nota-dinas": template}).render(load_example("nota-dinas"))
+
+
+def test_check_template(tmp_path: Path) -> None:
+    from naskah.render import check_template
+
+    model = load_example("nota-dinas")
+    check_template("nota-dinas", packaged_template("nota-dinas"), model)
+    template = tmp_path / "t.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ hal }} {{ entah }}")
+    document.save(str(template))
+    with pytest.raises(naskah.TemplateError, match="entah"):
+        check_template("nota-dinas", template, model)
+
+
+# ---------------------------------------------------------------- custom kop with logo
+
+
+def test_custom_kop_with_logo(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png_bytes(10, 10))
+    kop = naskah.Instansi(
+        nama=["PEMERINTAH KABUPATEN CONTOH", "DINAS KOMUNIKASI DAN INFORMATIKA"],
+        unit="BIDANG STATISTIK",
+        alamat="Jalan Merdeka Nomor 1, Contoh 12345",
+        telepon="(0123) 456789",
+        laman="diskominfo.contoh.go.id",
+        email="diskominfo@contoh.go.id",
+        logo=logo,
+        kota="Contoh",
+    )
+    model = load_example("laporan").model_copy(update={"kop": kop})
+    data = naskah.render(model)
+    assert any(name.startswith("word/media/") for name in zip_names(data))
+    lines = docx_lines(data)
+    kop_lines = [
+        "PEMERINTAH KABUPATEN CONTOH",
+        "DINAS KOMUNIKASI DAN INFORMATIKA",
+        "BIDANG STATISTIK",
+        "Jalan Merdeka Nomor 1, Contoh 12345",
+        "Telepon (0123) 456789 Laman diskominfo.contoh.go.id Pos-el diskominfo@contoh.go.id",
+    ]
+    start = lines.index(kop_lines[0])
+    assert lines[start : start + len(kop_lines)] == kop_lines
+    assert "Contoh, 27 November 2026" in lines
+    text = "\n".join(lines)
+    assert "KEMENTERIAN KOORDINATOR" not in text.split("LAPORAN")[0]
+    assert open_docx(data).core_properties.author == "BIDANG STATISTIK"
+    document = open_docx(data)
+    assert document.inline_shapes, "the logo is an inline picture"
+    assert _mm(document.inline_shapes[0].width) == pytest.approx(22, abs=0.5)
+
+
+def test_default_kop_has_no_image(rendered_examples: dict[str, bytes]) -> None:
+    assert not any(n.startswith("word/media/") for n in zip_names(rendered_examples["laporan"]))
+
+
+def test_logo_must_exist_and_be_an_image(tmp_path: Path) -> None:
+    base = {"nama": ["X"], "alamat": "Y"}
+    with pytest.raises(ValueError, match="does not exist"):
+        naskah.Instansi(**base, logo=tmp_path / "missing.png")
+    text = tmp_path / "logo.txt"
+    text.write_text("x")
+    with pytest.raises(ValueError, match="must be an image file"):
+        naskah.Instansi(**base, logo=text)
+
+
+# ---------------------------------------------------------------- atomic write
+
+
+def _tmp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_save_writes_a_docx(tmp_path: Path) -> None:
+    target = tmp_path / "nota.docx"
+    naskah.save(load_example("nota-dinas"), target)
+    assert "NOTA DINAS" in docx_text(target)
+    assert _tmp_files(tmp_path) == []
+
+
+def test_failed_render_keeps_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "nota.docx"
+    target.write_bytes(b"old content")
+    template = tmp_path / "broken.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ tidak_ada }}")
+    document.save(str(template))
+    with pytest.raises(naskah.TemplateError):
+        naskah.Renderer({"nota-dinas": template}).save(load_example("nota-dinas"), target)
+    assert target.read_bytes() == b"old content"
+    assert _tmp_files(tmp_path) == []
+
+
+def test_failed_write_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "nota.docx"
+    target.write_bytes(b"old content")
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("naskah.fileio.os.replace", broken_replace)
+    with pytest.raises(OSError, match="No space left"):
+        naskah.save(load_example("nota-dinas"), target)
+    assert target.read_bytes() == b"old content"
+    assert _tmp_files(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nota.docx"]
+
+
+def test_failed_save_creates_no_file(tmp_path: Path) -> None:
+    model = load_example("nota-dinas")
+    bad = naskah.Pengesahan(tanda_tangan=_tanda_tangan("f" * 64))
+    with pytest.raises(naskah.NaskahError):
+        naskah.save(model, tmp_path / "nota.docx", pengesahan=bad)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_docx_output(tmp_path: Path) -> None:
+    with pytest.raises(naskah.NaskahError, match="only .docx"):
+        naskah.save(load_example("nota-dinas"), tmp_path / "nota.odt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_file_mode_follows_umask(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    target = naskah.save(load_example("nota-dinas"), tmp_path / "nota.docx")
+    mode = stat.S_IMODE(target.stat().st_mode)
+    assert mode & 0o044, f"file mode {mode:o} is private; expected readable under umask {umask:o}"
+    if umask == 0o022:
+        assert mode == 0o644
+
+
+def test_file_mode_of_existing_file_kept(tmp_path: Path) -> None:
+    target = tmp_path / "nota.docx"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    naskah.save(load_example("nota-dinas"), target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert "NOTA DINAS" in docx_text(target)
+
+
+# ---------------------------------------------------------------- paraf and tanda tangan
+
+
+RINA = naskah.Pejabat(nama="Rina Kusumawati, S.Kom., M.T.", jabatan=KABAG, nip="197808242003122002")
+AGUS = naskah.Pejabat(nama="Agus Setiawan, S.H., M.Si.", jabatan=KARO, nip="197005151995031001")
+WAKTU = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def _paraf(content_hash: str) -> naskah.Paraf:
+    return naskah.Paraf(pejabat=RINA, peran="Kabag Data & Informasi", waktu=WAKTU,
+                        content_hash=content_hash)
+
+
+def _tanda_tangan(content_hash: str) -> naskah.TandaTangan:
+    return naskah.TandaTangan(pejabat=AGUS, peran="Karo PO", waktu=WAKTU,
+                              content_hash=content_hash)
+
+
+def test_paraf_on_other_content_refused() -> None:
+    model = load_example("nota-dinas")
+    other = _load("nota-dinas", hal="Hal yang sudah diubah")
+    pengesahan = naskah.Pengesahan(paraf=[_paraf(other.content_hash())])
+    with pytest.raises(naskah.NaskahError, match="paraf 1 by Rina Kusumawati"):
+        naskah.render(model, pengesahan=pengesahan)
+
+
+def test_tanda_tangan_on_other_content_refused() -> None:
+    model = load_example("nota-dinas")
+    pengesahan = naskah.Pengesahan(
+        paraf=[_paraf(model.content_hash())], tanda_tangan=_tanda_tangan("0" * 64)
+    )
+    with pytest.raises(naskah.NaskahError, match="tanda tangan by Agus Setiawan"):
+        naskah.render(model, pengesahan=pengesahan)
+
+
+def test_paraf_on_this_content_is_printed() -> None:
+    model = load_example("nota-dinas")
+    pengesahan = naskah.Pengesahan(paraf=[_paraf(model.content_hash())])
+    data = naskah.render(model, pengesahan=pengesahan)
+    lines = docx_lines(data)
+    row = lines.index("1.")
+    assert lines[row : row + 4] == ["1.", KABAG, "RK", "27/11/2026"]
+    assert lines.index("Paraf:") < row < lines.index("Agus Setiawan, S.H., M.Si.")
+    meta = naskah.read_metadata(data)
+    assert meta.pengesahan == pengesahan
+    assert meta.pengesahan.status == naskah.Status.DIPARAF
+    assert open_docx(data).core_properties.content_status == "diparaf"
+
+
+def test_signed_document_drops_paraf_table() -> None:
+    model = load_example("nota-dinas")
+    pengesahan = naskah.Pengesahan(
+        paraf=[_paraf(model.content_hash())], tanda_tangan=_tanda_tangan(model.content_hash())
+    )
+    data = naskah.render(model, pengesahan=pengesahan)
+    lines = docx_lines(data)
+    assert "Paraf:" not in lines
+    tanda = "Ditandatangani secara elektronik pada 27 November 2026 09.30"
+    assert lines.index("Kepala Biro Perencanaan dan Organisasi,") < lines.index(tanda)
+    assert lines.index(tanda) < lines.index("Agus Setiawan, S.H., M.Si.")
+    assert naskah.read_metadata(data).pengesahan.status == naskah.Status.DITANDATANGANI
+
+
+def test_pengesahan_transitions() -> None:
+    model = load_example("nota-dinas")
+    h = model.content_hash()
+    state = naskah.Pengesahan().with_paraf(_paraf(h)).with_tanda_tangan(_tanda_tangan(h))
+    assert state.status == naskah.Status.DITANDATANGANI
+    with pytest.raises(ValueError, match="already signed"):
+        state.with_paraf(_paraf(h))
+    with pytest.raises(ValueError, match="already signed"):
+        state.with_tanda_tangan(_tanda_tangan(h))
+
+
+# ---------------------------------------------------------------- known gaps
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG naskah/templates/nota_dinas.docx (tools/build_templates.py nota_dinas()) and "
+    "naskah/models/undangan.py: lampiran.daftar (the titles of the attached documents) is "
+    "validated and stored in the metadata but never printed: NotaDinas.context() provides "
+    "'daftar_lampiran' which the packaged template never uses; UndanganRapat.context() does "
+    "not provide it at all.",
+)
+@pytest.mark.parametrize("jenis", ["nota-dinas", "undangan"])
+def test_lampiran_titles_are_printed(jenis: str) -> None:
+    data = load_example_data(jenis)
+    data["lampiran"] = {"daftar": ["Judul Lampiran Satu-Satunya XQZ"]}
+    lines = docx_lines(naskah.render(naskah.load_naskah(jenis, data)))
+    assert "1 (satu) berkas" in lines
+    assert any("Judul Lampiran Satu-Satunya XQZ" in line for line in lines)
