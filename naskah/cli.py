@@ -45,13 +45,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     naskah = load_naskah(args.jenis, text, label)
     templates = {args.jenis: args.template} if args.template else None
     renderer = Renderer(templates, kertas=args.kertas)
-    out = Path(args.output)
-    if out.suffix.lower() == ".pdf":
-        from naskah.pdf_export import save_pdf
-
-        save_pdf(renderer, naskah, out)
-    else:
-        renderer.save(naskah, out)
+    out = renderer.save(naskah, args.output)
     print(out)
     return EXIT_OK
 
@@ -188,6 +182,15 @@ def cmd_trail_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_berkas(args: argparse.Namespace) -> int:
+    from naskah.berkas import build_berkas
+
+    result = build_berkas(args.dir, args.output, timeout=args.timeout)
+    print(f"{result.path}: {result.halaman} pages, {len(result.bookmark)} step bookmarks, "
+          f"ledger hash {result.hash_akhir}")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from naskah import demo
 
@@ -201,7 +204,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     over = [e.step for e in trail.entries() if e.melebihi]
     print(f"over the time standard: steps {', '.join(map(str, over))}" if over
           else "every step within its time standard")
-    print(f"open the documents in {out / 'dokumen'}; ledger: {out / 'ledger.json'}")
+    if args.no_pdf:
+        print(f"open the documents in {out / 'dokumen'}; ledger: {out / 'ledger.json'}")
+        return EXIT_OK
+    from naskah.berkas import build_berkas
+
+    result = build_berkas(out, out / "berkas.pdf", pdf_dir=out / "pdf")
+    print(f"berkas PDF: {result.path} ({result.halaman} pages, {len(result.bookmark)} steps "
+          "bookmarked)")
+    print(f"open: {out / 'berkas.pdf'}, the documents in {out / 'dokumen'} (DOCX) and "
+          f"{out / 'pdf'} (PDF); ledger: {out / 'ledger.json'}")
     return EXIT_OK
 
 
@@ -267,8 +279,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_trail_report)
 
+    p = sub.add_parser("berkas", help="build one PDF dossier of a trail, bookmarked by step")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("-o", "--output", required=True, metavar="BERKAS.pdf")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds for LibreOffice")
+    p.set_defaults(handler=cmd_berkas)
+
     p = sub.add_parser("demo", help="run the full 14-step Tata Kelola Data trail on example data")
     p.add_argument("out_dir", metavar="OUT_DIR")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no LibreOffice needed)")
     p.set_defaults(handler=cmd_demo)
     return parser
 

@@ -71,3 +71,8 @@ def romawi(n: int) -> str:
         count, n = divmod(n, value)
         out.append(symbol * count)
     return "".join(out)
+
+
+def singkat(text: str, limit: int = 70) -> str:
+    """``text`` cut to ``limit`` characters at most, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -13,17 +13,26 @@ one hands its work to the first instance, or exits without converting anything).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
 
 from naskah.errors import PdfError
 
-__all__ = ["convert_to_pdf", "docx_to_pdf_bytes", "find_soffice", "soffice_available"]
+__all__ = [
+    "convert_to_pdf",
+    "docx_to_pdf_bytes",
+    "find_soffice",
+    "soffice_available",
+    "stamp_metadata",
+]
 
 _ENV_VAR = "NASKAH_SOFFICE"
 _INSTALL_HINT = (
@@ -247,3 +256,17 @@ def _tail(text: str) -> str:
     if len(text) <= _STDERR_TAIL:
         return text
     return "..." + text[-_STDERR_TAIL:]
+
+
+def stamp_metadata(pdf: bytes, info: Mapping[str, str]) -> bytes:
+    """Return ``pdf`` with its document information dictionary set from ``info``.
+
+    Keys are PDF names without the slash (``Title``, ``Author``, ``Subject``,
+    ``Keywords``, or custom ones such as ``NaskahContentHash``).
+    """
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.add_metadata({f"/{key}": value for key, value in info.items()})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

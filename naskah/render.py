@@ -21,7 +21,7 @@ from typing import Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from naskah import __version__
+from naskah import __version__, pdf
 from naskah.errors import NaskahError, TemplateError
 from naskah.fileio import write_atomic
 from naskah.metadata import NaskahMetadata, attach, now
@@ -132,11 +132,19 @@ class Renderer:
         pengesahan: Pengesahan | None = None,
         dibuat: datetime | None = None,
     ) -> Path:
-        """Render and write a DOCX atomically: a failure never leaves a partial file."""
+        """Render and write atomically: a failure never leaves a partial file.
+
+        The format follows the extension: ``.docx``, or ``.pdf`` (converted by
+        LibreOffice, with title, author, subject, keywords and the content hash in
+        the PDF's document information).
+        """
         target = Path(path)
-        if target.suffix.lower() != ".docx":
-            raise NaskahError(f"{target.name}: only .docx output is supported here")
+        suffix = target.suffix.lower()
+        if suffix not in (".docx", ".pdf"):
+            raise NaskahError(f"{target.name}: the output must end in .docx or .pdf")
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
+        if suffix == ".pdf":
+            data = pdf.stamp_metadata(pdf.docx_to_pdf_bytes(data), pdf_info(naskah))
         return write_atomic(target, data)
 
     def _finish(self, doc: DocxTemplate, naskah: NaskahDinas, metadata: NaskahMetadata) -> None:
@@ -156,6 +164,20 @@ class Renderer:
         props.language = "id-ID"
         props.created = props.modified = metadata.dibuat.replace(tzinfo=None)
         attach(doc.docx, metadata)
+
+
+def pdf_info(naskah: NaskahDinas) -> dict[str, str]:
+    """PDF document information for a rendered document."""
+    nomor = getattr(naskah, "nomor", None)
+    return {
+        "Title": naskah.hal_singkat,
+        "Author": naskah.kop.unit or naskah.kop.nama[0],
+        "Subject": naskah.judul.title() + (f" {nomor}" if nomor else ""),
+        "Keywords": f"naskah dinas; {naskah.jenis}",
+        "Creator": f"naskah {__version__}",
+        "NaskahJenis": naskah.jenis,
+        "NaskahContentHash": naskah.content_hash(),
+    }
 
 
 def _bind_images(doc: DocxTemplate, value: Any) -> Any:

@@ -38,6 +38,7 @@ from naskah.errors import (
     TrailLockedError,
 )
 from naskah.fileio import write_atomic
+from naskah.formatting import singkat
 from naskah.inputs import validate
 from naskah.ledger import Entry, Header, Ledger, Rujukan, entry_hash, sha256_bytes, sha256_file
 from naskah.metadata import now, read_metadata
@@ -310,11 +311,11 @@ class Trail:
             if step <= done:
                 raise TrailError(
                     f"step {step} was already performed; the next step is {expected.nomor} "
-                    f"({_short(expected.kegiatan)})"
+                    f"({singkat(expected.kegiatan)})"
                 )
             raise TrailError(
                 f"step {step} is out of order: the next step is {expected.nomor} "
-                f"({_short(expected.kegiatan)})"
+                f"({singkat(expected.kegiatan)})"
             )
         return expected
 
@@ -647,10 +648,6 @@ def _orphans(folder: Path, referenced: set[str]) -> list[str]:
 
 def _masukan_nama(sop: Sop, kode: str) -> str:
     return next((m.nama for m in sop.masukan if m.kode == kode), kode)
-
-
-def _short(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 __all__ = ["Masalah", "Trail", "Verifikasi"]

@@ -30,6 +30,11 @@ def _check_xml_text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def strip_xml_illegal(text: str) -> str:
+    """``text`` without the characters a DOCX cannot hold (for text from outside the models)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
 def _single_line(value: str) -> str:
     value = _check_xml_text(value)
     if "\n" in value:

@@ -1,0 +1,293 @@
+"""The berkas PDF: a whole trail as one navigable dossier.
+
+Built from a verified trail folder: a cover with the trail summary (each step, who
+did it and when, actual time against the time standard, the ledger's final hash),
+then every document in step order, with a bookmark per step and the step's
+documents nested under it. Every DOCX (and every text, CSV or image attachment,
+wrapped in a DOCX first) is converted in one LibreOffice run; PDF attachments are
+merged as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from pypdf import PdfReader, PdfWriter
+
+from naskah import __version__
+from naskah.errors import TamperError
+from naskah.fileio import write_atomic
+from naskah.ledger import Entry, Rujukan
+from naskah.models.base import strip_xml_illegal
+from naskah.pdf import convert_to_pdf
+from naskah.formatting import singkat
+from naskah.ringkasan import durasi_teks
+from naskah.sop.model import Sop
+from naskah.trail import Trail
+
+_TEXT = {".txt", ".md", ".json", ".xml"}
+_TABLE = {".csv"}
+_IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
+
+
+@dataclass
+class _Item:
+    """One part of the dossier: a title and where its pages come from."""
+
+    judul: str
+    pdf: Path | None = None  # a PDF to merge as it is
+    docx: Path | None = None  # a DOCX converted in the batch
+    halaman: int = 0  # first page index in the dossier, set while merging
+
+
+@dataclass
+class _Bagian:
+    """A step's bookmark and its items."""
+
+    judul: str
+    items: list[_Item] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HasilBerkas:
+    """What :func:`build_berkas` made."""
+
+    path: Path
+    """The dossier PDF."""
+    halaman: int
+    """Its page count."""
+    bookmark: list[tuple[str, list[str]]]
+    """Step bookmarks with their children, in order."""
+    hash_akhir: str
+    """The ledger's final hash, stamped in the PDF metadata."""
+
+
+def build_berkas(
+    folder: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    pdf_dir: str | os.PathLike[str] | None = None,
+    timeout: float = 300.0,
+) -> HasilBerkas:
+    """Build the berkas PDF of the trail in ``folder`` and write it to ``output``.
+
+    Refuses a trail that fails verification: a dossier must show what was recorded.
+    With ``pdf_dir``, each document's own PDF is also kept there.
+    """
+    trail = Trail.open(folder)
+    verification = trail.verify()
+    if not verification.utuh:
+        raise TamperError(f"cannot build the berkas: {verification.pertama}")
+    sop, entries = trail.sop, trail.entries()
+    final_hash = str(verification.hash_akhir)
+    target = Path(output)
+    with tempfile.TemporaryDirectory(prefix="naskah-berkas-") as tmp:
+        work = Path(tmp)
+        cover = _Item("Sampul: ringkasan berkas", docx=work / "00-sampul.docx")
+        _cover(trail, sop, entries, final_hash).save(str(cover.docx))
+        parts = [_bagian(trail.folder, sop, entry, work) for entry in entries]
+        batch = [i.docx for i in [cover, *(i for p in parts for i in p.items)] if i.docx]
+        converted = dict(zip(batch, convert_to_pdf(batch, work / "pdf", timeout=timeout),
+                             strict=True))
+        for item in [cover, *(i for p in parts for i in p.items)]:
+            if item.docx is not None:
+                item.pdf = converted[item.docx]
+        writer = PdfWriter()
+        _append(writer, cover)
+        outline: list[tuple[str, list[str]]] = []
+        for part in parts:
+            for item in part.items:
+                _append(writer, item)
+            first = part.items[0].halaman if part.items else cover.halaman
+            parent = writer.add_outline_item(part.judul, first)
+            for item in part.items:
+                writer.add_outline_item(item.judul, item.halaman, parent=parent)
+            outline.append((part.judul, [i.judul for i in part.items]))
+        header = trail.header
+        writer.add_metadata({
+            "/Title": f"Berkas {sop.judul}",
+            "/Author": sop.unit or sop.instansi,
+            "/Subject": f"SOP {sop.nomor}: {sop.judul} — berkas {header.berkas}",
+            "/Keywords": f"naskah; berkas; SOP {sop.nomor}; ledger sha256 {final_hash}",
+            "/Creator": f"naskah {__version__}",
+            "/NaskahLedgerHash": final_hash,
+            "/NaskahBerkas": header.berkas,
+        })
+        writer.page_mode = "/UseOutlines"  # open with the bookmarks panel shown
+        buf = io.BytesIO()
+        writer.write(buf)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, buf.getvalue())
+        if pdf_dir is not None:
+            _keep_pdfs(parts, Path(pdf_dir))
+        pages = len(writer.pages)
+    return HasilBerkas(path=target, halaman=pages, bookmark=outline, hash_akhir=final_hash)
+
+
+def _append(writer: PdfWriter, item: _Item) -> None:
+    item.halaman = len(writer.pages)
+    if item.pdf is not None:
+        writer.append(str(item.pdf), import_outline=False)
+
+
+def _keep_pdfs(parts: list[_Bagian], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        for item in part.items:
+            if item.docx is not None and item.pdf is not None and item.docx.stem[:2].isdigit():
+                write_atomic(folder / item.pdf.name, item.pdf.read_bytes())
+
+
+# ---------------------------------------------------------------- parts of a step
+
+
+def _bagian(root: Path, sop: Sop, entry: Entry, work: Path) -> _Bagian:
+    names = " + ".join(dict.fromkeys(r.nama for r in entry.keluaran))
+    part = _Bagian(f"Langkah {entry.step} — {names}")
+    for ref in [r for r in entry.masukan if r.jenis == "masukan"]:
+        part.items.append(_file_item(root / str(ref.file), f"Masukan: {ref.nama}", ref, work))
+    for ref in entry.keluaran:
+        if ref.file is not None:
+            part.items.append(_file_item(root / ref.file, ref.nama, ref, work))
+    if entry.tindakan:
+        path = work / f"{entry.step:02d}-tindakan.docx"
+        _tindakan(sop, entry).save(str(path))
+        part.items.append(_Item("Tindakan: " + ", ".join(
+            r.nama for r in entry.keluaran if r.kode in entry.tindakan), docx=path))
+    return part
+
+
+def _file_item(path: Path, judul: str, ref: Rujukan, work: Path) -> _Item:
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        copy = work / path.name  # step-numbered names are unique within a berkas
+        shutil.copyfile(path, copy)
+        return _Item(judul, docx=copy)
+    if suffix == ".pdf":
+        return _Item(judul, pdf=path)
+    wrapper = work / f"{path.stem}.docx"
+    _lampiran(path, judul, ref).save(str(wrapper))
+    return _Item(judul, docx=wrapper)
+
+
+# ---------------------------------------------------------------- generated pages
+
+
+def _page(landscape: bool = False) -> DocxDocument:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin = section.bottom_margin = Cm(2)
+    style = doc.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(10)
+    return doc
+
+
+def _cover(trail: Trail, sop: Sop, entries: list[Entry], final_hash: str) -> DocxDocument:
+    doc = _page(landscape=True)
+    header = trail.header
+    doc.add_heading(f"BERKAS {sop.judul.upper()}", level=1)
+    doc.add_paragraph(f"SOP {sop.nomor} — {sop.instansi}" + (f", {sop.unit}" if sop.unit else ""))
+    doc.add_paragraph(f"Berkas {header.berkas}, dimulai {header.dibuat:%Y-%m-%d %H:%M %z}; "
+                      f"{len(entries)} dari {len(sop.langkah)} langkah tercatat.")
+    per_hari = sop.jam_kerja.menit_per_hari
+    table = doc.add_table(rows=1, cols=7)
+    table.style = "Table Grid"
+    heads = ("No", "Kegiatan", "Pelaksana", "Selesai", "Standar", "Aktual", "Keluaran")
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for e in entries:
+        cells = table.add_row().cells
+        values = (
+            str(e.step),
+            singkat(e.kegiatan, 90),
+            f"{e.pelaksana.nama} ({sop.peran_ke(e.peran).nama})",
+            e.selesai.strftime("%d-%m-%Y %H:%M"),
+            sop.langkah_ke(e.step).waktu,
+            durasi_teks(e.durasi_menit, per_hari) + (" — MELEBIHI" if e.melebihi else ""),
+            "; ".join(r.nama for r in e.keluaran),
+        )
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    widths = (Cm(0.9), Cm(7.6), Cm(4.4), Cm(2.6), Cm(1.8), Cm(2.9), Cm(5.5))
+    table.autofit = False
+    # LibreOffice lays a table out by its grid, Word by the cell widths: set both.
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(width.twips))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(8)
+    over = [e.step for e in entries if e.melebihi]
+    doc.add_paragraph()
+    doc.add_paragraph("Langkah melebihi standar waktu: "
+                      + (", ".join(map(str, over)) if over else "tidak ada"))
+    doc.add_paragraph(f"Hash akhir ledger (SHA-256): {final_hash}")
+    doc.add_paragraph("Verifikasi: utuh — setiap dokumen dan entri ledger cocok dengan hash "
+                      "yang tercatat.")
+    return doc
+
+
+def _tindakan(sop: Sop, entry: Entry) -> DocxDocument:
+    doc = _page()
+    doc.add_heading(f"Langkah {entry.step} — tindakan", level=1)
+    doc.add_paragraph(entry.kegiatan)
+    doc.add_paragraph(f"Pelaksana: {entry.pelaksana.nama}, {sop.peran_ke(entry.peran).nama}; "
+                      f"selesai {entry.selesai:%d-%m-%Y %H:%M}.")
+    names = {r.kode: r for r in entry.keluaran}
+    for kode, text in entry.tindakan.items():
+        doc.add_heading(names[kode].nama, level=2)
+        doc.add_paragraph(text)
+        doc.add_paragraph(f"SHA-256: {names[kode].sha256}").runs[0].font.size = Pt(7)
+    return doc
+
+
+def _lampiran(path: Path, judul: str, ref: Rujukan) -> DocxDocument:
+    doc = _page()
+    doc.add_heading(judul, level=1)
+    doc.add_paragraph(f"Lampiran {ref.file} — SHA-256 {ref.sha256}").runs[0].font.size = Pt(7)
+    suffix = path.suffix.lower()
+    if suffix in _TABLE:
+        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+            rows = list(csv.reader(fh))
+        if rows:
+            width = max(len(r) for r in rows)
+            table = doc.add_table(rows=0, cols=width)
+            table.style = "Table Grid"
+            for row in rows:
+                cells = table.add_row().cells
+                for cell, value in zip(cells, row + [""] * (width - len(row)), strict=True):
+                    cell.text = _printable(value)
+    elif suffix in _IMAGE:
+        doc.add_picture(str(path), width=Cm(16))
+    elif suffix in _TEXT:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            doc.add_paragraph(_printable(line))
+    else:
+        doc.add_paragraph(f"Berkas {path.name} ({path.stat().st_size} byte) tidak dapat "
+                          "ditampilkan di sini; lihat file aslinya di folder berkas.")
+    return doc
+
+
+def _printable(text: str) -> str:
+    # Attachment text comes from outside the models: drop what XML cannot hold.
+    return strip_xml_illegal(text)
