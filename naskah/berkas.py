@@ -23,15 +23,15 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 
 from naskah import __version__
 from naskah.errors import TamperError
 from naskah.fileio import write_atomic
+from naskah.formatting import singkat
 from naskah.ledger import Entry, Rujukan
 from naskah.models.base import strip_xml_illegal
 from naskah.pdf import convert_to_pdf
-from naskah.formatting import singkat
 from naskah.ringkasan import durasi_teks
 from naskah.sop.model import Sop
 from naskah.trail import Trail

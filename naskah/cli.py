@@ -209,8 +209,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     from naskah.berkas import build_berkas
 
-    result = build_berkas(out, out / "berkas.pdf", pdf_dir=out / "pdf")
-    print(f"berkas PDF: {result.path} ({result.halaman} pages, {len(result.bookmark)} steps "
+    berkas = build_berkas(out, out / "berkas.pdf", pdf_dir=out / "pdf")
+    print(f"berkas PDF: {berkas.path} ({berkas.halaman} pages, {len(berkas.bookmark)} steps "
           "bookmarked)")
     print(f"open: {out / 'berkas.pdf'}, the documents in {out / 'dokumen'} (DOCX) and "
           f"{out / 'pdf'} (PDF); ledger: {out / 'ledger.json'}")
