@@ -110,9 +110,9 @@ def build_berkas(
             for item in part.items:
                 _append(writer, item)
             first = part.items[0].halaman if part.items else cover.halaman
-            parent = writer.add_outline_item(part.judul, first)
+            parent = writer.add_outline_item(title=part.judul, page_number=first)
             for item in part.items:
-                writer.add_outline_item(item.judul, item.halaman, parent=parent)
+                writer.add_outline_item(title=item.judul, page_number=item.halaman, parent=parent)
             outline.append((part.judul, [i.judul for i in part.items]))
         header = trail.header
         writer.add_metadata({
