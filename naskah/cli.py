@@ -307,6 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("naskah: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # disk full, permission denied, ...: a message, not a traceback
+        print(f"naskah: error: {exc.strerror or exc}"
+              + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        return EXIT_FAILED
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error worth a traceback.
         sys.stderr.close()

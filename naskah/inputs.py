@@ -26,6 +26,11 @@ def parse_json(text: str, source: str = "input") -> dict[str, Any]:
             f"{source}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             [(f"line {exc.lineno}, column {exc.colno}", exc.msg)],
         ) from None
+    except RecursionError:
+        raise InputError(
+            f"{source}: the JSON is nested too deeply to be a document",
+            [("(top level)", "nested too deeply")],
+        ) from None
     if not isinstance(data, dict):
         raise InputError(
             f"{source}: the top level must be a JSON object {{...}}, not {_json_type(data)}",

@@ -30,6 +30,7 @@ __all__ = [
     "convert_to_pdf",
     "docx_to_pdf_bytes",
     "find_soffice",
+    "pdf_to_png",
     "soffice_available",
     "stamp_metadata",
 ]
@@ -270,3 +271,38 @@ def stamp_metadata(pdf: bytes, info: Mapping[str, str]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdf_to_png(
+    pdf: Path,
+    out_dir: Path,
+    *,
+    first: int | None = None,
+    last: int | None = None,
+    dpi: int = 80,
+    timeout: float = 120.0,
+) -> list[Path]:
+    """Render PDF pages to PNG files with poppler's ``pdftoppm``, to look at them.
+
+    Returns the PNG paths in page order. Pages are 1-based; ``first``/``last``
+    limit the range. Needs ``pdftoppm`` (Debian: ``apt-get install poppler-utils``).
+    """
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise PdfError("pdftoppm is needed to preview pages; apt-get install poppler-utils")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prefix = out_dir / Path(pdf).stem
+    cmd = [tool, "-png", "-r", str(dpi)]
+    if first is not None:
+        cmd += ["-f", str(first)]
+    if last is not None:
+        cmd += ["-l", str(last)]
+    try:
+        proc = subprocess.run([*cmd, str(pdf), str(prefix)], capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise PdfError(f"pdftoppm timed out after {timeout:g} s on {pdf}") from None
+    if proc.returncode != 0:
+        raise PdfError(f"pdftoppm failed on {pdf}: {_tail(proc.stderr)}")
+    return sorted(out_dir.glob(f"{prefix.name}-*.png"))

@@ -143,6 +143,7 @@ class Renderer:
         suffix = target.suffix.lower()
         if suffix not in (".docx", ".pdf"):
             raise NaskahError(f"{target.name}: the output must end in .docx or .pdf")
+        _check_target(target)
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
         if suffix == ".pdf":
             data = pdf.stamp_metadata(pdf.docx_to_pdf_bytes(data), pdf_info(naskah))
@@ -160,6 +161,8 @@ class Renderer:
         bad = [t.name for t in targets if t.suffix.lower() not in (".docx", ".pdf")]
         if bad:
             raise NaskahError(f"{', '.join(bad)}: the output must end in .docx or .pdf")
+        for target in targets:
+            _check_target(target)
         pdf_jobs = [(n, t) for (n, _), t in zip(items, targets, strict=True)
                     if t.suffix.lower() == ".pdf"]
         for (naskah, _), target in zip(items, targets, strict=True):
@@ -196,6 +199,14 @@ class Renderer:
         props.language = "id-ID"
         props.created = props.modified = metadata.dibuat.replace(tzinfo=None)
         attach(doc.docx, metadata)
+
+
+def _check_target(target: Path) -> None:
+    # Checked before any work, so a bad path fails fast with a clear message.
+    if target.is_dir():
+        raise NaskahError(f"{target} is a folder; give a file name ending in .docx or .pdf")
+    if not target.parent.is_dir():
+        raise NaskahError(f"the folder {target.parent} does not exist; create it first")
 
 
 def pdf_info(naskah: NaskahDinas) -> dict[str, str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ class Template:
         try:
             probe = DocxTemplate(io.BytesIO(blob))
             probe.init_docx()
-        except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
         self._parts: dict[str, jinja2.Template] = {}
         variables: set[str] = set()

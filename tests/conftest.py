@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import naskah
+from naskah.errors import PdfError
+from naskah.pdf import find_soffice
 from tests.helpers import (
     ALL_JENIS,
     EXAMPLES,
@@ -37,3 +40,14 @@ def example() -> Callable[[str], naskah.NaskahDinas]:
 def rendered_examples() -> dict[str, bytes]:
     """Every example rendered once with the packaged templates, by jenis."""
     return {jenis: naskah.render(load_example(jenis)) for jenis in ALL_JENIS}
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """Path of soffice; skip without LibreOffice, but fail under CI=true (PDF tests must run)."""
+    try:
+        return find_soffice()
+    except PdfError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"LibreOffice is required on CI: {exc}")
+        pytest.skip(f"LibreOffice not installed: {exc}")

@@ -18,17 +18,6 @@ from naskah.errors import PdfError
 from naskah.pdf import convert_to_pdf, docx_to_pdf_bytes, find_soffice, soffice_available
 
 
-@pytest.fixture
-def soffice() -> str:
-    """Path of soffice; skip without LibreOffice, but fail on CI."""
-    try:
-        return find_soffice()
-    except PdfError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"LibreOffice is required on CI: {exc}")
-        pytest.skip(f"LibreOffice not installed: {exc}")
-
-
 def _make_docx(path: Path, text: str) -> Path:
     document = docx.Document()
     document.add_paragraph(text)

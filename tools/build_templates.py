@@ -24,7 +24,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt
+from docx.shared import Cm, Emu, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parent.parent / "naskah" / "templates"
 FONT = "Arial"
@@ -339,6 +339,24 @@ def tembusan(doc: Any) -> None:
     tag(doc, "endif")
 
 
+def klasifikasi(doc: Any) -> None:
+    """The security marking above the title: red for RAHASIA/SANGAT RAHASIA, else black."""
+    tag(doc, "if klasifikasi_merah")
+    p = para(doc, ("{{ klasifikasi_cetak }}", {"bold": True}), align="CENTER", after=Pt(6))
+    p.runs[0].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    tag(doc, "elif klasifikasi_cetak")
+    para(doc, ("{{ klasifikasi_cetak }}", {"bold": True}), align="CENTER", after=Pt(6))
+    tag(doc, "endif")
+
+
+def daftar_lampiran(doc: Any) -> None:
+    """The titles of the lampiran, numbered I, II, ..., bottom-left after the tembusan."""
+    tag(doc, "if daftar_lampiran")
+    para(doc, "Lampiran:", before=Pt(12))
+    numbered(doc, "daftar_lampiran", item="lp", align="LEFT")
+    tag(doc, "endif")
+
+
 def title(doc: Any, *lines: str) -> None:
     for line in lines:
         para(doc, (line, {"bold": True}), align="CENTER")
@@ -354,6 +372,7 @@ def body(doc: Any, var: str) -> None:
 def nota_dinas() -> Any:
     doc = new_document()
     kop(doc)
+    klasifikasi(doc)
     title(doc, "{{ judul }}")
     para(doc, "NOMOR {{ nomor }}", align="CENTER", after=Pt(12))
     fields(
@@ -373,12 +392,14 @@ def nota_dinas() -> Any:
     tag(doc, "endfor")
     paraf_and_ttd(doc)
     tembusan(doc)
+    daftar_lampiran(doc)
     return doc
 
 
 def undangan() -> Any:
     doc = new_document()
     kop(doc)
+    klasifikasi(doc)
     t = table(doc, 4, [Cm(2.6), Cm(0.5), Cm(7.4), Cm(5.5)])
     rows = [("Nomor", "{{ nomor }}"), ("Sifat", "{{ sifat }}"),
             ("Lampiran", "{{ lampiran }}"), ("Hal", "{{ hal }}")]
@@ -407,6 +428,7 @@ def undangan() -> Any:
     body(doc, "penutup")
     paraf_and_ttd(doc)
     tembusan(doc)
+    daftar_lampiran(doc)
     return doc
 
 

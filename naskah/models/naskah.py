@@ -14,8 +14,10 @@ from pydantic import Field, model_validator
 from naskah import formatting
 from naskah.models.base import NaskahModel, Teks
 from naskah.models.instansi import Instansi
+from naskah.models.klasifikasi import Klasifikasi
 from naskah.models.pejabat import Pejabat
 from naskah.models.penandatangan import Penandatangan
+from naskah.models.umum import Lampiran
 
 Context = dict[str, Any]
 
@@ -142,6 +144,26 @@ def pejabat_ttd_context(pejabat: Pejabat, tempat_tanggal: str = "") -> Context:
 def daftar(items: list[str]) -> list[Context]:
     """Numbered list items: ``[{"no": "1.", "teks": ...}, ...]``."""
     return [{"no": f"{i}.", "teks": item} for i, item in enumerate(items, 1)]
+
+
+def lampiran_context(lampiran: Lampiran) -> Context:
+    """'1 (satu) berkas', and the titles numbered I, II, ... as several lampiran are."""
+    return {
+        "lampiran": formatting.jumlah_terbilang(lampiran.jumlah, lampiran.satuan),
+        "daftar_lampiran": [
+            {"no": f"{formatting.romawi(i)}.", "teks": judul}
+            for i, judul in enumerate(lampiran.daftar, 1)
+        ],
+    }
+
+
+def klasifikasi_context(klasifikasi: Klasifikasi) -> Context:
+    """The security marking printed above the title: none for Biasa, red for R and SR."""
+    return {
+        "klasifikasi": klasifikasi.value,
+        "klasifikasi_cetak": "" if klasifikasi is Klasifikasi.BIASA else klasifikasi.value.upper(),
+        "klasifikasi_merah": klasifikasi.merah,
+    }
 
 
 def nomor_text(nomor: object | None) -> str:

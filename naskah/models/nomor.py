@@ -20,7 +20,7 @@ from pydantic_core import core_schema
 from naskah.models.klasifikasi import Klasifikasi
 
 _KODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
-_URUT = re.compile(r"^(?:(?P<kode>[A-Z]{1,2})-)?(?P<urut>\d{1,7})$")
+_URUT = re.compile(r"^(?:(?P<kode>[A-Z]{1,2})-)?(?P<urut>[0-9]{1,7})$")
 _PATTERN = r"^(?:(SR|B|T|R)-)?\d{1,7}(/[A-Za-z0-9][A-Za-z0-9.\-]*)+/\d{2}/\d{4}$"
 
 
@@ -40,7 +40,7 @@ class NomorNaskah:
     """Kode keamanan (B/T/R/SR); absent on a nota dinas."""
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"\d{1,7}", self.urut) or int(self.urut) < 1:
+        if not re.fullmatch(r"[0-9]{1,7}", self.urut) or int(self.urut) < 1:
             raise ValueError(
                 f"the serial number must be digits making 1 or more, got {self.urut!r}"
             )
@@ -82,9 +82,9 @@ class NomorNaskah:
                 klasifikasi = Klasifikasi.from_kode(urut["kode"])
             except ValueError as exc:
                 raise ValueError(f"in {head!r}: {exc}") from None
-        if not re.fullmatch(r"\d{2}", bulan):
+        if not re.fullmatch(r"[0-9]{2}", bulan):
             raise ValueError(f"the month part {bulan!r} must be two digits, e.g. '07'")
-        if not re.fullmatch(r"\d{4}", tahun):
+        if not re.fullmatch(r"[0-9]{4}", tahun):
             raise ValueError(f"the year part {tahun!r} must be four digits, e.g. '2026'")
         return cls(
             urut=urut["urut"],

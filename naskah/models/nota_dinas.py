@@ -10,7 +10,15 @@ from pydantic import Field
 from naskah import formatting
 from naskah.models.base import Teks, TeksPanjang
 from naskah.models.klasifikasi import Klasifikasi, Sifat
-from naskah.models.naskah import Context, NaskahDinas, daftar, nomor_text, ttd_context
+from naskah.models.naskah import (
+    Context,
+    NaskahDinas,
+    daftar,
+    klasifikasi_context,
+    lampiran_context,
+    nomor_text,
+    ttd_context,
+)
 from naskah.models.nomor import NomorNaskah
 from naskah.models.pejabat import Pejabat
 from naskah.models.penandatangan import Penandatangan
@@ -72,9 +80,8 @@ class NotaDinas(NaskahDinas):
             "dari": self.dari,
             "tanggal": formatting.tanggal(self.tanggal),
             "sifat": self.sifat.value,
-            "klasifikasi": self.klasifikasi.value,
-            "lampiran": formatting.jumlah_terbilang(self.lampiran.jumlah, self.lampiran.satuan),
-            "daftar_lampiran": daftar(self.lampiran.daftar),
+            **klasifikasi_context(self.klasifikasi),
+            **lampiran_context(self.lampiran),
             "hal": self.hal,
             "isi": list(self.isi),
             "ttd": ttd_context(self.penandatangan),

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from naskah.models.base import NaskahModel, Teks
 
-_NIP_GROUPED = re.compile(r"^(\d{8})\s+(\d{6})\s+(\d)\s+(\d{3})$")
+_NIP_GROUPED = re.compile(r"^([0-9]{8})\s+([0-9]{6})\s+([0-9])\s+([0-9]{3})$")
 _MIN_AGE_AT_TMT = 17  # CPNS recruitment starts at 18; one year of slack for rounding
 
 
@@ -31,7 +31,7 @@ def check_nip(nip: str) -> str:
     Layout: birth date YYYYMMDD, TMT CPNS YYYYMM, gender (1 male, 2 female), and a
     three-digit sequence number.
     """
-    if not re.fullmatch(r"\d{18}", nip):
+    if not re.fullmatch(r"[0-9]{18}", nip):
         raise ValueError(
             f"must be 18 digits (optionally grouped as 'YYYYMMDD YYYYMM G NNN'), got {nip!r}"
         )

@@ -15,6 +15,8 @@ from naskah.models.naskah import (
     JadwalRapat,
     NaskahDinas,
     daftar,
+    klasifikasi_context,
+    lampiran_context,
     nomor_text,
     tempat_atau_kota,
     ttd_context,
@@ -105,8 +107,8 @@ class UndanganRapat(NaskahDinas):
             **super().context(),
             "nomor": nomor_text(self.nomor),
             "sifat": self.sifat.value,
-            "klasifikasi": self.klasifikasi.value,
-            "lampiran": formatting.jumlah_terbilang(self.lampiran.jumlah, self.lampiran.satuan),
+            **klasifikasi_context(self.klasifikasi),
+            **lampiran_context(self.lampiran),
             "hal": self.hal,
             "tempat_tanggal": formatting.tempat_tanggal(
                 tempat_atau_kota(self.tempat, self.kop), self.tanggal

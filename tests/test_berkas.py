@@ -1,0 +1,204 @@
+"""PDF export of single documents and the berkas dossier PDF, checked with pypdf."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import naskah
+from naskah import demo
+from naskah.berkas import build_berkas
+from naskah.pdf import pdf_to_png
+from naskah.trail import Trail
+
+pytestmark = pytest.mark.pdf
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
+
+
+def _text(reader: PdfReader, page: int) -> str:
+    return " ".join((reader.pages[page].extract_text() or "").split())
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """[(title, page, [(child title, page), ...]), ...] from the PDF's outline."""
+    result: list[tuple[str, int, list[tuple[str, int]]]] = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            result[-1][2].extend(
+                (child.title, reader.get_destination_page_number(child)) for child in item
+            )
+        else:
+            result.append((item.title, reader.get_destination_page_number(item), []))
+    return result
+
+
+@pytest.fixture(scope="module")
+def berkas(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("berkas") / "demo"
+    demo.run(folder)
+    build_berkas(folder, folder / "berkas.pdf", pdf_dir=folder / "pdf")
+    return folder
+
+
+def test_single_document_pdf_has_text_and_metadata(soffice: str, tmp_path: Path) -> None:
+    nodin = naskah.load_naskah("nota-dinas", (EXAMPLES / "nota-dinas.json").read_text())
+    out = naskah.save(nodin, tmp_path / "nodin.pdf")
+    reader = PdfReader(out)
+    text = _text(reader, 0)
+    for expected in ("NOTA DINAS", "NOMOR 27/Ses.PO/OT.01.02/11/2026", "Yth.", "Dari", "Hal",
+                     "25 November 2026", "Agus Setiawan, S.H., M.Si."):
+        assert expected in text
+    assert text.index("Yth.") < text.index("Dari") < text.index("Hal")
+    meta = reader.metadata
+    assert meta is not None
+    assert meta["/Title"] == nodin.hal
+    assert meta["/NaskahContentHash"] == nodin.content_hash()
+    assert meta["/NaskahJenis"] == "nota-dinas"
+    assert not list(tmp_path.glob(".*"))  # no temporary files left
+
+
+def test_save_many_converts_every_pdf(soffice: str, tmp_path: Path) -> None:
+    renderer = naskah.Renderer()
+    jobs = []
+    for jenis in naskah.JENIS:
+        doc = naskah.load_naskah(jenis, (EXAMPLES / f"{jenis}.json").read_text())
+        jobs += [(doc, tmp_path / f"{jenis}.pdf"), (doc, tmp_path / f"{jenis}.docx")]
+    paths = renderer.save_many(jobs)
+    assert [p.name for p in paths] == [Path(t).name for _, t in jobs]
+    titles = {"disposisi": "LEMBAR DISPOSISI", "undangan": "Undangan Rapat",
+              "notulen": "NOTULEN RAPAT", "nota-dinas": "NOTA DINAS", "laporan": "LAPORAN"}
+    for jenis, title in titles.items():
+        assert title in _text(PdfReader(tmp_path / f"{jenis}.pdf"), 0)
+
+
+def test_cli_render_pdf(soffice: str, tmp_path: Path) -> None:
+    out = tmp_path / "undangan.pdf"
+    proc = subprocess.run(
+        [sys.executable, "-m", "naskah", "render", "undangan", str(EXAMPLES / "undangan.json"),
+         "-o", str(out)], capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = _text(PdfReader(out), 0)
+    assert "B-215/Ses.PO/OT.01.02/11/2026" in text
+    assert "Jakarta, 24 November 2026" in text
+    assert "Rabu, 25 November 2026" in text
+
+
+def test_berkas_outline_matches_ledger(berkas: Path) -> None:
+    reader = PdfReader(berkas / "berkas.pdf")
+    outline = _outline(reader)
+    entries = Trail.open(berkas).entries()
+    assert len(outline) == len(entries) == 14
+    for (title, page, children), entry in zip(outline, entries, strict=True):
+        assert title.startswith(f"Langkah {entry.step} — ")
+        names = [r.nama for r in entry.keluaran]
+        for name in names:
+            assert name in title
+        # every step has its documents (or a tindakan sheet) nested, on its own pages
+        assert children
+        assert page == children[0][1]
+        for nama in (r.nama for r in entry.keluaran if r.file):
+            assert any(child == nama for child, _ in children)
+    assert "Langkah 4 — Kebutuhan Data dan Informasi" in [t for t, _, _ in outline]
+    pages = [page for _, page, _ in outline]
+    assert pages == sorted(pages) and pages[0] >= 1  # step order, after the cover
+
+
+def test_berkas_pages_hold_each_documents_key_lines(berkas: Path) -> None:
+    reader = PdfReader(berkas / "berkas.pdf")
+    children = {title: page for _, _, kids in _outline(reader) for title, page in kids}
+    expect = {
+        "Disposisi/arahan Sesmenko": ["LEMBAR DISPOSISI", "Dr. Hendra Wirawan"],
+        "Konsep naskah dinas administrasi pelaksanaan rapat (undangan)":
+            ["B-215/Ses.PO/OT.01.02/11/2026", "Undangan Rapat Pembahasan Tata"],
+        "Naskah dinas administrasi pelaksanaan rapat pembahasan (ditandatangani)":
+            ["B-215/Ses.PO/OT.01.02/11/2026"],
+        "Dokumentasi pelaksanaan rapat (notulen)": ["NOTULEN RAPAT", "Rapat Pembahasan Tata"],
+        "Konsep laporan": ["LAPORAN", "TENTANG"],
+        "Nota dinas pengantar (ditandatangani)": ["NOTA DINAS", "NOMOR 27/Ses.PO"],
+        "Kebutuhan Data dan Informasi": ["Deputi Bidang Koordinasi Pertahanan Negara"],
+    }
+    for title, lines in expect.items():
+        page_text = _text(reader, children[title])
+        for line in lines:
+            assert line in page_text, (title, line)
+    # The signed undangan shows the electronic signature; the paraf'd konsep shows the
+    # paraf table instead. Both are two pages long, so look at both.
+    signed = children["Naskah dinas administrasi pelaksanaan rapat pembahasan (ditandatangani)"]
+    konsep = children["Naskah dinas administrasi pelaksanaan rapat pembahasan terparaf"]
+    signed_text = _text(reader, signed) + _text(reader, signed + 1)
+    konsep_text = _text(reader, konsep) + _text(reader, konsep + 1)
+    assert "Ditandatangani secara elektronik" in signed_text
+    assert "Paraf:" in konsep_text and "Ditandatangani secara elektronik" not in konsep_text
+
+
+def test_berkas_cover_summarises_the_trail(berkas: Path) -> None:
+    reader = PdfReader(berkas / "berkas.pdf")
+    cover = _text(reader, 0)
+    verification = Trail.open(berkas).verify()
+    assert "BERKAS PELAKSANAAN TATA KELOLA DATA" in cover
+    assert "OT.01.02-084-097.Set.PO" in cover
+    assert str(verification.hash_akhir) in cover.replace(" ", "")
+    assert "Langkah melebihi standar waktu: 10, 14" in cover
+    for name in ("Dr. Hendra Wirawan", "Agus Setiawan", "Rina Kusumawati", "Budi Santoso"):
+        assert name in cover
+    assert re.search(r"10 Menit\s+10 menit", cover)
+
+
+def test_berkas_metadata_and_page_mode(berkas: Path) -> None:
+    reader = PdfReader(berkas / "berkas.pdf")
+    meta = reader.metadata
+    assert meta is not None
+    final_hash = Trail.open(berkas).verify().hash_akhir
+    assert meta["/Title"] == "Berkas Pelaksanaan Tata Kelola Data"
+    assert meta["/Author"]
+    assert "OT.01.02-084-097.Set.PO" in meta["/Subject"]
+    assert final_hash in meta["/Keywords"]
+    assert meta["/NaskahLedgerHash"] == final_hash
+    assert reader.page_mode == "/UseOutlines"
+    assert sorted(p.name for p in (berkas / "pdf").glob("14-*.pdf")) == [
+        "14-laporan.pdf", "14-nodin-pengantar.pdf"]
+
+
+def test_berkas_refuses_a_tampered_trail(berkas: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(berkas, copy)
+    (copy / "dokumen" / "11-notulen-rapat.docx").write_bytes(b"not the notulen")
+    with pytest.raises(naskah.TamperError, match="step 11"):
+        build_berkas(copy, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+    proc = subprocess.run([sys.executable, "-m", "naskah", "berkas", str(copy), "-o",
+                           str(tmp_path / "y.pdf")], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert "step 11" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_demo_cli_leaves_berkas_pdf(soffice: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "naskah", "demo", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "verified: 14 steps intact" in proc.stdout
+    reader = PdfReader(out / "berkas.pdf")
+    assert len(_outline(reader)) == 14
+    status = json.loads(subprocess.run(
+        [sys.executable, "-m", "naskah", "trail", "status", str(out), "--json"],
+        capture_output=True, text=True, check=True).stdout)
+    assert reader.metadata is not None
+    assert reader.metadata["/NaskahLedgerHash"] == status["hash_akhir"]
+
+
+def test_pages_render_to_png_for_a_person_to_look_at(berkas: Path, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    pngs = pdf_to_png(berkas / "berkas.pdf", tmp_path, first=1, last=2)
+    assert len(pngs) == 2
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
