@@ -82,7 +82,8 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     sop = Sop.load(args.sop) if args.sop else Sop.tata_kelola_data()
     text, label = _read_input(args.pelaksana)
     roster = parse_json(text, label)
-    trail = Trail.init(args.dir, roster, sop=sop)
+    dibuat = _datetime(args.mulai, "--mulai") if args.mulai else None
+    trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat)
     print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}")
     return EXIT_OK
 
@@ -250,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pelaksana", required=True, metavar="FILE.json",
                    help="who holds which role: {\"peran\": {\"karo-po\": [pejabat, ...]}}")
     p.add_argument("--sop", metavar="FILE.json", help="another SOP (default: Tata Kelola Data)")
+    p.add_argument("--mulai", metavar="ISO", help="when the trail started (default: now)")
     p.set_defaults(handler=cmd_trail_init)
 
     p = tsub.add_parser("do", help="perform step STEP")

@@ -59,6 +59,7 @@ LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE = (
 )
 DOKUMEN, LAMPIRAN = "dokumen", "lampiran"
 _TEKS: TypeAdapter[str] = TypeAdapter(TeksPanjang)
+_UNRECORDED = "the file is not recorded in the ledger"
 
 
 @dataclass(frozen=True)
@@ -239,12 +240,8 @@ class Trail:
             tindakan or {}
         )
         with self._locked():
-            verification = self.verify()
-            if not verification.utuh:
-                raise TamperError(
-                    f"refusing to extend a berkas that fails verification: {verification.pertama}"
-                )
             ledger = Ledger.read(self.folder / LEDGER)
+            leftovers = self._check_intact(len(ledger.raw_entries) + 1)
             entries = ledger.entries()
             sop = self.sop
             langkah = self._check_order(sop, step, len(entries))
@@ -255,55 +252,106 @@ class Trail:
             masukan, external = self._check_kelengkapan(sop, langkah, state, lampiran)
             self._check_supplied(langkah, dokumen, lampiran, tindakan, external)
 
-            keluaran: list[Rujukan] = []
-            written: list[Path] = []
-            for kode in external:  # external inputs are stored with the step that needs them
-                ref = self._store_lampiran(step, kode, _masukan_nama(sop, kode), "masukan",
-                                           Path(lampiran[kode]), written)
-                masukan.append(ref)
+            # Everything is validated before the first file is written, so a refused
+            # step leaves no trace.
+            rendered: dict[str, tuple[Output, NaskahDinas, Pengesahan]] = {}
             accounts: dict[str, str] = {}
             for out in langkah.output:
                 if out.jenis.naskah:
                     model = self._document(out, dokumen[out.kode], pejabat)
-                    keluaran.append(self._store_naskah(step, out, model, Pengesahan(),
-                                                       selesai_at, written))
-                elif out.jenis is JenisOutput.LAMPIRAN:
-                    keluaran.append(self._store_lampiran(step, out.kode, out.nama, out.jenis.value,
-                                                         Path(lampiran[out.kode]), written))
+                    rendered[out.kode] = (out, model, self._given(out, model, pejabat, peran,
+                                                                  selesai_at))
                 elif out.jenis is JenisOutput.TINDAKAN:
-                    text = validate_text(tindakan[out.kode], f"tindakan.{out.kode}")
-                    accounts[out.kode] = text
-                    keluaran.append(Rujukan(kode=out.kode, nama=out.nama, jenis=out.jenis.value,
-                                            sha256=sha256_bytes(text.encode("utf-8"))))
-                else:
-                    keluaran.append(self._approve(step, out, state, pejabat, peran, selesai_at,
-                                                  written))
+                    accounts[out.kode] = validate_text(tindakan[out.kode], f"tindakan.{out.kode}")
+                elif out.jenis.pengesahan:
+                    rendered[out.kode] = self._approval(out, state, pejabat, peran, selesai_at)
+            note = validate_text(catatan, "catatan") if catatan else None
 
-            entry = {
-                "step": step,
-                "kegiatan": langkah.kegiatan,
-                "peran": peran,
-                "pelaksana": pejabat.model_dump(mode="json"),
-                "mulai": mulai_at.isoformat(),
-                "selesai": selesai_at.isoformat(),
-                "dicatat": now().astimezone(sop.tz).isoformat(),
-                "durasi_menit": round(sop.jam_kerja.menit_kerja(mulai_at, selesai_at), 2),
-                "standar_menit": sop.waktu_menit(langkah),
-                "masukan": [r.model_dump(mode="json", exclude_none=True) for r in masukan],
-                "keluaran": [r.model_dump(mode="json", exclude_none=True) for r in keluaran],
-                "tindakan": accounts,
-            }
-            if catatan:
-                entry["catatan"] = validate_text(catatan, "catatan")
-            recorded = ledger.append(entry)
-            ledger.save()  # the step exists from this write on, not before
+            for leftover in leftovers:  # of an earlier attempt at this step that crashed
+                leftover.unlink(missing_ok=True)
+            written: list[Path] = []
+            try:
+                for kode in external:  # external inputs are stored with the step needing them
+                    masukan.append(self._store_lampiran(step, kode, _masukan_nama(sop, kode),
+                                                        "masukan", Path(lampiran[kode]), written))
+                keluaran: list[Rujukan] = []
+                for out in langkah.output:
+                    if out.jenis is JenisOutput.LAMPIRAN:
+                        keluaran.append(self._store_lampiran(
+                            step, out.kode, out.nama, out.jenis.value, Path(lampiran[out.kode]),
+                            written))
+                    elif out.jenis is JenisOutput.TINDAKAN:
+                        keluaran.append(Rujukan(
+                            kode=out.kode, nama=out.nama, jenis=out.jenis.value,
+                            sha256=sha256_bytes(accounts[out.kode].encode("utf-8"))))
+                    else:
+                        source, model, pengesahan = rendered[out.kode]
+                        ref = self._store_naskah(step, source, model, pengesahan, selesai_at,
+                                                 written)
+                        keluaran.append(ref.model_copy(update={"jenis": out.jenis.value}))
+                recorded = self._record(ledger, sop, langkah, peran, pejabat, mulai_at,
+                                        selesai_at, masukan, keluaran, accounts, note)
+            except BaseException:
+                for path in written:  # the ledger was not written: neither are the files
+                    path.unlink(missing_ok=True)
+                raise
             return recorded
+
+    @staticmethod
+    def _record(
+        ledger: Ledger,
+        sop: Sop,
+        langkah: Langkah,
+        peran: str,
+        pejabat: Pejabat,
+        mulai_at: datetime,
+        selesai_at: datetime,
+        masukan: list[Rujukan],
+        keluaran: list[Rujukan],
+        accounts: dict[str, str],
+        catatan: str | None,
+    ) -> Entry:
+        entry: dict[str, Any] = {
+            "step": langkah.nomor,
+            "kegiatan": langkah.kegiatan,
+            "peran": peran,
+            "pelaksana": pejabat.model_dump(mode="json"),
+            "mulai": mulai_at.isoformat(),
+            "selesai": selesai_at.isoformat(),
+            "dicatat": now().astimezone(sop.tz).isoformat(),
+            "durasi_menit": round(sop.jam_kerja.menit_kerja(mulai_at, selesai_at), 2),
+            "standar_menit": sop.waktu_menit(langkah),
+            "masukan": [r.model_dump(mode="json", exclude_none=True) for r in masukan],
+            "keluaran": [r.model_dump(mode="json", exclude_none=True) for r in keluaran],
+            "tindakan": accounts,
+        }
+        if catatan:
+            entry["catatan"] = catatan
+        recorded = ledger.append(entry)
+        ledger.save()  # the step exists from this write on, not before
+        return recorded
+
+    def _check_intact(self, next_step: int) -> list[Path]:
+        """Refuse a tampered berkas; return leftover files of a crashed attempt at next_step."""
+        verification = self.verify()
+        prefix = f"{next_step:02d}-"
+        leftovers = [m for m in verification.masalah
+                     if m.step is None and m.file and PurePosixPath(m.file).name.startswith(prefix)
+                     and m.pesan.startswith(_UNRECORDED)]
+        problems = [m for m in verification.masalah if m not in leftovers]
+        if problems:
+            raise TamperError(
+                f"refusing to extend a berkas that fails verification: {problems[0]}"
+            )
+        return [self.folder / str(m.file) for m in leftovers]
 
     # ------------------------------------------------------------ checks
 
     @staticmethod
     def _check_order(sop: Sop, step: int, done: int) -> Langkah:
         total = len(sop.langkah)
+        if not 1 <= step <= total:
+            raise TrailError(f"there is no step {step}: this SOP has steps 1-{total}")
         if done >= total:
             raise TrailError(f"the trail is complete: all {total} steps were performed")
         expected = sop.langkah[done]
@@ -341,7 +389,17 @@ class Trail:
         selesai: datetime,
         sop: Sop,
     ) -> datetime:
-        previous = entries[-1].selesai if entries else ledger.header.dibuat
+        if not entries:
+            # The first step may be recorded after the fact: the trail's start is only a
+            # default, not a bound ("dicatat" keeps the real recording time).
+            dibuat = ledger.header.dibuat
+            mulai_at = (mulai or min(dibuat, selesai)).astimezone(sop.tz)
+            if selesai < mulai_at:
+                raise TrailError(
+                    f"selesai {selesai.isoformat()} is before mulai {mulai_at.isoformat()}"
+                )
+            return mulai_at
+        previous = entries[-1].selesai
         mulai_at = (mulai or previous).astimezone(sop.tz)
         if mulai_at < previous:
             raise TrailError(
@@ -474,47 +532,49 @@ class Trail:
         digest = self._write(rel, source.read_bytes(), written)
         return Rujukan(kode=kode, nama=nama, jenis=jenis, file=str(rel), sha256=digest)
 
-    def _approve(
-        self,
-        step: int,
-        out: Output,
-        state: _State,
-        pejabat: Pejabat,
-        peran: str,
-        waktu: datetime,
-        written: list[Path],
-    ) -> Rujukan:
+    @staticmethod
+    def _given(
+        out: Output, model: NaskahDinas, pejabat: Pejabat, peran: str, waktu: datetime
+    ) -> Pengesahan:
+        """The approval a new document starts with.
+
+        A disposisi is final when its giver (the performer, checked in _document)
+        gives it; every other document starts as a konsep.
+        """
+        if out.jenis is not JenisOutput.DISPOSISI:
+            return Pengesahan()
+        return Pengesahan(tanda_tangan=TandaTangan(
+            pejabat=pejabat, peran=peran, waktu=waktu, content_hash=model.content_hash()))
+
+    def _approval(
+        self, out: Output, state: _State, pejabat: Pejabat, peran: str, waktu: datetime
+    ) -> tuple[Output, NaskahDinas, Pengesahan]:
+        """Paraf or sign the current version of a document (checked, nothing written)."""
         _, current = state.refs[out.kode]
-        path = self.folder / str(current.file)
-        meta = read_metadata(path)
+        meta = read_metadata(self.folder / str(current.file))
         model = validate(jenis_class(meta.jenis), meta.naskah, str(current.file))
         content_hash = model.content_hash()
         if content_hash != current.content_hash:
             raise TamperError(f"{current.file}: its content does not match the ledger")
-        pengesahan = meta.pengesahan
-        if out.jenis is JenisOutput.PARAF:
-            record = Paraf(pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash)
-            try:
-                pengesahan = pengesahan.with_paraf(record)
-            except ValueError as exc:
-                raise TrailError(f"{out.kode}: {exc}") from None
-        else:
-            signer = model.penandatangan_utama
-            if not same_person(signer, pejabat):
-                raise TrailError(
-                    f"{out.kode}: the document names {signer.nama} as its penandatangan; "
-                    f"{pejabat.nama} cannot sign it"
-                )
-            delegasi = getattr(getattr(model, "penandatangan", None), "delegasi", [])
-            record_ttd = TandaTangan(pejabat=pejabat, peran=peran, waktu=waktu,
-                                     content_hash=content_hash, delegasi=delegasi)
-            try:
-                pengesahan = pengesahan.with_tanda_tangan(record_ttd)
-            except ValueError as exc:
-                raise TrailError(f"{out.kode}: {exc}") from None
+        try:
+            if out.jenis is JenisOutput.PARAF:
+                pengesahan = meta.pengesahan.with_paraf(Paraf(
+                    pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash))
+            else:
+                signer = model.penandatangan_utama
+                if not same_person(signer, pejabat):
+                    raise TrailError(
+                        f"{out.kode}: the document names {signer.nama} as its penandatangan; "
+                        f"{pejabat.nama} cannot sign it"
+                    )
+                penandatangan = getattr(model, "penandatangan", None)
+                pengesahan = meta.pengesahan.with_tanda_tangan(TandaTangan(
+                    pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash,
+                    delegasi=penandatangan.delegasi if penandatangan else []))
+        except ValueError as exc:
+            raise TrailError(f"{out.kode}: {exc}") from None
         source = Output(kode=out.kode, nama=out.nama, jenis=JenisOutput(meta.jenis))
-        ref = self._store_naskah(step, source, model, pengesahan, waktu, written)
-        return ref.model_copy(update={"jenis": out.jenis.value})
+        return source, model, pengesahan
 
     # ------------------------------------------------------------ verifying
 
@@ -573,8 +633,8 @@ class Trail:
                     result.masalah.append(Masalah(problem, entry.step, ref.file))
         for orphan in _orphans(self.folder, referenced):
             result.masalah.append(Masalah(
-                "the file is not recorded in the ledger (an interrupted step that was not "
-                "performed again, or an added file)", None, orphan))
+                f"{_UNRECORDED} (an interrupted step that was not performed again, or an "
+                "added file)", None, orphan))
         result.langkah = len(ledger.raw_entries)
         result.hash_akhir = previous
         result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
