@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import AwareDatetime, Field
 
 from naskah.errors import InputError
-from naskah.inputs import parse_json, validate
+from naskah.inputs import load_json_file, parse_json
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
 
 
@@ -49,13 +49,7 @@ class DataLangkah(NaskahModel):
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> DataLangkah:
         """Read a step data file, resolving relative paths and loading referenced JSON."""
-        p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{p}: cannot read: {exc.strerror}") from None
-        data = validate(cls, parse_json(text, str(p)), str(p))
-        return data.resolved(p.parent)
+        return load_json_file(cls, path, "step data").resolved(Path(path).parent)
 
     def resolved(self, base: Path) -> DataLangkah:
         """Paths made absolute against ``base``, and document files read in."""

@@ -7,6 +7,8 @@ field path (``penandatangan.pejabat.nip``) and what is wrong with it.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -45,6 +47,18 @@ def validate(model: type[M], data: Any, source: str = "input") -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise input_error(exc, source) from None
+
+
+def load_json_file(model: type[M], path: str | os.PathLike[str], what: str = "file") -> M:
+    """Read a UTF-8 JSON file and validate it against ``model``; errors name the file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read {what}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return validate(model, parse_json(text, str(p)), str(p))
 
 
 def load_naskah(jenis: str, data: str | dict[str, Any], source: str = "input") -> NaskahDinas:

@@ -307,17 +307,13 @@ def paraf_table(cell: Container) -> None:
     t = table(cell, 4, [Cm(0.8), Cm(3.2), Cm(1.3), Cm(2.2)], borders=True)
     for c, head in zip(t.rows[0].cells, ("No", "Jabatan", "Paraf", "Tanggal"), strict=True):
         para(c, (head, {"bold": True}), size=Pt(8), align="CENTER")
-    para(t.rows[1].cells[0], "{%tr for p in paraf %}", size=Pt(8))
-    for c in t.rows[1].cells[1:]:
-        para(c, "")
+    row_tag(t.rows[1], "for p in paraf", size=Pt(8))
     for c, value in zip(
         t.rows[2].cells, ("{{ p.no }}", "{{ p.jabatan }}", "{{ p.paraf }}", "{{ p.tanggal }}"),
         strict=True,
     ):
         para(c, value, size=Pt(8))
-    para(t.rows[3].cells[0], "{%tr endfor %}", size=Pt(8))
-    for c in t.rows[3].cells[1:]:
-        para(c, "")
+    row_tag(t.rows[3], "endfor", size=Pt(8))
     tag(cell, "endif")
     close_cell(cell)
 
@@ -357,6 +353,20 @@ def daftar_lampiran(doc: Any) -> None:
     tag(doc, "endif")
 
 
+def closing(doc: Any) -> None:
+    """What ends a letter: paraf table and signature, tembusan, the lampiran titles."""
+    paraf_and_ttd(doc)
+    tembusan(doc)
+    daftar_lampiran(doc)
+
+
+def row_tag(row: Any, statement: str, size: Any = None) -> None:
+    """A docxtpl row tag ({%tr ... %}): the whole table row becomes the statement."""
+    para(row.cells[0], "{%tr " + statement + " %}", size=size)
+    for cell in row.cells[1:]:
+        para(cell, "")
+
+
 def title(doc: Any, *lines: str) -> None:
     for line in lines:
         para(doc, (line, {"bold": True}), align="CENTER")
@@ -390,9 +400,7 @@ def nota_dinas() -> Any:
     tag(doc, "for paragraf in isi")
     body(doc, "paragraf")
     tag(doc, "endfor")
-    paraf_and_ttd(doc)
-    tembusan(doc)
-    daftar_lampiran(doc)
+    closing(doc)
     return doc
 
 
@@ -416,19 +424,13 @@ def undangan() -> Any:
     para(doc, "di {{ di }}", after=Pt(12))
     body(doc, "pembuka")
     t = table(doc, 3, [Cm(1.25), Cm(3.5), Cm(0.5), TEXT_WIDTH - Cm(5.25)])
-    para(t.rows[0].cells[0], "{%tr for r in rapat %}")
-    for c in t.rows[0].cells[1:]:
-        para(c, "")
+    row_tag(t.rows[0], "for r in rapat")
     for c, value in zip(t.rows[1].cells, ("", "{{ r.label }}", ":", "{{ r.isi }}"), strict=True):
         para(c, value)
-    para(t.rows[2].cells[0], "{%tr endfor %}")
-    for c in t.rows[2].cells[1:]:
-        para(c, "")
+    row_tag(t.rows[2], "endfor")
     blank(doc)
     body(doc, "penutup")
-    paraf_and_ttd(doc)
-    tembusan(doc)
-    daftar_lampiran(doc)
+    closing(doc)
     return doc
 
 
@@ -491,15 +493,11 @@ def notulen() -> Any:
     t = table(doc, 4, [Cm(1.0), Cm(7.0), Cm(8.0)], borders=True)
     for c, head in zip(t.rows[0].cells, ("No", "Nama", "Jabatan/Unit"), strict=True):
         para(c, (head, {"bold": True}), align="CENTER")
-    para(t.rows[1].cells[0], "{%tr for p in peserta %}")
-    for c in t.rows[1].cells[1:]:
-        para(c, "")
+    row_tag(t.rows[1], "for p in peserta")
     for c, value in zip(t.rows[2].cells, ("{{ p.no }}", "{{ p.nama }}", "{{ p.jabatan }}"),
                         strict=True):
         para(c, value)
-    para(t.rows[3].cells[0], "{%tr endfor %}")
-    for c in t.rows[3].cells[1:]:
-        para(c, "")
+    row_tag(t.rows[3], "endfor")
     para(doc, ("Kegiatan rapat:", {"bold": True}), before=Pt(12))
     para(doc, "1.\tPembukaan", tabs=[HANG], before=Pt(6))
     para(doc, "{{ pembukaan }}", left=HANG, align="JUSTIFY")

@@ -15,13 +15,11 @@ from datetime import date, timedelta, timezone
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from naskah.errors import InputError
-from naskah.inputs import parse_json, validate
+from naskah.inputs import load_json_file
 from naskah.models import JENIS
 from naskah.models.base import NaskahModel, Teks
 from naskah.pengesahan import Status
@@ -195,12 +193,7 @@ class Sop(NaskahModel):
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Sop:
         """Load and validate an SOP file; errors name the file and the field."""
-        p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{p}: cannot read SOP file: {exc.strerror}") from None
-        return validate(cls, parse_json(text, str(p)), str(p))
+        return load_json_file(cls, path, "SOP file")
 
     @classmethod
     def tata_kelola_data(cls) -> Sop:
