@@ -145,7 +145,7 @@ def _keep_pdfs(parts: list[_Bagian], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for part in parts:
         for item in part.items:
-            if item.docx is not None and item.pdf is not None and item.docx.stem[:2].isdigit():
+            if item.pdf is not None:
                 write_atomic(folder / item.pdf.name, item.pdf.read_bytes())
 
 

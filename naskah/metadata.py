@@ -13,7 +13,7 @@ import io
 import os
 import uuid
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from docx.document import Document as DocxDocument
@@ -116,6 +116,4 @@ def read_metadata(source: str | os.PathLike[str] | bytes) -> NaskahMetadata:
 
 def now() -> datetime:
     """The current time, time-zone aware (UTC)."""
-    from datetime import UTC
-
     return datetime.now(UTC)

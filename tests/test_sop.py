@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 import naskah
 from naskah.sop import JamKerja, JenisOutput, Sop
@@ -399,3 +400,10 @@ def test_jam_kerja_custom_days_and_hours() -> None:
 def test_jam_kerja_invalid(data: dict[str, Any], expected: str) -> None:
     with pytest.raises(ValueError, match=expected):
         JamKerja.model_validate(data)
+
+
+def test_duplicate_output_kode_in_one_step_is_rejected() -> None:
+    data = json.loads(Sop.tata_kelola_data().canonical_json())
+    data["langkah"][12]["output"][1]["kode"] = "laporan"  # paraf the laporan twice in step 13
+    with pytest.raises(ValidationError, match="more than once"):
+        Sop.model_validate(data)

@@ -149,6 +149,9 @@ class Sop(NaskahModel):
                         "nor a declared masukan"
                     )
             self.jam_kerja.durasi_menit(step.waktu)  # raises for an unreadable waktu
+            kodes = [out.kode for out in step.output]
+            if len(set(kodes)) != len(kodes):
+                raise ValueError(f"{where}: an output kode appears more than once in the step")
             for out in step.output:
                 if out.jenis.pengesahan:
                     kind = known.get(out.kode)
