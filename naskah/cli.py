@@ -16,7 +16,7 @@ from pathlib import Path
 
 from naskah import __version__
 from naskah.errors import InputError, NaskahError
-from naskah.inputs import load_naskah, parse_json
+from naskah.inputs import load_naskah, parse_json, read_text
 from naskah.models import JENIS, jenis_class
 from naskah.render import Kertas, Renderer
 
@@ -29,15 +29,7 @@ def _read_input(name: str) -> tuple[str, str]:
     """The text of an input file, or of stdin for '-'; and a label for messages."""
     if name == "-":
         return sys.stdin.read(), "<stdin>"
-    path = Path(name)
-    try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return read_text(name, "input"), name
 
 
 def cmd_render(args: argparse.Namespace) -> int:

@@ -23,8 +23,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, Field
 
-from naskah.errors import InputError
-from naskah.inputs import load_json_file, parse_json
+from naskah.inputs import load_json_file, parse_json, read_text
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
 
 
@@ -57,13 +56,7 @@ class DataLangkah(NaskahModel):
         for kode, value in self.dokumen.items():
             if isinstance(value, str):
                 source = base / value
-                try:
-                    text = source.read_text(encoding="utf-8")
-                except OSError as exc:
-                    raise InputError(
-                        f"dokumen.{kode}: cannot read {source}: {exc.strerror}"
-                    ) from None
-                dokumen[kode] = parse_json(text, str(source))
+                dokumen[kode] = parse_json(read_text(source, f"dokumen.{kode}"), str(source))
             else:
                 dokumen[kode] = value
         lampiran = {kode: str(base / value) for kode, value in self.lampiran.items()}

@@ -49,16 +49,22 @@ def validate(model: type[M], data: Any, source: str = "input") -> M:
         raise input_error(exc, source) from None
 
 
-def load_json_file(model: type[M], path: str | os.PathLike[str], what: str = "file") -> M:
-    """Read a UTF-8 JSON file and validate it against ``model``; errors name the file."""
+def read_text(path: str | os.PathLike[str], what: str = "file") -> str:
+    """A UTF-8 text file's content; an InputError naming the file and ``what`` it is."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read {what}: {exc.strerror}") from None
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{p}: cannot read {what}: no such file") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return validate(model, parse_json(text, str(p)), str(p))
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read {what}: {exc.strerror}") from None
+
+
+def load_json_file(model: type[M], path: str | os.PathLike[str], what: str = "file") -> M:
+    """Read a UTF-8 JSON file and validate it against ``model``; errors name the file."""
+    return validate(model, parse_json(read_text(path, what), str(path)), str(path))
 
 
 def load_naskah(jenis: str, data: str | dict[str, Any], source: str = "input") -> NaskahDinas:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from naskah.ledger import Entry
+from naskah.ledger import Entry, Ledger
 from naskah.sop.model import Sop
-from naskah.trail import Trail
+from naskah.trail import LEDGER, Trail
 
 
 def durasi_teks(menit: float, menit_per_hari: int) -> str:
@@ -28,9 +28,9 @@ def durasi_teks(menit: float, menit_per_hari: int) -> str:
 def status(trail: Trail) -> dict[str, Any]:
     """The trail as a JSON-ready dict: every entry (key ``step``), the next step, the hash."""
     sop = trail.sop
-    entries = trail.entries()
-    header = trail.header
-    nxt = trail.next_step()
+    ledger = Ledger.read(trail.folder / LEDGER)  # read once: entries, header and what is next
+    entries, header = ledger.entries(), ledger.header
+    nxt = sop.langkah[len(entries)] if len(entries) < len(sop.langkah) else None
     return {
         "berkas": str(trail.folder),
         "sop": {"nomor": sop.nomor, "judul": sop.judul, "langkah": len(sop.langkah)},

@@ -526,21 +526,24 @@ def test_custom_template_with_unknown_variable(tmp_path: Path) -> None:
         renderer.render(load_example("nota-dinas"))
 
 
+def _write_template(path: Path, *paragraphs: str) -> None:
+    """A minimal custom template: one paragraph per line of template text."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+
+
 def test_custom_template_with_unknown_attribute(tmp_path: Path) -> None:
     template = tmp_path / "custom.docx"
-    document = docx.Document()
-    document.add_paragraph("{{ kop.tidak_ada_juga }}")
-    document.save(str(template))
+    _write_template(template, "{{ kop.tidak_ada_juga }}")
     with pytest.raises(naskah.TemplateError, match="tidak_ada_juga"):
         naskah.Renderer({"nota-dinas": template}).render(load_example("nota-dinas"))
 
 
 def test_custom_template_with_known_variables(tmp_path: Path) -> None:
     template = tmp_path / "minimal.docx"
-    document = docx.Document()
-    document.add_paragraph("Hal: {{ hal }}")
-    document.add_paragraph("Instansi: {{ kop.nama[0] }}")
-    document.save(str(template))
+    _write_template(template, "Hal: {{ hal }}", "Instansi: {{ kop.nama[0] }}")
     model = _load("nota-dinas", hal="Hal & <khusus> {{ 1+1 }}")
     data = naskah.Renderer({"nota-dinas": template}).render(model)
     lines = docx_lines(data)
@@ -553,9 +556,7 @@ def test_custom_template_with_known_variables(tmp_path: Path) -> None:
 
 def test_custom_template_only_for_its_jenis(tmp_path: Path) -> None:
     template = tmp_path / "minimal.docx"
-    document = docx.Document()
-    document.add_paragraph("{{ hal }}")
-    document.save(str(template))
+    _write_template(template, "{{ hal }}")
     renderer = naskah.Renderer({"nota-dinas": template})
     lines = docx_lines(renderer.render(load_example("laporan")))
     assert "E.\tPenutup" in lines  # the packaged laporan template still serves laporan
@@ -576,9 +577,7 @@ def test_custom_template_not_a_docx(tmp_path: Path) -> None:
 
 def test_custom_template_with_syntax_error(tmp_path: Path) -> None:
     template = tmp_path / "syntax.docx"
-    document = docx.Document()
-    document.add_paragraph("{% if hal %}")
-    document.save(str(template))
+    _write_template(template, "{% if hal %}")
     with pytest.raises(naskah.TemplateError, match="syntax error"):
         naskah.Renderer({"nota-dinas": template}).render(load_example("nota-dinas"))
 
@@ -589,9 +588,7 @@ def test_check_template(tmp_path: Path) -> None:
     model = load_example("nota-dinas")
     check_template("nota-dinas", packaged_template("nota-dinas"), model)
     template = tmp_path / "t.docx"
-    document = docx.Document()
-    document.add_paragraph("{{ hal }} {{ entah }}")
-    document.save(str(template))
+    _write_template(template, "{{ hal }} {{ entah }}")
     with pytest.raises(naskah.TemplateError, match="entah"):
         check_template("nota-dinas", template, model)
 
@@ -666,9 +663,7 @@ def test_failed_render_keeps_old_file(tmp_path: Path) -> None:
     target = tmp_path / "nota.docx"
     target.write_bytes(b"old content")
     template = tmp_path / "broken.docx"
-    document = docx.Document()
-    document.add_paragraph("{{ tidak_ada }}")
-    document.save(str(template))
+    _write_template(template, "{{ tidak_ada }}")
     with pytest.raises(naskah.TemplateError):
         naskah.Renderer({"nota-dinas": template}).save(load_example("nota-dinas"), target)
     assert target.read_bytes() == b"old content"

@@ -328,10 +328,11 @@ def paraf_and_ttd(doc: Any) -> None:
     ttd_block(right)
 
 
-def tembusan(doc: Any) -> None:
-    tag(doc, "if tembusan")
-    para(doc, "Tembusan:", before=Pt(12))
-    numbered(doc, "tembusan", item="t", align="LEFT")
+def titled_list(doc: Any, heading: str, var: str, item: str) -> None:
+    """A heading and a numbered list at the bottom-left, only when the list is not empty."""
+    tag(doc, f"if {var}")
+    para(doc, heading, before=Pt(12))
+    numbered(doc, var, item=item, align="LEFT")
     tag(doc, "endif")
 
 
@@ -345,19 +346,11 @@ def klasifikasi(doc: Any) -> None:
     tag(doc, "endif")
 
 
-def daftar_lampiran(doc: Any) -> None:
-    """The titles of the lampiran, numbered I, II, ..., bottom-left after the tembusan."""
-    tag(doc, "if daftar_lampiran")
-    para(doc, "Lampiran:", before=Pt(12))
-    numbered(doc, "daftar_lampiran", item="lp", align="LEFT")
-    tag(doc, "endif")
-
-
 def closing(doc: Any) -> None:
-    """What ends a letter: paraf table and signature, tembusan, the lampiran titles."""
+    """What ends a letter: paraf table and signature, tembusan, the lampiran titles (I, II)."""
     paraf_and_ttd(doc)
-    tembusan(doc)
-    daftar_lampiran(doc)
+    titled_list(doc, "Tembusan:", "tembusan", item="t")
+    titled_list(doc, "Lampiran:", "daftar_lampiran", item="lp")
 
 
 def row_tag(row: Any, statement: str, size: Any = None) -> None:

@@ -93,10 +93,11 @@ class UndanganRapat(NaskahDinas):
         return self.penandatangan.pejabat
 
     def context(self) -> Context:
+        rapat = self.rapat.context()
         detail = [
-            ("Hari/tanggal", self.rapat.context()["hari_tanggal"]),
-            ("Waktu", self.rapat.context()["waktu"]),
-            ("Tempat", self.rapat.tempat),
+            ("Hari/tanggal", rapat["hari_tanggal"]),
+            ("Waktu", rapat["waktu"]),
+            ("Tempat", rapat["tempat"]),
             ("Acara", self.acara),
         ]
         if self.pimpinan_rapat:
