@@ -9,7 +9,12 @@ cached bytes. The Jinja environment is strict and escaping:
   corrupts the DOCX;
 - ``StrictUndefined``: a variable the context lacks is an error, never a blank;
 - a ``finalize`` hook that also neutralises docxtpl's own ``{_{`` markers, so text
-  like ``{_{ x }_}`` comes out literally too.
+  like ``{_{ x }_}`` comes out literally too;
+- a sandbox (:class:`jinja2.sandbox.ImmutableSandboxedEnvironment`): a template is
+  data from outside, and must not reach Python internals
+  (``cycler.__init__.__globals__.os``) or change the values it is given;
+- no ``{% include %}``, ``{% import %}`` or ``{% extends %}``: a template is one
+  self-contained file, and may not pull others from disk.
 """
 
 from __future__ import annotations
@@ -23,12 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
-from jinja2 import meta
+from jinja2 import meta, nodes
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from naskah.errors import TemplateError
+from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_zip, read_capped
 
 _BODY = "body"
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
@@ -42,8 +50,8 @@ def _finalize(value: Any) -> Any:
 
 
 def make_environment() -> jinja2.Environment:
-    """The Jinja environment every naskah template is compiled in."""
-    return jinja2.Environment(
+    """The sandboxed Jinja environment every naskah template is compiled in."""
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
@@ -63,21 +71,29 @@ class Template:
         self._blob = blob
         self._env = env or make_environment()
         try:
+            check_zip(blob)
             probe = DocxTemplate(io.BytesIO(blob))
             probe.init_docx()
-        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        except PackageTooLarge as exc:
+            raise TemplateError(f"template {name} is refused: it {exc}") from None
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError,
+                SyntaxError) as exc:
+            # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
             raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
         self._parts: dict[str, jinja2.Template] = {}
         variables: set[str] = set()
         try:
             for key, xml in self._sources(probe):
                 ast = self._env.parse(xml)
+                _refuse_other_files(ast, name)
                 variables |= meta.find_undeclared_variables(ast)
                 self._parts[key] = self._env.from_string(ast)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"template {name} has a Jinja syntax error near line {exc.lineno}: {exc.message}"
             ) from None
+        except RecursionError:
+            raise TemplateError(f"template {name} is nested too deeply to compile") from None
         self.variables: frozenset[str] = frozenset(variables)
         """Top-level context names the template uses."""
 
@@ -88,9 +104,13 @@ class Template:
         """Read and compile a template file."""
         p = Path(path)
         try:
-            blob = p.read_bytes()
+            blob = read_capped(p, MAX_TEMPLATE_BYTES)
+        except PackageTooLarge as exc:
+            raise TemplateError(f"template {p} is refused: it is {exc}") from None
         except OSError as exc:
             raise TemplateError(f"cannot read template {p}: {exc.strerror}") from None
+        except ValueError as exc:
+            raise TemplateError(f"cannot read template {p}: {exc}") from None
         return cls(blob, str(p), env)
 
     @staticmethod
@@ -122,6 +142,8 @@ class Template:
             doc.render(dict(context))
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"template {self.name}: {exc.message}") from None
+        except SecurityError as exc:
+            raise TemplateError(f"template {self.name} was refused by the sandbox: {exc}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {self.name} failed to render: {exc}") from None
         return doc
@@ -134,6 +156,18 @@ class Template:
             "%_}", "%}"
         )
         return str(doc.resolve_listing(xml))
+
+
+_OTHER_FILES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+
+def _refuse_other_files(ast: nodes.Template, name: str) -> None:
+    for node in ast.find_all(_OTHER_FILES):
+        tag = type(node).__name__.lower().replace("fromimport", "from ... import")
+        raise TemplateError(
+            f"template {name} uses {{% {tag} %}} near line {node.lineno}: a template must be "
+            "one self-contained file; include, import and extends are not allowed"
+        )
 
 
 def _prepare(xml: str) -> str:
