@@ -12,8 +12,6 @@ Quick use::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from naskah.errors import (
     InputError,
     MetadataError,
@@ -51,6 +49,7 @@ from naskah.models import (
 )
 from naskah.pengesahan import JenisParaf, Paraf, Pengesahan, Status, TandaTangan
 from naskah.render import Kertas, Renderer, render, save
+from naskah.version import __version__
 
 __all__ = [
     "JENIS",

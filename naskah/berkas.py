@@ -25,7 +25,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from pypdf import PdfWriter
 
-from naskah import __version__
 from naskah.errors import TamperError
 from naskah.fileio import write_atomic
 from naskah.formatting import singkat
@@ -35,6 +34,7 @@ from naskah.pdf import convert_to_pdf
 from naskah.ringkasan import durasi_teks
 from naskah.sop.model import Sop
 from naskah.trail import Trail
+from naskah.version import __version__
 
 _TEXT = {".txt", ".md", ".json", ".xml"}
 _TABLE = {".csv"}

@@ -22,7 +22,7 @@ from typing import Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from naskah import __version__, pdf
+from naskah import pdf
 from naskah.errors import NaskahError, TemplateError
 from naskah.fileio import write_atomic
 from naskah.metadata import NaskahMetadata, attach, now
@@ -30,6 +30,7 @@ from naskah.models import JENIS, NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
 from naskah.pengesahan import Pengesahan
 from naskah.template import Template
+from naskah.version import __version__
 
 
 class Kertas(StrEnum):

@@ -1,0 +1,58 @@
+"""``naskah berkas`` and ``naskah demo``: the dossier PDF and the example trail."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from naskah.cli.common import EXIT_FAILED, EXIT_OK
+
+
+def cmd_berkas(args: argparse.Namespace) -> int:
+    from naskah.berkas import build_berkas
+
+    result = build_berkas(args.dir, args.output, timeout=args.timeout)
+    print(f"{result.path}: {result.halaman} pages, {len(result.bookmark)} step bookmarks, "
+          f"ledger hash {result.hash_akhir}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from naskah import demo
+
+    out = Path(args.out_dir)
+    print(f"Running SOP 'Pelaksanaan Tata Kelola Data' (14 steps) into {out}")
+    trail, result = demo.run(out, progress=print)
+    if not result.utuh:
+        print(f"verification FAILED: {result.pertama}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"verified: {result.langkah} steps intact, final hash {result.hash_akhir}")
+    over = [e.step for e in trail.entries() if e.melebihi]
+    print(f"over the time standard: steps {', '.join(map(str, over))}" if over
+          else "every step within its time standard")
+    if args.no_pdf:
+        print(f"open the documents in {out / 'dokumen'}; ledger: {out / 'ledger.json'}")
+        return EXIT_OK
+    from naskah.berkas import build_berkas
+
+    berkas = build_berkas(out, out / "berkas.pdf", pdf_dir=out / "pdf")
+    print(f"berkas PDF: {berkas.path} ({berkas.halaman} pages, {len(berkas.bookmark)} steps "
+          "bookmarked)")
+    print(f"open: {out / 'berkas.pdf'}, the documents in {out / 'dokumen'} (DOCX) and "
+          f"{out / 'pdf'} (PDF); ledger: {out / 'ledger.json'}")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``naskah berkas`` and ``naskah demo`` to the ``naskah`` parser."""
+    p = sub.add_parser("berkas", help="build one PDF dossier of a trail, bookmarked by step")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("-o", "--output", required=True, metavar="BERKAS.pdf")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds for LibreOffice")
+    p.set_defaults(handler=cmd_berkas)
+
+    p = sub.add_parser("demo", help="run the full 14-step Tata Kelola Data trail on example data")
+    p.add_argument("out_dir", metavar="OUT_DIR")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no LibreOffice needed)")
+    p.set_defaults(handler=cmd_demo)

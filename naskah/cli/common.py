@@ -1,0 +1,45 @@
+"""What every subcommand shares: exit codes, reading inputs, parsing option values."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+from naskah.errors import InputError
+from naskah.inputs import read_text
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace], int]
+"""A subcommand: parsed arguments in, exit status out."""
+
+
+def read_input(name: str) -> tuple[str, str]:
+    """The text of an input file, or of stdin for '-'; and a label for messages."""
+    if name == "-":
+        return sys.stdin.read(), "<stdin>"
+    return read_text(name, "input"), name
+
+
+def pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    """``KODE=VALUE`` option values as a dict."""
+    out: dict[str, str] = {}
+    for item in values or []:
+        kode, sep, value = item.partition("=")
+        if not sep or not kode:
+            raise InputError(f"{option} takes KODE=VALUE, got {item!r}")
+        out[kode] = value
+    return out
+
+
+def parse_datetime(text: str, option: str) -> datetime:
+    """An ISO date-time with a UTC offset, from an option value."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not an ISO date-time") from None
+    if value.tzinfo is None:
+        raise InputError(f"{option}: {text!r} needs a UTC offset, e.g. 2026-11-24T08:00+07:00")
+    return value

@@ -1,0 +1,58 @@
+"""``naskah render``, ``schema`` and ``meta``: one document at a time."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from naskah.cli.common import EXIT_OK, read_input
+from naskah.inputs import load_naskah
+from naskah.models import JENIS, jenis_class
+from naskah.render import Kertas, Renderer
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    text, label = read_input(args.input)
+    naskah = load_naskah(args.jenis, text, label)
+    templates = {args.jenis: args.template} if args.template else None
+    renderer = Renderer(templates, kertas=args.kertas)
+    out = renderer.save(naskah, args.output)
+    print(out)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    schema = jenis_class(args.jenis).model_json_schema()
+    json.dump(schema, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_meta(args: argparse.Namespace) -> int:
+    from naskah.metadata import read_metadata
+
+    meta = read_metadata(args.file)
+    sys.stdout.write(meta.model_dump_json(indent=2) + "\n")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the subcommands of this module to the ``naskah`` parser."""
+    p = sub.add_parser("render", help="render a document from JSON to DOCX or PDF")
+    p.add_argument("jenis", choices=list(JENIS), metavar="JENIS", help=" | ".join(JENIS))
+    p.add_argument("input", metavar="INPUT.json", help="the document's JSON, or - for stdin")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file; .docx or .pdf")
+    p.add_argument("--template", metavar="FILE.docx", help="your own docxtpl template")
+    p.add_argument("--kertas", choices=[k.value for k in Kertas], default="A4",
+                   help="paper size (default A4)")
+    p.set_defaults(handler=cmd_render)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of a document type")
+    p.add_argument("jenis", choices=list(JENIS), metavar="JENIS", help=" | ".join(JENIS))
+    p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser("meta", help="print the naskah metadata stored in a DOCX as JSON")
+    p.add_argument("file", metavar="FILE.docx")
+    p.set_defaults(handler=cmd_meta)

@@ -1,0 +1,150 @@
+"""``naskah trail init|do|status|verify|report``: running and checking an SOP trail."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, pairs, parse_datetime, read_input
+from naskah.errors import InputError
+from naskah.inputs import parse_json
+
+
+def cmd_trail_init(args: argparse.Namespace) -> int:
+    from naskah.sop import Sop
+    from naskah.trail import Trail
+
+    sop = Sop.load(args.sop) if args.sop else Sop.tata_kelola_data()
+    text, label = read_input(args.pelaksana)
+    roster = parse_json(text, label)
+    dibuat = parse_datetime(args.mulai, "--mulai") if args.mulai else None
+    trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat)
+    print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}")
+    return EXIT_OK
+
+
+def cmd_trail_do(args: argparse.Namespace) -> int:
+    from naskah.data_langkah import DataLangkah
+    from naskah.trail import Trail
+
+    if args.data:
+        data = DataLangkah.load(args.data)
+    else:
+        if not args.oleh:
+            raise InputError("say who performs the step: --oleh NIP, or a --data file")
+        data = DataLangkah(oleh=args.oleh).resolved(Path.cwd())
+    update: dict[str, object] = {}
+    if args.oleh:
+        update["oleh"] = args.oleh
+    for name in ("mulai", "selesai"):
+        if getattr(args, name):
+            update[name] = parse_datetime(getattr(args, name), f"--{name}")
+    if args.catatan:
+        update["catatan"] = args.catatan
+    dokumen = {
+        k: parse_json(read_input(v)[0], v) for k, v in pairs(args.dokumen, "--dokumen").items()
+    }
+    update["dokumen"] = {**data.dokumen, **dokumen}
+    update["lampiran"] = {**data.lampiran, **pairs(args.lampiran, "--lampiran")}
+    update["tindakan"] = {**data.tindakan, **pairs(args.tindakan, "--tindakan")}
+    data = data.model_copy(update=update)
+    entry = Trail.open(args.dir).perform(args.step, **data.perform_kwargs())
+    files = [r.file for r in entry.keluaran if r.file]
+    print(f"step {entry.step} performed by {entry.pelaksana.nama} ({entry.peran}); "
+          f"{entry.durasi_menit:g} of {entry.standar_menit} working minutes")
+    for f in files:
+        print(f"  {Path(args.dir) / f}")
+    return EXIT_OK
+
+
+def cmd_trail_status(args: argparse.Namespace) -> int:
+    from naskah.ringkasan import durasi_teks, status
+    from naskah.trail import Trail
+
+    trail = Trail.open(args.dir)
+    info = status(trail)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    per_hari = trail.sop.jam_kerja.menit_per_hari
+    print(f"{info['sop']['judul']} — {len(info['entries'])} of {info['sop']['langkah']} steps")
+    for e in info["entries"]:
+        print(f"  {e['step']:>2}. {e['peran']:24} {e['pelaksana']:32} {e['selesai'][:16]}  "
+              f"{durasi_teks(e['durasi_menit'], per_hari)}")
+    nxt = info["next"]
+    if nxt:
+        print(f"next: step {nxt['step']} by {' or '.join(nxt['pelaksana'])}: {nxt['kegiatan']}")
+    else:
+        print(f"complete; final hash {info['hash_akhir']}")
+    return EXIT_OK
+
+
+def cmd_trail_verify(args: argparse.Namespace) -> int:
+    from naskah.trail import Trail
+
+    result = Trail.open(args.dir).verify()
+    if result.utuh:
+        print(f"intact: {result.langkah} steps, final hash {result.hash_akhir}")
+        return EXIT_OK
+    print(f"TAMPERED: {result.pertama}", file=sys.stderr)
+    for problem in result.masalah[1:]:
+        print(f"  also: {problem}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def cmd_trail_report(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from naskah.ringkasan import laporan_waktu, laporan_waktu_teks
+    from naskah.trail import Trail
+
+    trail = Trail.open(args.dir)
+    if args.json:
+        rows = [asdict(r) for r in laporan_waktu(trail)]
+        print(json.dumps({"langkah": rows, "melebihi": [r["step"] for r in rows if r["melebihi"]]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(laporan_waktu_teks(trail))
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``naskah trail`` and its actions to the ``naskah`` parser."""
+    trail = sub.add_parser("trail", help="run and check an SOP trail in a berkas folder")
+    tsub = trail.add_subparsers(dest="trail_command", required=True, metavar="ACTION")
+    p = tsub.add_parser("init", help="start a trail in DIR")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--pelaksana", required=True, metavar="FILE.json",
+                   help="who holds which role: {\"peran\": {\"karo-po\": [pejabat, ...]}}")
+    p.add_argument("--sop", metavar="FILE.json", help="another SOP (default: Tata Kelola Data)")
+    p.add_argument("--mulai", metavar="ISO", help="when the trail started (default: now)")
+    p.set_defaults(handler=cmd_trail_init)
+
+    p = tsub.add_parser("do", help="perform step STEP")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("step", type=int, metavar="STEP")
+    p.add_argument("--data", metavar="FILE.json", help="the step's data (see naskah.data_langkah)")
+    p.add_argument("--oleh", metavar="NIP|NAMA", help="who performs it")
+    p.add_argument("--mulai", metavar="ISO", help="start time (default: previous step's end)")
+    p.add_argument("--selesai", metavar="ISO", help="end time (default: now)")
+    p.add_argument("--dokumen", action="append", metavar="KODE=FILE.json")
+    p.add_argument("--lampiran", action="append", metavar="KODE=FILE")
+    p.add_argument("--tindakan", action="append", metavar="KODE=TEKS")
+    p.add_argument("--catatan", metavar="TEKS")
+    p.set_defaults(handler=cmd_trail_do)
+
+    p = tsub.add_parser("status", help="list the performed steps and the next one")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_trail_status)
+
+    p = tsub.add_parser("verify", help="check every hash; exit 1 naming the tampered step")
+    p.add_argument("dir", metavar="DIR")
+    p.set_defaults(handler=cmd_trail_verify)
+
+    p = tsub.add_parser("report", help="actual time against each step's time standard")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_trail_report)
