@@ -58,6 +58,12 @@ class PdfSignOptions:
     embed_validation_info: bool = False
     """PAdES B-LT: embed chain and revocation data (needs ``trust`` and a timestamp)."""
     trust: TrustStore | None = None
+    qr_url: str | None = None
+    """The QR URL as is; None = ``profil.url_pattern`` with ``doc_id``."""
+
+    def verification_url(self) -> str:
+        """What the QR code encodes."""
+        return self.qr_url or verification_url(self.profil.url_pattern, self.doc_id)
 
     def level(self) -> str:
         """The PAdES baseline level these options produce."""
@@ -89,7 +95,7 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         raise InputError(f"pdf: not a PDF pyHanko can sign ({exc})") from None
     if writer.prev.encrypted:
         raise InputError("pdf: encrypted PDFs are not signed")
-    url = verification_url(options.profil.url_pattern, options.doc_id)
+    url = options.verification_url()
     if posisi is not None:
         footer = footer_text(options.profil, options.doc_id)
         if footer:
