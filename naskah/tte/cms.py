@@ -86,7 +86,8 @@ def verify_bytes(data: bytes, signature: bytes, trust: TrustStore | None) -> Cms
     """Check a detached CMS ``signature`` over ``data`` against ``trust`` (None = no
     roots, so never trusted)."""
     sd = _signed_data(signature)
-    vc = trust.validation_context() if trust is not None else None
+    # No trust store = an empty one (never the operating system's CA list).
+    vc = (trust or TrustStore()).validation_context()
     try:
         status = asyncio.run(async_validate_detached_cms(data, sd, signer_validation_context=vc))
     except Exception as exc:  # pyHanko raises on structurally broken signer infos

@@ -14,11 +14,14 @@ from __future__ import annotations
 import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from pathlib import Path
 from typing import ClassVar
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign import signers
 
+from naskah.errors import InputError
+from naskah.fileio import write_atomic
 from naskah.tte import cms
 from naskah.tte.errors import UnsupportedOperation
 from naskah.tte.identity import Identitas, identitas_from_der
@@ -91,3 +94,20 @@ class LocalKeySigner(Signer):
     def sign_digest(self, digest: bytes) -> bytes:
         with self._usable() as signer:
             return cms.sign_digest(signer, digest)
+
+
+def sign_pdf_file(signer: Signer, source: str | Path, target: str | Path,
+                  options: PdfSignOptions) -> Path:
+    """Sign the PDF at ``source`` into ``target`` (may be the same path).
+
+    ``target`` is written atomically and only after the signature is made: a wrong
+    passphrase, an expired certificate or a failing service leaves no file behind and
+    an existing ``target`` untouched.
+    """
+    src = Path(source)
+    try:
+        pdf = src.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{src}: cannot read: {exc.strerror or exc}") from None
+    signed = signer.sign_pdf(pdf, options)
+    return write_atomic(target, signed)

@@ -21,6 +21,12 @@ from naskah.tte.identity import Identitas, identitas_from_der
 from naskah.tte.trust import TrustStore
 
 
+_ALLOWED_AFTER = frozenset({"NONE", "LTA_UPDATES", "FORM_FILLING"})
+"""What may follow a signature in later revisions: nothing, validation data and
+document timestamps (PAdES B-LT/LTA), or further signatures (form filling). Page
+content, annotations or anything else added afterwards makes the signature fail."""
+
+
 @dataclass(frozen=True)
 class SignatureReport:
     """One signature's verification result."""
@@ -85,7 +91,7 @@ def verify_pdf(pdf: bytes, trust: TrustStore | None) -> PdfVerification:
         raise InputError(f"pdf: not a readable PDF ({exc})") from None
     reports: list[SignatureReport] = []
     for sig in embedded:
-        vc = trust.validation_context() if trust is not None else None
+        vc = (trust or TrustStore()).validation_context()
         problems: list[str] = []
         try:
             status = validate_pdf_signature(sig, vc)
@@ -108,8 +114,9 @@ def verify_pdf(pdf: bytes, trust: TrustStore | None) -> PdfVerification:
             problems.append("the certificate does not chain to a trusted root"
                             + (f" ({status.trust_problem_indic.name})"
                                if status.trust_problem_indic else ""))
-        if not whole and not (status.docmdp_ok and status.modification_level is not None
-                              and status.modification_level.name == "NONE"):
+        level = status.modification_level
+        if not whole and not (status.docmdp_ok and level is not None
+                              and level.name in _ALLOWED_AFTER):
             problems.append("the PDF was changed after this signature")
         if status.revoked:
             problems.append("the certificate was revoked")

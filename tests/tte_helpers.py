@@ -1,0 +1,82 @@
+"""Shared pieces of the TTE tests: small real PDFs and a test PKI."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+from naskah.tte.identity import Identitas
+from naskah.tte.pki import Sertifikat, buat_root_ca, pkcs12_bytes, terbitkan
+
+PASSPHRASE = "uji-rahasia-123"
+
+KARO = Identitas("Agus Setiawan, S.H., M.Si.", "197005151995031001",
+                 "Kepala Biro Perencanaan dan Organisasi")
+KABAG = Identitas("Rina Kusumawati, S.Kom., M.T.", "197808242003122002",
+                  "Kepala Bagian Data dan Informasi")
+
+
+def make_pdf(pages: list[list[tuple[float, float, str]]]) -> bytes:
+    """A real PDF (A4) with Helvetica text: per page a list of (x, y, text)."""
+    writer = PdfWriter()
+    for items in pages:
+        page = writer.add_blank_page(595, 842)
+        font = DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+        page[NameObject("/Resources")] = DictionaryObject({
+            NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+        ops = []
+        for x, y, text in items:
+            escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"BT /F1 11 Tf {x} {y} Td ({escaped}) Tj ET")
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(ops).encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def surat_pdf(tag: str | None = None) -> bytes:
+    """A two-page letter-like PDF; the signature block (with ``tag``) on page 2."""
+    last = [(72, 760, "Demikian disampaikan, atas perhatiannya diucapkan terima kasih."),
+            (330, 640, "Kepala Biro Perencanaan dan Organisasi,")]
+    if tag:
+        last.append((330, 600, tag))
+    last.append((330, 520, "Agus Setiawan, S.H., M.Si."))
+    return make_pdf([[(72, 760, "Nomor: B-12/PO/11/2026"), (72, 740, "Hal: Surat Uji TTE")],
+                     last])
+
+
+@dataclass
+class Pki:
+    """A test CA with issued certificates and their PKCS#12 files."""
+
+    ca: Sertifikat
+    ca_pem: Path
+    p12: dict[str, Path]
+    certs: dict[str, Sertifikat]
+
+
+def make_pki(folder: Path, people: list[Identitas], *, ca_name: str | None = None) -> Pki:
+    """A CA (default name: the naskah UJI root) and a .p12 per person in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = buat_root_ca(ca_name) if ca_name else buat_root_ca()
+    ca_pem = folder / "ca.pem"
+    ca_pem.write_bytes(ca.cert_pem())
+    p12: dict[str, Path] = {}
+    certs: dict[str, Sertifikat] = {}
+    for person in people:
+        s = terbitkan(ca, person)
+        assert person.nip
+        path = folder / f"{person.nip}.p12"
+        path.write_bytes(pkcs12_bytes(s, ca.cert, PASSPHRASE.encode()))
+        p12[person.nip] = path
+        certs[person.nip] = s
+    return Pki(ca, ca_pem, p12, certs)
