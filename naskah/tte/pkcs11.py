@@ -63,6 +63,9 @@ class Pkcs11Signer(LocalKeySigner):
         except pkcs11.PinIncorrect:
             raise PassphraseError(f"pin: wrong PIN for token {self.token_label!r}") from None
         except pkcs11.PKCS11Error as exc:
+            if type(exc) is pkcs11.PKCS11Error and exc.args:
+                # pyHanko's own "no such token / slot" message: the configuration is wrong.
+                raise InputError(f"pkcs11: token {self.token_label!r}: {exc}") from None
             raise SigningError(f"pkcs11: cannot open token {self.token_label!r}: "
                                f"{type(exc).__name__}") from None
         except Exception as exc:  # pyHanko raises its own errors for "no such token"
