@@ -23,6 +23,7 @@ from naskah.tte.errors import CertificateError, PassphraseError
 from naskah.tte.identity import Identitas
 from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
+from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.pki import (
     ORGANISASI_UJI,
     ROOT_NAMA,
@@ -31,7 +32,6 @@ from naskah.tte.pki import (
     pkcs12_bytes,
     terbitkan,
 )
-from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.qr import qr_matrix, verification_url
 from naskah.tte.signer import sign_pdf_file
 from naskah.tte.stamp import ProfilTte
@@ -236,7 +236,7 @@ def test_certificate_outside_its_validity_is_refused_at_signing(tmp_path: Path,
     out = tmp_path / "signed.pdf"
     src = tmp_path / "surat.pdf"
     src.write_bytes(surat_pdf())
-    with pytest.raises(CertificateError, match="expired|not valid before"):
+    with pytest.raises(CertificateError, match=r"expired|not valid before"):
         sign_pdf_file(signer, src, out, PdfSignOptions(doc_id="B-1"))
     with pytest.raises(CertificateError):
         signer.sign_bytes(b"paraf")

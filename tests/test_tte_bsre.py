@@ -143,7 +143,7 @@ def test_5xx_is_retried_then_succeeds_or_gives_up(standin: BsreStandin,
         assert pyhanko_ok(signer.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="B-2")), trust)
     assert len(standin.requests) == 3
     standin.fail_next = 5
-    with client_for(standin, retries=1) as client, pytest.raises(BsreError, match="503|Unavail"):
+    with client_for(standin, retries=1) as client, pytest.raises(BsreError, match=r"503|Unavail"):
         BsreSigner(client, NIK_KARO, KARO, passphrase=Passphrase.literal(PP)).sign_pdf(
             surat_pdf(), PdfSignOptions(doc_id="B-2"))
     assert len(standin.requests) == 5

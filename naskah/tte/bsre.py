@@ -291,7 +291,7 @@ def _json(response: httpx.Response, path: str) -> dict[str, Any]:
         raise BsreError(f"bsre: {path} answered with something that is not JSON") from None
     if not isinstance(data, dict):
         raise BsreError(f"bsre: {path} answered with unexpected JSON")
-    if "error" in data and data["error"]:
+    if data.get("error"):
         raise _error(path, response)
     return data
 

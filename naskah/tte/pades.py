@@ -134,7 +134,7 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
 def _ensure_contents(writer: IncrementalPdfFileWriter, page: int) -> None:
     # pyHanko appends the footer to the page's /Contents; a page without any (e.g. a
     # blank page) gets an empty stream first.
-    page_ref, _ = writer.find_page_for_modification(page)
+    page_ref, _ = writer.find_page_for_modification(page)  # type: ignore[no-untyped-call]
     page_obj = page_ref.get_object()
     if "/Contents" not in page_obj:
         page_obj[generic.pdf_name("/Contents")] = writer.add_object(

@@ -20,7 +20,6 @@ from naskah.errors import InputError
 from naskah.tte.identity import Identitas, identitas_from_der
 from naskah.tte.trust import TrustStore
 
-
 _ALLOWED_AFTER = frozenset({"NONE", "LTA_UPDATES", "FORM_FILLING"})
 """What may follow a signature in later revisions: nothing, validation data and
 document timestamps (PAdES B-LT/LTA), or further signatures (form filling). Page
@@ -112,7 +111,7 @@ def verify_pdf(pdf: bytes, trust: TrustStore | None) -> PdfVerification:
             problems.append("no trust roots given (use --trust CA.pem)")
         elif not status.trusted:
             problems.append("the certificate does not chain to a trusted root"
-                            + (f" ({status.trust_problem_indic.name})"
+                            + (f" ({getattr(status.trust_problem_indic, 'name', '')})"
                                if status.trust_problem_indic else ""))
         level = status.modification_level
         if not whole and not (status.docmdp_ok and level is not None
