@@ -15,7 +15,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 
-from naskah.tte.bsre import BsreClient, BsreConfig, BsreError, BsreSigner
+from naskah.tte.bsre import BsreClient, BsreConfig, BsreError
+from naskah.tte.bsre_signer import BsreSigner
 from naskah.tte.errors import (
     CertificateError,
     PassphraseError,

@@ -1,4 +1,4 @@
-"""BSrE (Balai Besar Sertifikasi Elektronik, BSSN) signing API client, and a Signer on it.
+"""BSrE (Balai Besar Sertifikasi Elektronik, BSSN) signing API client.
 
 The signing key lives on BSrE's server: naskah sends the PDF with the signer's NIK and
 passphrase (or TOTP) and gets the signed PDF back. Two API generations:
@@ -27,7 +27,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -37,10 +37,7 @@ from naskah.tte.errors import (
     SignerNotRegisteredError,
     SigningError,
 )
-from naskah.tte.identity import Identitas
-from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
-from naskah.tte.signer import Signer
 
 PATH_V1_SIGN = "/api/sign/pdf"
 PATH_V2_SIGN = "/api/v2/sign/pdf"
@@ -218,64 +215,6 @@ class BsreClient:
         sigs = data.get("signatureInformations") or []
         return BsreVerification(conclusion=str(data.get("conclusion", "")),
                                 signatures=[s for s in sigs if isinstance(s, dict)], raw=data)
-
-
-class BsreSigner(Signer):
-    """A signer whose key is held by BSrE, identified by NIK.
-
-    ``identitas`` is what naskah knows of the signer (from the roster); BSrE's
-    certificate in the returned PDF is what a verifier reads. ``passphrase`` (or
-    ``totp``, v2 only) is asked at signing time, never stored.
-    """
-
-    kind: ClassVar[str] = "bsre"
-
-    def __init__(self, client: BsreClient, nik: str, identitas: Identitas, *,
-                 passphrase: Passphrase | None = None, totp: Passphrase | None = None) -> None:
-        if (passphrase is None) == (totp is None):
-            raise PassphraseError("passphrase: give exactly one of passphrase or totp")
-        if totp is not None and client.config.api != "v2":
-            raise PassphraseError("totp: only the v2 API accepts a TOTP")
-        self.client = client
-        self.nik = nik
-        self._identitas = identitas
-        self.passphrase = passphrase
-        self.totp = totp
-
-    def __repr__(self) -> str:
-        return f"BsreSigner(nik={self.nik!r}, {self.passphrase or self.totp!r})"
-
-    @property
-    def identitas(self) -> Identitas:
-        return self._identitas
-
-    def sign_pdf(self, pdf: bytes, options: PdfSignOptions) -> bytes:
-        url = options.verification_url()
-        posisi = options.position(pdf) if options.visible and not options.tag else None
-        box = posisi.box if posisi else None
-        if self.client.config.api == "v1":
-            assert self.passphrase is not None
-            return self.client.sign_pdf_v1(
-                pdf, nik=self.nik, passphrase=self.passphrase.get(),
-                tampilan="visible" if options.visible else "invisible",
-                link_qr=url if options.visible else None,
-                tag_koordinat=options.tag if options.visible else None,
-                page=posisi.page + 1 if posisi else None,
-                x=box[0] if box else None, y=box[1] if box else None,
-                width=box[2] - box[0] if box else None, height=box[3] - box[1] if box else None,
-                reason=options.reason, location=options.location)
-        prop = SignatureProperty(
-            tampilan="VISIBLE" if options.visible else "INVISIBLE",
-            tag=options.tag if options.visible else None,
-            page=posisi.page + 1 if posisi else None,
-            origin_x=box[0] if box else None, origin_y=box[1] if box else None,
-            width=box[2] - box[0] if box else None, height=box[3] - box[1] if box else None,
-            reason=options.reason, location=options.location)
-        return self.client.sign_pdf_v2(
-            pdf, nik=self.nik,
-            passphrase=self.passphrase.get() if self.passphrase else None,
-            totp=self.totp.get().decode("utf-8") if self.totp else None,
-            properties=[prop])
 
 
 def _num(value: object) -> str:
