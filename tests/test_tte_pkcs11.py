@@ -10,13 +10,10 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 
@@ -26,71 +23,34 @@ from naskah.tte.errors import PassphraseError
 from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs11 import Pkcs11Signer
-from naskah.tte.pki import buat_root_ca, terbitkan
+from naskah.tte.pki import buat_root_ca
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
-from tests.tte_helpers import KARO, surat_pdf
+from tests.tte_helpers import (
+    KARO,
+    SOFTHSM_LABEL,
+    SOFTHSM_PIN,
+    SOFTHSM_TOKEN,
+    make_softhsm_token,
+    softhsm_module,
+    surat_pdf,
+)
 
-PIN, SO_PIN, TOKEN, LABEL = "123456", "12345678", "naskah-uji", "karo-po"
-
-_IMPORT_CERT = """
-import sys, pkcs11
-from pkcs11 import Attribute, CertificateType, ObjectClass
-lib = pkcs11.lib(sys.argv[1])
-token = lib.get_token(token_label=sys.argv[2])
-der = open(sys.argv[4], "rb").read()
-with token.open(rw=True, user_pin=sys.argv[3]) as session:
-    session.create_object({
-        Attribute.CLASS: ObjectClass.CERTIFICATE,
-        Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-        Attribute.TOKEN: True, Attribute.LABEL: sys.argv[5], Attribute.ID: b"\\x01",
-        Attribute.VALUE: der, Attribute.SUBJECT: bytes.fromhex(sys.argv[6]),
-    })
-"""
-
-
-def _module() -> str | None:
-    for path in ("/usr/lib/softhsm/libsofthsm2.so",
-                 "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-                 "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"):
-        if os.path.exists(path):
-            return path
-    return None
+PIN, TOKEN, LABEL = SOFTHSM_PIN, SOFTHSM_TOKEN, SOFTHSM_LABEL
 
 
 @pytest.fixture(scope="module")
 def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, TrustStore]]:
-    module = _module()
+    module = softhsm_module()
     if module is None or shutil.which("softhsm2-util") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("SoftHSM2 is required on CI (tools/install-system-deps.sh)")
         pytest.skip("SoftHSM2 not installed")
     base = tmp_path_factory.mktemp("softhsm")
-    (base / "tokens").mkdir()
-    conf = base / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\n"
-                    "log.level = ERROR\n")
     old = os.environ.get("SOFTHSM2_CONF")
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    env = dict(os.environ)
     ca = buat_root_ca()
-    s = terbitkan(ca, KARO)
-    key_pem = base / "key.pem"
-    key_pem.write_bytes(s.key.private_bytes(serialization.Encoding.PEM,
-                                            serialization.PrivateFormat.PKCS8,
-                                            serialization.NoEncryption()))
-    cert_der = base / "cert.der"
-    cert_der.write_bytes(s.cert.public_bytes(serialization.Encoding.DER))
-    run = {"check": True, "env": env, "capture_output": True}
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", TOKEN,
-                    "--pin", PIN, "--so-pin", SO_PIN], **run)  # type: ignore[call-overload]
-    subprocess.run(["softhsm2-util", "--import", str(key_pem), "--token", TOKEN,
-                    "--label", LABEL, "--id", "01", "--pin", PIN],
-                   **run)  # type: ignore[call-overload]
-    key_pem.unlink()  # the key now lives only on the token
-    subject = s.cert.subject.public_bytes().hex()
-    subprocess.run([sys.executable, "-c", _IMPORT_CERT, module, TOKEN, PIN, str(cert_der),
-                    LABEL, subject], **run)  # type: ignore[call-overload]
+    conf = make_softhsm_token(base, module, ca, KARO)
+    os.environ["SOFTHSM2_CONF"] = str(conf)
     ca_pem = base / "ca.pem"
     ca_pem.write_bytes(ca.cert_pem())
     yield module, TrustStore.from_files([ca_pem])

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -80,3 +84,66 @@ def make_pki(folder: Path, people: list[Identitas], *, ca_name: str | None = Non
         p12[person.nip] = path
         certs[person.nip] = s
     return Pki(ca, ca_pem, p12, certs)
+
+
+SOFTHSM_PIN, SOFTHSM_SO_PIN, SOFTHSM_TOKEN, SOFTHSM_LABEL = (
+    "123456", "12345678", "naskah-uji", "karo-po")
+
+_IMPORT_CERT = """
+import sys, pkcs11
+from pkcs11 import Attribute, CertificateType, ObjectClass
+lib = pkcs11.lib(sys.argv[1])
+token = lib.get_token(token_label=sys.argv[2])
+der = open(sys.argv[4], "rb").read()
+with token.open(rw=True, user_pin=sys.argv[3]) as session:
+    session.create_object({
+        Attribute.CLASS: ObjectClass.CERTIFICATE,
+        Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+        Attribute.TOKEN: True, Attribute.LABEL: sys.argv[5], Attribute.ID: b"\\x01",
+        Attribute.VALUE: der, Attribute.SUBJECT: bytes.fromhex(sys.argv[6]),
+    })
+"""
+
+
+def softhsm_module() -> str | None:
+    """The SoftHSM2 PKCS#11 library, where Debian installs it."""
+    for path in ("/usr/lib/softhsm/libsofthsm2.so",
+                 "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+                 "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"):
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def make_softhsm_token(base: Path, module: str, ca: Sertifikat, person: Identitas) -> Path:
+    """A SoftHSM2 token in ``base`` holding a key + certificate for ``person``; returns
+    the SOFTHSM2_CONF file to point the process at *before* it loads the module.
+
+    Done in subprocesses (softhsm2-util; python-pkcs11 in a child interpreter) so the
+    calling process loads SoftHSM only once the token is complete.
+    """
+    (base / "tokens").mkdir(parents=True)
+    conf = base / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\n"
+                    "log.level = ERROR\n")
+    env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
+    s = terbitkan(ca, person)
+    key_pem = base / "key.pem"
+    key_pem.write_bytes(s.key.private_bytes(serialization.Encoding.PEM,
+                                            serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+    cert_der = base / "cert.der"
+    cert_der.write_bytes(s.cert.public_bytes(serialization.Encoding.DER))
+    try:
+        subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", SOFTHSM_TOKEN,
+                        "--pin", SOFTHSM_PIN, "--so-pin", SOFTHSM_SO_PIN],
+                       check=True, env=env, capture_output=True)
+        subprocess.run(["softhsm2-util", "--import", str(key_pem), "--token", SOFTHSM_TOKEN,
+                        "--label", SOFTHSM_LABEL, "--id", "01", "--pin", SOFTHSM_PIN],
+                       check=True, env=env, capture_output=True)
+    finally:
+        key_pem.unlink()  # the key now lives only on the token
+    subprocess.run([sys.executable, "-c", _IMPORT_CERT, module, SOFTHSM_TOKEN, SOFTHSM_PIN,
+                    str(cert_der), SOFTHSM_LABEL, s.cert.subject.public_bytes().hex()],
+                   check=True, env=env, capture_output=True)
+    return conf
