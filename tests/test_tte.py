@@ -443,3 +443,14 @@ def test_any_ascii_name_and_document_id_sign_and_validate(
     assert result.signatures[0].identitas.nama == nama
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[1].extract_text().split())
     assert " ".join(f"ID dokumen: {doc_id}".split()) in text
+
+
+def test_certificate_must_match_the_roster(karo: Pkcs12Signer) -> None:
+    from naskah.tte.identity import check_matches
+
+    assert KARO.nip
+    check_matches(karo.identitas, nama="agus  setiawan, S.H., M.Si.", nip=KARO.nip)
+    with pytest.raises(CertificateError, match="not the NIP"):
+        check_matches(karo.identitas, nama=KARO.nama, nip="197808242003122002")
+    with pytest.raises(CertificateError, match="not to 'Rina"):
+        check_matches(karo.identitas, nama=KABAG.nama, nip=KARO.nip)

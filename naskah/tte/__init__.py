@@ -33,7 +33,7 @@ from naskah.tte.errors import (
     SigningError,
     UnsupportedOperation,
 )
-from naskah.tte.identity import Identitas, identitas_from_der
+from naskah.tte.identity import Identitas, check_matches, identitas_from_der
 from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs11 import Pkcs11Signer
@@ -66,6 +66,7 @@ __all__ = [
     "SigningError",
     "TrustStore",
     "UnsupportedOperation",
+    "check_matches",
     "identitas_from_der",
     "sign_pdf_file",
     "signer_certificate",

@@ -54,3 +54,24 @@ def identitas_from_cert(cert: x509.Certificate) -> Identitas:
 def identitas_from_der(der: bytes) -> Identitas:
     """The identity of a DER-encoded certificate (e.g. from an asn1crypto object's dump())."""
     return identitas_from_cert(x509.load_der_x509_certificate(der))
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def check_matches(identitas: Identitas, *, nama: str, nip: str | None) -> None:
+    """Refuse a certificate that names someone else than the roster entry.
+
+    The NIP must equal the certificate's serialNumber when the roster has a NIP (a
+    certificate without one cannot stand for a NIP); the name must match ignoring case
+    and spacing. For ``trail init`` (roster ↔ certificate) and for checking who signed.
+    """
+    from naskah.tte.errors import CertificateError
+
+    if nip is not None and identitas.nip != nip:
+        raise CertificateError(
+            f"certificate: serialNumber {identitas.nip!r} is not the NIP {nip!r} of {nama}")
+    if _plain(identitas.nama) != _plain(nama):
+        raise CertificateError(
+            f"certificate: issued to {identitas.nama!r}, not to {nama!r} (NIP {nip or '-'})")
