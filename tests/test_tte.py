@@ -454,3 +454,21 @@ def test_certificate_must_match_the_roster(karo: Pkcs12Signer) -> None:
         check_matches(karo.identitas, nama=KARO.nama, nip="197808242003122002")
     with pytest.raises(CertificateError, match="not to 'Rina"):
         check_matches(karo.identitas, nama=KABAG.nama, nip=KARO.nip)
+
+
+def test_revoked_certificate_fails_when_a_crl_is_given(pki: Pki, tmp_path: Path,
+                                                       karo: Pkcs12Signer) -> None:
+    from naskah.tte.pki import crl
+
+    assert KARO.nip and KABAG.nip
+    crl_file = tmp_path / "ca.crl"
+    crl_file.write_bytes(crl(pki.ca, [pki.certs[KARO.nip].cert]))
+    with_crl = TrustStore.from_files([pki.ca_pem], crl_files=[crl_file])
+    pdf = karo.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="B-1"))
+    assert verify_pdf(pdf, TrustStore.from_files([pki.ca_pem])).ok  # no CRL: not known
+    (sig,) = verify_pdf(pdf, with_crl).signatures
+    assert not sig.ok and not sig.trusted
+    assert "the certificate was revoked" in sig.problems
+    assert not verify_bytes(b"entry", karo.sign_bytes(b"entry"), with_crl).ok
+    kabag = Pkcs12Signer(pki.p12[KABAG.nip], Passphrase.literal(PASSPHRASE))
+    assert verify_pdf(kabag.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="B-2")), with_crl).ok

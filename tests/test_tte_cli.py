@@ -125,3 +125,20 @@ def test_subprocess_exit_codes_and_no_pyhanko_on_import(signed_file: Path, pki: 
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             timeout=120)
     assert loaded.stdout.strip() == "[]", loaded.stderr
+
+
+def test_verify_with_a_crl_revoking_the_signer(signed_file: Path, pki: Pki, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from naskah.tte.pki import crl
+
+    assert KARO.nip
+    crl_file = tmp_path / "ca.crl"
+    crl_file.write_bytes(crl(pki.ca, [pki.certs[KARO.nip].cert]))
+    args = ["verify", str(signed_file), "--trust", str(pki.ca_pem)]
+    assert main([*args, "--crl", str(crl_file)]) == EXIT_FAILED
+    assert "problem:       the certificate was revoked" in capsys.readouterr().out
+    assert main(args) == EXIT_OK
+    capsys.readouterr()
+    assert main([*args, "--crl", str(pki.ca_pem)]) == EXIT_INPUT
+    assert "crl:" in capsys.readouterr().err
+    assert main([*args, "--crl", str(tmp_path / "missing.crl")]) == EXIT_INPUT

@@ -39,6 +39,11 @@ PERINGATAN = (
 
 Key = rsa.RSAPrivateKey
 
+CRL_URL_UJI = "http://naskah-uji.invalid/ca.crl"
+"""CRL distribution point written into test certificates. ``.invalid`` never resolves:
+the point is that the certificate *declares* revocation data, so a verifier given a CRL
+(``naskah verify --crl``) checks it, as it would for a BSrE certificate."""
+
 
 @dataclass(frozen=True)
 class Sertifikat:
@@ -103,7 +108,8 @@ def buat_root_ca(nama: str = ROOT_NAMA, *, now: dt.datetime | None = None,
 
 
 def terbitkan(ca: Sertifikat, orang: Identitas, *, not_before: dt.datetime | None = None,
-              not_after: dt.datetime | None = None, key: Key | None = None) -> Sertifikat:
+              not_after: dt.datetime | None = None, key: Key | None = None,
+              crl_url: str | None = CRL_URL_UJI) -> Sertifikat:
     """A signing certificate for ``orang`` issued by ``ca``.
 
     Subject: CN = nama, serialNumber = NIP, title = jabatan, O = the test organisation.
@@ -121,7 +127,7 @@ def terbitkan(ca: Sertifikat, orang: Identitas, *, not_before: dt.datetime | Non
     attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, orang.instansi or ORGANISASI_UJI))
     attrs.append(x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"))
     ca_ski = ca.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(x509.Name(attrs)).issuer_name(ca.cert.subject)
         .public_key(key.public_key())
@@ -139,9 +145,25 @@ def terbitkan(ca: Sertifikat, orang: Identitas, *, not_before: dt.datetime | Non
                        critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
                        critical=False)
-        .sign(ca.key, hashes.SHA256())
     )
-    return Sertifikat(key, cert)
+    if crl_url:
+        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None,
+            reasons=None, crl_issuer=None)]), critical=False)
+    return Sertifikat(key, builder.sign(ca.key, hashes.SHA256()))
+
+
+def crl(ca: Sertifikat, revoked: list[x509.Certificate], *, days: int = 7) -> bytes:
+    """A CRL (PEM) from ``ca`` revoking ``revoked`` as of now, valid for ``days``."""
+    now = _utcnow()
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
+               .last_update(now - dt.timedelta(minutes=5))
+               .next_update(now + dt.timedelta(days=days)))
+    for cert in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(cert.serial_number)
+            .revocation_date(now - dt.timedelta(minutes=1)).build())
+    return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
 
 
 def pkcs12_bytes(s: Sertifikat, ca_cert: x509.Certificate | None, passphrase: bytes) -> bytes:

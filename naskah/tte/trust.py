@@ -45,6 +45,23 @@ def load_certificates(path: str | Path) -> list[asn1_x509.Certificate]:
         raise InputError(f"trust: {p} is not a PEM or DER certificate file ({exc})") from None
 
 
+def load_crl(path: str | Path) -> asn1_crl.CertificateList:
+    """A certificate revocation list from a PEM or DER file."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"crl: cannot read {p}: {exc.strerror or exc}") from None
+    try:
+        if pem.detect(data):
+            _, _, data = pem.unarmor(data)
+        crl = asn1_crl.CertificateList.load(data)
+        crl.native  # noqa: B018 - parse fully now so a bad file fails here
+        return crl
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"crl: {p} is not a PEM or DER CRL file ({exc})") from None
+
+
 @dataclass
 class TrustStore:
     """Root certificates a signature must chain to, plus revocation settings."""
@@ -66,11 +83,7 @@ class TrustStore:
             for cert in load_certificates(path):
                 (store.roots if cert.self_signed != "no" else store.intermediates).append(cert)
         for path in crl_files:
-            p = Path(path)
-            data = p.read_bytes()
-            if pem.detect(data):
-                _, _, data = pem.unarmor(data)
-            store.crls.append(asn1_crl.CertificateList.load(data))
+            store.crls.append(load_crl(path))
         if not store.roots:
             raise InputError("trust: no self-signed root certificate in the given files")
         return store
