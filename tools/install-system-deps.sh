@@ -10,6 +10,8 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # Metric-compatible Arial and a font with the ballot-box glyphs used by the disposisi.
 [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# SoftHSM2: the real PKCS#11 token the TTE tests sign with.
+command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

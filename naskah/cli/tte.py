@@ -1,0 +1,135 @@
+"""``naskah verify`` (check the TTE signatures of a PDF) and ``naskah pki init``
+(a test PKI: root CA + a certificate per pejabat). Everything signing-related is
+imported inside the handlers, so ``naskah --help`` does not load pyHanko."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from naskah.cli.common import EXIT_FAILED, EXIT_OK
+from naskah.errors import InputError
+
+PKI_PASSPHRASE_ENV = "NASKAH_PKI_PASSPHRASE"
+
+
+def _quiet_pyhanko() -> None:
+    # pyHanko logs every failed path build with a traceback; the CLI reports the
+    # outcome itself, so those records go nowhere (a NullHandler stops Python's
+    # last-resort stderr handler).
+    import logging
+
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+        logging.getLogger(name).propagate = False
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from naskah.tte.trust import TrustStore
+    from naskah.tte.verify import verify_pdf
+
+    path = Path(args.file)
+    if path.suffix.lower() != ".pdf":
+        raise InputError(f"{path}: verify takes a signed PDF (.pdf)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    trust = (TrustStore.from_files(args.trust, crl_files=args.crl or [],
+                                   allow_fetching=args.fetch_revocation)
+             if args.trust else None)
+    _quiet_pyhanko()
+    result = verify_pdf(data, trust)
+    if args.json:
+        print(json.dumps({"file": str(path), "ok": result.ok,
+                          "signatures": [s.as_dict() for s in result.signatures]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(f"{path}: {len(result.signatures)} signature(s)")
+        for s in result.signatures:
+            print(f"  {s.field_name}: {'VALID' if s.ok else 'INVALID'}")
+            if s.identitas:
+                who = s.identitas
+                print(f"    penandatangan: {who.nama}"
+                      + (f", NIP {who.nip}" if who.nip else "")
+                      + (f", {who.jabatan}" if who.jabatan else ""))
+                if who.instansi:
+                    print(f"    instansi:      {who.instansi}")
+            if s.signing_time:
+                print(f"    waktu:         {s.signing_time.isoformat()}"
+                      + (" (timestamp)" if s.timestamped else " (claimed by the signer)"))
+            print(f"    bytes intact:  {_yes(s.intact)}; trusted: {_yes(s.trusted)}; "
+                  f"nothing added after: {_yes(s.whole_file)}")
+            for problem in s.problems:
+                print(f"    problem:       {problem}")
+        if not result.signatures:
+            print("  no signatures: this PDF is not signed")
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "NO"
+
+
+def cmd_pki_init(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from naskah.inputs import read_text
+    from naskah.pelaksana import DaftarPelaksana
+    from naskah.tte.identity import Identitas
+    from naskah.tte.pki import PERINGATAN, ROOT_NAMA, init_test_pki
+
+    secret = os.environ.get(args.passphrase_env)
+    if not secret:
+        raise InputError(f"passphrase: set environment variable {args.passphrase_env} "
+                         "(the PKCS#12 passphrase; never given on the command line)")
+    if args.pelaksana:
+        text = read_text(args.pelaksana, "pelaksana")
+        label = args.pelaksana
+    else:
+        source = resources.files("naskah.contoh").joinpath("trail", "pelaksana.json")
+        text, label = source.read_text(encoding="utf-8"), "example pelaksana.json"
+    try:
+        roster = DaftarPelaksana.model_validate_json(text)
+    except ValueError as exc:
+        raise InputError(f"{label}: not a valid daftar pelaksana ({exc})") from None
+    people: dict[str, Identitas] = {}
+    for pejabat in (p for group in roster.peran.values() for p in group):
+        key = pejabat.nip or pejabat.nama
+        people.setdefault(key, Identitas(pejabat.nama, pejabat.nip, pejabat.jabatan))
+    pki = init_test_pki(args.dir, list(people.values()), secret.encode("utf-8"))
+    print(PERINGATAN, end="")
+    print(f"root CA: {pki.ca_pem}  ({ROOT_NAMA})")
+    for stem, p12 in pki.p12.items():
+        print(f"  {p12}  (certificate {pki.cert_pem[stem].name})")
+    print(f"passphrase of every .p12: the value of {args.passphrase_env}")
+    print(f"verify with: naskah verify FILE.pdf --trust {pki.ca_pem}")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``naskah verify`` and ``naskah pki`` to the ``naskah`` parser."""
+    p = sub.add_parser("verify", help="check the electronic signatures (TTE) of a signed PDF")
+    p.add_argument("file", metavar="FILE.pdf")
+    p.add_argument("--trust", action="append", metavar="CA.pem",
+                   help="trusted root CA certificate(s), PEM or DER; repeatable")
+    p.add_argument("--crl", action="append", metavar="FILE.crl",
+                   help="certificate revocation list(s) to check against; repeatable")
+    p.add_argument("--fetch-revocation", action="store_true",
+                   help="fetch OCSP/CRL over the network (default: offline)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_verify)
+
+    pki = sub.add_parser("pki", help="test certificates (NOT for production)")
+    pki_sub = pki.add_subparsers(dest="pki_command", required=True, metavar="COMMAND")
+    p = pki_sub.add_parser("init", help="create a test root CA and a .p12 per pejabat in DIR")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--pelaksana", metavar="pelaksana.json",
+                   help="roster to issue certificates for (default: the example roster)")
+    p.add_argument("--passphrase-env", default=PKI_PASSPHRASE_ENV, metavar="VAR",
+                   help=f"environment variable holding the passphrase ({PKI_PASSPHRASE_ENV})")
+    p.set_defaults(handler=cmd_pki_init)

@@ -1,0 +1,46 @@
+"""Signing a real naskah: the example nota dinas rendered to DOCX and exported to PDF by
+LibreOffice once per module, then signed and checked with pyHanko."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pypdf import PdfReader
+
+from naskah.pdf import docx_to_pdf_bytes
+from naskah.tte.pades import PdfSignOptions
+from naskah.tte.passphrase import Passphrase
+from naskah.tte.pkcs12 import Pkcs12Signer
+from naskah.tte.trust import TrustStore
+from naskah.tte.verify import verify_pdf
+from tests.helpers import load_example
+from tests.tte_helpers import KARO, PASSPHRASE, make_pki
+
+pytestmark = pytest.mark.pdf
+
+
+@pytest.fixture(scope="module")
+def nota_pdf(soffice: str, rendered_examples: dict[str, bytes]) -> bytes:
+    return docx_to_pdf_bytes(rendered_examples["nota-dinas"])
+
+
+def test_signed_nota_dinas_validates_and_keeps_its_text(nota_pdf: bytes,
+                                                        tmp_path: Path) -> None:
+    pki = make_pki(tmp_path / "pki", [KARO])
+    assert KARO.nip
+    signer = Pkcs12Signer(pki.p12[KARO.nip], Passphrase.literal(PASSPHRASE))
+    model = load_example("nota-dinas")
+    signed = signer.sign_pdf(nota_pdf, PdfSignOptions(doc_id="ND-2026-001"))
+    trust = TrustStore.from_files([pki.ca_pem])
+    (sig,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert validate_pdf_signature(sig, trust.validation_context()).bottom_line
+    assert verify_pdf(signed, trust).ok
+    reader = PdfReader(io.BytesIO(signed))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert " ".join(model.hal.split()) in text
+    assert "ID dokumen: ND-2026-001" in text
+    assert signed.startswith(nota_pdf)

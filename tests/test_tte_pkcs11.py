@@ -1,0 +1,96 @@
+"""PKCS#11 signing against a real SoftHSM2 token created for this test module.
+
+The token lives in a temporary SOFTHSM2_CONF directory; the key and certificate are
+imported by subprocesses (softhsm2-util, and python-pkcs11 in a child interpreter)
+before this process loads the PKCS#11 module, so SoftHSM sees a finished token.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+
+from naskah.errors import InputError
+from naskah.tte.cms import verify_bytes
+from naskah.tte.errors import PassphraseError
+from naskah.tte.pades import PdfSignOptions
+from naskah.tte.passphrase import Passphrase
+from naskah.tte.pkcs11 import Pkcs11Signer
+from naskah.tte.pki import buat_root_ca
+from naskah.tte.trust import TrustStore
+from naskah.tte.verify import verify_pdf
+from tests.tte_helpers import (
+    KARO,
+    SOFTHSM_LABEL,
+    SOFTHSM_PIN,
+    SOFTHSM_TOKEN,
+    make_softhsm_token,
+    softhsm_module,
+    surat_pdf,
+)
+
+PIN, TOKEN, LABEL = SOFTHSM_PIN, SOFTHSM_TOKEN, SOFTHSM_LABEL
+
+
+@pytest.fixture(scope="module")
+def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, TrustStore]]:
+    module = softhsm_module()
+    if module is None or shutil.which("softhsm2-util") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("SoftHSM2 is required on CI (tools/install-system-deps.sh)")
+        pytest.skip("SoftHSM2 not installed")
+    base = tmp_path_factory.mktemp("softhsm")
+    old = os.environ.get("SOFTHSM2_CONF")
+    ca = buat_root_ca()
+    conf = make_softhsm_token(base, module, ca, KARO)
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    ca_pem = base / "ca.pem"
+    ca_pem.write_bytes(ca.cert_pem())
+    yield module, TrustStore.from_files([ca_pem])
+    if old is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = old
+
+
+def test_softhsm_signs_a_pdf_that_pyhanko_validates(token: tuple[str, TrustStore]) -> None:
+    module, trust = token
+    signer = Pkcs11Signer(module, TOKEN, LABEL, Passphrase.literal(PIN))
+    assert signer.identitas.nip == KARO.nip
+    pdf = signer.sign_pdf(surat_pdf("#ttd#"), PdfSignOptions(doc_id="B-9", tag="#ttd#"))
+    (sig,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    status = validate_pdf_signature(sig, trust.validation_context())
+    assert status.bottom_line and status.trusted
+    result = verify_pdf(pdf, trust)
+    assert result.ok and result.signatures[0].identitas is not None
+    assert result.signatures[0].identitas.nama == KARO.nama
+
+
+def test_softhsm_detached_cms_for_paraf(token: tuple[str, TrustStore]) -> None:
+    module, trust = token
+    signer = Pkcs11Signer(module, TOKEN, LABEL, Passphrase.literal(PIN))
+    sig = signer.sign_bytes(b"sha256:konsep")
+    assert verify_bytes(b"sha256:konsep", sig, trust).ok
+    assert not verify_bytes(b"sha256:lain", sig, trust).ok
+
+
+def test_softhsm_wrong_pin_and_unknown_token(token: tuple[str, TrustStore],
+                                             tmp_path: Path) -> None:
+    module, _ = token
+    wrong = Pkcs11Signer(module, TOKEN, LABEL, Passphrase.literal("000000"))
+    with pytest.raises(PassphraseError, match="wrong PIN") as info:
+        wrong.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="B-1"))
+    assert "000000" not in str(info.value)
+    with pytest.raises(InputError, match="token"):
+        Pkcs11Signer(module, "tidak-ada", LABEL, Passphrase.literal(PIN)).sign_bytes(b"x")
+    with pytest.raises(InputError, match="no certificate"):
+        Pkcs11Signer(module, TOKEN, "tidak-ada", Passphrase.literal(PIN)).sign_bytes(b"x")
+    with pytest.raises(InputError, match="does not exist"):
+        Pkcs11Signer(tmp_path / "no.so", TOKEN, LABEL, Passphrase.literal(PIN)).sign_bytes(b"x")
