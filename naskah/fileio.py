@@ -111,7 +111,10 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
             # Even root could replace it: the rename ignores the file's own mode.
             raise PermissionError(errno.EACCES, "the file is read-only", str(target))
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        # The name is shortened so that a target name near the 255-byte limit still
+        # leaves room for the temporary file's prefix and random part.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:64]}.",
+                                   suffix=".tmp")
     except OSError as exc:
         # The error would name the temporary file; the user knows only the target.
         raise type(exc)(exc.errno, f"cannot write {target.name} in {target.parent}: "

@@ -131,8 +131,13 @@ def read_text(
 
 def read_stdin(what: str = "input", limit: int = MAX_JSON_BYTES,
                stream: IO[bytes] | None = None) -> str:
-    """Standard input as UTF-8 text, at most ``limit`` bytes (``stream`` for tests)."""
-    source = stream if stream is not None else sys.stdin.buffer
+    """Standard input as UTF-8 text, at most ``limit`` bytes (``stream``: another source)."""
+    source = stream if stream is not None else getattr(sys.stdin, "buffer", None)
+    if source is None:  # sys.stdin replaced by a text stream (an embedding program, a test)
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+            raise InputError(f"<stdin>: cannot read {what}: larger than {describe_size(limit)}")
+        return text.removeprefix("\ufeff")
     data = source.read(limit + 1)
     if len(data) > limit:
         raise InputError(f"<stdin>: cannot read {what}: larger than {describe_size(limit)}")
