@@ -182,7 +182,7 @@ def test_body_text_definition() -> None:
     assert body_text(xml) == " Satu dua\n\nsel\nab\nkotak"
     import hashlib
 
-    assert body_text_hash(xml) == hashlib.sha256(" Satu dua\n\nsel\nab\nkotak".encode()).hexdigest()
+    assert body_text_hash(xml) == hashlib.sha256(b" Satu dua\n\nsel\nab\nkotak").hexdigest()
 
 
 def test_meta_of_rendered_bytes_round_trip() -> None:
