@@ -21,7 +21,7 @@ class Instansi(NaskahModel):
     package (naskah/data/instansi-kemenko-polhukam.json); pass your own to replace it.
     """
 
-    nama: list[Teks] = Field(min_length=1)
+    nama: list[Teks] = Field(min_length=1, max_length=5)
     """Name lines of the kop, top to bottom, e.g. the ministry then 'REPUBLIK INDONESIA'."""
     unit: Teks | None = None
     """The issuing unit under the name, e.g. 'SEKRETARIAT KEMENTERIAN KOORDINATOR'."""
