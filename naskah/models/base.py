@@ -63,6 +63,15 @@ Teks = Annotated[
 ]
 """Free text on one line (a name, a jabatan, a hal), at most 500 characters."""
 
+MAX_BARIS_KOP = 255
+"""Most characters in a kop line: it also becomes a document property (author), and DOCX
+core properties hold at most 255 characters."""
+
+BarisKop = Annotated[
+    str, Field(min_length=1, max_length=MAX_BARIS_KOP), AfterValidator(_single_line)
+]
+"""One line of a kop (the agency's name lines and unit), at most 255 characters."""
+
 TeksPanjang = Annotated[
     str, Field(min_length=1, max_length=MAX_PARAGRAF), AfterValidator(_check_xml_text)
 ]
