@@ -39,7 +39,11 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 def body_text(document_xml: bytes) -> str:
     """The visible text of ``word/document.xml`` as defined in this module's docstring."""
-    root = etree.fromstring(document_xml, _PARSER)
+    return element_text(etree.fromstring(document_xml, _PARSER))
+
+
+def element_text(root: etree._Element) -> str:
+    """:func:`body_text` of an already parsed ``w:document`` element (no re-parsing)."""
     lines: list[str] = []
     for p in root.iter(_P):
         parts = [t.text or "" for t in p.iter(_T) if _paragraph_of(t) is p]
@@ -55,6 +59,11 @@ def body_text_hash(document_xml: bytes) -> str:
     return hashlib.sha256(body_text(document_xml).encode("utf-8")).hexdigest()
 
 
+def element_text_hash(root: etree._Element) -> str:
+    """:func:`body_text_hash` of an already parsed ``w:document`` element."""
+    return hashlib.sha256(element_text(root).encode("utf-8")).hexdigest()
+
+
 def _paragraph_of(element: etree._Element) -> etree._Element | None:
     parent = element.getparent()
     while parent is not None and parent.tag != _P:
@@ -62,4 +71,4 @@ def _paragraph_of(element: etree._Element) -> etree._Element | None:
     return parent
 
 
-__all__ = ["W_NS", "body_text", "body_text_hash"]
+__all__ = ["W_NS", "body_text", "body_text_hash", "element_text", "element_text_hash"]

@@ -25,7 +25,7 @@ from docxtpl import DocxTemplate, InlineImage
 from naskah import pdf
 from naskah.errors import InputError, NaskahError, TemplateError
 from naskah.fileio import writable_target_problem, write_atomic
-from naskah.integrity import body_text_hash
+from naskah.integrity import element_text_hash
 from naskah.metadata import NaskahMetadata, attach, now
 from naskah.models import JENIS, NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
@@ -121,7 +121,7 @@ class Renderer:
             dibuat=dibuat,
             naskah=naskah.model_dump(mode="json"),
             pengesahan=pengesahan,
-            teks_hash=body_text_hash(doc.docx.part.blob),
+            teks_hash=element_text_hash(doc.docx.element),
         )
         self._finish(doc, naskah, metadata)
         out = io.BytesIO()
