@@ -70,8 +70,11 @@ def test_meta_cli_reports_an_intact_document(
 ) -> None:
     _, path = _signed(tmp_path / "signed.docx")
     assert main(["meta", str(path)]) == EXIT_OK
-    record = json.loads(capsys.readouterr().out)
-    assert record["keutuhan"] == {"status": "utuh", "masalah": []}
+    captured = capsys.readouterr()
+    record = json.loads(captured.out)
+    assert "keutuhan" not in record  # intact: exactly the stored metadata
+    assert record == naskah.read_metadata(path).model_dump(mode="json")
+    assert captured.err == ""
     assert record["pengesahan"]["tanda_tangan"]["peran"] == "penandatangan"
 
 

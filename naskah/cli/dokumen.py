@@ -34,7 +34,8 @@ def cmd_meta(args: argparse.Namespace) -> int:
 
     meta, masalah = periksa_keutuhan(args.file)
     record = meta.model_dump(mode="json")
-    record["keutuhan"] = {"status": "rusak" if masalah else "utuh", "masalah": masalah}
+    if masalah:  # an intact document prints exactly its metadata, as before
+        record["keutuhan"] = {"status": "rusak", "masalah": masalah}
     json.dump(record, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     if masalah:
