@@ -1,11 +1,102 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Safe file access: capped reads of regular files, and atomic writes.
+
+Reads: every file naskah takes from a user is read through :func:`read_capped`, which
+refuses anything that is not a regular file (``/dev/zero``, a FIFO, a folder) and
+stops at a byte cap, so an endless or huge input cannot eat the memory.
+
+Writes: a reader sees the old file or the new one, never half of one.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+class NotARegularFile(ValueError):
+    """The path names a folder, device, FIFO or socket, not a plain file."""
+
+
+class FileTooLarge(ValueError):
+    """The file is larger than the cap it was read with."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"larger than {describe_size(limit)}")
+        self.limit = limit
+
+
+def describe_size(n: int) -> str:
+    """A byte count for messages: '10 MB', '512 KB', '100 bytes'."""
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MB"
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n // 1024} KB"
+    return f"{n} bytes"
+
+
+def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them.
+
+    Raises :class:`NotARegularFile` for a folder, device, FIFO or socket (checked on
+    the opened file, so a path swapped after a check cannot slip through),
+    :class:`FileTooLarge` when the file holds more than ``limit`` bytes, and
+    :class:`OSError` when it cannot be opened.
+    """
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(f"not a regular file ({_kind(st.st_mode)})")
+        if st.st_size > limit:
+            raise FileTooLarge(limit)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)  # the size may grow while we read: the cap holds
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise FileTooLarge(limit)
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def writable_target_problem(target: Path) -> str | None:
+    """Why ``target`` cannot be (re)written as an output file, or None when it can.
+
+    A folder, a special file, a missing parent folder and an existing read-only file
+    are refused: replacing a file its owner made read-only would silently undo that.
+    """
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            return f"the folder {target.parent} does not exist; create it first"
+        return None
+    except OSError as exc:
+        return f"{target}: {exc.strerror}"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{target} is a folder; give a file name"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{target} is {_kind(st.st_mode)}, not a file naskah may replace"
+    if not st.st_mode & 0o222:
+        return f"{target} is read-only; naskah will not replace it (make it writable first)"
+    return None
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -15,7 +106,19 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     either the previous file or the complete new one. The folder must exist.
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    with contextlib.suppress(FileNotFoundError):
+        if not target.stat().st_mode & 0o222:
+            # Even root could replace it: the rename ignores the file's own mode.
+            raise PermissionError(errno.EACCES, "the file is read-only", str(target))
+    try:
+        # The name is shortened so that a target name near the 255-byte limit still
+        # leaves room for the temporary file's prefix and random part.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:64]}.",
+                                   suffix=".tmp")
+    except OSError as exc:
+        # The error would name the temporary file; the user knows only the target.
+        raise type(exc)(exc.errno, f"cannot write {target.name} in {target.parent}: "
+                        f"{exc.strerror}", str(target)) from None
     try:
         # mkstemp creates the file 0600; give it the mode a plain open() would have.
         os.chmod(tmp, _mode_for(target))

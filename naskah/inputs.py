@@ -1,32 +1,88 @@
-"""Turning outside data (JSON text, dicts) into document models, with clear errors.
+"""Turning outside data (files, stdin, JSON text, dicts) into models, with clear errors.
 
 Every failure becomes an :class:`~naskah.errors.InputError` whose message names the
-field path (``penandatangan.pejabat.nip``) and what is wrong with it.
+file or the field path (``penandatangan.pejabat.nip``) and what is wrong with it.
+
+Every input file is read through :func:`read_text` (or :func:`read_stdin`): only
+regular files, at most :data:`MAX_JSON_BYTES` by default, UTF-8 with or without a
+byte-order mark. JSON is parsed by :func:`parse_json`, which refuses duplicate keys
+and integers longer than :data:`MAX_INT_DIGITS` digits.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from naskah.errors import InputError
+from naskah.fileio import FileTooLarge, NotARegularFile, describe_size, read_capped
 from naskah.models import NaskahDinas, jenis_class
 
 M = TypeVar("M", bound=BaseModel)
 
+MAX_JSON_BYTES = 10 * 1024 * 1024
+"""Largest JSON input read (a file, stdin, a step's data or documents, a roster, an SOP)."""
+MAX_INT_DIGITS = 64
+"""Longest integer accepted in JSON; no field needs more, and Python refuses ~4300."""
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class _LongInteger(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _integer(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _LongInteger(digits)
+    return int(text)
+
 
 def parse_json(text: str, source: str = "input") -> dict[str, Any]:
-    """Parse JSON text whose top level must be an object."""
+    """Parse JSON text whose top level must be an object.
+
+    A leading UTF-8 byte-order mark is ignored; a key given twice in one object and an
+    integer of more than :data:`MAX_INT_DIGITS` digits are refused, since the last
+    duplicate would silently win and a huge integer cannot be a document value.
+    """
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_object,
+                          parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{source}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             [(f"line {exc.lineno}, column {exc.colno}", exc.msg)],
+        ) from None
+    except _DuplicateKey as exc:
+        raise InputError(
+            f"{source}: the key {exc.key!r} is given twice in one object; give each field once",
+            [(exc.key, "given twice")],
+        ) from None
+    except _LongInteger as exc:
+        raise InputError(
+            f"{source}: a number has {exc.digits} digits; at most {MAX_INT_DIGITS} are accepted",
+            [("(number)", f"{exc.digits} digits")],
         ) from None
     except RecursionError:
         raise InputError(
@@ -49,17 +105,50 @@ def validate(model: type[M], data: Any, source: str = "input") -> M:
         raise input_error(exc, source) from None
 
 
-def read_text(path: str | os.PathLike[str], what: str = "file") -> str:
-    """A UTF-8 text file's content; an InputError naming the file and ``what`` it is."""
+def read_text(
+    path: str | os.PathLike[str], what: str = "file", limit: int = MAX_JSON_BYTES
+) -> str:
+    """A UTF-8 text file's content; an InputError naming the file and ``what`` it is.
+
+    Only a regular file is read (not a folder, FIFO or device such as ``/dev/zero``),
+    and at most ``limit`` bytes of it. A UTF-8 byte-order mark is dropped.
+    """
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8")
+        data = read_capped(p, limit)
     except FileNotFoundError:
         raise InputError(f"{p}: cannot read {what}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except NotARegularFile as exc:
+        raise InputError(f"{p}: cannot read {what}: {exc}") from None
+    except FileTooLarge:
+        raise InputError(
+            f"{p}: cannot read {what}: larger than {describe_size(limit)}"
+        ) from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read {what}: {exc.strerror}") from None
+    return _decode(data, str(p))
+
+
+def read_stdin(what: str = "input", limit: int = MAX_JSON_BYTES,
+               stream: IO[bytes] | None = None) -> str:
+    """Standard input as UTF-8 text, at most ``limit`` bytes (``stream``: another source)."""
+    source = stream if stream is not None else getattr(sys.stdin, "buffer", None)
+    if source is None:  # sys.stdin replaced by a text stream (an embedding program, a test)
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+            raise InputError(f"<stdin>: cannot read {what}: larger than {describe_size(limit)}")
+        return text.removeprefix("\ufeff")
+    data = source.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"<stdin>: cannot read {what}: larger than {describe_size(limit)}")
+    return _decode(data, "<stdin>")
+
+
+def _decode(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def load_json_file(model: type[M], path: str | os.PathLike[str], what: str = "file") -> M:

@@ -9,7 +9,9 @@ text in it cannot be evaluated as a template.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import uuid
 import zipfile
@@ -23,8 +25,11 @@ from docx.opc.part import Part
 from lxml import etree
 from pydantic import AwareDatetime, Field, ValidationError
 
-from naskah.errors import MetadataError
+from naskah.errors import MetadataError, NaskahError
+from naskah.integrity import body_text_hash
+from naskah.models import jenis_class
 from naskah.models.base import NaskahModel
+from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_open_zip, read_capped
 from naskah.pengesahan import Pengesahan
 
 NAMESPACE = "urn:naskah:metadata:1"
@@ -56,6 +61,9 @@ class NaskahMetadata(NaskahModel):
     """The document's data as JSON, enough to validate and re-render it."""
     pengesahan: Pengesahan = Field(default_factory=Pengesahan)
     """Paraf and tanda tangan given on this content."""
+    teks_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    """SHA-256 of the body's visible text (:func:`naskah.integrity.body_text_hash`);
+    none in files written before naskah recorded it."""
 
     def to_xml(self) -> bytes:
         root = etree.Element(f"{{{NAMESPACE}}}metadata", nsmap={"naskah": NAMESPACE})
@@ -91,27 +99,116 @@ def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
     document.part.relate_to(item, RT.CUSTOM_XML)
 
 
-def read_metadata(source: str | os.PathLike[str] | bytes) -> NaskahMetadata:
+class DocumentChangedError(MetadataError):
+    """The DOCX was changed outside naskah: its text or data disagree with its hashes.
+
+    ``masalah`` lists each disagreement in words.
+    """
+
+    def __init__(self, message: str, masalah: list[str]) -> None:
+        super().__init__(message)
+        self.masalah = masalah
+
+
+def read_metadata(
+    source: str | os.PathLike[str] | bytes, *, periksa: bool = True
+) -> NaskahMetadata:
     """Read the naskah metadata from a DOCX file (path or bytes).
 
-    Raises :class:`~naskah.errors.MetadataError` when the file is not a DOCX or holds
-    no naskah metadata.
+    With ``periksa`` (the default) the record is also checked against the document
+    (see :func:`periksa_keutuhan`): a DOCX whose text or data were edited outside
+    naskah raises :class:`DocumentChangedError` naming what disagrees, so a changed
+    document never reads as paraf'd or signed.
+
+    Raises :class:`~naskah.errors.MetadataError` when the file is not a DOCX, is over
+    the size caps of :mod:`naskah.package` (a zip bomb), or holds no naskah metadata.
     """
     label = "the document" if isinstance(source, bytes) else os.fspath(source)
+    meta, masalah = _read(source, label)
+    if periksa and masalah:
+        raise DocumentChangedError(
+            f"{label} is damaged (rusak), changed outside naskah: " + "; ".join(masalah),
+            masalah,
+        )
+    return meta
+
+
+def periksa_keutuhan(source: str | os.PathLike[str] | bytes) -> tuple[NaskahMetadata, list[str]]:
+    """The metadata and the list of ways the document disagrees with it (empty: intact).
+
+    Checked: the content hash recomputed from the stored data; every paraf and tanda
+    tangan given on that content hash; and, when recorded, the ``teks_hash`` of the
+    document's visible text (:func:`naskah.integrity.body_text_hash`).
+    """
+    label = "the document" if isinstance(source, bytes) else os.fspath(source)
+    return _read(source, label)
+
+
+def _read(source: str | os.PathLike[str] | bytes, label: str) -> tuple[NaskahMetadata, list[str]]:
     try:
-        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
-            names = z.namelist()
-            name = ITEM_PART.lstrip("/")
-            candidates = [name] if name in names else [
-                n for n in names if n.startswith("customXml/") and n.endswith(".xml")
-            ]
-            for candidate in candidates:
-                blob = z.read(candidate)
-                if NAMESPACE.encode() in blob:
-                    return NaskahMetadata.from_xml(blob)
-    except (zipfile.BadZipFile, OSError) as exc:
+        blob = source if isinstance(source, bytes) else read_capped(source, MAX_TEMPLATE_BYTES)
+        with zipfile.ZipFile(io.BytesIO(blob)) as z:
+            check_open_zip(z)
+            meta = _find(z, label)
+            try:
+                document_xml: bytes | None = z.read("word/document.xml")
+            except KeyError:
+                document_xml = None
+    except PackageTooLarge as exc:
+        raise MetadataError(f"{label} is refused: it {exc}") from None
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise MetadataError(f"{label} is not a readable DOCX file: {exc}") from None
+    return meta, _disagreements(meta, document_xml)
+
+
+def _find(z: zipfile.ZipFile, label: str) -> NaskahMetadata:
+    names = z.namelist()
+    name = ITEM_PART.lstrip("/")
+    candidates = [name] if name in names else [
+        n for n in names if n.startswith("customXml/") and n.endswith(".xml")
+    ]
+    for candidate in candidates:
+        blob = z.read(candidate)
+        if NAMESPACE.encode() in blob:
+            return NaskahMetadata.from_xml(blob)
     raise MetadataError(f"{label} holds no naskah metadata (was it written by naskah?)")
+
+
+def _disagreements(meta: NaskahMetadata, document_xml: bytes | None) -> list[str]:
+    masalah: list[str] = []
+    if _data_hash(meta) != meta.content_hash:
+        masalah.append("the document data in the metadata does not match its content hash")
+    masalah += meta.pengesahan.invalid_records(meta.content_hash)
+    if meta.teks_hash is not None:
+        if document_xml is None:
+            masalah.append("the document has no main part (word/document.xml)")
+        else:
+            try:
+                actual = body_text_hash(document_xml)
+            except etree.XMLSyntaxError:
+                masalah.append("the document text (word/document.xml) is not well-formed XML")
+            else:
+                if actual != meta.teks_hash:
+                    masalah.append("the document text was edited after naskah wrote it "
+                                   "(its text hash differs from the recorded one)")
+    return masalah
+
+
+def _data_hash(meta: NaskahMetadata) -> str | None:
+    """The content hash of the stored data, as NaskahDinas.content_hash computes it.
+
+    The stored data is the model's own JSON dump, so hashing its compact JSON gives the
+    model's hash without validating it (validation would need e.g. the kop logo file).
+    Only if that differs is the data validated and hashed as a model, to be sure.
+    """
+    compact = json.dumps(meta.naskah, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(f"{meta.jenis}\n{compact}".encode()).hexdigest()
+    if digest == meta.content_hash:
+        return digest
+    try:
+        return jenis_class(meta.jenis).model_validate(meta.naskah).content_hash()
+    except (ValueError, NaskahError):
+        return None
 
 
 def now() -> datetime:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 import os
-import stat
 import zipfile
-from pathlib import Path
+
+from naskah import fileio
 
 MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
 """Largest template or DOCX file read (compressed size on disk)."""
@@ -30,17 +30,13 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
     """A regular file's bytes, refusing special files and anything over ``limit``.
 
     Raises :class:`OSError` (unreadable), :class:`PackageTooLarge` (over the cap) or
-    :class:`IsADirectoryError` / :class:`ValueError` for a non-regular file.
+    :class:`ValueError` (:class:`naskah.fileio.NotARegularFile`) for a folder, FIFO or
+    device.
     """
-    p = Path(path)
-    with open(p, "rb") as fh:
-        mode = os.fstat(fh.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise ValueError("not a regular file")
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise PackageTooLarge(f"larger than {limit // (1024 * 1024)} MB")
-    return data
+    try:
+        return fileio.read_capped(path, limit)
+    except fileio.FileTooLarge as exc:
+        raise PackageTooLarge(str(exc)) from None
 
 
 def check_zip(blob: bytes) -> None:

@@ -23,8 +23,9 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from naskah import pdf
-from naskah.errors import NaskahError, TemplateError
-from naskah.fileio import write_atomic
+from naskah.errors import InputError, NaskahError, TemplateError
+from naskah.fileio import writable_target_problem, write_atomic
+from naskah.integrity import element_text_hash
 from naskah.metadata import NaskahMetadata, attach, now
 from naskah.models import JENIS, NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
@@ -120,6 +121,7 @@ class Renderer:
             dibuat=dibuat,
             naskah=naskah.model_dump(mode="json"),
             pengesahan=pengesahan,
+            teks_hash=element_text_hash(doc.docx.element),
         )
         self._finish(doc, naskah, metadata)
         out = io.BytesIO()
@@ -143,7 +145,7 @@ class Renderer:
         target = Path(path)
         suffix = target.suffix.lower()
         if suffix not in (".docx", ".pdf"):
-            raise NaskahError(f"{target.name}: the output must end in .docx or .pdf")
+            raise InputError(f"{target.name}: the output must end in .docx or .pdf")
         _check_target(target)
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
         if suffix == ".pdf":
@@ -161,7 +163,7 @@ class Renderer:
         targets = [Path(path) for _, path in items]
         bad = [t.name for t in targets if t.suffix.lower() not in (".docx", ".pdf")]
         if bad:
-            raise NaskahError(f"{', '.join(bad)}: the output must end in .docx or .pdf")
+            raise InputError(f"{', '.join(bad)}: the output must end in .docx or .pdf")
         for target in targets:
             _check_target(target)
         pdf_jobs = [(n, t) for (n, _), t in zip(items, targets, strict=True)
@@ -203,11 +205,10 @@ class Renderer:
 
 
 def _check_target(target: Path) -> None:
-    # Checked before any work, so a bad path fails fast with a clear message.
-    if target.is_dir():
-        raise NaskahError(f"{target} is a folder; give a file name ending in .docx or .pdf")
-    if not target.parent.is_dir():
-        raise NaskahError(f"the folder {target.parent} does not exist; create it first")
+    # Checked before any work, so a bad path fails fast with a clear message (exit 2).
+    problem = writable_target_problem(target)
+    if problem:
+        raise InputError(problem)
 
 
 def pdf_info(naskah: NaskahDinas) -> dict[str, str]:

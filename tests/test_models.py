@@ -4,7 +4,9 @@ JSON Schema. Nothing here renders a document."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -623,3 +625,123 @@ def test_json_schema_details() -> None:
     assert set(disposisi["$defs"]["Harapan"]["enum"]) == {h.value for h in naskah.Harapan}
     undangan = naskah.UndanganRapat.model_json_schema()
     assert undangan["$defs"]["Zona"]["enum"] == ["WIB", "WITA", "WIT"]
+
+
+# ---------------------------------------------------------------- length limits
+
+
+def _schema_nodes(node: Any, path: str = "") -> Any:
+    """Every (path, schema) pair in a JSON Schema, depth first."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _schema_nodes(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _schema_nodes(value, f"{path}/{i}")
+
+
+@pytest.mark.parametrize("jenis", ALL_JENIS)
+def test_every_text_and_list_field_has_a_limit_in_the_schema(jenis: str) -> None:
+    schema = naskah.JENIS[jenis].model_json_schema()
+    unbounded = []
+    for path, node in _schema_nodes(schema):
+        kind = node.get("type")
+        if kind == "string" and not ({"maxLength", "enum", "format", "const"} & node.keys()):
+            # a pattern with a fixed shape (NIP, golongan) bounds the length too, but
+            # only when it is anchored and has no open repetition
+            pattern = node.get("pattern", "")
+            if not (pattern.startswith("^") and pattern.endswith("$") and "*" not in pattern
+                    and "+" not in pattern):
+                unbounded.append(path)
+        if kind == "array" and "maxItems" not in node:
+            unbounded.append(path)
+    assert unbounded == []
+
+
+def test_limits_in_the_schema() -> None:
+    schema = naskah.NotaDinas.model_json_schema()
+    props = schema["properties"]
+    assert props["hal"]["maxLength"] == 500
+    assert props["isi"]["maxItems"] == 200
+    assert props["isi"]["items"]["maxLength"] == 10_000
+    assert props["tembusan"]["maxItems"] == 200
+    assert props["nomor"]["anyOf"][0]["maxLength"] == 200
+
+
+def _over(data: dict[str, Any], jenis: str) -> naskah.InputError:
+    with pytest.raises(naskah.InputError) as info:
+        naskah.load_naskah(jenis, data)
+    return info.value
+
+
+def test_text_limits_accept_the_limit_and_refuse_one_more(
+    example_data: Callable[[str], dict[str, Any]]
+) -> None:
+    data = example_data("nota-dinas")
+    data["hal"] = "h" * 500
+    data["isi"] = ["i" * 10_000]
+    model = naskah.load_naskah("nota-dinas", data)
+    assert len(model.hal) == 500  # type: ignore[attr-defined]
+
+    data["hal"] = "h" * 501
+    err = _over(data, "nota-dinas")
+    assert err.errors == [("hal", "String should have at most 500 characters")]
+
+    data["hal"] = "h" * 500
+    data["isi"] = ["ok", "i" * 10_001]
+    err = _over(data, "nota-dinas")
+    assert err.errors == [("isi[1]", "String should have at most 10000 characters")]
+
+
+def test_a_ten_megabyte_hal_is_refused(example_data: Callable[[str], dict[str, Any]]) -> None:
+    data = example_data("undangan")
+    data["hal"] = "x" * (10 * 1024 * 1024)
+    err = _over(data, "undangan")
+    assert [path for path, _ in err.errors] == ["hal"]
+
+
+def test_list_limits(example_data: Callable[[str], dict[str, Any]]) -> None:
+    data = example_data("nota-dinas")
+    data["isi"] = ["paragraf"] * 200
+    data["tembusan"] = ["Yth. Pejabat"] * 200
+    naskah.load_naskah("nota-dinas", data)
+    data["tembusan"] = ["Yth. Pejabat"] * 201
+    err = _over(data, "nota-dinas")
+    assert err.errors[0][0] == "tembusan"
+    assert "at most 200 items" in err.errors[0][1]
+    kop = example_data("undangan")
+    kop["kop"] = {"nama": ["BARIS"] * 6, "alamat": "Jalan"}
+    assert "kop.nama" in str(_over(kop, "undangan"))
+
+
+def test_whole_document_text_is_capped(example_data: Callable[[str], dict[str, Any]]) -> None:
+    data = example_data("nota-dinas")
+    data["isi"] = ["i" * 10_000] * 49  # 490,000 characters: fine
+    naskah.load_naskah("nota-dinas", data)
+    data["isi"] = ["i" * 10_000] * 51
+    err = _over(data, "nota-dinas")
+    assert "at most 500,000 are accepted in one document" in str(err)
+
+
+def test_line_breaks_per_document_are_capped(
+    example_data: Callable[[str], dict[str, Any]]
+) -> None:
+    data = example_data("nota-dinas")
+    data["isi"] = ["baris\n" * 999 + "akhir", "baris\n" * 999 + "akhir"]  # 1,998 breaks
+    naskah.load_naskah("nota-dinas", data)
+    data["isi"].append("satu\ndua\ntiga")  # 2,000 in all: still fine
+    naskah.load_naskah("nota-dinas", data)
+    data["isi"].append("satu\ndua")
+    err = _over(data, "nota-dinas")
+    assert "2,001 line breaks" in str(err)
+
+
+def test_long_nomor_is_refused_before_parsing(
+    example_data: Callable[[str], dict[str, Any]]
+) -> None:
+    data = example_data("nota-dinas")
+    data["nomor"] = "1/" + "A/" * 1_000_000 + "11/2026"
+    err = _over(data, "nota-dinas")
+    assert err.errors[0][0] == "nomor"
+    assert "at most 200 characters" in err.errors[0][1]

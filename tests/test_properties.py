@@ -168,3 +168,107 @@ def test_any_text_is_refused_by_name_or_printed_literally(jenis: str, path: Path
             )
 
     check()
+
+
+# ---------------------------------------------------------------- limits and input paths
+
+
+@pytest.mark.parametrize(
+    ("jenis", "path"), FIELDS, ids=[f"{jenis}:{dotted(path)}" for jenis, path in FIELDS]
+)
+def test_text_at_the_length_limit_is_printed_or_refused_by_name(jenis: str, path: Path_) -> None:
+    from naskah.models.base import MAX_BARIS, MAX_BARIS_KOP, MAX_PARAGRAF
+
+    base = _base(jenis)
+    name = dotted(path)
+    limit = MAX_BARIS if _single_line(jenis, path) else MAX_PARAGRAF
+    if name.startswith(("kop.nama", "kop.unit")):
+        limit = MAX_BARIS_KOP
+
+    # arbitrary text at the start, padded with one repeated character to the limit ± 2
+    # (Hypothesis cannot draw strings of 10,000 characters directly)
+    @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(core=st.text(max_size=20), pad=st.sampled_from(["x", "é", "字", "&", "<", "🙂"]),
+           delta=st.integers(-2, 2))
+    def check(core: str, pad: str, delta: int) -> None:
+        text = core + pad * max(0, limit + delta - len(core))
+        try:
+            model = naskah.load_naskah(jenis, _set(base, path, text))
+        except naskah.InputError as exc:
+            assert name in [p for p, _ in exc.errors], exc
+            if len(text) <= limit:  # refused for another reason than its length
+                assert "at most" not in str(exc), exc
+            return
+        value = _get(model.model_dump(mode="json"), path)
+        assert len(value) <= limit
+        expected = _expected(jenis, path, value)
+        if expected is not None:
+            assert any(expected in line for line in docx_lines(naskah.render(model)))
+
+    check()
+
+
+JSON_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.text(max_size=30),
+    st.integers(min_value=-(10**6000), max_value=10**6000),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                max_size=3),
+    max_leaves=8,
+)
+INPUT_FIELDS = ["hal", "isi", "tembusan", "nomor", "penandatangan", "lampiran", "kepada"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(INPUT_FIELDS), value=JSON_VALUES, bom=st.booleans(),
+       spaces=st.sampled_from(["", " ", "\n"]))
+def test_any_json_in_a_file_is_a_document_or_one_input_error(
+    field: str, value: Any, bom: bool, spaces: str
+) -> None:
+    import json
+    import os
+    import sys
+    import tempfile
+
+    from naskah.inputs import parse_json, read_text
+
+    data = _base("nota-dinas")
+    data[field] = value
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # so the test can write the huge integers it drew
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    finally:
+        sys.set_int_max_str_digits(limit)
+    raw = (b"\xef\xbb\xbf" if bom else b"") + (spaces + text).encode("utf-8", "surrogatepass")
+    fd, name = tempfile.mkstemp(suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        try:
+            model = naskah.load_naskah("nota-dinas", parse_json(read_text(name), name), name)
+        except naskah.InputError as exc:
+            message = str(exc)
+            assert message.startswith(name), message
+            assert "Traceback" not in message
+            return
+    finally:
+        os.unlink(name)
+    assert field in model.model_dump(mode="json") or value is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(sorted(_base("nota-dinas"))), bom=st.booleans())
+def test_a_key_given_twice_is_refused_by_name(key: str, bom: bool) -> None:
+    import json
+
+    from naskah.inputs import parse_json
+
+    text = json.dumps(_base("nota-dinas"), ensure_ascii=False)
+    twice = text.replace("{", "{" + json.dumps(key) + ": null, ", 1)
+    with pytest.raises(naskah.InputError) as info:
+        parse_json(("\ufeff" if bom else "") + twice, "doc.json")
+    assert info.value.errors == [(key, "given twice")]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import re
 import shutil
 import stat
+import time
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
+from lxml import etree
 
 import naskah
 from naskah import formatting
@@ -140,13 +144,61 @@ def test_every_example_renders(jenis: str, rendered_examples: dict[str, bytes]) 
     assert "{{" not in text and "{%" not in text and "}}" not in text
 
 
+def _parts(data: bytes) -> dict[str, bytes]:
+    """Every member of a DOCX zip, by name, in archive order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
 @pytest.mark.parametrize("jenis", ALL_JENIS)
 def test_rendering_is_deterministic_given_dibuat(jenis: str) -> None:
+    # Every part's bytes are compared. The only volatile thing in the file is outside
+    # the parts: the modification time python-docx writes into each zip entry header
+    # (the time of saving), so the raw zip bytes may differ by a second; no part does.
     model = load_example(jenis)
     when = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
-    assert docx_lines(naskah.render(model, dibuat=when)) == docx_lines(
-        naskah.render(model, dibuat=when)
-    )
+    first = _parts(naskah.render(model, dibuat=when))
+    time.sleep(1.1)  # a later second, so a part that embedded the clock would differ
+    second = _parts(naskah.render(model, dibuat=when))
+    assert list(first) == list(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    # The comparison can fail: another dibuat changes exactly the parts recording it.
+    later = _parts(naskah.render(model, dibuat=when.replace(hour=9)))
+    assert sorted(name for name in first if first[name] != later[name]) == [
+        "customXml/naskah-metadata.xml", "docProps/core.xml"
+    ]
+
+
+def _build_templates_module() -> Any:
+    path = Path(__file__).parent.parent / "tools" / "build_templates.py"
+    spec = importlib.util.spec_from_file_location("build_templates", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _canonical(name: str, blob: bytes) -> bytes:
+    # XML parts compared in canonical form (C14N): attribute order, quoting and the XML
+    # declaration do not matter, every element, attribute and text does.
+    if name.endswith((".xml", ".rels")):
+        return etree.tostring(etree.fromstring(blob), method="c14n")
+    return blob
+
+
+def test_shipped_templates_equal_what_the_builder_builds() -> None:
+    builder = _build_templates_module()
+    shipped = sorted(p.name for p in Path(packaged_template("nota-dinas")).parent.glob("*.docx"))
+    assert sorted(builder.BUILDERS) == shipped
+    for name, build in builder.BUILDERS.items():
+        out = io.BytesIO()
+        build().save(out)
+        built = _parts(out.getvalue())
+        packaged = _parts((Path(packaged_template("nota-dinas")).parent / name).read_bytes())
+        assert sorted(built) == sorted(packaged), name
+        differing = [part for part in built
+                     if _canonical(part, built[part]) != _canonical(part, packaged[part])]
+        assert differing == [], f"{name}: run tools/build_templates.py ({differing})"
 
 
 # ---------------------------------------------------------------- page layout

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from datetime import datetime
 
 from naskah.errors import InputError
-from naskah.inputs import read_text
+from naskah.inputs import read_stdin, read_text
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -17,9 +16,12 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def read_input(name: str) -> tuple[str, str]:
-    """The text of an input file, or of stdin for '-'; and a label for messages."""
+    """The text of an input file, or of stdin for '-'; and a label for messages.
+
+    Both are read with the JSON byte cap; only a regular file is read.
+    """
     if name == "-":
-        return sys.stdin.read(), "<stdin>"
+        return read_stdin(), "<stdin>"
     return read_text(name, "input"), name
 
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from naskah.cli.common import EXIT_OK, read_input
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input
 from naskah.inputs import load_naskah
 from naskah.models import JENIS, jenis_class
 from naskah.render import Kertas, Renderer
@@ -30,10 +30,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_meta(args: argparse.Namespace) -> int:
-    from naskah.metadata import read_metadata
+    from naskah.metadata import periksa_keutuhan
 
-    meta = read_metadata(args.file)
-    sys.stdout.write(meta.model_dump_json(indent=2) + "\n")
+    meta, masalah = periksa_keutuhan(args.file)
+    record = meta.model_dump(mode="json")
+    if masalah:  # an intact document prints exactly its metadata, as before
+        record["keutuhan"] = {"status": "rusak", "masalah": masalah}
+    json.dump(record, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    if masalah:
+        print(f"naskah: {args.file}: status rusak (changed outside naskah): "
+              + "; ".join(masalah), file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -53,6 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("jenis", choices=list(JENIS), metavar="JENIS", help=" | ".join(JENIS))
     p.set_defaults(handler=cmd_schema)
 
-    p = sub.add_parser("meta", help="print the naskah metadata stored in a DOCX as JSON")
+    p = sub.add_parser("meta", help="print the naskah metadata stored in a DOCX as JSON, "
+                       "checked against the document (exit 1 if changed)")
     p.add_argument("file", metavar="FILE.docx")
     p.set_defaults(handler=cmd_meta)

@@ -42,11 +42,41 @@ def _single_line(value: str) -> str:
     return value
 
 
-Teks = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
-"""Free text on one line (a name, a jabatan, a hal)."""
+# Length limits. Generous for real letters (the longest hal seen in practice is a few
+# hundred characters; a paragraph rarely passes 3,000), tight enough that nothing
+# accepted takes LibreOffice more than a few seconds to lay out (a single 1 MB
+# paragraph took 84 s). Measured figures are in CHANGELOG.md.
+MAX_BARIS = 500
+"""Most characters in a one-line text field (:data:`Teks`)."""
+MAX_PARAGRAF = 10_000
+"""Most characters in a multi-line text field (:data:`TeksPanjang`), e.g. one paragraph."""
+MAX_DAFTAR = 200
+"""Most items in a list field (paragraphs, recipients, tembusan, lampiran titles)."""
+MAX_TEKS_NASKAH = 500_000
+"""Most characters of text in one whole document, all fields together."""
+MAX_GANTI_BARIS = 2_000
+"""Most line breaks inside text fields in one whole document: each is a printed line,
+and LibreOffice needed minutes for a document of short lines that fit the other caps."""
 
-TeksPanjang = Annotated[str, Field(min_length=1), AfterValidator(_check_xml_text)]
-"""Free text that may span several lines; each line break is kept in the document."""
+Teks = Annotated[
+    str, Field(min_length=1, max_length=MAX_BARIS), AfterValidator(_single_line)
+]
+"""Free text on one line (a name, a jabatan, a hal), at most 500 characters."""
+
+MAX_BARIS_KOP = 255
+"""Most characters in a kop line: it also becomes a document property (author), and DOCX
+core properties hold at most 255 characters."""
+
+BarisKop = Annotated[
+    str, Field(min_length=1, max_length=MAX_BARIS_KOP), AfterValidator(_single_line)
+]
+"""One line of a kop (the agency's name lines and unit), at most 255 characters."""
+
+TeksPanjang = Annotated[
+    str, Field(min_length=1, max_length=MAX_PARAGRAF), AfterValidator(_check_xml_text)
+]
+"""Free text that may span several lines (at most 10,000 characters); each line break is
+kept in the document."""
 
 
 class NaskahModel(BaseModel):

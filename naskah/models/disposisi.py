@@ -9,7 +9,7 @@ from typing import ClassVar
 from pydantic import Field, field_validator, model_validator
 
 from naskah import formatting
-from naskah.models.base import Teks, TeksPanjang
+from naskah.models.base import MAX_DAFTAR, Teks, TeksPanjang
 from naskah.models.klasifikasi import Klasifikasi, Sifat
 from naskah.models.naskah import Context, NaskahDinas, daftar, pejabat_ttd_context
 from naskah.models.pejabat import Pejabat
@@ -51,9 +51,9 @@ class Disposisi(NaskahDinas):
     """Klasifikasi keamanan."""
     hal: Teks
     """Subject of the naskah being routed."""
-    diteruskan_kepada: list[Teks] = Field(min_length=1)
+    diteruskan_kepada: list[Teks] = Field(min_length=1, max_length=MAX_DAFTAR)
     """'Diteruskan kepada Sdr.': the recipients (jabatan), in order."""
-    harapan: list[Harapan] = Field(min_length=1)
+    harapan: list[Harapan] = Field(min_length=1, max_length=MAX_DAFTAR)
     """'Dengan hormat harap': the boxes ticked."""
     catatan: TeksPanjang | None = None
     """The giver's written instruction (arahan)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from naskah.models.base import NaskahModel, Teks
+from naskah.models.base import BarisKop, NaskahModel, Teks
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
 
@@ -21,9 +21,9 @@ class Instansi(NaskahModel):
     package (naskah/data/instansi-kemenko-polhukam.json); pass your own to replace it.
     """
 
-    nama: list[Teks] = Field(min_length=1)
+    nama: list[BarisKop] = Field(min_length=1, max_length=5)
     """Name lines of the kop, top to bottom, e.g. the ministry then 'REPUBLIK INDONESIA'."""
-    unit: Teks | None = None
+    unit: BarisKop | None = None
     """The issuing unit under the name, e.g. 'SEKRETARIAT KEMENTERIAN KOORDINATOR'."""
     alamat: Teks
     """Street address with postal code."""

@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from naskah import formatting
-from naskah.models.base import NaskahModel, Teks, TeksPanjang
+from naskah.models.base import MAX_DAFTAR, NaskahModel, Teks, TeksPanjang
 from naskah.models.naskah import (
     Context,
     NaskahDinas,
@@ -29,7 +29,7 @@ class Pendahuluan(NaskahModel):
     """2. Maksud dan Tujuan."""
     ruang_lingkup: TeksPanjang
     """3. Ruang Lingkup."""
-    dasar: list[Teks] = Field(min_length=1)
+    dasar: list[Teks] = Field(min_length=1, max_length=MAX_DAFTAR)
     """4. Dasar: the legal bases and instructions, in order."""
 
 
@@ -44,13 +44,13 @@ class Laporan(NaskahDinas):
     """Subject, printed in capitals under 'LAPORAN TENTANG'."""
     pendahuluan: Pendahuluan
     """A. Pendahuluan."""
-    kegiatan: list[TeksPanjang] = Field(min_length=1)
+    kegiatan: list[TeksPanjang] = Field(min_length=1, max_length=MAX_DAFTAR)
     """B. Kegiatan yang Dilaksanakan."""
-    hasil: list[TeksPanjang] = Field(min_length=1)
+    hasil: list[TeksPanjang] = Field(min_length=1, max_length=MAX_DAFTAR)
     """C. Hasil yang Dicapai."""
-    simpulan: list[TeksPanjang] = Field(min_length=1)
+    simpulan: list[TeksPanjang] = Field(min_length=1, max_length=MAX_DAFTAR)
     """D. Simpulan dan Saran — conclusions."""
-    saran: list[TeksPanjang] = Field(default_factory=list)
+    saran: list[TeksPanjang] = Field(default_factory=list, max_length=MAX_DAFTAR)
     """D. Simpulan dan Saran — recommendations."""
     penutup: TeksPanjang
     """E. Penutup."""

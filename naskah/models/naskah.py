@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from naskah import formatting
-from naskah.models.base import NaskahModel, Teks
+from naskah.models.base import MAX_GANTI_BARIS, MAX_TEKS_NASKAH, NaskahModel, Teks
 from naskah.models.instansi import Instansi
 from naskah.models.klasifikasi import Klasifikasi
 from naskah.models.pejabat import Pejabat
@@ -85,6 +86,27 @@ class NaskahDinas(NaskahModel):
 
     kop: Instansi = Field(default_factory=Instansi.kemenko_polhukam)
     """The issuing agency's kop; the Kemenko Polhukam secretariat by default."""
+
+    @model_validator(mode="after")
+    def _total_length(self) -> NaskahDinas:
+        # Each field has its own limit; this caps their sum, so that a document with
+        # every list full of full paragraphs still converts to PDF in seconds.
+        texts = list(_texts(self))
+        total = sum(len(text) for text in texts)
+        if total > MAX_TEKS_NASKAH:
+            raise ValueError(
+                f"the document holds {total:,} characters of text; at most "
+                f"{MAX_TEKS_NASKAH:,} are accepted in one document (split it, or move "
+                "long material into a lampiran file)"
+            )
+        breaks = sum(text.count("\n") for text in texts)
+        if breaks > MAX_GANTI_BARIS:
+            raise ValueError(
+                f"the document's text fields hold {breaks:,} line breaks; at most "
+                f"{MAX_GANTI_BARIS:,} are accepted in one document (use list items or "
+                "paragraphs, or move long material into a lampiran file)"
+            )
+        return self
 
     # -- identity ---------------------------------------------------------
 
@@ -174,3 +196,15 @@ def nomor_text(nomor: object | None) -> str:
 def tempat_atau_kota(tempat: Teks | None, kop: Instansi) -> str:
     """The place in a place-and-date line: given, or the agency's city."""
     return tempat or kop.kota
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every text in a model's fields, lists and sub-models."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)

@@ -21,6 +21,8 @@ from naskah.models.klasifikasi import Klasifikasi
 
 _KODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
 _URUT = re.compile(r"^(?:(?P<kode>[A-Z]{1,2})-)?(?P<urut>[0-9]{1,7})$")
+MAX_NOMOR = 200
+"""Most characters in a nomor naskah (real ones are under 60)."""
 _PATTERN = r"^(?:(SR|B|T|R)-)?\d{1,7}(/[A-Za-z0-9][A-Za-z0-9.\-]*)+/\d{2}/\d{4}$"
 
 
@@ -107,6 +109,8 @@ class NomorNaskah:
         if isinstance(value, NomorNaskah):
             return value
         if isinstance(value, str):
+            if len(value) > MAX_NOMOR:
+                raise ValueError(f"must be at most {MAX_NOMOR} characters, got {len(value)}")
             return cls.parse(value)
         raise ValueError(f"must be a string like 'B-123/Ses/OT.01.02/12/2017', got {value!r}")
 
@@ -125,6 +129,7 @@ class NomorNaskah:
         return {
             "type": "string",
             "pattern": _PATTERN,
+            "maxLength": MAX_NOMOR,
             "description": "Nomor naskah: [kode keamanan-]serial/code(s)/MM/YYYY.",
             "examples": ["B-123/Ses/OT.01.02/12/2017", "190/D-IV/KKA/11/2012"],
         }

@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from naskah import formatting
-from naskah.models.base import Teks, TeksPanjang
+from naskah.models.base import MAX_DAFTAR, Teks, TeksPanjang
 from naskah.models.klasifikasi import Klasifikasi, Sifat
 from naskah.models.naskah import (
     Context,
@@ -52,11 +52,11 @@ class NotaDinas(NaskahDinas):
     """Attachments; a nodin pengantar lists the document it covers here."""
     hal: Teks
     """Subject."""
-    isi: list[TeksPanjang] = Field(min_length=1)
+    isi: list[TeksPanjang] = Field(min_length=1, max_length=MAX_DAFTAR)
     """Body paragraphs: opening, content, closing."""
     penandatangan: Penandatangan
     """Who signs (no cap dinas on a nota dinas)."""
-    tembusan: list[Teks] = Field(default_factory=list)
+    tembusan: list[Teks] = Field(default_factory=list, max_length=MAX_DAFTAR)
     """Copies to (jabatan), printed bottom-left."""
 
     @property

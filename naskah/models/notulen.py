@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 
 from naskah import formatting
-from naskah.models.base import Teks, TeksPanjang
+from naskah.models.base import MAX_DAFTAR, Teks, TeksPanjang
 from naskah.models.naskah import (
     Context,
     JadwalRapat,
@@ -45,13 +45,13 @@ class Notulen(NaskahDinas):
     """Secretary of the meeting."""
     pencatat: Pejabat
     """Pencatat/notulis; signs the notulen."""
-    peserta: list[Peserta] = Field(min_length=1)
+    peserta: list[Peserta] = Field(min_length=1, max_length=MAX_DAFTAR)
     """Attendance, in order."""
     pembukaan: TeksPanjang
     """Kegiatan rapat — opening."""
-    pembahasan: list[TeksPanjang] = Field(min_length=1)
+    pembahasan: list[TeksPanjang] = Field(min_length=1, max_length=MAX_DAFTAR)
     """Kegiatan rapat — points discussed, in order."""
-    kesimpulan: list[TeksPanjang] = Field(min_length=1)
+    kesimpulan: list[TeksPanjang] = Field(min_length=1, max_length=MAX_DAFTAR)
     """Kegiatan rapat — decisions and conclusions."""
     tempat: Teks | None = None
     """Place in the place-and-date line; the kop's city when omitted."""

@@ -14,10 +14,17 @@ _NIP_GROUPED = re.compile(r"^([0-9]{8})\s+([0-9]{6})\s+([0-9])\s+([0-9]{3})$")
 _MIN_AGE_AT_TMT = 17  # CPNS recruitment starts at 18; one year of slack for rounding
 
 
+_NIP_MAX = 40
+"""Longest NIP text accepted: 18 digits and generous grouping spaces."""
+
+
 def _normalise_nip(value: object) -> object:
     """Accept the grouped form ``19680411 199303 1 009`` and return 18 bare digits."""
     if not isinstance(value, str):
         return value
+    if len(value) > _NIP_MAX:
+        raise ValueError(f"must be 18 digits (at most {_NIP_MAX} characters with spaces), "
+                         f"got {len(value)} characters")
     value = value.strip()
     grouped = _NIP_GROUPED.match(value)
     if grouped:
@@ -69,6 +76,7 @@ NIP = Annotated[
         {
             "type": "string",
             "pattern": r"^\d{8}\s*\d{6}\s*\d\s*\d{3}$",
+            "maxLength": _NIP_MAX,
             "description": "Nomor Induk Pegawai: 18 digits, optionally grouped "
             "'YYYYMMDD YYYYMM G NNN'.",
             "examples": ["195910081983031001", "19680411 199303 1 009"],

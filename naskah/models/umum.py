@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from naskah.models.base import NaskahModel, Teks
+from naskah.models.base import MAX_DAFTAR, NaskahModel, Teks
 
 
 class Lampiran(NaskahModel):
@@ -17,7 +17,7 @@ class Lampiran(NaskahModel):
     """How many; 0 prints '-'."""
     satuan: Teks = "berkas"
     """The unit counted: 'berkas', 'lembar', 'eksemplar'."""
-    daftar: list[Teks] = Field(default_factory=list)
+    daftar: list[Teks] = Field(default_factory=list, max_length=MAX_DAFTAR)
     """Titles of the attached documents, if they are to be listed."""
 
     @model_validator(mode="before")

@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 
 from naskah import formatting
-from naskah.models.base import Teks, TeksPanjang
+from naskah.models.base import MAX_DAFTAR, Teks, TeksPanjang
 from naskah.models.klasifikasi import Klasifikasi, Sifat
 from naskah.models.naskah import (
     Context,
@@ -57,7 +57,7 @@ class UndanganRapat(NaskahDinas):
     """Place in the place-and-date line; the kop's city when omitted."""
     tanggal: date
     """Date of the letter."""
-    kepada: list[Teks] = Field(min_length=1)
+    kepada: list[Teks] = Field(min_length=1, max_length=MAX_DAFTAR)
     """Yth.: the invitees (jabatan or unit), in order."""
     di: Teks = "Tempat"
     """The line under the addressee: 'di Tempat' or a city."""
@@ -75,7 +75,7 @@ class UndanganRapat(NaskahDinas):
     """Closing paragraph."""
     penandatangan: Penandatangan
     """Who signs the invitation."""
-    tembusan: list[Teks] = Field(default_factory=list)
+    tembusan: list[Teks] = Field(default_factory=list, max_length=MAX_DAFTAR)
     """Copies to (jabatan), printed bottom-left."""
 
     @model_validator(mode="after")

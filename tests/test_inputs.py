@@ -1,0 +1,354 @@
+"""Hostile and clumsy inputs (issue 7, item 6 and the low items): every input read with a
+byte cap, only regular files, huge integers, duplicate keys, a BOM, bad output paths.
+
+Attacks that would hang or eat memory without the fix (``/dev/zero``, a FIFO) run in a
+subprocess with a timeout, so a regression fails the test instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import naskah
+from naskah.cli import main
+from naskah.inputs import MAX_JSON_BYTES, parse_json, read_stdin, read_text
+from naskah.package import MAX_TEMPLATE_BYTES
+from tests.helpers import EXAMPLES, docx_text, load_example, load_example_data
+
+REPO = Path(__file__).parent.parent
+TRAIL_DATA = EXAMPLES / "trail"
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+HUGE = "9" * 5000
+
+
+def run(*args: str, stdin: Any = subprocess.DEVNULL, cwd: Path = REPO,
+        prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*prefix, sys.executable, "-m", "naskah", *args], cwd=cwd,
+                          stdin=stdin, capture_output=True, text=True, timeout=60, check=False)
+
+
+def assert_one_message(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("naskah: error: "), proc.stderr
+    for needle in needles:
+        assert needle in proc.stderr, (needle, proc.stderr)
+
+
+def _special(kind: str, tmp_path: Path) -> Path:
+    if kind == "dev-zero":
+        return Path("/dev/zero")
+    if kind == "fifo":
+        path = tmp_path / "pipe.json"
+        os.mkfifo(path)
+        return path
+    path = tmp_path / "folder.json"
+    path.mkdir()
+    return path
+
+
+SPECIAL = ["dev-zero", "fifo", "folder"]
+SPECIAL_MESSAGE = {"dev-zero": "a device", "fifo": "a FIFO", "folder": "a folder"}
+
+
+# ---------------------------------------------------------------- non-regular files
+
+
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_render_input_must_be_a_regular_file(kind: str, tmp_path: Path) -> None:
+    source = _special(kind, tmp_path)
+    out = tmp_path / "out.docx"
+    proc = run("render", "nota-dinas", str(source), "-o", str(out))
+    assert_one_message(proc, EXIT_INPUT, str(source), "not a regular file",
+                       SPECIAL_MESSAGE[kind])
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_template_must_be_a_regular_file(kind: str, tmp_path: Path) -> None:
+    template = _special(kind, tmp_path)
+    out = tmp_path / "out.docx"
+    proc = run("render", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), "-o", str(out),
+               "--template", str(template))
+    assert_one_message(proc, EXIT_FAILED, str(template), "not a regular file")
+    assert not out.exists()
+
+
+def test_trail_inputs_must_be_regular_files(tmp_path: Path) -> None:
+    # --pelaksana, --sop, --data and --dokumen all read through naskah.inputs.read_text.
+    folder = tmp_path / "berkas"
+    proc = run("trail", "init", str(folder), "--pelaksana", "/dev/zero")
+    assert_one_message(proc, EXIT_INPUT, "/dev/zero", "not a regular file")
+    assert not folder.exists()
+    pipe = tmp_path / "sop.json"
+    os.mkfifo(pipe)
+    proc = run("trail", "init", str(folder), "--pelaksana", str(TRAIL_DATA / "pelaksana.json"),
+               "--sop", str(pipe))
+    assert_one_message(proc, EXIT_INPUT, str(pipe), "not a regular file")
+    assert not folder.exists()
+
+    assert main(["trail", "init", str(folder), "--pelaksana",
+                 str(TRAIL_DATA / "pelaksana.json")]) == EXIT_OK
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    proc = run("trail", "do", str(folder), "1", "--data", "/dev/zero")
+    assert_one_message(proc, EXIT_INPUT, "/dev/zero", "not a regular file")
+    proc = run("trail", "do", str(folder), "1", "--data",
+               str(TRAIL_DATA / "langkah-01.json"), "--dokumen", f"disposisi={pipe}")
+    assert_one_message(proc, EXIT_INPUT, str(pipe), "not a regular file")
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+# ---------------------------------------------------------------- byte caps
+
+
+def test_json_file_over_the_cap_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "big.json"
+    # valid JSON, padded with whitespace past the cap: refused for its size alone
+    text = json.dumps(load_example_data("nota-dinas"))
+    source.write_text(text + " " * (MAX_JSON_BYTES - len(text) + 1), encoding="utf-8")
+    out = tmp_path / "out.docx"
+    proc = run("render", "nota-dinas", str(source), "-o", str(out))
+    assert_one_message(proc, EXIT_INPUT, str(source), "larger than 10 MB")
+    assert not out.exists()
+
+
+def test_json_file_at_the_cap_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "full.json"
+    text = json.dumps(load_example_data("nota-dinas"))
+    source.write_text(text + " " * (MAX_JSON_BYTES - len(text)), encoding="utf-8")
+    assert source.stat().st_size == MAX_JSON_BYTES
+    assert parse_json(read_text(source))["hal"] == load_example_data("nota-dinas")["hal"]
+
+
+def test_endless_stdin_is_cut_at_the_cap(tmp_path: Path) -> None:
+    out = tmp_path / "out.docx"
+    with open("/dev/zero", "rb") as zero:
+        proc = run("render", "nota-dinas", "-", "-o", str(out), stdin=zero)
+    assert_one_message(proc, EXIT_INPUT, "<stdin>", "larger than 10 MB")
+    assert not out.exists()
+
+
+def test_read_stdin_cap_from_a_stream() -> None:
+    assert read_stdin(limit=5, stream=io.BytesIO(b"12345")) == "12345"
+    with pytest.raises(naskah.InputError, match="larger than 5 bytes"):
+        read_stdin(limit=5, stream=io.BytesIO(b"123456"))
+
+
+def test_template_over_the_cap_is_refused(tmp_path: Path) -> None:
+    template = tmp_path / "huge.docx"
+    with open(template, "wb") as fh:  # sparse: no disk used
+        fh.truncate(MAX_TEMPLATE_BYTES + 1)
+    out = tmp_path / "out.docx"
+    proc = run("render", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), "-o", str(out),
+               "--template", str(template))
+    assert_one_message(proc, EXIT_FAILED, str(template), "larger than 50 MB")
+    assert not out.exists()
+
+
+# ---------------------------------------------------------------- JSON content
+
+
+def _render_cli(tmp_path: Path, text: str | bytes, capsys: pytest.CaptureFixture[str],
+                jenis: str = "nota-dinas") -> tuple[int, str, Path]:
+    source = tmp_path / "input.json"
+    if isinstance(text, str):
+        source.write_text(text, encoding="utf-8")
+    else:
+        source.write_bytes(text)
+    out = tmp_path / "out.docx"
+    code = main(["render", jenis, str(source), "-o", str(out)])
+    return code, capsys.readouterr().err, out
+
+
+def test_huge_integer_in_render_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.dumps(load_example_data("nota-dinas"))
+    text = data.replace('"hal":', f'"x": {HUGE}, "hal":', 1)
+    code, err, out = _render_cli(tmp_path, text, capsys)
+    assert code == EXIT_INPUT, err
+    assert "5000 digits" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_huge_integer_where_a_number_belongs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = json.dumps(load_example_data("undangan")).replace('"jumlah": 1', f'"jumlah": -{HUGE}')
+    assert HUGE in text
+    code, err, out = _render_cli(tmp_path, text, capsys, "undangan")
+    assert code == EXIT_INPUT, err
+    assert "5000 digits" in err
+    assert not out.exists()
+
+
+def test_huge_integer_on_stdin(tmp_path: Path) -> None:
+    out = tmp_path / "out.docx"
+    text = json.dumps(load_example_data("undangan")).replace("{", f'{{"n": {HUGE},', 1)
+    proc = subprocess.run([sys.executable, "-m", "naskah", "render", "undangan", "-", "-o",
+                           str(out)], input=text, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert_one_message(proc, EXIT_INPUT, "<stdin>", "5000 digits")
+    assert not out.exists()
+
+
+def test_huge_integer_in_trail_init_and_data(tmp_path: Path) -> None:
+    roster = (TRAIL_DATA / "pelaksana.json").read_text(encoding="utf-8")
+    bad_roster = tmp_path / "pelaksana.json"
+    bad_roster.write_text(roster.replace("{", f'{{"n": {HUGE},', 1), encoding="utf-8")
+    folder = tmp_path / "berkas"
+    assert main(["trail", "init", str(folder), "--pelaksana", str(bad_roster)]) == EXIT_INPUT
+    assert not folder.exists()
+
+    assert main(["trail", "init", str(folder), "--pelaksana",
+                 str(TRAIL_DATA / "pelaksana.json")]) == EXIT_OK
+    step = (TRAIL_DATA / "langkah-01.json").read_text(encoding="utf-8")
+    data_file = tmp_path / "langkah.json"
+    data_file.write_text(step.replace("{", f'{{"n": {HUGE},', 1), encoding="utf-8")
+    proc = run("trail", "do", str(folder), "1", "--data", str(data_file))
+    assert_one_message(proc, EXIT_INPUT, str(data_file), "5000 digits")
+    assert json.loads(run("trail", "status", str(folder), "--json").stdout)["entries"] == []
+
+
+def test_duplicate_key_is_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.dumps(load_example_data("nota-dinas"))
+    text = data.replace('"hal":', '"hal": "Yang pertama", "hal":', 1)
+    code, err, out = _render_cli(tmp_path, text, capsys)
+    assert code == EXIT_INPUT
+    assert "'hal' is given twice" in err
+    assert not out.exists()
+
+
+def test_duplicate_key_in_a_nested_object() -> None:
+    with pytest.raises(naskah.InputError, match="'nip' is given twice") as info:
+        parse_json('{"a": [{"nip": "1", "nama": "x", "nip": "2"}]}')
+    assert info.value.errors == [("nip", "given twice")]
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = load_example_data("nota-dinas")
+    text = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    code, err, out = _render_cli(tmp_path, b"\xef\xbb\xbf" + text, capsys)
+    assert code == EXIT_OK, err
+    assert data["hal"] in docx_text(out)
+
+
+def test_utf8_bom_on_stdin(tmp_path: Path) -> None:
+    data = load_example_data("undangan")
+    out = tmp_path / "out.docx"
+    proc = subprocess.run([sys.executable, "-m", "naskah", "render", "undangan", "-", "-o",
+                           str(out)], input=b"\xef\xbb\xbf" + json.dumps(data).encode(),
+                          capture_output=True, timeout=60, check=False)
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert naskah.read_metadata(out).naskah["hal"] == data["hal"]
+
+
+def test_utf8_bom_in_trail_roster(tmp_path: Path) -> None:
+    roster = tmp_path / "pelaksana.json"
+    roster.write_bytes(b"\xef\xbb\xbf" + (TRAIL_DATA / "pelaksana.json").read_bytes())
+    folder = tmp_path / "berkas"
+    assert main(["trail", "init", str(folder), "--pelaksana", str(roster)]) == EXIT_OK
+    assert (folder / "ledger.json").is_file()
+
+
+# ---------------------------------------------------------------- output paths
+
+
+def test_read_only_output_is_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"the signed original")
+    out.chmod(0o444)
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps(load_example_data("nota-dinas")), encoding="utf-8")
+    code = main(["render", "nota-dinas", str(source), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == EXIT_INPUT
+    assert str(out) in err and "read-only" in err
+    assert out.read_bytes() == b"the signed original"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o444
+    with pytest.raises(naskah.InputError, match="read-only"):
+        naskah.save(load_example("nota-dinas"), out)
+    assert out.read_bytes() == b"the signed original"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["input.json", "out.docx"]
+
+
+def test_read_only_output_refused_by_write_atomic(tmp_path: Path) -> None:
+    from naskah.fileio import write_atomic
+
+    out = tmp_path / "ledger.json"
+    out.write_bytes(b"old")
+    out.chmod(0o444)
+    with pytest.raises(PermissionError) as info:
+        write_atomic(out, b"new")
+    assert info.value.filename == str(out)
+    assert out.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("name", ["out.odt", "out", "out.docx.bak"])
+def test_bad_output_extension_is_input_error(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps(load_example_data("nota-dinas")), encoding="utf-8")
+    assert main(["render", "nota-dinas", str(source), "-o", str(tmp_path / name)]) == EXIT_INPUT
+    assert name in capsys.readouterr().err
+    with pytest.raises(naskah.InputError):
+        naskah.Renderer().save_many([(load_example("nota-dinas"), tmp_path / name)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["input.json"]
+
+
+def test_output_path_that_is_a_device_or_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps(load_example_data("nota-dinas")), encoding="utf-8")
+    folder = tmp_path / "x.docx"
+    folder.mkdir()
+    assert main(["render", "nota-dinas", str(source), "-o", str(folder)]) == EXIT_INPUT
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_long_output_name_is_written(tmp_path: Path) -> None:
+    # the temporary file's name is derived from the target's; it must still fit in 255 bytes
+    out = tmp_path / ("n" * 245 + ".docx")
+    naskah.save(load_example("nota-dinas"), out)
+    assert naskah.read_metadata(out).jenis == "nota-dinas"
+
+
+def test_read_only_folder_error_names_the_target() -> None:
+    # Root may write into a 0555 folder, so the attack runs as an unprivileged user.
+    prefix: tuple[str, ...] = ()
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv to drop privileges")
+        prefix = (setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
+    base = Path(tempfile.mkdtemp(prefix="naskah-ro-"))
+    try:
+        base.chmod(0o755)
+        source = base / "input.json"
+        source.write_text(json.dumps(load_example_data("nota-dinas")), encoding="utf-8")
+        source.chmod(0o644)
+        locked = base / "locked"
+        locked.mkdir()
+        locked.chmod(0o555)
+        out = locked / "out.docx"
+        proc = run("render", "nota-dinas", str(source), "-o", str(out), prefix=prefix)
+        assert_one_message(proc, EXIT_FAILED, "out.docx", str(locked), "Permission denied")
+        assert ".tmp" not in proc.stderr  # the temporary file means nothing to the user
+        assert list(locked.iterdir()) == []
+    finally:
+        shutil.rmtree(base)
