@@ -19,8 +19,6 @@ class Pelaksana(StrEnum):
     """Pelaksana harian: the definitive holder is temporarily away."""
     PJ = "Pj."
     """Penjabat: appointed to hold a kepala daerah or Sekda post (Permendagri 1/2023)."""
-    PJS = "Pjs."
-    """Penjabat sementara: a kepala daerah's stand-in during an election campaign."""
 
 
 class PimpinanDaerah(StrEnum):
@@ -39,7 +37,6 @@ class Delegasi(StrEnum):
     PLT = "Plt."
     PLH = "Plh."
     PJ = "Pj."
-    PJS = "Pjs."
 
 
 class Penandatangan(NaskahModel):
