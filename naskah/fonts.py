@@ -116,7 +116,8 @@ def font_problems(data: bytes, profil: Profil) -> list[str]:
     symbol_families = {family_key(n) for n in huruf.simbol}
     problems: list[str] = []
     used_text_font = False
-    for font in pdf_fonts(data):
+    found = pdf_fonts(data)
+    for font in found:
         if not font.tertanam:
             problems.append(f"font {font.nama} is not embedded")
         if _matches(font.keluarga, text_families):
@@ -129,7 +130,10 @@ def font_problems(data: bytes, profil: Profil) -> list[str]:
                 "(tools/install-system-deps.sh) or list it in huruf.pengganti"
             )
     if not used_text_font:
-        problems.append(f"no text is set in {huruf.nama} or an accepted substitute")
+        problems.append(
+            f"no text is set in {huruf.nama} or an accepted substitute; the PDF uses "
+            f"{', '.join(f.nama for f in found) or 'no fonts'}: LibreOffice fell back to them"
+        )
     return problems
 
 

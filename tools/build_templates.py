@@ -487,7 +487,8 @@ def undangan() -> Any:
     para(doc, "{{ tempat_tanggal }}", align="RIGHT", after=Pt(12))
     fields(doc, rows, label=Cm(2.6))
     tag(doc, "else")
-    t = table(doc, 4, [Cm(2.6), Cm(0.5), Cm(7.4), Cm(5.5)])
+    # The date column holds "Jakarta, 24 November 2026" on one line, in Bookman too.
+    t = table(doc, 4, [Cm(2.6), Cm(0.5), Cm(6.4), Cm(6.5)])
     for row, (name, value) in zip(t.rows, rows, strict=True):
         para(row.cells[0], name)
         para(row.cells[1], ":")
