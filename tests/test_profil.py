@@ -432,3 +432,12 @@ def test_cli_render_with_profil_docx(tmp_path: Path, monkeypatch: pytest.MonkeyP
                  "-o", str(out)]) == 0
     lines = docx_lines(out)
     assert "PEMERINTAH KABUPATEN SUKAMAJU" in lines and "Hendra Kusuma" in lines
+
+
+def test_readme_profile_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(# kabupaten\.toml\n.*?)```", readme, re.DOTALL)
+    assert block, "the README has no kabupaten.toml example"
+    profil = load_profil(_write(tmp_path / "kabupaten.toml", block.group(1)))
+    assert profil.extends == "pemda" and profil.kertas_untuk("undangan") == "F4"
+    assert profil.label.tembusan == "Tembusan, disampaikan kepada Yth.:"

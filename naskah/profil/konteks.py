@@ -91,7 +91,8 @@ def _kop(profil: Profil, kop: dict[str, Any]) -> dict[str, Any]:
             "(e.g. [{\"tingkat\": \"kabupaten\", \"nama\": \"...\"}]); set kop.daerah",
             [("kop.daerah", "required for a kop daerah")],
         )
-    for key, width in (("logo", profil.kop.lebar_logo_mm), ("lambang", profil.kop.lebar_lambang_mm)):
+    widths = (("logo", profil.kop.lebar_logo_mm), ("lambang", profil.kop.lebar_lambang_mm))
+    for key, width in widths:
         image = kop.get(key)
         if isinstance(image, Gambar):
             out[key] = Gambar(image.path, width)

@@ -9,7 +9,7 @@ for font sizes, millimetres for images.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import Field, model_validator
 
@@ -68,10 +68,10 @@ class PosisiLogo(StrEnum):
 class Halaman(NaskahModel):
     """Page margins in centimetres."""
 
-    atas: float = Field(2.0, ge=0.5, le=8)
-    bawah: float = Field(2.5, ge=0.5, le=8)
-    kiri: float = Field(3.0, ge=0.5, le=8)
-    kanan: float = Field(2.0, ge=0.5, le=8)
+    atas: float = Field(default=2.0, ge=0.5, le=8)
+    bawah: float = Field(default=2.5, ge=0.5, le=8)
+    kiri: float = Field(default=3.0, ge=0.5, le=8)
+    kanan: float = Field(default=2.0, ge=0.5, le=8)
 
 
 class Huruf(NaskahModel):
@@ -84,17 +84,17 @@ class Huruf(NaskahModel):
     installed (e.g. 'Liberation Sans' for Arial); anything else is reported."""
     simbol: list[Teks] = Field(default_factory=lambda: ["DejaVu Sans", "OpenSymbol"])
     """Fonts accepted in the PDF for symbols the text font lacks (the disposisi's ☐/☑)."""
-    isi: float = Field(12, ge=6, le=24)
+    isi: float = Field(default=12, ge=6, le=24)
     """Body text."""
-    judul: float = Field(12, ge=6, le=28)
+    judul: float = Field(default=12, ge=6, le=28)
     """Document titles (NOTA DINAS, LAPORAN)."""
-    kop: float = Field(13, ge=6, le=28)
+    kop: float = Field(default=13, ge=6, le=28)
     """The agency/tier lines of the kop."""
-    kop_kecil: float = Field(9, ge=5, le=16)
+    kop_kecil: float = Field(default=9, ge=5, le=16)
     """Address and contact lines of the kop."""
-    kecil: float = Field(9, ge=5, le=16)
+    kecil: float = Field(default=9, ge=5, le=16)
     """Small print: the paraf table heading, the signature stamp line."""
-    spasi: float = Field(1.0, ge=1.0, le=3.0)
+    spasi: float = Field(default=1.0, ge=1.0, le=3.0)
     """Line spacing (1.0 single)."""
 
 
@@ -105,8 +105,8 @@ class Kop(NaskahModel):
     """The kop kind used when the document's instansi does not name one."""
     logo: PosisiLogo = PosisiLogo.KIRI
     """Kop instansi/daerah: logo left of the text or centred above it."""
-    lebar_logo_mm: float = Field(22, ge=8, le=45)
-    lebar_lambang_mm: float = Field(25, ge=8, le=45)
+    lebar_logo_mm: float = Field(default=22, ge=8, le=45)
+    lebar_lambang_mm: float = Field(default=25, ge=8, le=45)
     """Kop jabatan: width of the Garuda emblem."""
 
 
@@ -137,7 +137,7 @@ class AturanTtd(AturanNama):
 class TandaTangan(NaskahModel):
     """Signature block rules."""
 
-    nama: AturanNama = Field(default_factory=AturanNama)
+    nama: AturanNama = AturanNama()
     """The rule for a signer no entry of ``aturan`` matches."""
     aturan: list[AturanTtd] = Field(default_factory=list)
     """Rules tried in order; the first that matches applies."""
@@ -180,14 +180,14 @@ class Profil(NaskahModel):
     kertas: Kertas = Kertas.A4
     """Paper for every type not listed in ``kertas_per_jenis``."""
     kertas_per_jenis: dict[JenisNaskah, Kertas] = Field(default_factory=dict)
-    halaman: Halaman = Field(default_factory=Halaman)
-    huruf: Huruf = Field(default_factory=Huruf)
-    kop: Kop = Field(default_factory=Kop)
+    halaman: Halaman = Halaman()
+    huruf: Huruf = Huruf()
+    kop: Kop = Kop()
     tata_letak: dict[JenisNaskah, TataLetak] = Field(default_factory=dict)
     """Heading layout per type; a type not listed uses its first (baku) layout."""
-    ttd: TandaTangan = Field(default_factory=TandaTangan)
-    tte: Tte = Field(default_factory=Tte)
-    label: Label = Field(default_factory=Label)
+    ttd: TandaTangan = TandaTangan()
+    tte: Tte = Tte()
+    label: Label = Label()
     nomor: Teks = "permenpan-80-2012"
     """The nomor pattern's name, for the register (e.g. 'permendagri-83-2022')."""
     pdfa: bool = False
@@ -206,11 +206,11 @@ class Profil(NaskahModel):
 
     def kertas_untuk(self, jenis: str) -> Kertas:
         """The paper of a document type."""
-        return self.kertas_per_jenis.get(jenis, self.kertas)  # type: ignore[call-overload]
+        return self.kertas_per_jenis.get(cast(JenisNaskah, jenis), self.kertas)
 
     def tata_letak_untuk(self, jenis: str) -> TataLetak:
         """The heading layout of a document type."""
-        return self.tata_letak.get(jenis, TATA_LETAK_JENIS[jenis][0])  # type: ignore[call-overload]
+        return self.tata_letak.get(cast(JenisNaskah, jenis), TATA_LETAK_JENIS[jenis][0])
 
     def aturan_nama(self, jenis: str, pelaksana: str, pimpinan_daerah: str) -> AturanNama:
         """The signature rule for a signer: the first matching ``ttd.aturan``, else ``ttd.nama``."""
