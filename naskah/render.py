@@ -152,6 +152,7 @@ class Renderer:
         _check_target(target)
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
         if suffix == ".pdf":
+            # merge: pass pdfa=self.pdfa once naskah.pdf exports PDF/A.
             data = pdf.docx_to_pdf_bytes(data)
             fonts.check_pdf(data, self.profil, self.font_check, target.name)
             data = pdf.stamp_metadata(data, pdf_info(naskah))
@@ -183,6 +184,7 @@ class Renderer:
                     source = Path(tmp) / f"{i:04d}.docx"
                     source.write_bytes(self.render(naskah))
                     sources.append(source)
+                # merge: pass pdfa=self.pdfa once naskah.pdf exports PDF/A.
                 pdf_paths = pdf.convert_to_pdf(sources, Path(tmp) / "pdf")
                 # Every PDF is checked before any is written: a font problem in
                 # "error" mode leaves no partial batch behind.
