@@ -441,3 +441,21 @@ def test_readme_profile_example_is_valid(tmp_path: Path) -> None:
     profil = load_profil(_write(tmp_path / "kabupaten.toml", block.group(1)))
     assert profil.extends == "pemda" and profil.kertas_untuk("undangan") == "F4"
     assert profil.label.tembusan == "Tembusan, disampaikan kepada Yth.:"
+
+
+def test_profile_text_is_escaped_in_the_document(tmp_path: Path) -> None:
+    # Profile values are data from a file: markup or Jinja in them comes out literally.
+    path = _write(tmp_path / "x.json", json.dumps({
+        "nama": "x", "judul": "X", "extends": "pusat",
+        "label": {"tembusan": "Tembusan <b>&amp; {{ 7*7 }}:"},
+        "huruf": {"nama": 'Arial" w:evil="1'},
+    }))
+    out = naskah.Renderer(profil=path).render(load_example("nota-dinas"))
+    assert "Tembusan <b>&amp; {{ 7*7 }}:" in docx_lines(out)
+    xml = zip_read(out, "word/document.xml")
+    assert 'w:evil="1"' not in xml
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    fonts = {el.get(f"{w}ascii") for el in etree.fromstring(xml.encode()).iter(f"{w}rFonts")}
+    assert fonts == {'Arial" w:evil="1'}

@@ -13,6 +13,7 @@ from naskah.profil.loader import DEFAULT, daftar_profil, load_profil, merge, pro
 from naskah.profil.model import (
     TATA_LETAK_JENIS,
     AturanNama,
+    AturanTandaTangan,
     AturanTtd,
     Halaman,
     Huruf,
@@ -22,7 +23,6 @@ from naskah.profil.model import (
     Label,
     PosisiLogo,
     Profil,
-    TandaTangan,
     TataLetak,
     Tte,
 )
@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT",
     "TATA_LETAK_JENIS",
     "AturanNama",
+    "AturanTandaTangan",
     "AturanTtd",
     "Halaman",
     "Huruf",
@@ -40,7 +41,6 @@ __all__ = [
     "Label",
     "PosisiLogo",
     "Profil",
-    "TandaTangan",
     "TataLetak",
     "Tte",
     "apply",

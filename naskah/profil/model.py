@@ -134,7 +134,7 @@ class AturanTtd(AturanNama):
     """The rule's source, e.g. 'Permendagri 1/2023 Pasal 44 ayat (4)'."""
 
 
-class TandaTangan(NaskahModel):
+class AturanTandaTangan(NaskahModel):
     """Signature block rules."""
 
     nama: AturanNama = AturanNama()
@@ -185,7 +185,7 @@ class Profil(NaskahModel):
     kop: Kop = Kop()
     tata_letak: dict[JenisNaskah, TataLetak] = Field(default_factory=dict)
     """Heading layout per type; a type not listed uses its first (baku) layout."""
-    ttd: TandaTangan = TandaTangan()
+    ttd: AturanTandaTangan = AturanTandaTangan()
     tte: Tte = Tte()
     label: Label = Label()
     nomor: Teks = "permenpan-80-2012"
