@@ -8,6 +8,7 @@ default renderer.
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import tempfile
@@ -150,10 +151,11 @@ class Renderer:
         if suffix not in (".docx", ".pdf"):
             raise NaskahError(f"{target.name}: the output must end in .docx or .pdf")
         _check_target(target)
+        if suffix == ".pdf":
+            self._pdf_options()  # refused PDF/A fails before any work
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
         if suffix == ".pdf":
-            # merge: pass pdfa=self.pdfa once naskah.pdf exports PDF/A.
-            data = pdf.docx_to_pdf_bytes(data)
+            data = pdf.docx_to_pdf_bytes(data, **self._pdf_options())
             fonts.check_pdf(data, self.profil, self.font_check, target.name)
             data = pdf.stamp_metadata(data, pdf_info(naskah))
         return write_atomic(target, data)
@@ -172,6 +174,7 @@ class Renderer:
             raise NaskahError(f"{', '.join(bad)}: the output must end in .docx or .pdf")
         for target in targets:
             _check_target(target)
+        options = self._pdf_options() if any(t.suffix.lower() == ".pdf" for t in targets) else {}
         pdf_jobs = [(n, t) for (n, _), t in zip(items, targets, strict=True)
                     if t.suffix.lower() == ".pdf"]
         for (naskah, _), target in zip(items, targets, strict=True):
@@ -184,8 +187,7 @@ class Renderer:
                     source = Path(tmp) / f"{i:04d}.docx"
                     source.write_bytes(self.render(naskah))
                     sources.append(source)
-                # merge: pass pdfa=self.pdfa once naskah.pdf exports PDF/A.
-                pdf_paths = pdf.convert_to_pdf(sources, Path(tmp) / "pdf")
+                pdf_paths = pdf.convert_to_pdf(sources, Path(tmp) / "pdf", **options)
                 # Every PDF is checked before any is written: a font problem in
                 # "error" mode leaves no partial batch behind.
                 converted = [p.read_bytes() for p in pdf_paths]
@@ -194,6 +196,20 @@ class Renderer:
                 for data, (naskah, target) in zip(converted, pdf_jobs, strict=True):
                     write_atomic(target, pdf.stamp_metadata(data, pdf_info(naskah)))
         return targets
+
+    def _pdf_options(self) -> dict[str, Any]:
+        """Keyword options for naskah.pdf's conversion: ``pdfa`` when PDF/A is asked for.
+
+        PDF/A export lives in naskah.pdf; where it does not take ``pdfa`` yet, asking
+        for PDF/A is an error rather than a PDF that silently is not PDF/A.
+        """
+        if not self.pdfa:
+            return {}
+        for convert in (pdf.convert_to_pdf, pdf.docx_to_pdf_bytes):
+            if "pdfa" not in inspect.signature(convert).parameters:
+                raise NaskahError("PDF/A export (pdfa) is not available in this version of "
+                                  "naskah.pdf; render without --pdfa / pdfa = true")
+        return {"pdfa": True}
 
     def _finish(self, doc: DocxTemplate, naskah: NaskahDinas, metadata: NaskahMetadata) -> None:
         # Page size, margins and fonts come from the profile through the template

@@ -459,3 +459,23 @@ def test_profile_text_is_escaped_in_the_document(tmp_path: Path) -> None:
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     fonts = {el.get(f"{w}ascii") for el in etree.fromstring(xml.encode()).iter(f"{w}rFonts")}
     assert fonts == {'Arial" w:evil="1'}
+
+
+def test_pdfa_is_never_silently_ignored(tmp_path: Path) -> None:
+    # PDF/A export belongs to naskah.pdf; until it takes ``pdfa``, asking for it fails
+    # before any file is written.
+    import inspect
+
+    from naskah import pdf
+
+    renderer = naskah.Renderer(pdfa=True)
+    assert renderer.pdfa is True and naskah.Renderer().pdfa is False
+    assert naskah.Renderer(profil=_write(tmp_path / "a.toml", 'nama = "a"\njudul = "A"\n'
+                                         'extends = "pusat"\npdfa = true\n')).pdfa is True
+    if "pdfa" in inspect.signature(pdf.convert_to_pdf).parameters:
+        pytest.skip("naskah.pdf exports PDF/A: covered by its own tests")
+    target = tmp_path / "x.pdf"
+    with pytest.raises(naskah.NaskahError, match="PDF/A"):
+        renderer.save(load_example("nota-dinas"), target)
+    assert not target.exists()
+    renderer.save(load_example("nota-dinas"), tmp_path / "x.docx")  # DOCX needs no PDF/A

@@ -200,12 +200,30 @@ def test_unknown_font_is_never_silent(soffice: str, tmp_path: Path) -> None:
     profile.write_text('nama = "aneh"\njudul = "A"\nextends = "pusat"\n'
                        '[huruf]\nnama = "Naskah Tidak Ada Sans"\npengganti = []\n',
                        encoding="utf-8")
-    target = tmp_path / "x.pdf"
+    targets = [tmp_path / "a.pdf", tmp_path / "b.pdf"]
     doc = naskah.load_naskah("nota-dinas", load_example_data("nota-dinas"))
     with pytest.raises(PdfError, match="Naskah Tidak Ada Sans") as info:
-        naskah.Renderer(profil=profile, font_check="error").save(doc, target)
+        naskah.Renderer(profil=profile, font_check="error").save_many(
+            [(doc, target) for target in targets])
     assert "fell back" in str(info.value)
-    assert not target.exists()
+    assert not any(target.exists() for target in targets)  # no partial batch
+
+
+def test_cli_warns_about_fonts(soffice: str, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    from naskah.cli import main
+
+    profile = tmp_path / "aneh.json"
+    profile.write_text(json.dumps({"nama": "aneh", "judul": "A", "extends": "pusat",
+                                   "huruf": {"nama": "Naskah Tidak Ada Sans",
+                                             "pengganti": []}}), encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    code = main(["render", "laporan", str(EXAMPLES / "laporan.json"), "-o", str(out),
+                 "--profil", str(profile)])
+    err = capsys.readouterr().err
+    assert code == 0 and out.exists()  # warn (the default): the PDF is written, and said so
+    assert "naskah: warning: x.pdf: fonts differ from profil 'aneh'" in err
+    assert "Naskah Tidak Ada Sans" in err
 
 
 def test_font_warning_names_the_fonts(rendered: dict[str, dict[str, Path]]) -> None:
