@@ -48,6 +48,7 @@ from naskah.models import (
     Zona,
 )
 from naskah.pengesahan import JenisParaf, Paraf, Pengesahan, Status, TandaTangan
+from naskah.profil import Profil, load_profil
 from naskah.render import Kertas, Renderer, render, save
 from naskah.version import __version__
 
@@ -79,6 +80,7 @@ __all__ = [
     "Pendahuluan",
     "Pengesahan",
     "Peserta",
+    "Profil",
     "Renderer",
     "Sifat",
     "Status",
@@ -91,6 +93,7 @@ __all__ = [
     "Zona",
     "__version__",
     "load_naskah",
+    "load_profil",
     "read_metadata",
     "render",
     "save",

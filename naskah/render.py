@@ -1,20 +1,20 @@
 """Rendering: a document model in, DOCX bytes (with naskah metadata) out.
 
 :class:`Renderer` holds the options that stay the same across many documents (which
-template serves each type, paper size) and keeps every template compiled for the
-life of the process. The module-level :func:`render` and :func:`save` use a shared
+template serves each type, the format profile, paper size) and keeps every template
+compiled for the life of the process. The module-level :func:`render` and :func:`save` use a shared
 default renderer.
 """
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from naskah import pdf
+from naskah import fonts, pdf
 from naskah.errors import InputError, NaskahError, TemplateError
 from naskah.fileio import writable_target_problem, write_atomic
 from naskah.integrity import element_text_hash
@@ -30,20 +30,10 @@ from naskah.metadata import NaskahMetadata, attach, now
 from naskah.models import JENIS, NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
 from naskah.pengesahan import Pengesahan
+from naskah.profil import Kertas, Profil, load_profil, template_context
+from naskah.profil import apply as apply_profil
 from naskah.template import Template
 from naskah.version import __version__
-
-
-class Kertas(StrEnum):
-    """Paper size. A4 is the default; many agencies use F4 (folio)."""
-
-    A4 = "A4"
-    F4 = "F4"
-
-    @property
-    def ukuran_mm(self) -> tuple[int, int]:
-        """(width, height) in millimetres."""
-        return {Kertas.A4: (210, 297), Kertas.F4: (215, 330)}[self]
 
 
 def packaged_template(jenis: str) -> Path:
@@ -56,17 +46,30 @@ class Renderer:
     """Renders document models to DOCX.
 
     ``templates`` maps a type name (``"nota-dinas"``) to the user's own template file,
-    replacing the packaged one; ``kertas`` picks the paper size. Templates are read and
-    compiled on first use and then reused, so create one renderer and keep it.
+    replacing the packaged one. ``profil`` is the format profile: a shipped name
+    (``"pusat"``, the default; ``"kemenko-polhukam"``, ``"pemda"``), a profile file
+    (.toml/.json) or a :class:`~naskah.profil.Profil`. ``kertas`` overrides the
+    profile's paper for every type; ``pdfa`` its PDF/A default. ``font_check`` says
+    what a PDF whose fonts are not the profile's (or substitutes it accepts) gets:
+    ``"warn"`` (a :class:`~naskah.fonts.FontWarning`), ``"error"`` or ``"off"``.
+    Templates are read and compiled on first use and then reused, so create one
+    renderer and keep it.
     """
 
     def __init__(
         self,
         templates: Mapping[str, str | os.PathLike[str]] | None = None,
         *,
-        kertas: Kertas | str = Kertas.A4,
+        profil: str | os.PathLike[str] | Profil | None = None,
+        kertas: Kertas | str | None = None,
+        pdfa: bool | None = None,
+        font_check: fonts.FontCheck = "warn",
     ) -> None:
-        self.kertas = Kertas(kertas)
+        self.profil = load_profil(profil)
+        self.kertas = Kertas(kertas) if kertas is not None else None
+        # Passed to PDF export once naskah.pdf takes it (PDF/A-2b); see save/save_many.
+        self.pdfa = self.profil.pdfa if pdfa is None else pdfa
+        self.font_check = fonts.check_mode(font_check)
         self._paths: dict[str, Path] = {}
         for jenis, path in (templates or {}).items():
             jenis_class(jenis)  # an unknown type name is an error now, not at render time
@@ -109,7 +112,10 @@ class Renderer:
             )
         template = self.template(naskah.jenis)
         doc = template.new_document()
-        context = _bind_images(doc, {**naskah.context(), **pengesahan.context()})
+        context = apply_profil(self.profil, naskah.jenis,
+                               {**naskah.context(), **pengesahan.context()})
+        context.update(template_context(self.profil, naskah.jenis, self.kertas))
+        context = _bind_images(doc, context)
         template.render(context, doc)
         dibuat = dibuat or now()
         metadata = NaskahMetadata(
@@ -147,9 +153,13 @@ class Renderer:
         if suffix not in (".docx", ".pdf"):
             raise InputError(f"{target.name}: the output must end in .docx or .pdf")
         _check_target(target)
+        if suffix == ".pdf":
+            self._pdf_options()  # refused PDF/A fails before any work
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
         if suffix == ".pdf":
-            data = pdf.stamp_metadata(pdf.docx_to_pdf_bytes(data), pdf_info(naskah))
+            data = pdf.docx_to_pdf_bytes(data, **self._pdf_options())
+            fonts.check_pdf(data, self.profil, self.font_check, target.name)
+            data = pdf.stamp_metadata(data, pdf_info(naskah))
         return write_atomic(target, data)
 
     def save_many(
@@ -166,6 +176,7 @@ class Renderer:
             raise InputError(f"{', '.join(bad)}: the output must end in .docx or .pdf")
         for target in targets:
             _check_target(target)
+        options = self._pdf_options() if any(t.suffix.lower() == ".pdf" for t in targets) else {}
         pdf_jobs = [(n, t) for (n, _), t in zip(items, targets, strict=True)
                     if t.suffix.lower() == ".pdf"]
         for (naskah, _), target in zip(items, targets, strict=True):
@@ -178,17 +189,33 @@ class Renderer:
                     source = Path(tmp) / f"{i:04d}.docx"
                     source.write_bytes(self.render(naskah))
                     sources.append(source)
-                for pdf_path, (naskah, target) in zip(
-                    pdf.convert_to_pdf(sources, Path(tmp) / "pdf"), pdf_jobs, strict=True
-                ):
-                    write_atomic(target, pdf.stamp_metadata(pdf_path.read_bytes(),
-                                                            pdf_info(naskah)))
+                pdf_paths = pdf.convert_to_pdf(sources, Path(tmp) / "pdf", **options)
+                # Every PDF is checked before any is written: a font problem in
+                # "error" mode leaves no partial batch behind.
+                converted = [p.read_bytes() for p in pdf_paths]
+                for data, (_, target) in zip(converted, pdf_jobs, strict=True):
+                    fonts.check_pdf(data, self.profil, self.font_check, target.name)
+                for data, (naskah, target) in zip(converted, pdf_jobs, strict=True):
+                    write_atomic(target, pdf.stamp_metadata(data, pdf_info(naskah)))
         return targets
 
+    def _pdf_options(self) -> dict[str, Any]:
+        """Keyword options for naskah.pdf's conversion: ``pdfa`` when PDF/A is asked for.
+
+        PDF/A export lives in naskah.pdf; where it does not take ``pdfa`` yet, asking
+        for PDF/A is an error rather than a PDF that silently is not PDF/A.
+        """
+        if not self.pdfa:
+            return {}
+        for convert in (pdf.convert_to_pdf, pdf.docx_to_pdf_bytes):
+            if "pdfa" not in inspect.signature(convert).parameters:
+                raise NaskahError("PDF/A export (pdfa) is not available in this version of "
+                                  "naskah.pdf; render without --pdfa / pdfa = true")
+        return {"pdfa": True}
+
     def _finish(self, doc: DocxTemplate, naskah: NaskahDinas, metadata: NaskahMetadata) -> None:
-        width, height = self.kertas.ukuran_mm
-        for section in doc.docx.sections:
-            section.page_width, section.page_height = Mm(width), Mm(height)
+        # Page size, margins and fonts come from the profile through the template
+        # (``profil.halaman``/``profil.huruf``), not from here.
         props = doc.docx.core_properties
         props.title = metadata.hal[:255]
         props.subject = naskah.judul.title()
@@ -265,7 +292,8 @@ def check_template(jenis: str, path: str | os.PathLike[str], sample: NaskahDinas
     """
     if sample.jenis != jenis:
         raise TemplateError(f"sample is a {sample.jenis}, not a {jenis}")
-    context = {**sample.context(), **Pengesahan().context()}
+    context = {**sample.context(), **Pengesahan().context(),
+               **template_context(load_profil(None), jenis)}
     Template.load(path).check(context)
 
 

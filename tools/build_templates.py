@@ -5,9 +5,18 @@ change is a reviewable code change. Run ``python tools/build_templates.py`` and
 commit the result. Users who want their own kop, font or layout start from a copy
 of a shipped template and edit it in Word or LibreOffice.
 
-Layout (tata-naskah-dinas.md): A4, margins top 2 cm, bottom 2.5 cm, left 3 cm,
-right 2 cm; Arial 12 pt single spacing; kop on page 1 only; page numbers centred
-at the top from page 2; signature block on the right; tembusan bottom-left.
+Layout (tata-naskah-dinas.md): kop on page 1 only; page numbers centred at the top
+from page 2; signature block on the right; tembusan bottom-left.
+
+One template per type serves every format profile (naskah/profil): what a profile
+decides reaches the document as template values, never by editing the rendered file:
+
+- page size and margins: ``{{ profil.halaman.* }}`` (twips) in the section properties;
+- font family, sizes and line spacing: ``{{ profil.huruf.* }}`` in every run and
+  paragraph the builder writes (the styles part keeps Arial 12 as a plain fallback);
+- the kop kind (instansi with the logo left or centred, jabatan with the Garuda
+  emblem, daerah with its tiers) and the heading layout (``tata_letak``): Jinja
+  branches, so a profile change needs no new template.
 """
 
 from __future__ import annotations
@@ -27,8 +36,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parent.parent / "naskah" / "templates"
-FONT = "Arial"
+FONT = "Arial"  # the styles' fallback; runs name the profile's font
 SIZE = Pt(12)
+HURUF = "{{ profil.huruf.nama }}"
 TEXT_WIDTH = Cm(16)  # A4 210 mm - 30 mm left - 20 mm right
 TTD_INDENT = Cm(8.5)
 HANG = Cm(0.75)
@@ -68,11 +78,9 @@ def new_document() -> Any:
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "2"
-    run.append(text)
-    field.append(run)
+    run = header.add_run("2")
+    _profile_font(run, "isi")
+    field.append(run._r)
     header._p.append(field)
     section.first_page_header.paragraphs[0].text = ""
 
@@ -90,6 +98,32 @@ def new_document() -> Any:
     return doc
 
 
+def _profile_page(section: Any) -> None:
+    """Page size and margins from the profile (twips), in the section properties.
+
+    Done last, just before saving: python-docx cannot read these values any more.
+    """
+    sect_pr = section._sectPr
+    pg_sz, pg_mar = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
+    pg_sz.set(qn("w:w"), "{{ profil.halaman.lebar }}")
+    pg_sz.set(qn("w:h"), "{{ profil.halaman.tinggi }}")
+    for attr, key in (("top", "atas"), ("bottom", "bawah"), ("left", "kiri"), ("right", "kanan")):
+        pg_mar.set(qn(f"w:{attr}"), "{{ profil.halaman." + key + " }}")
+
+
+def _profile_font(run: Any, size: Any) -> None:
+    """The profile's font on a run; ``size`` is a profile size name ('isi', 'kop') or fixed."""
+    run.font.name = FONT  # creates <w:rFonts> in its schema place
+    fonts = run._r.rPr.rFonts
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), HURUF)
+    if isinstance(size, str):
+        run.font.size = SIZE
+        run._r.rPr.find(qn("w:sz")).set(qn("w:val"), "{{ profil.huruf." + size + " }}")
+    else:
+        run.font.size = size
+
+
 def para(
     container: Container,
     *runs: str | tuple[str, dict[str, Any]],
@@ -103,9 +137,15 @@ def para(
     bold: bool = False,
     keep: bool = False,
 ) -> Any:
-    """A paragraph of runs; a run is text or (text, {"bold": True, ...}). '\\t' is a tab."""
+    """A paragraph of runs; a run is text or (text, {"bold": True, ...}). '\\t' is a tab.
+
+    ``size`` is a profile size name ('isi' by default, 'judul', 'kop', 'kop_kecil',
+    'kecil') or a fixed length.
+    """
     p = container.add_paragraph()
     fmt = p.paragraph_format
+    fmt.line_spacing = 1.0  # creates <w:spacing>; the profile's value replaces it
+    p._p.pPr.find(qn("w:spacing")).set(qn("w:line"), "{{ profil.huruf.spasi }}")
     if align:
         p.alignment = getattr(WD_ALIGN_PARAGRAPH, align)
     if left is not None:
@@ -129,8 +169,7 @@ def para(
                 run = p.add_run(piece)
                 run.bold = style.get("bold", bold) or None
                 run.underline = style.get("underline") or None
-                if size or style.get("size"):
-                    run.font.size = style.get("size", size)
+                _profile_font(run, style.get("size", size or "isi"))
                 # Every text node keeps its spaces: user text may start or end with one.
                 run._r.find(qn("w:t")).set(qn("xml:space"), "preserve")
     return p
@@ -148,7 +187,7 @@ def gap(container: Container) -> None:
 
 def blank(container: Container, n: int = 1) -> None:
     for _ in range(n):
-        container.add_paragraph()
+        para(container)
 
 
 def table(container: Container, rows: int, widths: list[Any], borders: bool = False) -> Any:
@@ -236,20 +275,42 @@ def rule(container: Container, style: str = "single", size: int = 8, after: Any 
 
 
 def kop(doc: Any) -> None:
-    """Kop instansi: logo left, agency name centred, address and contacts below, a rule."""
+    """The kop, by kind: jabatan (Garuda centred), else instansi/daerah, logo left or centred."""
+    tag(doc, 'if kop.jenis == "jabatan"')
+    para(doc, "{{ kop.lambang }}", align="CENTER")
+    tag(doc, "for baris in kop.nama")
+    para(doc, ("{{ baris }}", {"bold": True}), align="CENTER", size="kop")
+    tag(doc, "endfor")
+    para(doc, "", after=Pt(12))
+    tag(doc, 'elif profil.kop.logo == "tengah"')
+    tag(doc, "if kop.logo")
+    para(doc, "{{ kop.logo }}", align="CENTER")
+    tag(doc, "endif")
+    kop_text(doc)
+    rule(doc, "thickThinSmallGap", 18, after=Pt(12))
+    tag(doc, "else")
     t = table(doc, 1, [Cm(2.6), Cm(10.8), Cm(2.6)])
     logo, text, right = t.rows[0].cells
     para(logo, "{{ kop.logo }}", align="CENTER")
-    tag(text, "for baris in kop.nama")
-    para(text, ("{{ baris }}", {"bold": True}), align="CENTER", size=Pt(13))
-    tag(text, "endfor")
-    tag(text, "if kop.unit")
-    para(text, ("{{ kop.unit }}", {"bold": True}), align="CENTER", size=Pt(12))
-    tag(text, "endif")
-    para(text, "{{ kop.alamat }}", align="CENTER", size=Pt(9))
-    para(text, "{{ kop.kontak }}", align="CENTER", size=Pt(9))
+    kop_text(text)
     para(right, "")
     rule(doc, "thickThinSmallGap", 18, after=Pt(12))
+    tag(doc, "endif")
+
+
+def kop_text(container: Container) -> None:
+    """The kop's lines: daerah tiers, agency name, unit, address, contacts; all centred."""
+    for var in ("kop.daerah", "kop.nama"):
+        tag(container, f"for baris in {var}")
+        para(container, ("{{ baris }}", {"bold": True}), align="CENTER", size="kop")
+        tag(container, "endfor")
+    tag(container, "if kop.unit")
+    para(container, ("{{ kop.unit }}", {"bold": True}), align="CENTER", size="isi")
+    tag(container, "endif")
+    para(container, "{{ kop.alamat }}", align="CENTER", size="kop_kecil")
+    tag(container, "if kop.kontak")
+    para(container, "{{ kop.kontak }}", align="CENTER", size="kop_kecil")
+    tag(container, "endif")
 
 
 def fields(container: Container, rows: list[tuple[str, str]], label: Any = LABEL) -> None:
@@ -289,7 +350,7 @@ def ttd_block(cell: Container, var: str = "ttd", label: str | None = None) -> No
         para(cell, "{{ baris }}")
         tag(cell, "endfor")
     # The signature space: empty on a konsep, the tanda (e.g. electronic signature) once signed.
-    para(cell, "{{ pengesahan.tanda }}", size=Pt(9))
+    para(cell, "{{ pengesahan.tanda }}", size="kecil")
     blank(cell, 2)
     para(cell, ("{{ " + var + ".nama }}", {"bold": True}))
     tag(cell, f"if {var}.pangkat")
@@ -303,7 +364,7 @@ def ttd_block(cell: Container, var: str = "ttd", label: str | None = None) -> No
 def paraf_table(cell: Container) -> None:
     """No / Jabatan / Paraf / Tanggal: the paraf hierarki and koordinasi on a konsep."""
     tag(cell, "if paraf")
-    para(cell, ("Paraf:", {"size": Pt(9)}))
+    para(cell, ("Paraf:", {"size": "kecil"}))
     t = table(cell, 4, [Cm(0.8), Cm(3.2), Cm(1.3), Cm(2.2)], borders=True)
     for c, head in zip(t.rows[0].cells, ("No", "Jabatan", "Paraf", "Tanggal"), strict=True):
         para(c, (head, {"bold": True}), size=Pt(8), align="CENTER")
@@ -349,8 +410,8 @@ def klasifikasi(doc: Any) -> None:
 def closing(doc: Any) -> None:
     """What ends a letter: paraf table and signature, tembusan, the lampiran titles (I, II)."""
     paraf_and_ttd(doc)
-    titled_list(doc, "Tembusan:", "tembusan", item="t")
-    titled_list(doc, "Lampiran:", "daftar_lampiran", item="lp")
+    titled_list(doc, "{{ profil.label.tembusan }}", "tembusan", item="t")
+    titled_list(doc, "{{ profil.label.lampiran }}", "daftar_lampiran", item="lp")
 
 
 def row_tag(row: Any, statement: str, size: Any = None) -> None:
@@ -362,7 +423,7 @@ def row_tag(row: Any, statement: str, size: Any = None) -> None:
 
 def title(doc: Any, *lines: str) -> None:
     for line in lines:
-        para(doc, (line, {"bold": True}), align="CENTER")
+        para(doc, (line, {"bold": True}), align="CENTER", size="judul")
 
 
 def body(doc: Any, var: str) -> None:
@@ -377,6 +438,22 @@ def nota_dinas() -> Any:
     kop(doc)
     klasifikasi(doc)
     title(doc, "{{ judul }}")
+    # korespondensi (Permendagri 1/2023): the date top right, then Nomor ... Hal, then
+    # the addressee; baku (Permenpan RB 80/2012): NOMOR under the title.
+    tag(doc, 'if tata_letak == "korespondensi"')
+    para(doc, "{{ tanggal }}", align="RIGHT", before=Pt(12), after=Pt(12))
+    fields(
+        doc,
+        [
+            ("Nomor", "{{ nomor }}"),
+            ("Sifat", "{{ sifat }}"),
+            ("Lampiran", "{{ lampiran }}"),
+            ("Hal", "{{ hal }}"),
+            ("Yth.", "{{ kepada }}"),
+            ("Dari", "{{ dari }}"),
+        ],
+    )
+    tag(doc, "else")
     para(doc, "NOMOR {{ nomor }}", align="CENTER", after=Pt(12))
     fields(
         doc,
@@ -389,6 +466,7 @@ def nota_dinas() -> Any:
             ("Hal", "{{ hal }}"),
         ],
     )
+    tag(doc, "endif")
     rule(doc, after=Pt(12))
     tag(doc, "for paragraf in isi")
     body(doc, "paragraf")
@@ -401,14 +479,22 @@ def undangan() -> Any:
     doc = new_document()
     kop(doc)
     klasifikasi(doc)
-    t = table(doc, 4, [Cm(2.6), Cm(0.5), Cm(7.4), Cm(5.5)])
     rows = [("Nomor", "{{ nomor }}"), ("Sifat", "{{ sifat }}"),
             ("Lampiran", "{{ lampiran }}"), ("Hal", "{{ hal }}")]
+    # korespondensi (Permendagri 1/2023): place and date top right on their own line;
+    # baku (Permenpan RB 80/2012): on the Nomor line.
+    tag(doc, 'if tata_letak == "korespondensi"')
+    para(doc, "{{ tempat_tanggal }}", align="RIGHT", after=Pt(12))
+    fields(doc, rows, label=Cm(2.6))
+    tag(doc, "else")
+    # The date column holds "Jakarta, 24 November 2026" on one line, in Bookman too.
+    t = table(doc, 4, [Cm(2.6), Cm(0.5), Cm(6.4), Cm(6.5)])
     for row, (name, value) in zip(t.rows, rows, strict=True):
         para(row.cells[0], name)
         para(row.cells[1], ":")
         para(row.cells[2], value)
         para(row.cells[3], "{{ tempat_tanggal }}" if name == "Nomor" else "", align="RIGHT")
+    tag(doc, "endif")
     blank(doc)
     para(doc, "Yth.")
     tag(doc, "for k in kepada")
@@ -562,7 +648,9 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else OUT
     out.mkdir(parents=True, exist_ok=True)
     for name, build in BUILDERS.items():
-        build().save(out / name)
+        doc = build()
+        _profile_page(doc.sections[0])
+        doc.save(out / name)
         print(out / name)
     return 0
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input
+from naskah.fonts import FontWarning
 from naskah.inputs import load_naskah
 from naskah.models import JENIS, jenis_class
 from naskah.render import Kertas, Renderer
@@ -16,8 +18,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     text, label = read_input(args.input)
     naskah = load_naskah(args.jenis, text, label)
     templates = {args.jenis: args.template} if args.template else None
-    renderer = Renderer(templates, kertas=args.kertas)
-    out = renderer.save(naskah, args.output)
+    renderer = Renderer(templates, profil=args.profil, kertas=args.kertas,
+                        pdfa=args.pdfa, font_check=args.font_check)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FontWarning)
+        out = renderer.save(naskah, args.output)
+    for warning in caught:
+        print(f"naskah: warning: {warning.message}", file=sys.stderr)
     print(out)
     return EXIT_OK
 
@@ -53,8 +60,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; .docx or .pdf")
     p.add_argument("--template", metavar="FILE.docx", help="your own docxtpl template")
-    p.add_argument("--kertas", choices=[k.value for k in Kertas], default="A4",
-                   help="paper size (default A4)")
+    p.add_argument("--kertas", choices=[k.value for k in Kertas], default=None,
+                   help="paper size for this document (default: the profile's)")
+    p.add_argument("--profil", metavar="NAME|FILE", default=None,
+                   help="format profile: pusat (default), kemenko-polhukam, pemda, or a "
+                   ".toml/.json file (see `naskah profil daftar`)")
+    p.add_argument("--pdfa", action=argparse.BooleanOptionalAction, default=None,
+                   help="PDF/A-2b for archiving (default: the profile's)")
+    p.add_argument("--font-check", choices=["warn", "error", "off"], default="warn",
+                   help="when the PDF's fonts differ from the profile's: warn (default), "
+                   "fail, or do not check")
     p.set_defaults(handler=cmd_render)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document type")

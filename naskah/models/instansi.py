@@ -3,15 +3,61 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from naskah.models.base import BarisKop, NaskahModel, Teks
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+"""Largest logo or lambang image accepted: a kop image is a few hundred kilobytes."""
+# The first bytes of each accepted image format: a file is checked for what it is,
+# not for what its name says.
+_IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
+)
+
+
+class JenisKop(StrEnum):
+    """The kinds of kop (letterhead)."""
+
+    INSTANSI = "instansi"
+    """Kop instansi: the agency logo, name, address and contacts."""
+    JABATAN = "jabatan"
+    """Kop jabatan of a pejabat negara: the Garuda emblem centred above the jabatan."""
+    DAERAH = "daerah"
+    """Kop of a regional government: the tiers (provinsi, kabupaten/kota, kecamatan, desa)
+    above the unit's name (Permendagri 1/2023)."""
+
+
+class TingkatDaerah(StrEnum):
+    """A tier of regional government, top to bottom."""
+
+    PROVINSI = "provinsi"
+    KABUPATEN = "kabupaten"
+    KOTA = "kota"
+    KECAMATAN = "kecamatan"
+    DESA = "desa"
+    KELURAHAN = "kelurahan"
+
+    @property
+    def urutan(self) -> int:
+        """Depth of the tier: provinsi 0, kabupaten/kota 1, kecamatan 2, desa/kelurahan 3."""
+        return {"provinsi": 0, "kabupaten": 1, "kota": 1, "kecamatan": 2, "desa": 3,
+                "kelurahan": 3}[self.value]
+
+
+class Wilayah(NaskahModel):
+    """One tier line of a kop daerah, e.g. ``{"tingkat": "kabupaten", "nama": "Sukamaju"}``."""
+
+    tingkat: TingkatDaerah
+    """provinsi, kabupaten, kota, kecamatan, desa or kelurahan."""
+    nama: Teks
+    """The region's name, e.g. 'Sukamaju'."""
 
 
 class Instansi(NaskahModel):
@@ -36,13 +82,20 @@ class Instansi(NaskahModel):
     email: Teks | None = None
     """E-mail address."""
     logo: Path | None = None
-    """Image file (PNG/JPEG/...) printed left of the kop text; none by default."""
+    """Image file (PNG/JPEG/...) of the agency logo, left of or above the kop text as the
+    profile says; none by default."""
     kota: Teks = "Jakarta"
     """City used as the default tempat in place-and-date lines."""
+    jenis_kop: JenisKop | None = None
+    """instansi, jabatan or daerah; none uses the profile's kop kind."""
+    lambang: Path | None = None
+    """Kop jabatan: the Garuda emblem image, supplied by the user (naskah ships none)."""
+    daerah: list[Wilayah] = Field(default_factory=list)
+    """Kop daerah: the tiers top to bottom, e.g. kabupaten, kecamatan, desa."""
 
-    @field_validator("logo")
+    @field_validator("logo", "lambang")
     @classmethod
-    def _logo_exists(cls, value: Path | None) -> Path | None:
+    def _image_file(cls, value: Path | None) -> Path | None:
         if value is None:
             return None
         if value.suffix.lower() not in _IMAGE_SUFFIXES:
@@ -51,7 +104,39 @@ class Instansi(NaskahModel):
             )
         if not value.is_file():
             raise ValueError(f"file {str(value)!r} does not exist")
+        size = value.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            raise ValueError(
+                f"file {value.name!r} is {size} bytes; a kop image may be at most "
+                f"{MAX_IMAGE_BYTES} bytes"
+            )
+        with value.open("rb") as f:
+            head = f.read(8)
+        if not head.startswith(_IMAGE_MAGIC):
+            raise ValueError(f"file {value.name!r} is not a PNG, JPEG, GIF, BMP or TIFF image")
         return value
+
+    @model_validator(mode="after")
+    def _tiers_go_down(self) -> Instansi:
+        depths = [w.tingkat.urutan for w in self.daerah]
+        if depths != sorted(set(depths)):
+            raise ValueError(
+                "daerah: list the tiers top to bottom, each once "
+                "(provinsi, kabupaten/kota, kecamatan, desa/kelurahan)"
+            )
+        if self.jenis_kop is JenisKop.DAERAH and not self.daerah:
+            raise ValueError("jenis_kop 'daerah' needs the tiers in daerah")
+        if self.jenis_kop is JenisKop.JABATAN and self.lambang is None:
+            raise ValueError("jenis_kop 'jabatan' needs lambang: the Garuda emblem image file")
+        return self
+
+    @property
+    def baris_daerah(self) -> list[str]:
+        """The tier lines of a kop daerah: 'PEMERINTAH KABUPATEN SUKAMAJU', 'KECAMATAN ...'."""
+        lines = [f"{w.tingkat.value} {w.nama}".upper() for w in self.daerah]
+        if lines:
+            lines[0] = f"PEMERINTAH {lines[0]}"
+        return lines
 
     @property
     def kontak(self) -> str:

@@ -137,12 +137,16 @@ class NaskahDinas(NaskahModel):
 
 
 def _kop_context(kop: Instansi) -> Context:
+    # jenis "" means: the profile's kop kind (filled in by naskah.profil at render time).
     return {
         "nama": list(kop.nama),
         "unit": kop.unit or "",
         "alamat": kop.alamat,
         "kontak": kop.kontak,
         "logo": Gambar(kop.logo, 22.0) if kop.logo else "",
+        "jenis": kop.jenis_kop.value if kop.jenis_kop else "",
+        "daerah": kop.baris_daerah,
+        "lambang": Gambar(kop.lambang, 25.0) if kop.lambang else "",
     }
 
 
@@ -155,6 +159,11 @@ def ttd_context(penandatangan: Penandatangan, tempat_tanggal: str = "") -> Conte
         "nama": pejabat.nama,
         "pangkat": pejabat.pangkat_golongan or "",
         "nip": f"NIP {pejabat.nip}" if pejabat.nip else "",
+        # For the profile's signature-name rules (naskah.profil), applied at render time.
+        "pelaksana": penandatangan.pelaksana.value if penandatangan.pelaksana else "",
+        "pimpinan_daerah": (
+            penandatangan.pimpinan_daerah.value if penandatangan.pimpinan_daerah else ""
+        ),
     }
 
 

@@ -17,6 +17,16 @@ class Pelaksana(StrEnum):
     """Pelaksana tugas: the post has no definitive holder yet."""
     PLH = "Plh."
     """Pelaksana harian: the definitive holder is temporarily away."""
+    PJ = "Pj."
+    """Penjabat: appointed to hold a kepala daerah or Sekda post (Permendagri 1/2023)."""
+
+
+class PimpinanDaerah(StrEnum):
+    """The regional posts whose signature Permendagri 1/2023 Pasal 44 treats apart."""
+
+    KEPALA_DAERAH = "kepala-daerah"
+    WAKIL_KEPALA_DAERAH = "wakil-kepala-daerah"
+    SEKRETARIS_DAERAH = "sekretaris-daerah"
 
 
 class Delegasi(StrEnum):
@@ -26,6 +36,7 @@ class Delegasi(StrEnum):
     UB = "u.b."
     PLT = "Plt."
     PLH = "Plh."
+    PJ = "Pj."
 
 
 class Penandatangan(NaskahModel):
@@ -50,6 +61,9 @@ class Penandatangan(NaskahModel):
     """a.n.: the jabatan of the principal signed for, e.g. 'Menteri Koordinator ...'."""
     untuk_beliau: Teks | None = None
     """u.b.: the jabatan holding the a.n. mandate, which passes it on to the signer."""
+    pimpinan_daerah: PimpinanDaerah | None = None
+    """The post signed is a kepala daerah, wakil kepala daerah or Sekda: the profile's
+    signature rules (e.g. no gelar, NIP or pangkat for a Pj. Bupati) may differ for it."""
 
     @model_validator(mode="after")
     def _check_delegation(self) -> Penandatangan:

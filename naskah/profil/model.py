@@ -1,0 +1,227 @@
+"""The profile model: every format rule a naskah dinas layout follows, as data.
+
+A profile is validated as a whole (after ``extends`` is resolved, see
+:mod:`naskah.profil.loader`), so a mistake anywhere is reported with its field path.
+Lengths are in the units the rules are written in: centimetres for margins, points
+for font sizes, millimetres for images.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal, cast
+
+from pydantic import Field, model_validator
+
+from naskah.models.base import NaskahModel, Teks, TeksPanjang
+from naskah.models.instansi import JenisKop
+from naskah.models.penandatangan import Pelaksana, PimpinanDaerah
+
+JenisNaskah = Literal["disposisi", "undangan", "notulen", "nota-dinas", "laporan"]
+"""The document type names (the keys of :data:`naskah.JENIS`)."""
+
+
+class Kertas(StrEnum):
+    """Paper size. A4 is the default; many agencies use F4 (folio)."""
+
+    A4 = "A4"
+    F4 = "F4"
+
+    @property
+    def ukuran_mm(self) -> tuple[int, int]:
+        """(width, height) in millimetres."""
+        return {Kertas.A4: (210, 297), Kertas.F4: (215, 330)}[self]
+
+
+class TataLetak(StrEnum):
+    """How the heading of a document is laid out."""
+
+    BAKU = "baku"
+    """Permenpan RB 80/2012: nota dinas with NOMOR under the title; a letter with the
+    place and date on the Nomor line."""
+    KORESPONDENSI = "korespondensi"
+    """Permendagri 1/2023: place and date top right, then Nomor/Sifat/Lampiran/Hal, then
+    the addressee (letters, undangan, nota dinas)."""
+    JUDUL = "judul"
+    """A centred title block (LAPORAN / TENTANG / subject)."""
+    FORMULIR = "formulir"
+    """A form (disposisi, notulen): the same under every profile."""
+
+
+# Which layouts the packaged templates implement for each type; the first is the default.
+TATA_LETAK_JENIS: dict[str, tuple[TataLetak, ...]] = {
+    "disposisi": (TataLetak.FORMULIR,),
+    "undangan": (TataLetak.BAKU, TataLetak.KORESPONDENSI),
+    "notulen": (TataLetak.FORMULIR,),
+    "nota-dinas": (TataLetak.BAKU, TataLetak.KORESPONDENSI),
+    "laporan": (TataLetak.JUDUL,),
+}
+
+
+class PosisiLogo(StrEnum):
+    """Where the kop instansi puts the logo."""
+
+    KIRI = "kiri"
+    TENGAH = "tengah"
+
+
+class Halaman(NaskahModel):
+    """Page margins in centimetres."""
+
+    atas: float = Field(default=2.0, ge=0.5, le=8)
+    bawah: float = Field(default=2.5, ge=0.5, le=8)
+    kiri: float = Field(default=3.0, ge=0.5, le=8)
+    kanan: float = Field(default=2.0, ge=0.5, le=8)
+
+
+class Huruf(NaskahModel):
+    """Font family, sizes in points, and line spacing."""
+
+    nama: Teks = "Arial"
+    """The font family the documents name, e.g. 'Arial' or 'Bookman Old Style'."""
+    pengganti: list[Teks] = Field(default_factory=list)
+    """Metric-compatible substitutes accepted in the PDF when the named font is not
+    installed (e.g. 'Liberation Sans' for Arial); anything else is reported."""
+    simbol: list[Teks] = Field(default_factory=lambda: ["DejaVu Sans", "OpenSymbol"])
+    """Fonts accepted in the PDF for symbols the text font lacks (the disposisi's ☐/☑)."""
+    isi: float = Field(default=12, ge=6, le=24)
+    """Body text."""
+    judul: float = Field(default=12, ge=6, le=28)
+    """Document titles (NOTA DINAS, LAPORAN)."""
+    kop: float = Field(default=13, ge=6, le=28)
+    """The agency/tier lines of the kop."""
+    kop_kecil: float = Field(default=9, ge=5, le=16)
+    """Address and contact lines of the kop."""
+    kecil: float = Field(default=9, ge=5, le=16)
+    """Small print: the paraf table heading, the signature stamp line."""
+    spasi: float = Field(default=1.0, ge=1.0, le=3.0)
+    """Line spacing (1.0 single)."""
+
+
+class Kop(NaskahModel):
+    """The kop (letterhead)."""
+
+    jenis: JenisKop = JenisKop.INSTANSI
+    """The kop kind used when the document's instansi does not name one."""
+    logo: PosisiLogo = PosisiLogo.KIRI
+    """Kop instansi/daerah: logo left of the text or centred above it."""
+    lebar_logo_mm: float = Field(default=22, ge=8, le=45)
+    lebar_lambang_mm: float = Field(default=25, ge=8, le=45)
+    """Kop jabatan: width of the Garuda emblem."""
+
+
+class AturanNama(NaskahModel):
+    """What the signature block shows under the signature."""
+
+    gelar: bool = True
+    """Academic titles in the name ('Dr. Ahmad Fauzi, S.H., M.Si.')."""
+    pangkat: bool = True
+    """Pangkat/golongan line."""
+    nip: bool = True
+    """NIP line."""
+
+
+class AturanTtd(AturanNama):
+    """A signature rule for the signers it matches; unset conditions match anything."""
+
+    pimpinan_daerah: list[PimpinanDaerah | Literal["lainnya"]] | None = None
+    """Matches these posts ('lainnya': a signer who is none of them)."""
+    pelaksana: list[Pelaksana | Literal["definitif"]] | None = None
+    """Matches these acting appointments ('definitif': not acting)."""
+    jenis: list[JenisNaskah] | None = None
+    """Matches these document types."""
+    sumber: Teks | None = None
+    """The rule's source, e.g. 'Permendagri 1/2023 Pasal 44 ayat (4)'."""
+
+
+class AturanTandaTangan(NaskahModel):
+    """Signature block rules."""
+
+    nama: AturanNama = AturanNama()
+    """The rule for a signer no entry of ``aturan`` matches."""
+    aturan: list[AturanTtd] = Field(default_factory=list)
+    """Rules tried in order; the first that matches applies."""
+    gelar_depan: list[Teks] = Field(default_factory=list)
+    """Academic titles written before a name ('Dr.', 'Ir.'), removed when gelar is off;
+    titles after the name follow the first comma and are removed with it."""
+
+
+class Tte(NaskahModel):
+    """Electronic signature (TTE) wording."""
+
+    label: Teks = "Ditandatangani secara elektronik oleh:"
+    catatan_kaki: TeksPanjang = (
+        "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
+        "yang diterbitkan oleh Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara."
+    )
+
+
+class Label(NaskahModel):
+    """Fixed wording printed by the templates."""
+
+    tembusan: Teks = "Tembusan:"
+    lampiran: Teks = "Lampiran:"
+
+
+class Profil(NaskahModel):
+    """A format profile: paper, margins, fonts, kop, layouts and signature rules."""
+
+    nama: Teks
+    """Short name, e.g. 'pemda'."""
+    judul: Teks
+    """What the profile is for, e.g. 'Pemerintah daerah (Permendagri 1/2023)'."""
+    extends: Teks | None = None
+    """The profile this one builds on: a shipped name or a file path (relative to this
+    file). Its values apply unless this file sets them."""
+    sumber: list[Teks] = Field(default_factory=list)
+    """The regulations the values come from."""
+    catatan: list[TeksPanjang] = Field(default_factory=list)
+    """Notes, in particular where a value is a default rather than settled law."""
+    kertas: Kertas = Kertas.A4
+    """Paper for every type not listed in ``kertas_per_jenis``."""
+    kertas_per_jenis: dict[JenisNaskah, Kertas] = Field(default_factory=dict)
+    halaman: Halaman = Halaman()
+    huruf: Huruf = Huruf()
+    kop: Kop = Kop()
+    tata_letak: dict[JenisNaskah, TataLetak] = Field(default_factory=dict)
+    """Heading layout per type; a type not listed uses its first (baku) layout."""
+    ttd: AturanTandaTangan = AturanTandaTangan()
+    tte: Tte = Tte()
+    label: Label = Label()
+    nomor: Teks = "permenpan-80-2012"
+    """The nomor pattern's name, for the register (e.g. 'permendagri-83-2022')."""
+    pdfa: bool = False
+    """Export PDF/A-2b for archiving by default."""
+
+    @model_validator(mode="after")
+    def _layouts_exist(self) -> Profil:
+        for jenis, letak in self.tata_letak.items():
+            allowed = TATA_LETAK_JENIS[jenis]
+            if letak not in allowed:
+                raise ValueError(
+                    f"tata_letak.{jenis}: {letak.value!r} is not a layout of {jenis}; "
+                    f"expected {' or '.join(repr(a.value) for a in allowed)}"
+                )
+        return self
+
+    def kertas_untuk(self, jenis: str) -> Kertas:
+        """The paper of a document type."""
+        return self.kertas_per_jenis.get(cast(JenisNaskah, jenis), self.kertas)
+
+    def tata_letak_untuk(self, jenis: str) -> TataLetak:
+        """The heading layout of a document type."""
+        return self.tata_letak.get(cast(JenisNaskah, jenis), TATA_LETAK_JENIS[jenis][0])
+
+    def aturan_nama(self, jenis: str, pelaksana: str, pimpinan_daerah: str) -> AturanNama:
+        """The signature rule for a signer: the first matching ``ttd.aturan``, else ``ttd.nama``."""
+        for aturan in self.ttd.aturan:
+            if aturan.jenis is not None and jenis not in aturan.jenis:
+                continue
+            if aturan.pelaksana is not None and (pelaksana or "definitif") not in aturan.pelaksana:
+                continue
+            if aturan.pimpinan_daerah is not None and (
+                pimpinan_daerah or "lainnya"
+            ) not in aturan.pimpinan_daerah:
+                continue
+            return aturan
+        return self.ttd.nama
