@@ -190,10 +190,8 @@ def test_shipped_templates_equal_what_the_builder_builds() -> None:
     builder = _build_templates_module()
     shipped = sorted(p.name for p in Path(packaged_template("nota-dinas")).parent.glob("*.docx"))
     assert sorted(builder.BUILDERS) == shipped
-    for name, build in builder.BUILDERS.items():
-        out = io.BytesIO()
-        build().save(out)
-        built = _parts(out.getvalue())
+    for name in builder.BUILDERS:
+        built = _parts(builder.build_template(name))
         packaged = _parts((Path(packaged_template("nota-dinas")).parent / name).read_bytes())
         assert sorted(built) == sorted(packaged), name
         differing = [part for part in built

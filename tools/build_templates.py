@@ -21,6 +21,7 @@ decides reaches the document as template values, never by editing the rendered f
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterable
 from datetime import datetime
@@ -644,13 +645,20 @@ BUILDERS = {
 }
 
 
+def build_template(name: str) -> bytes:
+    """The finished template file ``name`` (e.g. ``nota_dinas.docx``) as bytes."""
+    doc = BUILDERS[name]()
+    _profile_page(doc.sections[0])
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else OUT
     out.mkdir(parents=True, exist_ok=True)
-    for name, build in BUILDERS.items():
-        doc = build()
-        _profile_page(doc.sections[0])
-        doc.save(out / name)
+    for name in BUILDERS:
+        (out / name).write_bytes(build_template(name))
         print(out / name)
     return 0
 

@@ -56,8 +56,8 @@ class Wilayah(NaskahModel):
 
     tingkat: TingkatDaerah
     """provinsi, kabupaten, kota, kecamatan, desa or kelurahan."""
-    nama: Teks
-    """The region's name, e.g. 'Sukamaju'."""
+    nama: BarisKop
+    """The region's name, e.g. 'Sukamaju' (a kop line, so at most 255 characters)."""
 
 
 class Instansi(NaskahModel):
@@ -90,7 +90,7 @@ class Instansi(NaskahModel):
     """instansi, jabatan or daerah; none uses the profile's kop kind."""
     lambang: Path | None = None
     """Kop jabatan: the Garuda emblem image, supplied by the user (naskah ships none)."""
-    daerah: list[Wilayah] = Field(default_factory=list)
+    daerah: list[Wilayah] = Field(default_factory=list, max_length=4)
     """Kop daerah: the tiers top to bottom, e.g. kabupaten, kecamatan, desa."""
 
     @field_validator("logo", "lambang")
