@@ -120,7 +120,7 @@ def _kop_context(kop: Instansi) -> Context:
         "unit": kop.unit or "",
         "alamat": kop.alamat,
         "kontak": kop.kontak,
-        "logo": Gambar(kop.logo, 22.0) if kop.logo else "",
+        "logo": Gambar(kop.logo_file, 22.0) if kop.logo_file else "",
     }
 
 

@@ -8,8 +8,6 @@ a document an earlier step produced.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from datetime import date, timedelta, timezone
 from enum import StrEnum
@@ -19,6 +17,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from naskah.hashing import canonical_json, sha256_bytes
 from naskah.inputs import load_json_file
 from naskah.models import JENIS
 from naskah.models.base import NaskahModel, Teks
@@ -191,7 +190,7 @@ class Sop(NaskahModel):
         return canonical_json(self.model_dump(mode="json"))
 
     def sha256(self) -> str:
-        return hashlib.sha256(self.canonical_json()).hexdigest()
+        return sha256_bytes(self.canonical_json())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Sop:
@@ -202,11 +201,6 @@ class Sop(NaskahModel):
     def tata_kelola_data(cls) -> Sop:
         """The packaged SOP 'Pelaksanaan Tata Kelola Data' (Kemenko Polhukam, 14 steps)."""
         return _packaged("tata-kelola-data.json")
-
-
-def canonical_json(data: object) -> bytes:
-    """Deterministic JSON: sorted keys, no spaces, UTF-8. What the ledger hashes."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 @cache

@@ -1,0 +1,89 @@
+"""Files a step takes in from outside the berkas (attachments, kop logos): confined, capped.
+
+A path names a file in a folder the user chose. The path is resolved (symlinks
+followed) and must stay inside that folder: a path in a step data file resolves
+against the data file's folder and may not leave it (unless the caller explicitly
+allows it); a path given directly may not be a symlink leading out of its own
+folder. Special files (devices, FIFOs, sockets) and anything under /proc, /sys or
+/dev are refused, and the file is read once, with a size cap, from an open handle:
+the bytes checked are the bytes stored.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from naskah import sniff
+from naskah.errors import InputError
+from naskah.models.instansi import MAX_LOGO_BYTES
+
+MAX_LAMPIRAN_BYTES = 50 * 1024 * 1024
+"""Default cap per attachment (50 MB); ``Trail(max_lampiran=...)`` or ``--max-lampiran-mb``."""
+_SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def confine(path: str | os.PathLike[str], what: str, *, base: Path | None = None,
+            allow_outside: bool = False) -> Path:
+    """The real path of ``path``, refused when it leaves its folder or is not a plain file.
+
+    With ``base`` (the folder of the data file naming it) a relative ``path`` resolves
+    against ``base`` and the result must lie inside ``base``; without it the folder is
+    the one ``path`` names. ``allow_outside`` lifts the folder rule (never the others).
+    """
+    given = Path(path)
+    candidate = base / given if base is not None else given
+    try:
+        real = candidate.resolve(strict=True)
+    except FileNotFoundError:
+        raise InputError(f"{what}: file {os.fspath(path)!r} does not exist") from None
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a permission problem
+        raise InputError(f"{what}: cannot open {os.fspath(path)!r} ({exc})") from None
+    for system in _SYSTEM:
+        if real == system or system in real.parents:
+            raise InputError(f"{what}: {os.fspath(path)!r} is a system file under {system}; "
+                             "attach a regular document")
+    folder = (base if base is not None else candidate.parent).resolve()
+    if not allow_outside and folder not in real.parents:
+        raise InputError(
+            f"{what}: {os.fspath(path)!r} leads outside the folder {str(folder)!r} "
+            f"(to {str(real)!r}); copy the file into that folder"
+            + (" or allow paths outside it explicitly" if base is not None else "")
+        )
+    return real
+
+
+def read_source(real: Path, what: str, limit: int, *, image: bool = False) -> bytes:
+    """Read a confined file once (regular files only, at most ``limit`` bytes) and check
+    that its content is what its suffix says (see :mod:`naskah.sniff`)."""
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(
+            os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"{what}: cannot read {str(real)!r} ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{what}: {str(real)!r} is not a regular file")
+        if info.st_size > limit:
+            raise InputError(f"{what}: {real.name} is {info.st_size} bytes, over the limit of "
+                             f"{_mb(limit)}")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{what}: {real.name} is over the limit of {_mb(limit)}")
+    try:
+        if image:
+            sniff.check_image(data, sniff.IMAGE_SUFFIXES.get(real.suffix.lower()))
+        else:
+            sniff.check(data, real.suffix)
+    except sniff.BadFile as exc:
+        raise InputError(f"{what}: {real.name}: {exc}") from None
+    return data
+
+
+def _mb(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"
+
+
+__all__ = ["MAX_LAMPIRAN_BYTES", "MAX_LOGO_BYTES", "confine", "read_source"]
