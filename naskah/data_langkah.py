@@ -12,9 +12,10 @@ The file the command line reads for ``naskah trail do DIR STEP --data FILE``::
       "catatan": "free note"
     }
 
-Paths are resolved against the data file's folder and may not lead out of it (not
-by ``../``, an absolute path or a symlink) unless the caller allows it explicitly
-(``allow_outside=True``, ``naskah trail do --allow-outside``).
+Paths are resolved against the data file's folder. Lampiran paths may not lead out
+of it (not by ``../``, an absolute path or a symlink) unless the caller allows it
+explicitly (``allow_outside=True``, ``naskah trail do --allow-outside``); dokumen
+model files may, since they are parsed and validated, never stored as they are.
 """
 
 from __future__ import annotations
@@ -59,8 +60,10 @@ class DataLangkah(NaskahModel):
         dokumen: dict[str, dict[str, Any] | str] = {}
         for kode, value in self.dokumen.items():
             if isinstance(value, str):
-                source = confine(value, f"dokumen.{kode}", base=base,
-                                 allow_outside=allow_outside)
+                # A model file is parsed and validated, never stored as it is, so it may
+                # sit beside the data file's folder (the examples share ../disposisi.json);
+                # system and special files are still refused.
+                source = confine(value, f"dokumen.{kode}", base=base, allow_outside=True)
                 dokumen[kode] = parse_json(read_text(source, f"dokumen.{kode}"), str(source))
             else:
                 dokumen[kode] = value

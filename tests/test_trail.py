@@ -1221,7 +1221,7 @@ def test_demo_refuses_a_folder_that_is_not_a_berkas(
     (out / "dokumen" / "penting.docx").write_bytes(b"jangan dihapus")
     (out / "catatan.txt").write_text("penting\n", encoding="utf-8")
     snapshot = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
-    assert cli(["demo", str(out), "--no-pdf"]) == 1
+    assert cli(["demo", str(out), "--no-pdf"]) == 2
     assert "is not empty and holds no naskah berkas" in capsys.readouterr().err
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == snapshot
     assert (out / "dokumen" / "penting.docx").read_bytes() == b"jangan dihapus"
