@@ -510,14 +510,6 @@ def test_performer_by_grouped_nip_or_name(partial: Callable[[int], Path]) -> Non
     assert trail.verify().utuh
 
 
-_ORPHAN_BUG = (
-    "naskah/trail.py Trail.perform: files written for the step before a later check "
-    "fails (external/lampiran inputs are stored before the dokumen are validated) are "
-    "left in the berkas; verify() then reports them as unrecorded and perform() refuses "
-    "every further step with TamperError"
-)
-
-
 def test_refused_disposisi_at_step_1_leaves_no_trace(partial: Callable[[int], Path]) -> None:
     data = step_data(1)
     data["dokumen"]["disposisi-sesmenko"]["pemberi"] = PELAKSANA["peran"]["karo-po"][0]

@@ -53,6 +53,11 @@ class JenisOutput(StrEnum):
         return self in (JenisOutput.PARAF, JenisOutput.TANDA_TANGAN)
 
 
+_UNLISTED = sorted(set(JENIS) - {kind.value for kind in JenisOutput})
+if _UNLISTED:  # a type registered in naskah.models.JENIS must be an SOP output kind too
+    raise ImportError(f"JenisOutput lacks the registered document type(s) {_UNLISTED}")
+
+
 class Peran(NaskahModel):
     """A role in the SOP (a column of its pelaksana table)."""
 

@@ -7,8 +7,9 @@ files all-or-nothing), :mod:`~naskah.trail.sources` (files taken in from outside
 typed values) and :mod:`~naskah.trail.engine` (:class:`Trail`, tying them together).
 """
 
-from naskah.trail.engine import Trail, validate_text
+from naskah.trail.engine import Trail
 from naskah.trail.folder import ASET, DOKUMEN, LAMPIRAN, LEDGER, LOCK_FILE, PELAKSANA_FILE, SOP_FILE
+from naskah.trail.rules import validate_text
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES
 from naskah.trail.verification import JenisMasalah, Masalah, Verifikasi
 

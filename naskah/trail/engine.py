@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from naskah.errors import InputError, TamperError, TrailError
 from naskah.fileio import write_atomic
@@ -36,16 +36,13 @@ from naskah.inputs import validate
 from naskah.ledger import DraftEntry, Entry, Header, JenisRujukan, Ledger, Rujukan
 from naskah.metadata import now
 from naskah.models import NaskahDinas
-from naskah.models.base import TeksPanjang
 from naskah.pelaksana import DaftarPelaksana
 from naskah.pengesahan import Pengesahan
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
 from naskah.trail import approvals, rules
 from naskah.trail.folder import (
-    ASET,
     DOKUMEN,
-    LAMPIRAN,
     LEDGER,
     PELAKSANA_FILE,
     SOP_FILE,
@@ -55,10 +52,9 @@ from naskah.trail.folder import (
     shared_lock,
     step_file,
 )
-from naskah.trail.sources import MAX_LAMPIRAN_BYTES, MAX_LOGO_BYTES, confine, read_source
+from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
 from naskah.trail.verification import Verifikasi, check_chain, check_files, verify
 
-_TEKS: TypeAdapter[str] = TypeAdapter(TeksPanjang)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -231,25 +227,26 @@ class Trail:
             for out in langkah.output:
                 if out.jenis.naskah:
                     model = approvals.new_document(out, dokumen[out.kode], pejabat)
-                    model = self._store_logo(step, out, model, files, aset)
+                    model = store_logo(files, step, out, model, aset)
                     rendered[out.kode] = (out, model, approvals.first_approval(
                         out, model, pejabat, peran, waktu.selesai))
                 elif out.jenis is JenisOutput.TINDAKAN:
-                    accounts[out.kode] = validate_text(tindakan[out.kode], f"tindakan.{out.kode}")
+                    accounts[out.kode] = rules.validate_text(tindakan[out.kode],
+                                                             f"tindakan.{out.kode}")
                 elif out.jenis.pengesahan:
                     rendered[out.kode] = approvals.approve(self.folder, out, state, pejabat,
                                                            peran, waktu.selesai)
-            note = validate_text(catatan, "catatan") if catatan else None
+            note = rules.validate_text(catatan, "catatan") if catatan else None
             for kode in external:  # outside inputs are stored with the step needing them
-                masukan.append(self._store_lampiran(
-                    step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
-                    lampiran[kode], files))
+                masukan.append(store_lampiran(
+                    files, step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
+                    lampiran[kode], self.max_lampiran))
             keluaran: list[Rujukan] = []
             for out in langkah.output:
                 if out.jenis is JenisOutput.LAMPIRAN:
-                    keluaran.append(self._store_lampiran(
-                        step, out.kode, out.nama, JenisRujukan.LAMPIRAN, lampiran[out.kode],
-                        files))
+                    keluaran.append(store_lampiran(
+                        files, step, out.kode, out.nama, JenisRujukan.LAMPIRAN,
+                        lampiran[out.kode], self.max_lampiran))
                 elif out.jenis is JenisOutput.TINDAKAN:
                     keluaran.append(Rujukan(
                         kode=out.kode, nama=out.nama, jenis=JenisRujukan.TINDAKAN,
@@ -316,45 +313,6 @@ class Trail:
                        file=str(rel), sha256=files.add(rel, data),
                        content_hash=model.content_hash(), status=pengesahan.status)
 
-    def _store_lampiran(self, step: int, kode: str, nama: str, jenis: JenisRujukan,
-                        source: str | os.PathLike[str], files: StepFiles) -> Rujukan:
-        what = f"lampiran {kode!r}"
-        real = confine(source, what)
-        data = read_source(real, what, self.max_lampiran)
-        rel = step_file(LAMPIRAN, step, kode, real.suffix.lower())
-        return Rujukan(kode=kode, nama=nama, jenis=jenis, file=str(rel),
-                       sha256=files.add(rel, data))
-
-    def _store_logo(self, step: int, out: Output, model: NaskahDinas, files: StepFiles,
-                    aset: list[Rujukan]) -> NaskahDinas:
-        """Copy the document's kop logo into the berkas; the model then names that copy.
-
-        The stored path is relative to the berkas, so the document renders and verifies
-        from any folder and on any machine the berkas is copied to.
-        """
-        kop = model.kop
-        logo = kop.logo_file
-        if logo is None:
-            return model
-        what = f"dokumen {out.kode!r}: kop.logo"
-        real = confine(logo, what)
-        data = read_source(real, what, MAX_LOGO_BYTES, image=True)
-        rel = step_file(ASET, step, f"{out.kode}-logo", real.suffix.lower())
-        aset.append(Rujukan(kode=f"{out.kode}-logo", nama=f"Logo kop {out.nama}",
-                            jenis=JenisRujukan.ASET, file=str(rel), sha256=files.add(rel, data)))
-        # The documents are rendered before the step's files are placed, so for now the
-        # logo is found in the staging folder, which mirrors the berkas's layout.
-        return model.model_copy(update={"kop": kop.with_logo(Path(str(rel)), files.staging)})
-
-
-def validate_text(text: str, field: str) -> str:
-    """Check free text for a ledger field (tindakan, catatan) like any model text."""
-    try:
-        return _TEKS.validate_python(text.strip() if isinstance(text, str) else text)
-    except ValidationError as exc:
-        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise InputError(f"{field}: {reason}", [(field, reason)]) from None
-
 
 def _recorded(ledger: Ledger) -> set[str]:
     found: set[str] = set()
@@ -378,4 +336,4 @@ def _read_model(model: type[M], path: Path) -> M:
         raise TamperError(f"{path.name} is missing from the berkas") from None
 
 
-__all__ = ["Trail", "validate_text"]
+__all__ = ["Trail"]

@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from pydantic import TypeAdapter, ValidationError
+
 from naskah.errors import InputError, TrailError
 from naskah.formatting import singkat
 from naskah.ledger import Entry, Rujukan
+from naskah.models.base import TeksPanjang
 from naskah.models.pejabat import Pejabat
 from naskah.pelaksana import DaftarPelaksana
 from naskah.sop.model import JenisOutput, Langkah, Sop
 
+_TEKS: TypeAdapter[str] = TypeAdapter(TeksPanjang)
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a reported time may lie (clocks of two machines disagree a little)."""
 
@@ -184,10 +188,20 @@ def check_supplied(langkah: Langkah, dokumen: Mapping[str, Any], lampiran: Mappi
     expect("tindakan", tindakan, {o.kode for o in outs if o.jenis is JenisOutput.TINDAKAN})
 
 
+def validate_text(text: str, field: str) -> str:
+    """Check free text for a ledger field (tindakan, catatan) like any model text."""
+    try:
+        return _TEKS.validate_python(text.strip() if isinstance(text, str) else text)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InputError(f"{field}: {reason}", [(field, reason)]) from None
+
+
 def masukan_nama(sop: Sop, kode: str) -> str:
     """The SOP's name for an outside input."""
     return next((m.nama for m in sop.masukan if m.kode == kode), kode)
 
 
 __all__ = ["CLOCK_SKEW", "Keadaan", "Waktu", "check_kelengkapan", "check_order",
-           "check_performer", "check_supplied", "check_times", "masukan_nama"]
+           "check_performer", "check_supplied", "check_times", "masukan_nama",
+           "validate_text"]

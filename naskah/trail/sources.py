@@ -1,4 +1,5 @@
-"""Files a step takes in from outside the berkas (attachments, kop logos): confined, capped.
+"""Files a step takes in from outside the berkas (attachments, kop logos): confined, capped,
+checked, staged.
 
 A path names a file in a folder the user chose. The path is resolved (symlinks
 followed) and must stay inside that folder: a path in a step data file resolves
@@ -17,7 +18,11 @@ from pathlib import Path
 
 from naskah import sniff
 from naskah.errors import InputError
+from naskah.ledger import JenisRujukan, Rujukan
+from naskah.models import NaskahDinas
 from naskah.models.instansi import MAX_LOGO_BYTES
+from naskah.sop.model import Output
+from naskah.trail.folder import ASET, LAMPIRAN, StepFiles, step_file
 
 MAX_LAMPIRAN_BYTES = 50 * 1024 * 1024
 """Default cap per attachment (50 MB); ``Trail(max_lampiran=...)`` or ``--max-lampiran-mb``."""
@@ -82,8 +87,40 @@ def read_source(real: Path, what: str, limit: int, *, image: bool = False) -> by
     return data
 
 
+def store_lampiran(files: StepFiles, step: int, kode: str, nama: str, jenis: JenisRujukan,
+                   source: str | os.PathLike[str], limit: int) -> Rujukan:
+    """Check an attachment (or outside input) and stage it as ``lampiran/NN-kode.ext``."""
+    what = f"lampiran {kode!r}"
+    real = confine(source, what)
+    data = read_source(real, what, limit)
+    rel = step_file(LAMPIRAN, step, kode, real.suffix.lower())
+    return Rujukan(kode=kode, nama=nama, jenis=jenis, file=str(rel), sha256=files.add(rel, data))
+
+
+def store_logo(files: StepFiles, step: int, out: Output, model: NaskahDinas,
+               aset: list[Rujukan]) -> NaskahDinas:
+    """Copy the document's kop logo into the berkas; the model returned names that copy.
+
+    The stored path is relative to the berkas, so the document renders and verifies
+    from any folder and on any machine the berkas is copied to.
+    """
+    kop = model.kop
+    logo = kop.logo_file
+    if logo is None:
+        return model
+    what = f"dokumen {out.kode!r}: kop.logo"
+    real = confine(logo, what)
+    data = read_source(real, what, MAX_LOGO_BYTES, image=True)
+    rel = step_file(ASET, step, f"{out.kode}-logo", real.suffix.lower())
+    aset.append(Rujukan(kode=f"{out.kode}-logo", nama=f"Logo kop {out.nama}",
+                        jenis=JenisRujukan.ASET, file=str(rel), sha256=files.add(rel, data)))
+    # The documents are rendered before the step's files are placed, so until then the
+    # logo is found in the staging folder, which mirrors the berkas's layout.
+    return model.model_copy(update={"kop": kop.with_logo(Path(str(rel)), files.staging)})
+
+
 def _mb(limit: int) -> str:
     return f"{limit / (1024 * 1024):g} MB"
 
 
-__all__ = ["MAX_LAMPIRAN_BYTES", "MAX_LOGO_BYTES", "confine", "read_source"]
+__all__ = ["MAX_LAMPIRAN_BYTES", "confine", "read_source", "store_lampiran", "store_logo"]
