@@ -494,3 +494,36 @@ def test_rechained_trail_with_bad_attachments_still_builds_a_berkas(
                           capture_output=True, text=True).stdout
     assert text.count("Lampiran tidak dapat ditampilkan") == 3
     assert "encrypted" in text and "not an image" in text and "CSV cannot be read" in text
+
+
+def test_ledger_of_naskah_0_1_still_verifies_and_continues(partial: Callable[[int], Path]) -> None:
+    """A naskah-ledger/1 ledger was hashed over Python's JSON text; it keeps that form."""
+    folder = partial(3)
+    data = read_ledger(folder)
+    data["format"] = "naskah-ledger/1"
+    del data["header"]["demo"]
+    previous = header_hash(data["header"], "naskah-ledger/1")
+    for entry in data["entries"]:
+        del entry["waktu_dilaporkan"]
+        entry["prev_hash"] = previous
+        entry["hash"] = previous = entry_hash(entry, "naskah-ledger/1")
+    write_ledger(folder, data)
+    assert Trail.open(folder).verify().utuh, Trail.open(folder).verify().masalah
+    Trail.open(folder).perform(4, **step_data(4))
+    assert read_ledger(folder)["format"] == "naskah-ledger/1"
+    assert Trail.open(folder).verify().utuh
+
+
+def test_plt_plh_enum_has_its_own_name() -> None:
+    assert naskah.JabatanSementara.PLT.value == "Plt."
+    assert naskah.Pelaksana is naskah.JabatanSementara  # deprecated alias
+
+
+def test_template_builders_follow_the_jenis_registry() -> None:
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import build_templates
+    finally:
+        sys.path.remove(str(REPO / "tools"))
+    assert set(build_templates.BUILDERS) == {cls.template for cls in naskah.JENIS.values()}
+    assert {kind.value for kind in naskah.sop.JenisOutput} >= set(naskah.JENIS)
