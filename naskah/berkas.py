@@ -25,12 +25,12 @@ from docx.shared import Cm, Mm, Pt
 from pypdf import PdfWriter
 
 from naskah import sniff
-from naskah.errors import InputError, TamperError
+from naskah.errors import InputError, PdfError, TamperError
 from naskah.fileio import write_atomic
 from naskah.formatting import singkat
 from naskah.ledger import Entry, JenisRujukan, Rujukan
 from naskah.models.base import strip_xml_illegal
-from naskah.pdf import convert_to_pdf
+from naskah.pdf import convert_to_pdf, find_soffice
 from naskah.ringkasan import durasi_teks
 from naskah.sop.model import Sop
 from naskah.trail import Trail
@@ -49,6 +49,7 @@ class _Item:
     judul: str
     pdf: Path | None = None  # a PDF to merge as it is
     docx: Path | None = None  # a DOCX converted in the batch
+    lampiran: bool = False  # a DOCX from outside (an attachment): LibreOffice may reject it
     halaman: int = 0  # first page index in the dossier, set while merging
 
 
@@ -119,12 +120,7 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
         cover = _Item("Sampul: ringkasan berkas", docx=work / "00-sampul.docx")
         _cover(trail, sop, entries, final_hash).save(str(cover.docx))
         parts = [_bagian(trail.folder, sop, entry, work) for entry in entries]
-        batch = [i.docx for i in [cover, *(i for p in parts for i in p.items)] if i.docx]
-        converted = dict(zip(batch, convert_to_pdf(batch, work / "pdf", timeout=timeout),
-                             strict=True))
-        for item in [cover, *(i for p in parts for i in p.items)]:
-            if item.docx is not None:
-                item.pdf = converted[item.docx]
+        _convert([cover, *(i for p in parts for i in p.items)], work, timeout)
         writer = PdfWriter()
         _append(writer, cover)
         outline: list[tuple[str, list[str]]] = []
@@ -155,6 +151,42 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
             _keep_pdfs(parts, Path(pdf_dir))
         pages = len(writer.pages)
     return HasilBerkas(path=target, halaman=pages, bookmark=outline, hash_akhir=final_hash)
+
+
+def _convert(items: list[_Item], work: Path, timeout: float) -> None:
+    """Convert every DOCX item in one LibreOffice run. If that run fails and the berkas
+    holds DOCX attachments, the documents naskah made are converted in one run and each
+    attachment alone: one LibreOffice cannot load becomes a page saying so."""
+    batch = [i for i in items if i.docx is not None]
+    try:
+        _convert_batch(batch, work / "pdf", timeout)
+    except PdfError:
+        outside = [i for i in batch if i.lampiran]
+        if not outside:
+            raise
+        find_soffice()  # without LibreOffice, that is the error to report
+        _convert_batch([i for i in batch if not i.lampiran], work / "pdf-naskah", timeout)
+        for i in outside:
+            i.pdf = _convert_one(i, work, timeout)
+
+
+def _convert_batch(batch: list[_Item], out: Path, timeout: float) -> None:
+    pdfs = convert_to_pdf([i.docx for i in batch if i.docx], out, timeout=timeout)
+    for i, pdf in zip(batch, pdfs, strict=True):
+        i.pdf = pdf
+
+
+def _convert_one(item: _Item, work: Path, timeout: float) -> Path:
+    assert item.docx is not None
+    out = work / "pdf-satu"
+    try:
+        return convert_to_pdf([item.docx], out, timeout=timeout)[0]
+    except PdfError as exc:
+        holder = work / f"{item.docx.stem}-tidak-dapat-ditampilkan.docx"
+        reason = str(exc).splitlines()[0]
+        _unshowable(item.judul, None, f"LibreOffice cannot convert it ({reason})").save(
+            str(holder))
+        return convert_to_pdf([holder], out, timeout=timeout)[0]
 
 
 def _append(writer: PdfWriter, item: _Item) -> None:
@@ -213,7 +245,8 @@ def _file_pages(path: Path, judul: str, ref: Rujukan, work: Path) -> _Item:
         sniff.check_docx(data)
         copy = work / path.name  # step-numbered names are unique within a berkas
         copy.write_bytes(data)
-        return _Item(judul, docx=copy)
+        return _Item(judul, docx=copy, lampiran=ref.jenis in (JenisRujukan.LAMPIRAN,
+                                                              JenisRujukan.MASUKAN))
     if suffix == ".pdf":
         sniff.check_pdf(path.read_bytes())
         return _Item(judul, pdf=path)
@@ -222,12 +255,12 @@ def _file_pages(path: Path, judul: str, ref: Rujukan, work: Path) -> _Item:
     return _Item(judul, docx=wrapper)
 
 
-def _unshowable(judul: str, ref: Rujukan, reason: str) -> DocxDocument:
+def _unshowable(judul: str, ref: Rujukan | None, reason: str) -> DocxDocument:
     doc = _page()
     doc.add_heading(judul, level=1)
     doc.add_paragraph(_printable(f"Lampiran tidak dapat ditampilkan: {reason[:500]}"))
-    doc.add_paragraph(f"Lampiran {ref.file} — SHA-256 {ref.sha256}; lihat file aslinya di "
-                      "folder berkas.").runs[0].font.size = Pt(7)
+    where = f"Lampiran {ref.file} — SHA-256 {ref.sha256}; " if ref else ""
+    doc.add_paragraph(where + "lihat file aslinya di folder berkas.").runs[0].font.size = Pt(7)
     return doc
 
 

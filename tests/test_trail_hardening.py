@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -465,6 +466,18 @@ def test_roster_with_one_nip_under_two_names_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "b" / "ledger.json").exists()
 
 
+def broken_docx() -> bytes:
+    """A zip that looks like a DOCX (passes the package check) but LibreOffice cannot load."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"><Override PartName="/word/'
+                   'document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("word/document.xml", "<<<not xml")
+    return buf.getvalue()
+
+
 def test_rechained_trail_with_bad_attachments_still_builds_a_berkas(
     partial: Callable[[int], Path], soffice: str, tmp_path: Path
 ) -> None:
@@ -474,7 +487,8 @@ def test_rechained_trail_with_bad_attachments_still_builds_a_berkas(
     bad = {"lampiran/08-bahan-rapat.txt": ("lampiran/08-bahan-rapat.pdf", encrypted_pdf()),
            "lampiran/01-program-kerja.txt": ("lampiran/01-program-kerja.png", b"not png"),
            "lampiran/03-rencana-kegiatan.txt": (
-               "lampiran/03-rencana-kegiatan.csv", b'"' + b"y" * (200 * 1024) + b'"\n')}
+               "lampiran/03-rencana-kegiatan.csv", b'"' + b"y" * (200 * 1024) + b'"\n'),
+           "lampiran/04-kebutuhan-data.csv": ("lampiran/04-kebutuhan-data.docx", broken_docx())}
     for old, (new, content) in bad.items():
         (folder / old).unlink()
         (folder / new).write_bytes(content)
@@ -492,8 +506,10 @@ def test_rechained_trail_with_bad_attachments_still_builds_a_berkas(
     result = build_berkas(folder, tmp_path / "berkas.pdf")
     text = subprocess.run(["pdftotext", "-layout", str(result.path), "-"], check=True,
                           capture_output=True, text=True).stdout
-    assert text.count("Lampiran tidak dapat ditampilkan") == 3
+    assert text.count("Lampiran tidak dapat ditampilkan") == 4
     assert "encrypted" in text and "not an image" in text and "CSV cannot be read" in text
+    assert "LibreOffice cannot convert it" in text
+    assert "Nota Dinas" in text or "UNDANGAN" in text.upper()  # the documents are all there
 
 
 def test_ledger_of_naskah_0_1_still_verifies_and_continues(partial: Callable[[int], Path]) -> None:
