@@ -20,8 +20,9 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)]
 """A SHA-256 digest as 64 lowercase hex digits."""
 
-_SAFE_INTEGER = 2**53
-"""Integral floats up to here are exact in every JSON reader (RFC 8785 / I-JSON)."""
+_PLAIN_LIMIT = 1e21
+"""Below this, RFC 8785 (ECMAScript number formatting) writes an integral number without
+a fraction or exponent, whether it was read as 10 or 10.0."""
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -56,7 +57,7 @@ def legacy_json(data: object) -> bytes:
 
 def _normal(value: object) -> object:
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) <= _SAFE_INTEGER:
+        if math.isfinite(value) and value.is_integer() and abs(value) < _PLAIN_LIMIT:
             return int(value)
         return value
     if isinstance(value, dict):

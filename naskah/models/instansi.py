@@ -56,7 +56,12 @@ class Instansi(NaskahModel):
             raise ValueError(
                 f"must be an image file ({', '.join(sorted(_IMAGE_SUFFIXES))}), got {value.name!r}"
             )
-        path = _resolve(value, _basis_of(info))
+        basis = _basis_of(info)
+        path = _resolve(value, basis)
+        if basis is not None and not value.is_absolute() and not path.resolve().is_relative_to(
+            basis.resolve()
+        ):
+            raise ValueError(f"{str(value)!r} leads outside the berkas")
         if not path.is_file():
             raise ValueError(f"file {str(value)!r} does not exist")
         _check_logo(path)
