@@ -576,3 +576,22 @@ def test_canonical_json_survives_reformatting(value: Any, indent: int | None,
     """Any JSON value, rewritten as `jq .` or another indent would, hashes the same."""
     rewritten = json.loads(json.dumps(jq_dot(value), indent=indent, ensure_ascii=ascii_only))
     assert canonical_json(rewritten) == canonical_json(value)
+
+
+def test_verify_json_lists_problems_by_kind(partial: Callable[[int], Path],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    folder = partial(2)
+    (folder / "lampiran" / "01-program-kerja.txt").write_text("diubah", encoding="utf-8")
+    assert cli(["trail", "verify", str(folder), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["utuh"] is False and report["langkah"] == 2
+    assert [(m["jenis"], m["step"], m["file"]) for m in report["masalah"]] == [
+        ("file-changed", 1, "lampiran/01-program-kerja.txt")]
+
+
+def test_trail_started_in_the_future_is_refused(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["trail", "init", str(tmp_path / "b"), "--pelaksana",
+                str(DATA / "pelaksana.json"), "--mulai", "2099-01-01T08:00+07:00"]) == 2
+    assert "lies in the future" in capsys.readouterr().err
+    assert not (tmp_path / "b" / "ledger.json").exists()

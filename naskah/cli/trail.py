@@ -91,6 +91,14 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
     from naskah.trail import Trail
 
     result = Trail.open(args.dir).verify()
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps({"utuh": result.utuh, "langkah": result.langkah,
+                          "hash_akhir": result.hash_akhir,
+                          "masalah": [asdict(m) for m in result.masalah]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK if result.utuh else EXIT_FAILED
     if result.utuh:
         print(f"intact: {result.langkah} steps, final hash {result.hash_akhir}")
         return EXIT_OK
@@ -152,6 +160,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = tsub.add_parser("verify", help="check every hash; exit 1 naming the tampered step")
     p.add_argument("dir", metavar="DIR")
+    p.add_argument("--json", action="store_true",
+                   help="every problem with its kind (jenis), step and file")
     p.set_defaults(handler=cmd_trail_verify)
 
     p = tsub.add_parser("report", help="actual time against each step's time standard")

@@ -97,6 +97,9 @@ class Trail:
                 f"{PELAKSANA_FILE}: role(s) {', '.join(unknown)} are not in the SOP; "
                 f"its roles are {', '.join(p.kode for p in sop.peran)}"
             )
+        if dibuat is not None and dibuat > now() + rules.CLOCK_SKEW:
+            raise InputError(f"dibuat {dibuat.isoformat()} lies in the future: a trail starts "
+                             "when it is started", [("dibuat", "lies in the future")])
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         trail = cls(root, renderer)
