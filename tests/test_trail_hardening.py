@@ -595,3 +595,26 @@ def test_trail_started_in_the_future_is_refused(tmp_path: Path,
                 str(DATA / "pelaksana.json"), "--mulai", "2099-01-01T08:00+07:00"]) == 2
     assert "lies in the future" in capsys.readouterr().err
     assert not (tmp_path / "b" / "ledger.json").exists()
+
+
+def test_planted_staging_link_is_not_written_through(partial: Callable[[int], Path],
+                                                     tmp_path: Path) -> None:
+    folder = partial(2)
+    outside = tmp_path / "di-luar"
+    outside.mkdir()
+    (folder / ".naskah-staging").symlink_to(outside)
+    Trail.open(folder).perform(3, **step_data(3))
+    assert list(outside.iterdir()) == []
+    assert Trail.open(folder).verify().utuh
+
+
+def test_tracked_folder_replaced_by_a_link_is_refused(partial: Callable[[int], Path],
+                                                      tmp_path: Path) -> None:
+    folder = partial(2)
+    moved = shutil.move(folder / "lampiran", tmp_path / "lampiran-lain")
+    (folder / "lampiran").symlink_to(moved)
+    assert [(m.jenis, m.file) for m in Trail.open(folder).verify().masalah] == [
+        (JenisMasalah.SYMLINK, "lampiran")]
+    with pytest.raises(naskah.TrailError, match="is a symbolic link"):
+        Trail.open(folder).perform(3, **step_data(3))
+    assert sorted(p.name for p in Path(moved).iterdir()) == ["01-program-kerja.txt"]

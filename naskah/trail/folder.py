@@ -70,13 +70,13 @@ if sys.platform != "win32":
     def _flock(root: Path, exclusive: bool, wait: float) -> Iterator[None]:
         path = root / LOCK_FILE
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
         except OSError:
             if exclusive:
                 raise
             # A read-only berkas (an archive copy): nobody can write there, reading is safe.
             try:
-                fd = os.open(path, os.O_RDONLY)
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
             except OSError:
                 yield
                 return
@@ -161,6 +161,9 @@ class StepFiles:
         for rel, (staged, _) in self._staged.items():
             target = self.root / rel
             target.parent.mkdir(exist_ok=True)
+            if target.parent.is_symlink():
+                raise TrailError(f"{target.parent.name}/ in the berkas is a symbolic link; "
+                                 "naskah writes only into real folders of the berkas")
             if os.path.lexists(target):
                 raise TrailError(
                     f"{rel} already exists but is not recorded in the ledger; it was not made "
@@ -201,8 +204,11 @@ def recover(root: Path, recorded: set[str]) -> list[str]:
                     and not target.is_symlink() and sha256_file(target) == digest):
                 target.unlink()
                 removed.append(str(rel))
-    if (root / STAGING).is_dir() and not (root / STAGING).is_symlink():
-        shutil.rmtree(root / STAGING, ignore_errors=True)
+    staging = root / STAGING
+    if staging.is_symlink() or staging.is_file():
+        staging.unlink()  # never write a step's files through a planted link
+    elif staging.is_dir():
+        shutil.rmtree(staging, ignore_errors=True)
     for path in root.iterdir():
         if is_engine_temp(path.name) and path.is_file() and not path.is_symlink():
             path.unlink()

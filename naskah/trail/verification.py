@@ -219,6 +219,10 @@ def check_extras(root: Path, recorded: set[str]) -> list[Masalah]:
                                  name))
     for sub in TRACKED_DIRS:
         base = root / sub
+        if base.is_symlink():
+            found.append(Masalah(JenisMasalah.SYMLINK, "the folder was replaced by a symbolic "
+                                 "link", None, sub))
+            continue
         if not base.is_dir():
             continue
         for path in sorted(base.iterdir()):
