@@ -367,12 +367,15 @@ def test_stale_engine_temp_files_are_cleaned_staff_files_kept(
 ) -> None:
     folder = partial(2)
     (folder / ".ledger.json.k3j2l1.tmp").write_bytes(b'{"half": ')
+    old_temp = folder / "dokumen" / ".03-disposisi-kabag-datin.docx.a1b2c3d4.tmp"  # 0.1.0
+    old_temp.write_bytes(b"PK half")
     (folder / "dokumen" / ".~lock.03-catatan.docx#").write_bytes(b"staff editor lock")
     result = Trail.open(folder).verify()
     assert sorted((m.jenis.value, m.file) for m in result.masalah) == [
-        ("hidden", "dokumen/.~lock.03-catatan.docx#"), ("leftover", ".ledger.json.k3j2l1.tmp")]
+        ("hidden", "dokumen/.~lock.03-catatan.docx#"), ("leftover", ".ledger.json.k3j2l1.tmp"),
+        ("leftover", "dokumen/.03-disposisi-kabag-datin.docx.a1b2c3d4.tmp")]
     Trail.open(folder).perform(3, **step_data(3))
-    assert not (folder / ".ledger.json.k3j2l1.tmp").exists()
+    assert not (folder / ".ledger.json.k3j2l1.tmp").exists() and not old_temp.exists()
     assert (folder / "dokumen" / ".~lock.03-catatan.docx#").read_bytes() == b"staff editor lock"
 
 

@@ -45,15 +45,20 @@ _STALE_TEMP = re.compile(
     r"^\.(?:ledger|sop|pelaksana)\.json\..+\.(?:tmp|naskah-tmp)$|\.naskah-tmp$"
 )
 """Temporary files of an atomic write of the engine's own files (see naskah.fileio)."""
+_STALE_STEP_TEMP = re.compile(
+    r"^\.\d{2,}-[a-z0-9][a-z0-9-]*(?:\.[A-Za-z0-9]+)?\.[a-z0-9_]{8}\.tmp$"
+)
+"""What naskah 0.1.0 left in dokumen/ and lampiran/ when killed while writing a step's file."""
 WRITER_WAIT = 2.0
 """Seconds a step waits for readers (verify, status, berkas) to let go of the berkas."""
 READER_WAIT = 60.0
 """Seconds a reader waits for a step in progress to finish."""
 
 
-def is_engine_temp(name: str) -> bool:
-    """True for the temporary file of an interrupted atomic write of the engine's files."""
-    return bool(_STALE_TEMP.search(name))
+def is_engine_temp(name: str, tracked: bool = False) -> bool:
+    """True for the temporary file of an interrupted atomic write of the engine's files
+    (``tracked``: a name inside dokumen/, lampiran/ or aset/)."""
+    return bool((_STALE_STEP_TEMP if tracked else _STALE_TEMP).search(name))
 
 
 def step_file(folder: str, step: int, kode: str, suffix: str) -> PurePosixPath:
@@ -213,6 +218,14 @@ def recover(root: Path, recorded: set[str]) -> list[str]:
         if is_engine_temp(path.name) and path.is_file() and not path.is_symlink():
             path.unlink()
             removed.append(path.name)
+    for sub in TRACKED_DIRS:
+        base = root / sub
+        if base.is_dir() and not base.is_symlink():
+            for path in base.iterdir():
+                if is_engine_temp(path.name, tracked=True) and path.is_file() and not (
+                        path.is_symlink()):
+                    path.unlink()
+                    removed.append(f"{sub}/{path.name}")
     return removed
 
 

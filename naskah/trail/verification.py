@@ -229,7 +229,10 @@ def check_extras(root: Path, recorded: set[str]) -> list[Masalah]:
             rel = str(PurePosixPath(sub) / path.name)
             if rel in recorded:
                 continue
-            if path.name.startswith("."):
+            if is_engine_temp(path.name, tracked=True):
+                found.append(Masalah(JenisMasalah.LEFTOVER, "a temporary file of an "
+                                     "interrupted write (the next step removes it)", None, rel))
+            elif path.name.startswith("."):
                 found.append(Masalah(JenisMasalah.HIDDEN, "a hidden file is in a folder of "
                                      "recorded files", None, rel))
             else:
