@@ -7,6 +7,10 @@ N cost grew with N and the whole trail with N²; now a step checks the ledger's 
 and only the files it depends on. Prints one JSON object: per-step milliseconds, the
 mean of the first and last ten steps, and the time of a full ``verify`` at the end.
 
+With ``--race`` it instead performs the 14 example steps in another process while this
+one runs ``verify`` in a loop, and counts the runs that reported tampering (a reader
+seeing half a step); readers share a lock with the step, so the count must be 0.
+
 Runs against whatever ``naskah`` is importable, so the same script measures an old
 release (``PYTHONPATH=old-checkout python bench/trail.py``).
 """
@@ -16,9 +20,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +69,39 @@ def run(steps: int) -> dict[str, Any]:
     }
 
 
+_PERFORMER = """
+import sys
+from naskah.data_langkah import DataLangkah
+from naskah.trail import Trail
+trail = Trail.open(sys.argv[1])
+for n in range(1, 15):
+    data = DataLangkah.load(f"{sys.argv[2]}/langkah-{n:02d}.json")
+    trail.perform(n, **data.perform_kwargs())
+"""
+
+
+def race() -> dict[str, Any]:
+    roster = json.loads((EXAMPLES / "trail" / "pelaksana.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="naskah-bench-race-") as tmp:
+        folder = Path(tmp) / "berkas"
+        Trail.init(folder, roster, dibuat=datetime.fromisoformat("2026-11-24T07:55+07:00"))
+        performer = subprocess.Popen([sys.executable, "-c", _PERFORMER, str(folder),
+                                      str(EXAMPLES / "trail")])
+        runs = tampered = 0
+        while performer.poll() is None:
+            runs += 1
+            tampered += not Trail.open(folder).verify().utuh
+        return {"verify_runs": runs, "tampered_reports": tampered,
+                "steps": len(Trail.open(folder).entries()), "performer_exit": performer.returncode}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--race", action="store_true",
+                        help="verify in a loop while another process performs the steps")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.steps), indent=2))
+    print(json.dumps(race() if args.race else run(args.steps), indent=2))
     return 0
 
 
