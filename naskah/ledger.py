@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -27,6 +27,7 @@ from naskah.hashing import Sha256, canonical_json, legacy_json, sha256_bytes, sh
 from naskah.models.base import NaskahModel, TeksPanjang
 from naskah.models.pejabat import Pejabat
 from naskah.pengesahan import Status
+from naskah.sop.model import JenisOutput
 
 FORMAT = "naskah-ledger/2"
 LEGACY_FORMAT = "naskah-ledger/1"
@@ -35,22 +36,27 @@ MAX_LEDGER_BYTES = 64 * 1024 * 1024
 """A ledger of a few hundred steps is well under a megabyte; anything this big is not one."""
 
 
-class JenisRujukan(StrEnum):
-    """What a ledger reference points at: an SOP output kind, an outside input, or an asset."""
+_ASAL = {"MASUKAN": "masukan", "ASET": "aset"}
+"""Beyond the SOP's output kinds: an outside input (an SOP masukan, stored with the step
+needing it) and an asset (a file a document uses, its kop logo, copied at the step)."""
 
-    DISPOSISI = "disposisi"
-    UNDANGAN = "undangan"
-    NOTULEN = "notulen"
-    NOTA_DINAS = "nota-dinas"
-    LAPORAN = "laporan"
-    LAMPIRAN = "lampiran"
-    TINDAKAN = "tindakan"
-    PARAF = "paraf"
-    TANDA_TANGAN = "tanda-tangan"
-    MASUKAN = "masukan"
-    """An input from outside the procedure (an SOP masukan), stored with the step needing it."""
-    ASET = "aset"
-    """A file a document uses (its kop logo), copied into the berkas at the step."""
+if TYPE_CHECKING:
+
+    class JenisRujukan(StrEnum):
+        """What a ledger reference points at (see the run-time definition below)."""
+
+        LAMPIRAN = "lampiran"
+        TINDAKAN = "tindakan"
+        MASUKAN = "masukan"
+        ASET = "aset"
+
+else:
+    # Every SOP output kind (and so every registered document type), then masukan/aset.
+    JenisRujukan = StrEnum("JenisRujukan", {
+        **{kind.name: kind.value for kind in JenisOutput}, **_ASAL})
+    JenisRujukan.__doc__ = ("What a ledger reference points at: an SOP output kind, an "
+                            "outside input (masukan) or an asset (aset).")
+    JenisRujukan.__module__ = __name__
 
 
 class Rujukan(NaskahModel):

@@ -547,7 +547,9 @@ def test_template_builders_follow_the_jenis_registry() -> None:
     finally:
         sys.path.remove(str(REPO / "tools"))
     assert set(build_templates.BUILDERS) == {cls.template for cls in naskah.JENIS.values()}
-    assert {kind.value for kind in naskah.sop.JenisOutput} >= set(naskah.JENIS)
+    kinds = {kind.value for kind in naskah.sop.JenisOutput}
+    assert kinds >= set(naskah.JENIS)
+    assert {kind.value for kind in naskah.ledger.JenisRujukan} == kinds | {"masukan", "aset"}
 
 
 def test_logo_read_back_from_a_berkas_may_not_leave_it(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def first_approval(out: Output, model: NaskahDinas, pejabat: Pejabat, peran: str
     A disposisi is final when its giver (the performer, checked in new_document)
     gives it; every other document starts as a konsep.
     """
-    if out.jenis is not JenisOutput.DISPOSISI:
+    if out.jenis.value != Disposisi.jenis:
         return Pengesahan()
     return Pengesahan(tanda_tangan=TandaTangan(
         pejabat=pejabat, peran=peran, waktu=waktu, content_hash=model.content_hash()))
