@@ -356,6 +356,7 @@ def assert_refused(
         Trail.open(folder).perform(step, **kwargs)
     assert (folder / "ledger.json").read_bytes() == ledger_before
     assert files_of(folder) == files_before
+    assert not (folder / ".naskah-staging").exists()
     result = Trail.open(folder).verify()
     assert result.utuh, problems(result)
     return info.value

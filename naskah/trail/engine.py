@@ -221,53 +221,54 @@ class Trail:
             rules.check_supplied(langkah, dokumen, lampiran, tindakan, external)
             self._check_depends(langkah.output, masukan, state)
 
-            # Everything is validated and read before the first file is written, so a
-            # refused step leaves no trace.
+            # The step's files are staged in .naskah-staging (outside the recorded folders)
+            # as they are read and checked; a refused or failed step removes them there,
+            # and from their places, and leaves no trace.
             files = StepFiles(self.folder)
-            aset: list[Rujukan] = []
-            rendered: dict[str, tuple[Output, NaskahDinas, Pengesahan]] = {}
-            accounts: dict[str, str] = {}
-            for out in langkah.output:
-                if out.jenis.naskah:
-                    model = approvals.new_document(out, dokumen[out.kode], pejabat)
-                    model = store_logo(files, step, out, model, aset)
-                    rendered[out.kode] = (out, model, approvals.first_approval(
-                        out, model, pejabat, peran, waktu.selesai))
-                elif out.jenis is JenisOutput.TINDAKAN:
-                    accounts[out.kode] = rules.validate_text(tindakan[out.kode],
-                                                             f"tindakan.{out.kode}")
-                elif out.jenis.pengesahan:
-                    rendered[out.kode] = approvals.approve(self.folder, out, state, pejabat,
-                                                           peran, waktu.selesai)
-            note = rules.validate_text(catatan, "catatan") if catatan else None
-            for kode in external:  # outside inputs are stored with the step needing them
-                masukan.append(store_lampiran(
-                    files, step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
-                    lampiran[kode], self.max_lampiran))
-            keluaran: list[Rujukan] = []
-            for out in langkah.output:
-                if out.jenis is JenisOutput.LAMPIRAN:
-                    keluaran.append(store_lampiran(
-                        files, step, out.kode, out.nama, JenisRujukan.LAMPIRAN,
-                        lampiran[out.kode], self.max_lampiran))
-                elif out.jenis is JenisOutput.TINDAKAN:
-                    keluaran.append(Rujukan(
-                        kode=out.kode, nama=out.nama, jenis=JenisRujukan.TINDAKAN,
-                        sha256=sha256_bytes(accounts[out.kode].encode("utf-8"))))
-                else:
-                    source, model, pengesahan = rendered[out.kode]
-                    ref = self._store_naskah(step, source, model, pengesahan, waktu.selesai,
-                                             files)
-                    keluaran.append(ref.model_copy(update={"jenis": JenisRujukan(out.jenis)}))
-            draft = DraftEntry(
-                step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
-                mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
-                waktu_dilaporkan=waktu.dilaporkan,
-                durasi_menit=round(sop.jam_kerja.menit_kerja(waktu.mulai, waktu.selesai), 2),
-                standar_menit=sop.waktu_menit(langkah), masukan=masukan, keluaran=keluaran,
-                aset=aset, tindakan=accounts, catatan=note,
-            )
             try:
+                aset: list[Rujukan] = []
+                rendered: dict[str, tuple[Output, NaskahDinas, Pengesahan]] = {}
+                accounts: dict[str, str] = {}
+                for out in langkah.output:
+                    if out.jenis.naskah:
+                        model = approvals.new_document(out, dokumen[out.kode], pejabat)
+                        model = store_logo(files, step, out, model, aset)
+                        rendered[out.kode] = (out, model, approvals.first_approval(
+                            out, model, pejabat, peran, waktu.selesai))
+                    elif out.jenis is JenisOutput.TINDAKAN:
+                        accounts[out.kode] = rules.validate_text(tindakan[out.kode],
+                                                                 f"tindakan.{out.kode}")
+                    elif out.jenis.pengesahan:
+                        rendered[out.kode] = approvals.approve(self.folder, out, state, pejabat,
+                                                               peran, waktu.selesai)
+                note = rules.validate_text(catatan, "catatan") if catatan else None
+                for kode in external:  # outside inputs are stored with the step needing them
+                    masukan.append(store_lampiran(
+                        files, step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
+                        lampiran[kode], self.max_lampiran))
+                keluaran: list[Rujukan] = []
+                for out in langkah.output:
+                    if out.jenis is JenisOutput.LAMPIRAN:
+                        keluaran.append(store_lampiran(
+                            files, step, out.kode, out.nama, JenisRujukan.LAMPIRAN,
+                            lampiran[out.kode], self.max_lampiran))
+                    elif out.jenis is JenisOutput.TINDAKAN:
+                        keluaran.append(Rujukan(
+                            kode=out.kode, nama=out.nama, jenis=JenisRujukan.TINDAKAN,
+                            sha256=sha256_bytes(accounts[out.kode].encode("utf-8"))))
+                    else:
+                        source, model, pengesahan = rendered[out.kode]
+                        ref = self._store_naskah(step, source, model, pengesahan, waktu.selesai,
+                                                 files)
+                        keluaran.append(ref.model_copy(update={"jenis": JenisRujukan(out.jenis)}))
+                draft = DraftEntry(
+                    step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
+                    mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
+                    waktu_dilaporkan=waktu.dilaporkan,
+                    durasi_menit=round(sop.jam_kerja.menit_kerja(waktu.mulai, waktu.selesai), 2),
+                    standar_menit=sop.waktu_menit(langkah), masukan=masukan, keluaran=keluaran,
+                    aset=aset, tindakan=accounts, catatan=note,
+                )
                 files.place()
                 recorded = ledger.append(draft)
                 ledger.save()  # the step exists from this write on, not before
