@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,20 +24,22 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from pypdf import PdfWriter
 
-from naskah.errors import TamperError
+from naskah import sniff
+from naskah.errors import InputError, PdfError, TamperError
 from naskah.fileio import write_atomic
 from naskah.formatting import singkat
-from naskah.ledger import Entry, Rujukan
+from naskah.ledger import Entry, JenisRujukan, Rujukan
 from naskah.models.base import strip_xml_illegal
-from naskah.pdf import convert_to_pdf
+from naskah.pdf import convert_to_pdf, find_soffice
 from naskah.ringkasan import durasi_teks
 from naskah.sop.model import Sop
 from naskah.trail import Trail
+from naskah.trail.folder import BERKAS_PDF, PDF_DIR, shared_lock
 from naskah.version import __version__
 
-_TEXT = {".txt", ".md", ".json", ".xml"}
-_TABLE = {".csv"}
-_IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
+_TEXT = sniff.TEXT_SUFFIXES
+_TABLE = sniff.CSV_SUFFIXES
+_IMAGE = frozenset(sniff.IMAGE_SUFFIXES)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class _Item:
     judul: str
     pdf: Path | None = None  # a PDF to merge as it is
     docx: Path | None = None  # a DOCX converted in the batch
+    lampiran: bool = False  # a DOCX from outside (an attachment): LibreOffice may reject it
     halaman: int = 0  # first page index in the dossier, set while merging
 
 
@@ -83,26 +85,42 @@ def build_berkas(
     """Build the berkas PDF of the trail in ``folder`` and write it to ``output``.
 
     Refuses a trail that fails verification: a dossier must show what was recorded.
-    With ``pdf_dir``, each document's own PDF is also kept there.
+    With ``pdf_dir``, each document's own PDF is also kept there. Inside the berkas,
+    only ``berkas.pdf`` (and ``pdf/`` for ``pdf_dir``) may be written: anything else
+    would overwrite or add to what the ledger records.
     """
     trail = Trail.open(folder)
+    _check_output(trail.folder, Path(output), BERKAS_PDF, "output")
+    if pdf_dir is not None:
+        _check_output(trail.folder, Path(pdf_dir), PDF_DIR, "pdf_dir")
+    with shared_lock(trail.folder):  # no step lands while the dossier is built
+        return _build(trail, Path(output), pdf_dir, timeout)
+
+
+def _check_output(root: Path, target: Path, allowed: str, what: str) -> None:
+    real_root = root.resolve()
+    real = target.resolve()
+    if (real == real_root or real_root in real.parents) and real != real_root / allowed:
+        raise InputError(
+            f"{what} {str(target)!r} lies inside the berkas {str(root)!r}; the only name "
+            f"allowed there is {allowed!r} (anything else could overwrite a recorded "
+            "file): write it elsewhere"
+        )
+
+
+def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
+           timeout: float) -> HasilBerkas:
     verification = trail.verify()
     if not verification.utuh:
         raise TamperError(f"cannot build the berkas: {verification.pertama}")
     sop, entries = trail.sop, trail.entries()
     final_hash = str(verification.hash_akhir)
-    target = Path(output)
     with tempfile.TemporaryDirectory(prefix="naskah-berkas-") as tmp:
         work = Path(tmp)
         cover = _Item("Sampul: ringkasan berkas", docx=work / "00-sampul.docx")
         _cover(trail, sop, entries, final_hash).save(str(cover.docx))
         parts = [_bagian(trail.folder, sop, entry, work) for entry in entries]
-        batch = [i.docx for i in [cover, *(i for p in parts for i in p.items)] if i.docx]
-        converted = dict(zip(batch, convert_to_pdf(batch, work / "pdf", timeout=timeout),
-                             strict=True))
-        for item in [cover, *(i for p in parts for i in p.items)]:
-            if item.docx is not None:
-                item.pdf = converted[item.docx]
+        _convert([cover, *(i for p in parts for i in p.items)], work, timeout)
         writer = PdfWriter()
         _append(writer, cover)
         outline: list[tuple[str, list[str]]] = []
@@ -135,10 +153,50 @@ def build_berkas(
     return HasilBerkas(path=target, halaman=pages, bookmark=outline, hash_akhir=final_hash)
 
 
+def _convert(items: list[_Item], work: Path, timeout: float) -> None:
+    """Convert every DOCX item in one LibreOffice run. If that run fails and the berkas
+    holds DOCX attachments, the documents naskah made are converted in one run and each
+    attachment alone: one LibreOffice cannot load becomes a page saying so."""
+    batch = [i for i in items if i.docx is not None]
+    try:
+        _convert_batch(batch, work / "pdf", timeout)
+    except PdfError:
+        outside = [i for i in batch if i.lampiran]
+        if not outside:
+            raise
+        find_soffice()  # without LibreOffice, that is the error to report
+        _convert_batch([i for i in batch if not i.lampiran], work / "pdf-naskah", timeout)
+        for i in outside:
+            i.pdf = _convert_one(i, work, timeout)
+
+
+def _convert_batch(batch: list[_Item], out: Path, timeout: float) -> None:
+    pdfs = convert_to_pdf([i.docx for i in batch if i.docx], out, timeout=timeout)
+    for i, pdf in zip(batch, pdfs, strict=True):
+        i.pdf = pdf
+
+
+def _convert_one(item: _Item, work: Path, timeout: float) -> Path:
+    assert item.docx is not None
+    out = work / "pdf-satu"
+    try:
+        return convert_to_pdf([item.docx], out, timeout=timeout)[0]
+    except PdfError as exc:
+        holder = work / f"{item.docx.stem}-tidak-dapat-ditampilkan.docx"
+        reason = str(exc).splitlines()[0]
+        _unshowable(item.judul, None, f"LibreOffice cannot convert it ({reason})").save(
+            str(holder))
+        return convert_to_pdf([holder], out, timeout=timeout)[0]
+
+
 def _append(writer: PdfWriter, item: _Item) -> None:
     item.halaman = len(writer.pages)
     if item.pdf is not None:
-        writer.append(str(item.pdf), import_outline=False)
+        try:
+            writer.append(str(item.pdf), import_outline=False)
+        except Exception:  # checked when attached; a PDF pypdf still cannot merge
+            if len(writer.pages) == item.halaman:
+                writer.add_blank_page(595, 842)  # keeps the bookmark pointing somewhere
 
 
 def _keep_pdfs(parts: list[_Bagian], folder: Path) -> None:
@@ -155,7 +213,7 @@ def _keep_pdfs(parts: list[_Bagian], folder: Path) -> None:
 def _bagian(root: Path, sop: Sop, entry: Entry, work: Path) -> _Bagian:
     names = " + ".join(dict.fromkeys(r.nama for r in entry.keluaran))
     part = _Bagian(f"Langkah {entry.step} — {names}")
-    for ref in [r for r in entry.masukan if r.jenis == "masukan"]:
+    for ref in [r for r in entry.masukan if r.jenis is JenisRujukan.MASUKAN]:
         part.items.append(_file_item(root / str(ref.file), f"Masukan: {ref.nama}", ref, work))
     for ref in entry.keluaran:
         if ref.file is not None:
@@ -169,16 +227,41 @@ def _bagian(root: Path, sop: Sop, entry: Entry, work: Path) -> _Bagian:
 
 
 def _file_item(path: Path, judul: str, ref: Rujukan, work: Path) -> _Item:
+    """The pages of one recorded file. Never raises: whatever the berkas holds (a file
+    accepted by an older version, one damaged since) becomes at worst a page saying
+    it cannot be shown."""
+    try:
+        return _file_pages(path, judul, ref, work)
+    except Exception as exc:  # one unreadable attachment must not stop the dossier
+        wrapper = work / f"{path.stem}-tidak-dapat-ditampilkan.docx"
+        _unshowable(judul, ref, f"{type(exc).__name__}: {exc}").save(str(wrapper))
+        return _Item(judul, docx=wrapper)
+
+
+def _file_pages(path: Path, judul: str, ref: Rujukan, work: Path) -> _Item:
     suffix = path.suffix.lower()
     if suffix == ".docx":
+        data = path.read_bytes()
+        sniff.check_docx(data)
         copy = work / path.name  # step-numbered names are unique within a berkas
-        shutil.copyfile(path, copy)
-        return _Item(judul, docx=copy)
+        copy.write_bytes(data)
+        return _Item(judul, docx=copy, lampiran=ref.jenis in (JenisRujukan.LAMPIRAN,
+                                                              JenisRujukan.MASUKAN))
     if suffix == ".pdf":
+        sniff.check_pdf(path.read_bytes())
         return _Item(judul, pdf=path)
     wrapper = work / f"{path.stem}.docx"
     _lampiran(path, judul, ref).save(str(wrapper))
     return _Item(judul, docx=wrapper)
+
+
+def _unshowable(judul: str, ref: Rujukan | None, reason: str) -> DocxDocument:
+    doc = _page()
+    doc.add_heading(judul, level=1)
+    doc.add_paragraph(_printable(f"Lampiran tidak dapat ditampilkan: {reason[:500]}"))
+    where = f"Lampiran {ref.file} — SHA-256 {ref.sha256}; " if ref else ""
+    doc.add_paragraph(where + "lihat file aslinya di folder berkas.").runs[0].font.size = Pt(7)
+    return doc
 
 
 # ---------------------------------------------------------------- generated pages
@@ -219,7 +302,7 @@ def _cover(trail: Trail, sop: Sop, entries: list[Entry], final_hash: str) -> Doc
             str(e.step),
             singkat(e.kegiatan, 90),
             f"{e.pelaksana.nama} ({sop.peran_ke(e.peran).nama})",
-            e.selesai.strftime("%d-%m-%Y %H:%M"),
+            e.selesai.strftime("%d-%m-%Y %H:%M") + ("*" if e.waktu_dilaporkan else ""),
             sop.langkah_ke(e.step).waktu,
             durasi_teks(e.durasi_menit, per_hari) + (" — MELEBIHI" if e.melebihi else ""),
             "; ".join(r.nama for r in e.keluaran),
@@ -241,6 +324,9 @@ def _cover(trail: Trail, sop: Sop, entries: list[Entry], final_hash: str) -> Doc
     doc.add_paragraph()
     doc.add_paragraph("Langkah melebihi standar waktu: "
                       + (", ".join(map(str, over)) if over else "tidak ada"))
+    if any(e.waktu_dilaporkan for e in entries):
+        doc.add_paragraph("* Waktu dilaporkan oleh pelaksana; ledger mencatat kapan langkah "
+                          "dicatat sistem.")
     doc.add_paragraph(f"Hash akhir ledger (SHA-256): {final_hash}")
     doc.add_paragraph("Verifikasi: utuh — setiap dokumen dan entri ledger cocok dengan hash "
                       "yang tercatat.")
@@ -267,8 +353,9 @@ def _lampiran(path: Path, judul: str, ref: Rujukan) -> DocxDocument:
     doc.add_paragraph(f"Lampiran {ref.file} — SHA-256 {ref.sha256}").runs[0].font.size = Pt(7)
     suffix = path.suffix.lower()
     if suffix in _TABLE:
-        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-            rows = list(csv.reader(fh))
+        data = path.read_bytes()
+        sniff.check_csv(data)
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
         if rows:
             width = max(len(r) for r in rows)
             table = doc.add_table(rows=0, cols=width)
@@ -278,7 +365,9 @@ def _lampiran(path: Path, judul: str, ref: Rujukan) -> DocxDocument:
                 for cell, value in zip(cells, row + [""] * (width - len(row)), strict=True):
                     cell.text = _printable(value)
     elif suffix in _IMAGE:
-        doc.add_picture(str(path), width=Cm(16))
+        data = path.read_bytes()
+        sniff.check_image(data, sniff.IMAGE_SUFFIXES[suffix])
+        doc.add_picture(io.BytesIO(data), width=Cm(16))
     elif suffix in _TEXT:
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             doc.add_paragraph(_printable(line))

@@ -12,7 +12,10 @@ The file the command line reads for ``naskah trail do DIR STEP --data FILE``::
       "catatan": "free note"
     }
 
-Relative paths are resolved against the data file's folder.
+Paths are resolved against the data file's folder. Lampiran paths may not lead out
+of it (not by ``../``, an absolute path or a symlink) unless the caller allows it
+explicitly (``allow_outside=True``, ``naskah trail do --allow-outside``); dokumen
+model files may, since they are parsed and validated, never stored as they are.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pydantic import AwareDatetime, Field
 
 from naskah.inputs import load_json_file, parse_json, read_text
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
+from naskah.trail.sources import confine
 
 
 class DataLangkah(NaskahModel):
@@ -46,20 +50,26 @@ class DataLangkah(NaskahModel):
     """Free note for the ledger."""
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> DataLangkah:
-        """Read a step data file, resolving relative paths and loading referenced JSON."""
-        return load_json_file(cls, path, "step data").resolved(Path(path).parent)
+    def load(cls, path: str | os.PathLike[str], *, allow_outside: bool = False) -> DataLangkah:
+        """Read a step data file, resolving its paths and loading referenced JSON."""
+        return load_json_file(cls, path, "step data").resolved(
+            Path(path).parent, allow_outside=allow_outside)
 
-    def resolved(self, base: Path) -> DataLangkah:
-        """Paths made absolute against ``base``, and document files read in."""
+    def resolved(self, base: Path, *, allow_outside: bool = False) -> DataLangkah:
+        """Paths resolved against ``base`` (and confined to it), document files read in."""
         dokumen: dict[str, dict[str, Any] | str] = {}
         for kode, value in self.dokumen.items():
             if isinstance(value, str):
-                source = base / value
+                # A model file is parsed and validated, never stored as it is, so it may
+                # sit beside the data file's folder (the examples share ../disposisi.json);
+                # system and special files are still refused.
+                source = confine(value, f"dokumen.{kode}", base=base, allow_outside=True)
                 dokumen[kode] = parse_json(read_text(source, f"dokumen.{kode}"), str(source))
             else:
                 dokumen[kode] = value
-        lampiran = {kode: str(base / value) for kode, value in self.lampiran.items()}
+        lampiran = {kode: str(confine(value, f"lampiran {kode!r}", base=base,
+                                      allow_outside=allow_outside))
+                    for kode, value in self.lampiran.items()}
         return self.model_copy(update={"dokumen": dokumen, "lampiran": lampiran})
 
     def perform_kwargs(self) -> dict[str, Any]:

@@ -4,40 +4,59 @@
 entries. Each entry carries the SHA-256 of the previous one (the first, of the
 header), and its own hash over its canonical JSON, so changing, removing or
 reordering an entry breaks the chain at that step. The ledger is always written
-atomically. Hashes are computed over the JSON exactly as stored, so verification
-does not depend on how a model re-serialises.
+atomically.
+
+Hashes are computed over the *values* stored (:func:`naskah.hashing.canonical_json`),
+so reformatting the file (``jq .``, another indent) changes nothing. Ledgers written
+by naskah 0.1.0 (``naskah-ledger/1``) are still verified with the form they were
+hashed with.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import AwareDatetime, Field
 
 from naskah.errors import TamperError
 from naskah.fileio import write_atomic
+from naskah.hashing import Sha256, canonical_json, legacy_json, sha256_bytes, sha256_file
 from naskah.models.base import NaskahModel, TeksPanjang
 from naskah.models.pejabat import Pejabat
 from naskah.pengesahan import Status
-from naskah.sop.model import canonical_json
+from naskah.sop.model import JenisOutput
 
-FORMAT = "naskah-ledger/1"
-_SHA256 = r"^[0-9a-f]{64}$"
+FORMAT = "naskah-ledger/2"
+LEGACY_FORMAT = "naskah-ledger/1"
+_FORMATS = (FORMAT, LEGACY_FORMAT)
+MAX_LEDGER_BYTES = 64 * 1024 * 1024
+"""A ledger of a few hundred steps is well under a megabyte; anything this big is not one."""
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+_ASAL = {"MASUKAN": "masukan", "ASET": "aset"}
+"""Beyond the SOP's output kinds: an outside input (an SOP masukan, stored with the step
+needing it) and an asset (a file a document uses, its kop logo, copied at the step)."""
 
+if TYPE_CHECKING:
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    class JenisRujukan(StrEnum):
+        """What a ledger reference points at (see the run-time definition below)."""
+
+        LAMPIRAN = "lampiran"
+        TINDAKAN = "tindakan"
+        MASUKAN = "masukan"
+        ASET = "aset"
+
+else:
+    # Every SOP output kind (and so every registered document type), then masukan/aset.
+    JenisRujukan = StrEnum("JenisRujukan", {
+        **{kind.name: kind.value for kind in JenisOutput}, **_ASAL})
+    JenisRujukan.__doc__ = ("What a ledger reference points at: an SOP output kind, an "
+                            "outside input (masukan) or an asset (aset).")
+    JenisRujukan.__module__ = __name__
 
 
 class Rujukan(NaskahModel):
@@ -47,13 +66,13 @@ class Rujukan(NaskahModel):
     """The SOP's kode for it."""
     nama: str
     """Its name in the SOP."""
-    jenis: str
-    """Output kind (disposisi, lampiran, tindakan, paraf, ...)."""
+    jenis: JenisRujukan
+    """Output kind (disposisi, lampiran, tindakan, paraf, ...), masukan or aset."""
     file: str | None = None
     """Path inside the berkas (POSIX separators); none for a tindakan."""
-    sha256: str = Field(pattern=_SHA256)
+    sha256: Sha256
     """SHA-256 of the file, or of the tindakan's text."""
-    content_hash: str | None = Field(default=None, pattern=_SHA256)
+    content_hash: Sha256 | None = None
     """For a document: the content hash its paraf/tanda tangan refer to."""
     status: Status | None = None
     """For a document: konsep, diparaf or ditandatangani."""
@@ -67,16 +86,18 @@ class Header(NaskahModel):
     """Identifier of the berkas (a UUID)."""
     sop_judul: str
     sop_nomor: str
-    sop_sha256: str = Field(pattern=_SHA256)
+    sop_sha256: Sha256
     """SHA-256 of sop.json in the berkas."""
-    pelaksana_sha256: str = Field(pattern=_SHA256)
+    pelaksana_sha256: Sha256
     """SHA-256 of pelaksana.json in the berkas."""
     dibuat: AwareDatetime
     """When the trail was started."""
+    demo: bool = False
+    """True for a berkas written by ``naskah demo``: only such a folder may the demo replace."""
 
 
-class Entry(NaskahModel):
-    """One performed step."""
+class DraftEntry(NaskahModel):
+    """One performed step, before it is chained (no prev_hash/hash yet)."""
 
     step: int
     """Step number in the SOP."""
@@ -91,7 +112,9 @@ class Entry(NaskahModel):
     selesai: AwareDatetime
     """When it finished."""
     dicatat: AwareDatetime
-    """Wall-clock time the entry was written."""
+    """Wall-clock time the system wrote the entry."""
+    waktu_dilaporkan: list[Literal["mulai", "selesai"]] = Field(default_factory=list)
+    """Which of mulai/selesai the performer reported themselves (not the system clock)."""
     durasi_menit: float
     """Working minutes between mulai and selesai."""
     standar_menit: int
@@ -100,13 +123,20 @@ class Entry(NaskahModel):
     """The kelengkapan used, with the hashes they had."""
     keluaran: list[Rujukan] = Field(default_factory=list)
     """What the step produced."""
+    aset: list[Rujukan] = Field(default_factory=list)
+    """Files the step's documents use (kop logos), copied into the berkas."""
     tindakan: dict[str, TeksPanjang] = Field(default_factory=dict)
     """Written accounts of recorded actions, by kode."""
     catatan: TeksPanjang | None = None
     """Free note."""
-    prev_hash: str = Field(pattern=_SHA256)
+
+
+class Entry(DraftEntry):
+    """One performed step, as chained in the ledger."""
+
+    prev_hash: Sha256
     """Hash of the previous entry (of the header, for the first)."""
-    hash: str = Field(pattern=_SHA256)
+    hash: Sha256
     """Hash of this entry's canonical JSON without this field."""
 
     @property
@@ -114,23 +144,32 @@ class Entry(NaskahModel):
         """True when the step took longer than its time standard."""
         return self.durasi_menit > self.standar_menit
 
+    @property
+    def files(self) -> list[Rujukan]:
+        """Every reference of this entry that points at a file in the berkas."""
+        return [r for r in [*self.masukan, *self.keluaran, *self.aset] if r.file is not None]
 
-def entry_hash(raw: dict[str, Any]) -> str:
+
+def entry_hash(raw: dict[str, Any], format: str = FORMAT) -> str:
     """The hash of an entry as stored: canonical JSON of everything but ``hash``."""
-    return sha256_bytes(canonical_json({k: v for k, v in raw.items() if k != "hash"}))
+    body = {k: v for k, v in raw.items() if k != "hash"}
+    return sha256_bytes(legacy_json(body) if format == LEGACY_FORMAT else canonical_json(body))
 
 
-def header_hash(raw: dict[str, Any]) -> str:
-    return sha256_bytes(canonical_json(raw))
+def header_hash(raw: dict[str, Any], format: str = FORMAT) -> str:
+    """The hash of the header, which the first entry chains to."""
+    return sha256_bytes(legacy_json(raw) if format == LEGACY_FORMAT else canonical_json(raw))
 
 
 class Ledger:
     """The ledger file of a berkas: read raw, appended to, written atomically."""
 
-    def __init__(self, path: Path, header: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    def __init__(self, path: Path, header: dict[str, Any], entries: list[dict[str, Any]],
+                 format: str = FORMAT) -> None:
         self.path = path
         self.raw_header = header
         self.raw_entries = entries
+        self.format = format
 
     @classmethod
     def new(cls, path: Path, header: Header) -> Ledger:
@@ -138,18 +177,25 @@ class Ledger:
 
     @classmethod
     def read(cls, path: Path) -> Ledger:
+        """Read a ledger; a damaged or hostile file is a :class:`TamperError`, never a crash."""
         try:
+            if path.stat().st_size > MAX_LEDGER_BYTES:
+                raise TamperError(f"{path.name} is larger than {MAX_LEDGER_BYTES} bytes: "
+                                  "it is not a ledger naskah wrote")
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise TamperError(f"{path.name} is missing: this folder holds no trail") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError) as exc:
+            # ValueError covers malformed JSON and integers past Python's digit limit.
             raise TamperError(f"{path.name} is not valid JSON ({exc}): it was damaged") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+        except RecursionError:
+            raise TamperError(f"{path.name} is nested too deeply: it was damaged") from None
+        if not isinstance(data, dict) or data.get("format") not in _FORMATS:
             raise TamperError(f"{path.name} is not a {FORMAT} ledger")
         header, entries = data.get("header"), data.get("entries")
         if not isinstance(header, dict) or not isinstance(entries, list):
             raise TamperError(f"{path.name} lacks its header or entries")
-        return cls(path, header, entries)
+        return cls(path, header, entries, str(data["format"]))
 
     @property
     def header(self) -> Header:
@@ -157,7 +203,7 @@ class Ledger:
 
     @property
     def genesis(self) -> str:
-        return header_hash(self.raw_header)
+        return header_hash(self.raw_header, self.format)
 
     @property
     def last_hash(self) -> str:
@@ -166,15 +212,19 @@ class Ledger:
     def entries(self) -> list[Entry]:
         return [Entry.model_validate(raw) for raw in self.raw_entries]
 
-    def append(self, entry_without_hash: dict[str, Any]) -> Entry:
-        """Chain a new entry (given without prev_hash/hash) and return it; call save() after."""
-        raw = {**entry_without_hash, "prev_hash": self.last_hash}
-        raw["hash"] = entry_hash(raw)
+    def append(self, draft: DraftEntry) -> Entry:
+        """Chain a new entry and return it; call save() after."""
+        raw = {**draft.model_dump(mode="json", exclude_none=True), "prev_hash": self.last_hash}
+        raw["hash"] = entry_hash(raw, self.format)
         entry = Entry.model_validate(raw)
         self.raw_entries.append(raw)
         return entry
 
     def save(self) -> None:
-        payload = {"format": FORMAT, "header": self.raw_header, "entries": self.raw_entries}
+        payload = {"format": self.format, "header": self.raw_header, "entries": self.raw_entries}
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
         write_atomic(self.path, text.encode("utf-8"))
+
+
+__all__ = ["Entry", "Header", "JenisRujukan", "Ledger", "Rujukan", "entry_hash", "header_hash",
+           "sha256_bytes", "sha256_file"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from naskah.models.base import NaskahModel
 from naskah.models.pejabat import Pejabat
@@ -19,6 +19,21 @@ class DaftarPelaksana(NaskahModel):
 
     peran: dict[str, list[Pejabat]] = Field(min_length=1)
     """The officials per role kode of the SOP."""
+
+    @model_validator(mode="after")
+    def _one_name_per_nip(self) -> DaftarPelaksana:
+        names: dict[str, str] = {}
+        for role, people in self.peran.items():
+            for p in people:
+                if p.nip is None:
+                    continue
+                known = names.setdefault(p.nip, p.nama)
+                if known.casefold() != p.nama.casefold():
+                    raise ValueError(
+                        f"peran.{role}: NIP {p.nip} is listed as {known!r} and as {p.nama!r}; "
+                        "one NIP is one person"
+                    )
+        return self
 
     def cari(self, oleh: str) -> tuple[Pejabat, list[str]]:
         """The official named by ``oleh`` (NIP, grouped or not, or full name) and their roles.
@@ -47,6 +62,20 @@ class DaftarPelaksana(NaskahModel):
 def same_person(a: Pejabat, b: Pejabat) -> bool:
     """Two records name the same official: same NIP when both have one, else same name."""
     return _same(a, b)
+
+
+def person_mismatch(named: Pejabat, performer: Pejabat) -> str | None:
+    """Why ``named`` (e.g. a disposisi's pemberi) is not ``performer``, or None.
+
+    Same NIP is not enough: a document printing another name over the performer's
+    NIP would show a name that never gave it.
+    """
+    if not _same(named, performer):
+        return "a different official"
+    if named.nama.casefold() != performer.nama.casefold():
+        return (f"it prints the name {named.nama!r} with NIP {named.nip}, which belongs to "
+                f"{performer.nama!r}")
+    return None
 
 
 def _same(a: Pejabat, b: Pejabat) -> bool:

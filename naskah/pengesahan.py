@@ -13,11 +13,10 @@ from enum import StrEnum
 from pydantic import AwareDatetime, Field
 
 from naskah import formatting
+from naskah.hashing import Sha256
 from naskah.models.base import NaskahModel, Teks
 from naskah.models.pejabat import Pejabat
 from naskah.models.penandatangan import Delegasi
-
-_SHA256 = r"^[0-9a-f]{64}$"
 
 
 class Status(StrEnum):
@@ -44,7 +43,7 @@ class Paraf(NaskahModel):
     """Their role in the procedure, e.g. 'Kabag Data & Informasi'."""
     waktu: AwareDatetime
     """When (with time zone)."""
-    content_hash: str = Field(pattern=_SHA256)
+    content_hash: Sha256
     """SHA-256 of the document content initialled."""
     jenis: JenisParaf = JenisParaf.HIERARKI
     """Hierarki or koordinasi."""
@@ -61,7 +60,7 @@ class TandaTangan(NaskahModel):
     """Their role in the procedure, e.g. 'Karo PO'."""
     waktu: AwareDatetime
     """When (with time zone)."""
-    content_hash: str = Field(pattern=_SHA256)
+    content_hash: Sha256
     """SHA-256 of the document content signed."""
     delegasi: list[Delegasi] = Field(default_factory=list)
     """a.n. / u.b. / Plt. / Plh. in force for this signature."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from naskah.ledger import Entry, Ledger
+from naskah.ledger import Entry
 from naskah.sop.model import Sop
-from naskah.trail import LEDGER, Trail
+from naskah.trail import Trail
 
 
 def durasi_teks(menit: float, menit_per_hari: int) -> str:
@@ -28,7 +28,7 @@ def durasi_teks(menit: float, menit_per_hari: int) -> str:
 def status(trail: Trail) -> dict[str, Any]:
     """The trail as a JSON-ready dict: every entry (key ``step``), the next step, the hash."""
     sop = trail.sop
-    ledger = Ledger.read(trail.folder / LEDGER)  # read once: entries, header and what is next
+    ledger = trail.ledger()  # read once (under the shared lock): entries, header, what is next
     entries, header = ledger.entries(), ledger.header
     nxt = sop.langkah[len(entries)] if len(entries) < len(sop.langkah) else None
     return {
@@ -57,6 +57,8 @@ def _entry(sop: Sop, e: Entry) -> dict[str, Any]:
         "nip": e.pelaksana.nip,
         "mulai": e.mulai.isoformat(),
         "selesai": e.selesai.isoformat(),
+        "waktu_dilaporkan": list(e.waktu_dilaporkan),
+        "dicatat": e.dicatat.isoformat(),
         "durasi_menit": e.durasi_menit,
         "standar_menit": e.standar_menit,
         "melebihi": e.melebihi,
@@ -82,6 +84,8 @@ class BarisWaktu:
     durasi_menit: float
     standar_menit: int
     melebihi: bool
+    dilaporkan: bool = False
+    """True when the performer reported the step's times (not the system clock)."""
 
 
 def laporan_waktu(trail: Trail) -> list[BarisWaktu]:
@@ -98,6 +102,7 @@ def laporan_waktu(trail: Trail) -> list[BarisWaktu]:
             durasi_menit=e.durasi_menit,
             standar_menit=e.standar_menit,
             melebihi=e.melebihi,
+            dilaporkan=bool(e.waktu_dilaporkan),
         )
         for e in trail.entries()
     ]
@@ -108,10 +113,11 @@ def laporan_waktu_teks(trail: Trail) -> str:
     rows = laporan_waktu(trail)
     sop = trail.sop
     lines = [f"SOP {sop.nomor}: {sop.judul}", "",
-             f"{'Langkah':>7}  {'Pelaksana':24} {'Standar':>10}  {'Aktual':>22}  "]
+             f"{'Langkah':>7}  {'Pelaksana':24} {'Standar':>10}  {'Aktual':>23}  "]
     for r in rows:
         mark = "MELEBIHI" if r.melebihi else "ok"
-        lines.append(f"{r.step:>7}  {r.peran:24} {r.standar:>10}  {r.durasi:>22}  {mark}")
+        durasi = r.durasi + ("*" if r.dilaporkan else " ")
+        lines.append(f"{r.step:>7}  {r.peran:24} {r.standar:>10}  {durasi:>23}  {mark}")
     over = [r for r in rows if r.melebihi]
     lines.append("")
     if not rows:
@@ -125,4 +131,7 @@ def laporan_waktu_teks(trail: Trail) -> str:
                          f"standar {r.standar} (+{lebih})")
     else:
         lines.append("Every step was within its time standard.")
+    if any(r.dilaporkan for r in rows):
+        lines.append("* waktu dilaporkan oleh pelaksana, bukan dicatat sistem (self-reported "
+                     "times; the ledger keeps when each step was recorded)")
     return "\n".join(lines)

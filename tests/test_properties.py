@@ -35,12 +35,6 @@ NOT_PRINTED_BY_DESIGN = {
     ("notulen", "sekretaris.jabatan"),
     ("notulen", "pencatat.jabatan"),
 }
-# Not printed although they should be: see test_render.py::test_lampiran_titles_are_printed
-# (xfail, a bug report). Here they are only checked for validation and rendering.
-NOT_PRINTED_BUG = {
-    ("nota-dinas", "lampiran.daftar[0]"),
-    ("undangan", "lampiran.daftar[0]"),
-}
 # The place-and-date line falls back to the kop's city only where a document has one.
 USES_KOTA = {"undangan", "notulen", "laporan"}
 
@@ -100,7 +94,7 @@ def _single_line(jenis: str, path: Path_) -> bool:
 def _expected(jenis: str, path: Path_, value: str) -> str | None:
     """What must appear in one paragraph of the document for this value; None: not printed."""
     name = dotted(path)
-    if (jenis, name) in NOT_PRINTED_BY_DESIGN | NOT_PRINTED_BUG:
+    if (jenis, name) in NOT_PRINTED_BY_DESIGN:
         return None
     if name == "kop.kota" and (jenis not in USES_KOTA or _base(jenis).get("tempat")):
         return None
@@ -129,7 +123,7 @@ def test_fields_discovered() -> None:
         assert expected in names
     assert not any(dotted(path).endswith(("nip", "tanggal", "nomor")) for _, path in FIELDS)
     # every exception listed above names a real field
-    for jenis, name in NOT_PRINTED_BY_DESIGN | NOT_PRINTED_BUG:
+    for jenis, name in NOT_PRINTED_BY_DESIGN:
         assert (jenis, name) in names
 
 

@@ -115,7 +115,8 @@ def test_langkah_ke_out_of_range(sop: Sop) -> None:
 
 
 def test_jenis_output_flags() -> None:
-    assert JenisOutput.UNDANGAN.naskah and not JenisOutput.UNDANGAN.pengesahan
+    undangan = JenisOutput("undangan")
+    assert undangan.naskah and not undangan.pengesahan
     assert JenisOutput.PARAF.pengesahan and not JenisOutput.PARAF.naskah
     assert not JenisOutput.LAMPIRAN.naskah and not JenisOutput.TINDAKAN.naskah
 

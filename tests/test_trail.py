@@ -30,6 +30,7 @@ import naskah
 import naskah.fileio
 import naskah.ledger
 import naskah.trail
+import naskah.trail.folder
 from naskah import demo
 from naskah.cli import main as cli
 from naskah.data_langkah import DataLangkah
@@ -154,7 +155,7 @@ def test_demo_verifies_intact(trail: Trail) -> None:
 
 def test_demo_ledger_chain(berkas: Path) -> None:
     raw = read_ledger(berkas)
-    assert raw["format"] == "naskah-ledger/1"
+    assert raw["format"] == "naskah-ledger/2"
     entries = raw["entries"]
     assert [e["step"] for e in entries] == list(range(1, 15))
     assert entries[0]["prev_hash"] == header_hash(raw["header"])
@@ -355,6 +356,7 @@ def assert_refused(
         Trail.open(folder).perform(step, **kwargs)
     assert (folder / "ledger.json").read_bytes() == ledger_before
     assert files_of(folder) == files_before
+    assert not (folder / ".naskah-staging").exists()
     result = Trail.open(folder).verify()
     assert result.utuh, problems(result)
     return info.value
@@ -428,10 +430,12 @@ def _extra_tindakan() -> tuple[int, int, dict[str, Any], str]:
     return 8, 9, data, r"step 9 has no tindakan output named catatan-kabag"
 
 
-def _lampiran_file_missing() -> tuple[int, int, dict[str, Any], str]:
+def test_lampiran_file_missing_is_an_input_error(partial: Callable[[int], Path]) -> None:
     data = step_data(8)
     data["lampiran"]["bahan-rapat"] = str(DATA / "lampiran" / "tidak-ada.txt")
-    return 7, 8, data, r"lampiran 'bahan-rapat': file .*tidak-ada\.txt' does not exist"
+    assert_refused(partial(7), 8, data,
+                   r"lampiran 'bahan-rapat': file .*tidak-ada\.txt' does not exist",
+                   naskah.InputError)
 
 
 def _pemberi_not_performer() -> tuple[int, int, dict[str, Any], str]:
@@ -463,7 +467,7 @@ REFUSALS = [
     _out_of_order, _already_performed, _repeat_last, _complete, _wrong_role,
     _wrong_role_by_name, _unknown_performer, _missing_kelengkapan, _missing_dokumen,
     _missing_tindakan, _missing_lampiran, _extra_dokumen, _dokumen_on_paraf_step,
-    _extra_tindakan, _lampiran_file_missing, _pemberi_not_performer, _mulai_before_previous,
+    _extra_tindakan, _pemberi_not_performer, _mulai_before_previous,
     _selesai_before_mulai, _selesai_before_previous,
 ]
 
@@ -505,14 +509,6 @@ def test_performer_by_grouped_nip_or_name(partial: Callable[[int], Path]) -> Non
     entry = trail.perform(3, **step_data(3) | {"oleh": "rina kusumawati, s.kom., m.t."})
     assert entry.pelaksana.nip == KABAG
     assert trail.verify().utuh
-
-
-_ORPHAN_BUG = (
-    "naskah/trail.py Trail.perform: files written for the step before a later check "
-    "fails (external/lampiran inputs are stored before the dokumen are validated) are "
-    "left in the berkas; verify() then reports them as unrecorded and perform() refuses "
-    "every further step with TamperError"
-)
 
 
 def test_refused_disposisi_at_step_1_leaves_no_trace(partial: Callable[[int], Path]) -> None:
@@ -906,31 +902,75 @@ def test_crash_before_the_ledger_write(partial: Callable[[int], Path],
     assert not list((folder / "lampiran").glob("03-*"))
 
 
-def test_hard_crash_leftovers_are_replaced_on_retry(partial: Callable[[int], Path]) -> None:
-    """A killed process cannot roll back: its files of the next step stay behind.
+KILL_DURING_STEP = """
+import os, signal, sys
+import naskah.ledger
+from naskah.data_langkah import DataLangkah
+from naskah.trail import Trail
 
-    verify reports them as unrecorded; performing that step again replaces them.
+def killed(self):  # the process dies after placing the step's files, before the ledger
+    os.kill(os.getpid(), signal.SIGKILL)
+
+naskah.ledger.Ledger.save = killed
+data = DataLangkah.load(sys.argv[2]).perform_kwargs()
+Trail.open(sys.argv[1]).perform(int(sys.argv[3]), **data)
+"""
+
+
+def test_hard_crash_leftovers_are_removed_on_retry(partial: Callable[[int], Path]) -> None:
+    """A killed process cannot roll back: its placed files stay until the next step.
+
+    verify reports them as unrecorded; the next attempt removes exactly those (named in
+    the engine's journal, with their hashes) and performs the step.
     """
     folder = partial(2)
-    (folder / "dokumen" / "03-disposisi-kabag-datin.docx").write_bytes(b"half a docx")
-    (folder / "lampiran" / "03-rencana-kegiatan.txt").write_bytes(b"half")
+    killed = subprocess.run([sys.executable, "-c", KILL_DURING_STEP, str(folder),
+                             str(DATA / "langkah-03.json"), "3"], cwd=REPO, check=False)
+    assert killed.returncode == -9
     result = Trail.open(folder).verify()
-    assert sorted((m.step, m.file) for m in result.masalah) == [
-        (None, "dokumen/03-disposisi-kabag-datin.docx"),
-        (None, "lampiran/03-rencana-kegiatan.txt"),
+    assert sorted((m.jenis.value, m.file) for m in result.masalah) == [
+        ("unrecorded", "dokumen/03-disposisi-kabag-datin.docx"),
+        ("unrecorded", "lampiran/03-rencana-kegiatan.txt"),
     ]
-    assert all("not recorded in the ledger" in m.pesan for m in result.masalah)
     entry = Trail.open(folder).perform(3, **step_data(3))
     assert entry.step == 3
     assert Trail.open(folder).verify().utuh
+    assert not (folder / ".naskah-staging").exists()
 
 
-def test_unrecorded_file_of_a_later_step_is_still_refused(partial: Callable[[int], Path]) -> None:
-    """Only leftovers of the step being performed are forgiven, nothing else."""
+def test_staff_file_named_like_a_step_is_never_deleted(partial: Callable[[int], Path]) -> None:
+    """Attack (issue 7, item 9): a staff file 'NN-...' not in the ledger was deleted."""
+    folder = partial(2)
+    staff = folder / "dokumen" / "03-disposisi-kabag-datin.docx"
+    staff.write_bytes(b"the Kabag's own draft, kept here on purpose")
+    other = folder / "lampiran" / "03-catatan-staf.txt"
+    other.write_bytes(b"notes")
+    with pytest.raises(naskah.TrailError, match=r"03-disposisi-kabag-datin\.docx already "
+                       r"exists but is not recorded"):
+        Trail.open(folder).perform(3, **step_data(3))
+    assert staff.read_bytes() == b"the Kabag's own draft, kept here on purpose"
+    assert other.read_bytes() == b"notes"
+    assert len(read_ledger(folder)["entries"]) == 2
+    assert not (folder / "lampiran" / "03-rencana-kegiatan.txt").exists()  # rolled back
+    staff.rename(tmp := folder.parent / "draft.docx")
+    Trail.open(folder).perform(3, **step_data(3))
+    assert other.read_bytes() == b"notes" and tmp.is_file()
+    result = Trail.open(folder).verify()
+    assert [(m.jenis.value, m.file) for m in result.masalah] == [
+        ("unrecorded", "lampiran/03-catatan-staf.txt")]
+
+
+def test_added_file_of_a_later_step_is_reported_not_deleted(
+    partial: Callable[[int], Path]
+) -> None:
     folder = partial(2)
     (folder / "dokumen" / "05-sisipan.docx").write_bytes(b"inserted")
-    with pytest.raises(naskah.TamperError, match=r"05-sisipan\.docx"):
-        Trail.open(folder).perform(3, **step_data(3))
+    Trail.open(folder).perform(3, **step_data(3))
+    assert (folder / "dokumen" / "05-sisipan.docx").read_bytes() == b"inserted"
+    result = Trail.open(folder).verify()
+    assert [str(m) for m in result.masalah] == [
+        "dokumen/05-sisipan.docx: the file is not recorded in the ledger (an interrupted "
+        "step, or an added file)"]
 
 
 def test_crash_before_the_ledger_write_then_retry(partial: Callable[[int], Path],
@@ -950,16 +990,16 @@ def test_crash_before_the_ledger_write_then_retry(partial: Callable[[int], Path]
     assert result.utuh, problems(result)
 
 
-def failing_write(after: int) -> tuple[Callable[..., Path], list[Path]]:
-    """A write_atomic that fails on call number after+1."""
-    original = naskah.fileio.write_atomic
-    calls: list[Path] = []
+def failing_write(after: int) -> tuple[Callable[..., str], list[Any]]:
+    """A StepFiles.add that fails (disk full) on call number after+1."""
+    original = naskah.trail.folder.StepFiles.add
+    calls: list[Any] = []
 
-    def write(path: Any, data: bytes) -> Path:
-        calls.append(Path(path))
+    def write(self: naskah.trail.folder.StepFiles, rel: Any, data: bytes) -> str:
+        calls.append(rel)
         if len(calls) == after + 1:
             raise OSError(28, "No space left on device")
-        return original(path, data)
+        return original(self, rel, data)
 
     return write, calls
 
@@ -970,7 +1010,7 @@ def test_crash_while_writing_a_document(partial: Callable[[int], Path],
     before = (folder / "ledger.json").read_bytes()
     files_before = files_of(folder)
     write, calls = failing_write(0)
-    monkeypatch.setattr(naskah.trail, "write_atomic", write)
+    monkeypatch.setattr(naskah.trail.folder.StepFiles, "add", write)
     with pytest.raises(OSError, match="No space left"):
         Trail.open(folder).perform(3, **step_data(3))
     monkeypatch.undo()
@@ -988,7 +1028,7 @@ def test_crash_while_writing_the_second_file_then_retry(partial: Callable[[int],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     folder = partial(2)
     write, _ = failing_write(1)
-    monkeypatch.setattr(naskah.trail, "write_atomic", write)
+    monkeypatch.setattr(naskah.trail.folder.StepFiles, "add", write)
     with pytest.raises(OSError):
         Trail.open(folder).perform(3, **step_data(3))
     monkeypatch.undo()
@@ -1087,7 +1127,7 @@ def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "started trail 'Pelaksanaan Tata Kelola Data' (14 steps)" in init.stdout
     # times from now on (the example's own times may lie before the trail was started);
     # paths inside the data file are relative to the data file, not to the cwd
-    mulai = datetime.now(UTC).astimezone() + timedelta(seconds=1)
+    mulai = datetime.now(UTC).astimezone() - timedelta(minutes=20)
     selesai = mulai + timedelta(minutes=10)
     done = run_cli("trail", "do", str(folder), "1", "--data",
                    "examples/data/trail/langkah-01.json", "--mulai", mulai.isoformat(),
@@ -1174,7 +1214,7 @@ def test_demo_refuses_a_folder_that_is_not_a_berkas(
     (out / "dokumen" / "penting.docx").write_bytes(b"jangan dihapus")
     (out / "catatan.txt").write_text("penting\n", encoding="utf-8")
     snapshot = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
-    assert cli(["demo", str(out), "--no-pdf"]) == 1
+    assert cli(["demo", str(out), "--no-pdf"]) == 2
     assert "is not empty and holds no naskah berkas" in capsys.readouterr().err
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == snapshot
     assert (out / "dokumen" / "penting.docx").read_bytes() == b"jangan dihapus"

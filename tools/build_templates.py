@@ -36,6 +36,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
+from naskah.models import JENIS
+
 OUT = Path(__file__).resolve().parent.parent / "naskah" / "templates"
 FONT = "Arial"  # the styles' fallback; runs name the profile's font
 SIZE = Pt(12)
@@ -636,13 +638,8 @@ def laporan() -> Any:
     return doc
 
 
-BUILDERS = {
-    "disposisi.docx": disposisi,
-    "undangan.docx": undangan,
-    "notulen.docx": notulen,
-    "nota_dinas.docx": nota_dinas,
-    "laporan.docx": laporan,
-}
+BUILDERS = {cls.template: globals()[jenis.replace("-", "_")] for jenis, cls in JENIS.items()}
+"""One builder per registered type (naskah.models.JENIS): the function named after its jenis."""
 
 
 def build_template(name: str) -> bytes:

@@ -30,7 +30,7 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
     from naskah.trail import Trail
 
     if args.data:
-        data = DataLangkah.load(args.data)
+        data = DataLangkah.load(args.data, allow_outside=args.allow_outside)
     else:
         if not args.oleh:
             raise InputError("say who performs the step: --oleh NIP, or a --data file")
@@ -50,7 +50,10 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
     update["lampiran"] = {**data.lampiran, **pairs(args.lampiran, "--lampiran")}
     update["tindakan"] = {**data.tindakan, **pairs(args.tindakan, "--tindakan")}
     data = data.model_copy(update=update)
-    entry = Trail.open(args.dir).perform(args.step, **data.perform_kwargs())
+    if args.max_lampiran_mb <= 0:
+        raise InputError("--max-lampiran-mb must be a positive number of megabytes")
+    trail = Trail.open(args.dir, max_lampiran=int(args.max_lampiran_mb * 1024 * 1024))
+    entry = trail.perform(args.step, **data.perform_kwargs())
     files = [r.file for r in entry.keluaran if r.file]
     print(f"step {entry.step} performed by {entry.pelaksana.nama} ({entry.peran}); "
           f"{entry.durasi_menit:g} of {entry.standar_menit} working minutes")
@@ -71,8 +74,11 @@ def cmd_trail_status(args: argparse.Namespace) -> int:
     per_hari = trail.sop.jam_kerja.menit_per_hari
     print(f"{info['sop']['judul']} — {len(info['entries'])} of {info['sop']['langkah']} steps")
     for e in info["entries"]:
-        print(f"  {e['step']:>2}. {e['peran']:24} {e['pelaksana']:32} {e['selesai'][:16]}  "
+        mark = "*" if e["waktu_dilaporkan"] else " "
+        print(f"  {e['step']:>2}. {e['peran']:24} {e['pelaksana']:32} {e['selesai'][:16]}{mark} "
               f"{durasi_teks(e['durasi_menit'], per_hari)}")
+    if any(e["waktu_dilaporkan"] for e in info["entries"]):
+        print("  * time reported by the performer (the ledger keeps when it was recorded)")
     nxt = info["next"]
     if nxt:
         print(f"next: step {nxt['step']} by {' or '.join(nxt['pelaksana'])}: {nxt['kegiatan']}")
@@ -85,6 +91,14 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
     from naskah.trail import Trail
 
     result = Trail.open(args.dir).verify()
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps({"utuh": result.utuh, "langkah": result.langkah,
+                          "hash_akhir": result.hash_akhir,
+                          "masalah": [asdict(m) for m in result.masalah]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK if result.utuh else EXIT_FAILED
     if result.utuh:
         print(f"intact: {result.langkah} steps, final hash {result.hash_akhir}")
         return EXIT_OK
@@ -133,6 +147,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--lampiran", action="append", metavar="KODE=FILE")
     p.add_argument("--tindakan", action="append", metavar="KODE=TEKS")
     p.add_argument("--catatan", metavar="TEKS")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="let paths in the --data file lead outside the data file's folder")
+    p.add_argument("--max-lampiran-mb", type=float, default=50.0, metavar="MB",
+                   help="largest attachment accepted (default 50)")
     p.set_defaults(handler=cmd_trail_do)
 
     p = tsub.add_parser("status", help="list the performed steps and the next one")
@@ -142,6 +160,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = tsub.add_parser("verify", help="check every hash; exit 1 naming the tampered step")
     p.add_argument("dir", metavar="DIR")
+    p.add_argument("--json", action="store_true",
+                   help="every problem with its kind (jenis), step and file")
     p.set_defaults(handler=cmd_trail_verify)
 
     p = tsub.add_parser("report", help="actual time against each step's time standard")

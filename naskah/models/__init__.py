@@ -16,7 +16,7 @@ from naskah.models.nomor import NomorNaskah
 from naskah.models.nota_dinas import NotaDinas
 from naskah.models.notulen import Notulen
 from naskah.models.pejabat import NIP, Pejabat, check_nip
-from naskah.models.penandatangan import Delegasi, Pelaksana, Penandatangan
+from naskah.models.penandatangan import Delegasi, JabatanSementara, Pelaksana, Penandatangan
 from naskah.models.umum import Lampiran, Peserta
 from naskah.models.undangan import UndanganRapat
 
@@ -43,6 +43,7 @@ __all__ = [
     "Disposisi",
     "Harapan",
     "Instansi",
+    "JabatanSementara",
     "JadwalRapat",
     "Klasifikasi",
     "Lampiran",

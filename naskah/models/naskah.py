@@ -143,10 +143,10 @@ def _kop_context(kop: Instansi) -> Context:
         "unit": kop.unit or "",
         "alamat": kop.alamat,
         "kontak": kop.kontak,
-        "logo": Gambar(kop.logo, 22.0) if kop.logo else "",
+        "logo": Gambar(kop.logo_file, 22.0) if kop.logo_file else "",
         "jenis": kop.jenis_kop.value if kop.jenis_kop else "",
         "daerah": kop.baris_daerah,
-        "lambang": Gambar(kop.lambang, 25.0) if kop.lambang else "",
+        "lambang": Gambar(kop.lambang_file, 25.0) if kop.lambang_file else "",
     }
 
 

@@ -10,8 +10,12 @@ from naskah.models.base import NaskahModel, Teks
 from naskah.models.pejabat import Pejabat
 
 
-class Pelaksana(StrEnum):
-    """Acting appointments, printed before the jabatan signed for."""
+class JabatanSementara(StrEnum):
+    """Acting appointments (Plt./Plh.), printed before the jabatan signed for.
+
+    Named apart from the performer of a trail step and from an SOP's role codes,
+    which the tata naskah also calls "pelaksana".
+    """
 
     PLT = "Plt."
     """Pelaksana tugas: the post has no definitive holder yet."""
@@ -27,6 +31,10 @@ class PimpinanDaerah(StrEnum):
     KEPALA_DAERAH = "kepala-daerah"
     WAKIL_KEPALA_DAERAH = "wakil-kepala-daerah"
     SEKRETARIS_DAERAH = "sekretaris-daerah"
+
+
+Pelaksana = JabatanSementara
+"""Deprecated alias of :class:`JabatanSementara` (its name before 0.2)."""
 
 
 class Delegasi(StrEnum):
@@ -55,7 +63,7 @@ class Penandatangan(NaskahModel):
     """The official who actually signs; their name and NIP are printed."""
     jabatan: Teks | None = None
     """The post signed as, when it differs from ``pejabat.jabatan`` (the post a Plt./Plh. fills)."""
-    pelaksana: Pelaksana | None = None
+    pelaksana: JabatanSementara | None = None
     """Plt. or Plh., when the signer is acting in the post."""
     atas_nama: Teks | None = None
     """a.n.: the jabatan of the principal signed for, e.g. 'Menteri Koordinator ...'."""

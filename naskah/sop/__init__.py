@@ -1,5 +1,6 @@
 """Standard operating procedures as data; the packaged one is 'Pelaksanaan Tata Kelola Data'."""
 
+from naskah.hashing import canonical_json
 from naskah.sop.jam_kerja import JamKerja
 from naskah.sop.model import (
     JenisOutput,
@@ -9,7 +10,6 @@ from naskah.sop.model import (
     Output,
     Peran,
     Sop,
-    canonical_json,
 )
 
 __all__ = [

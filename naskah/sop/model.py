@@ -8,17 +8,16 @@ a document an earlier step produced.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from datetime import date, timedelta, timezone
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
+from naskah.hashing import canonical_json, sha256_bytes
 from naskah.inputs import load_json_file
 from naskah.models import JENIS
 from naskah.models.base import NaskahModel, Teks
@@ -26,32 +25,46 @@ from naskah.pengesahan import Status
 from naskah.sop.jam_kerja import JamKerja
 
 
-class JenisOutput(StrEnum):
-    """What a step produces."""
-
-    DISPOSISI = "disposisi"
-    UNDANGAN = "undangan"
-    NOTULEN = "notulen"
-    NOTA_DINAS = "nota-dinas"
-    LAPORAN = "laporan"
-    LAMPIRAN = "lampiran"
-    """An attached file (e.g. 'Bahan rapat', 'Kebutuhan Data dan Informasi')."""
-    TINDAKAN = "tindakan"
-    """A recorded action with a written account (e.g. 'Koordinasi dan komunikasi')."""
-    PARAF = "paraf"
-    """Paraf on a document produced earlier (named by the output's kode)."""
-    TANDA_TANGAN = "tanda-tangan"
-    """Signature on a document produced earlier (named by the output's kode)."""
+class _JenisOutput(StrEnum):
+    """Behaviour of :data:`JenisOutput` (an enum without members, so it can be extended)."""
 
     @property
     def naskah(self) -> bool:
-        """True for the five naskah dinas types rendered from a model."""
+        """True for the naskah dinas types rendered from a model (naskah.models.JENIS)."""
         return self.value in JENIS
 
     @property
     def pengesahan(self) -> bool:
         """True for paraf and tanda tangan, which act on an existing document."""
-        return self in (JenisOutput.PARAF, JenisOutput.TANDA_TANGAN)
+        return self.value in ("paraf", "tanda-tangan")
+
+
+_PROSES = {"LAMPIRAN": "lampiran", "TINDAKAN": "tindakan", "PARAF": "paraf",
+           "TANDA_TANGAN": "tanda-tangan"}
+
+if TYPE_CHECKING:
+
+    class JenisOutput(_JenisOutput):
+        """What a step produces (see the run-time definition below)."""
+
+        LAMPIRAN = "lampiran"
+        TINDAKAN = "tindakan"
+        PARAF = "paraf"
+        TANDA_TANGAN = "tanda-tangan"
+
+else:
+    # One member per document type registered in naskah.models.JENIS ('disposisi' ->
+    # DISPOSISI, 'nota-dinas' -> NOTA_DINAS), so a new type is an SOP output kind without
+    # touching this module, then the kinds of the procedure itself.
+    JenisOutput = _JenisOutput("JenisOutput", {
+        **{jenis.upper().replace("-", "_"): jenis for jenis in JENIS}, **_PROSES})
+    JenisOutput.__doc__ = (
+        "What a step produces: a naskah dinas of a type in naskah.models.JENIS; a lampiran "
+        "(an attached file, e.g. 'Bahan rapat'); a tindakan (a recorded action with a "
+        "written account); or a paraf or tanda-tangan on a document produced earlier "
+        "(named by the output's kode)."
+    )
+    JenisOutput.__module__ = __name__
 
 
 class Peran(NaskahModel):
@@ -191,7 +204,7 @@ class Sop(NaskahModel):
         return canonical_json(self.model_dump(mode="json"))
 
     def sha256(self) -> str:
-        return hashlib.sha256(self.canonical_json()).hexdigest()
+        return sha256_bytes(self.canonical_json())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Sop:
@@ -202,11 +215,6 @@ class Sop(NaskahModel):
     def tata_kelola_data(cls) -> Sop:
         """The packaged SOP 'Pelaksanaan Tata Kelola Data' (Kemenko Polhukam, 14 steps)."""
         return _packaged("tata-kelola-data.json")
-
-
-def canonical_json(data: object) -> bytes:
-    """Deterministic JSON: sorted keys, no spaces, UTF-8. What the ledger hashes."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 @cache

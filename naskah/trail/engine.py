@@ -1,0 +1,343 @@
+"""The trail engine: an SOP run step by step in a berkas folder, with a tamper-evident ledger.
+
+A berkas folder holds::
+
+    sop.json          the SOP the trail runs under (canonical JSON)
+    pelaksana.json    who holds which role
+    ledger.json       the hash-chained entries, one per step
+    dokumen/NN-kode.docx    documents, one file per step that produced or approved them
+    lampiran/NN-kode.ext    attached files (and outside inputs)
+    aset/NN-kode-logo.ext   kop logos the documents use
+
+Steps may be performed days apart and from different processes. Each
+:meth:`Trail.perform` takes the exclusive lock, removes what a crashed step left,
+checks the ledger's chain and the files the step depends on, applies the SOP's rules
+(:mod:`naskah.trail.rules`), builds its documents (:mod:`naskah.trail.approvals`),
+stages and places its files (:mod:`naskah.trail.folder`) and only then appends its
+entry. Readers (:meth:`Trail.verify`, status, report, the berkas PDF) take a shared
+lock, so they never see half a step.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from naskah.errors import InputError, TamperError, TrailError
+from naskah.fileio import write_atomic
+from naskah.hashing import canonical_json, sha256_bytes
+from naskah.inputs import validate
+from naskah.ledger import DraftEntry, Entry, Header, JenisRujukan, Ledger, Rujukan
+from naskah.metadata import now
+from naskah.models import NaskahDinas
+from naskah.pelaksana import DaftarPelaksana
+from naskah.pengesahan import Pengesahan
+from naskah.render import Renderer, default_renderer
+from naskah.sop.model import JenisOutput, Langkah, Output, Sop
+from naskah.trail import approvals, rules
+from naskah.trail.folder import (
+    DOKUMEN,
+    LEDGER,
+    PELAKSANA_FILE,
+    SOP_FILE,
+    StepFiles,
+    exclusive_lock,
+    recover,
+    shared_lock,
+    step_file,
+)
+from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
+from naskah.trail.verification import Verifikasi, check_chain, check_files, verify
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Trail:
+    """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
+
+    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB).
+    """
+
+    def __init__(self, folder: Path, renderer: Renderer | None = None, *,
+                 max_lampiran: int = MAX_LAMPIRAN_BYTES) -> None:
+        self.folder = folder
+        self.renderer = renderer or default_renderer()
+        self.max_lampiran = max_lampiran
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def init(
+        cls,
+        folder: str | os.PathLike[str],
+        pelaksana: DaftarPelaksana | Mapping[str, Any],
+        *,
+        sop: Sop | None = None,
+        dibuat: datetime | None = None,
+        renderer: Renderer | None = None,
+        demo: bool = False,
+    ) -> Trail:
+        """Start a trail in ``folder`` (created if needed; must hold no trail yet).
+
+        ``demo`` marks the berkas as written by ``naskah demo``, the only kind of
+        folder the demo may later replace.
+        """
+        sop = sop or Sop.tata_kelola_data()
+        if not isinstance(pelaksana, DaftarPelaksana):
+            pelaksana = validate(DaftarPelaksana, pelaksana, PELAKSANA_FILE)
+        unknown = pelaksana.unknown_roles({p.kode for p in sop.peran})
+        if unknown:
+            raise InputError(
+                f"{PELAKSANA_FILE}: role(s) {', '.join(unknown)} are not in the SOP; "
+                f"its roles are {', '.join(p.kode for p in sop.peran)}"
+            )
+        if dibuat is not None and dibuat > now() + rules.CLOCK_SKEW:
+            raise InputError(f"dibuat {dibuat.isoformat()} lies in the future: a trail starts "
+                             "when it is started", [("dibuat", "lies in the future")])
+        root = Path(folder)
+        root.mkdir(parents=True, exist_ok=True)
+        trail = cls(root, renderer)
+        with exclusive_lock(root):
+            if (root / LEDGER).exists():
+                raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
+            sop_bytes = sop.canonical_json()
+            roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))
+            write_atomic(root / SOP_FILE, sop_bytes)
+            write_atomic(root / PELAKSANA_FILE, roster_bytes)
+            header = Header(
+                berkas=str(uuid.uuid4()),
+                sop_judul=sop.judul,
+                sop_nomor=sop.nomor,
+                sop_sha256=sha256_bytes(sop_bytes),
+                pelaksana_sha256=sha256_bytes(roster_bytes),
+                dibuat=(dibuat or now()).astimezone(sop.tz),
+                demo=demo,
+            )
+            Ledger.new(root / LEDGER, header).save()
+        return trail
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike[str], renderer: Renderer | None = None, *,
+             max_lampiran: int = MAX_LAMPIRAN_BYTES) -> Trail:
+        """Open an existing trail."""
+        root = Path(folder)
+        if not (root / LEDGER).is_file():
+            raise TrailError(f"{root} holds no trail ({LEDGER} not found); start one with init")
+        return cls(root, renderer, max_lampiran=max_lampiran)
+
+    # ------------------------------------------------------------ reading
+
+    @property
+    def sop(self) -> Sop:
+        """The SOP this trail runs under (from the berkas's sop.json)."""
+        return _read_model(Sop, self.folder / SOP_FILE)
+
+    @property
+    def pelaksana(self) -> DaftarPelaksana:
+        """The roster of this berkas."""
+        return _read_model(DaftarPelaksana, self.folder / PELAKSANA_FILE)
+
+    @property
+    def header(self) -> Header:
+        return self.ledger().header
+
+    def ledger(self) -> Ledger:
+        """The ledger as stored (read under the shared lock)."""
+        with shared_lock(self.folder):
+            return Ledger.read(self.folder / LEDGER)
+
+    def entries(self) -> list[Entry]:
+        """The ledger's entries, in order."""
+        try:
+            return self.ledger().entries()
+        except (ValueError, RecursionError) as exc:
+            raise TamperError(f"{LEDGER}: an entry is malformed; run verify ({exc})") from None
+
+    def next_step(self) -> Langkah | None:
+        """The step to perform next, or None when the trail is complete."""
+        done = len(self.ledger().raw_entries)
+        langkah = self.sop.langkah
+        return langkah[done] if done < len(langkah) else None
+
+    def dokumen(self, kode: str) -> Path:
+        """The current file of an output (its latest version)."""
+        state = rules.Keadaan.of(self.entries())
+        if kode not in state.refs or state.refs[kode][1].file is None:
+            raise KeyError(f"no file for {kode!r} in this trail yet")
+        return self.folder / str(state.refs[kode][1].file)
+
+    def verify(self) -> Verifikasi:
+        """Recompute every hash and check every file; report problems in step order."""
+        with shared_lock(self.folder):
+            return verify(self.folder)
+
+    # ------------------------------------------------------------ performing
+
+    def perform(
+        self,
+        step: int,
+        oleh: str,
+        *,
+        dokumen: Mapping[str, NaskahDinas | Mapping[str, Any]] | None = None,
+        lampiran: Mapping[str, str | os.PathLike[str]] | None = None,
+        tindakan: Mapping[str, str] | None = None,
+        mulai: datetime | None = None,
+        selesai: datetime | None = None,
+        catatan: str | None = None,
+    ) -> Entry:
+        """Perform step ``step`` as the official ``oleh`` (NIP or full name).
+
+        ``dokumen`` gives the model (or its JSON data) for each naskah output of the
+        step, ``lampiran`` a file for each attachment output (and for external inputs
+        such as 'program-kerja' at the step that needs them), ``tindakan`` a written
+        account for each recorded action. Paraf and tanda tangan outputs need nothing:
+        the engine applies them to the current version of the document.
+
+        ``mulai`` defaults to when the previous step finished, ``selesai`` to now; a
+        time given is recorded as reported by the performer. Attachments and kop
+        logos are checked (real type, size, no special or outside files) and copied
+        into the berkas. Raises :class:`TrailError` when the step is refused,
+        :class:`InputError` for unusable input and :class:`TrailLockedError` when
+        another process holds the berkas.
+        """
+        dokumen, lampiran, tindakan = (dict(dokumen or {}), dict(lampiran or {}),
+                                       dict(tindakan or {}))
+        with exclusive_lock(self.folder):
+            ledger = Ledger.read(self.folder / LEDGER)
+            recover(self.folder, _recorded(ledger))
+            entries = self._check_chain(ledger)
+            sop, roster = self.sop, self.pelaksana
+            langkah = rules.check_order(sop, step, len(entries))
+            pejabat, peran = rules.check_performer(sop, roster, langkah, oleh)
+            waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
+            state = rules.Keadaan.of(entries)
+            masukan, external = rules.check_kelengkapan(sop, langkah, state, lampiran)
+            rules.check_supplied(langkah, dokumen, lampiran, tindakan, external)
+            self._check_depends(langkah.output, masukan, state)
+
+            # The step's files are staged in .naskah-staging (outside the recorded folders)
+            # as they are read and checked; a refused or failed step removes them there,
+            # and from their places, and leaves no trace.
+            files = StepFiles(self.folder)
+            try:
+                aset: list[Rujukan] = []
+                rendered: dict[str, tuple[Output, NaskahDinas, Pengesahan]] = {}
+                accounts: dict[str, str] = {}
+                for out in langkah.output:
+                    if out.jenis.naskah:
+                        model = approvals.new_document(out, dokumen[out.kode], pejabat)
+                        model = store_logo(files, step, out, model, aset)
+                        rendered[out.kode] = (out, model, approvals.first_approval(
+                            out, model, pejabat, peran, waktu.selesai))
+                    elif out.jenis is JenisOutput.TINDAKAN:
+                        accounts[out.kode] = rules.validate_text(tindakan[out.kode],
+                                                                 f"tindakan.{out.kode}")
+                    elif out.jenis.pengesahan:
+                        rendered[out.kode] = approvals.approve(self.folder, out, state, pejabat,
+                                                               peran, waktu.selesai)
+                note = rules.validate_text(catatan, "catatan") if catatan else None
+                for kode in external:  # outside inputs are stored with the step needing them
+                    masukan.append(store_lampiran(
+                        files, step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
+                        lampiran[kode], self.max_lampiran))
+                keluaran: list[Rujukan] = []
+                for out in langkah.output:
+                    if out.jenis is JenisOutput.LAMPIRAN:
+                        keluaran.append(store_lampiran(
+                            files, step, out.kode, out.nama, JenisRujukan.LAMPIRAN,
+                            lampiran[out.kode], self.max_lampiran))
+                    elif out.jenis is JenisOutput.TINDAKAN:
+                        keluaran.append(Rujukan(
+                            kode=out.kode, nama=out.nama, jenis=JenisRujukan.TINDAKAN,
+                            sha256=sha256_bytes(accounts[out.kode].encode("utf-8"))))
+                    else:
+                        source, model, pengesahan = rendered[out.kode]
+                        ref = self._store_naskah(step, source, model, pengesahan, waktu.selesai,
+                                                 files)
+                        keluaran.append(ref.model_copy(update={"jenis": JenisRujukan(out.jenis)}))
+                draft = DraftEntry(
+                    step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
+                    mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
+                    waktu_dilaporkan=waktu.dilaporkan,
+                    durasi_menit=round(sop.jam_kerja.menit_kerja(waktu.mulai, waktu.selesai), 2),
+                    standar_menit=sop.waktu_menit(langkah), masukan=masukan, keluaran=keluaran,
+                    aset=aset, tindakan=accounts, catatan=note,
+                )
+                files.place()
+                recorded = ledger.append(draft)
+                ledger.save()  # the step exists from this write on, not before
+            except BaseException:
+                files.rollback()  # the ledger was not written: neither are the files
+                raise
+            files.done()
+            return recorded
+
+    def _check_chain(self, ledger: Ledger) -> list[Entry]:
+        """Refuse to extend a ledger whose chain, header, SOP or roster fails.
+
+        Only the ledger (cheap: one JSON file) and the two small files it names are
+        checked here, not every document of the berkas: that made each step re-hash
+        and re-read everything before it, so a trail's cost grew with the square of
+        its length. The files a step depends on are checked in _check_depends; the
+        full check of every file is ``verify`` (and the berkas PDF, which runs it).
+        """
+        result = Verifikasi()
+        entries = check_chain(self.folder, ledger, result)
+        if result.masalah or entries is None:
+            first = result.masalah[0] if result.masalah else "the ledger is unreadable"
+            raise TamperError(f"refusing to extend a berkas that fails verification: {first}")
+        return entries
+
+    def _check_depends(self, outputs: list[Output], masukan: list[Rujukan],
+                       state: rules.Keadaan) -> None:
+        """The recorded files this step uses (its kelengkapan and the documents it
+        approves) must be exactly as recorded."""
+        kodes = [r.kode for r in masukan] + [o.kode for o in outputs if o.jenis.pengesahan]
+        for kode in dict.fromkeys(kodes):
+            if kode in state.refs:
+                step, ref = state.refs[kode]
+                problems = check_files(self.folder, step, [ref])
+                if problems:
+                    raise TamperError("refusing to extend a berkas that fails verification: "
+                                      f"{problems[0]}")
+
+    # ------------------------------------------------------------ writing
+
+    def _store_naskah(self, step: int, out: Output, model: NaskahDinas, pengesahan: Pengesahan,
+                      waktu: datetime, files: StepFiles) -> Rujukan:
+        data = self.renderer.render(model, pengesahan=pengesahan, dibuat=waktu)
+        rel = step_file(DOKUMEN, step, out.kode, ".docx")
+        return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
+                       file=str(rel), sha256=files.add(rel, data),
+                       content_hash=model.content_hash(), status=pengesahan.status)
+
+
+def _recorded(ledger: Ledger) -> set[str]:
+    found: set[str] = set()
+    for raw in ledger.raw_entries:
+        if not isinstance(raw, dict):
+            continue
+        for key in ("masukan", "keluaran", "aset"):
+            refs = raw.get(key)
+            for ref in refs if isinstance(refs, list) else ():
+                if isinstance(ref, dict) and isinstance(ref.get("file"), str):
+                    found.add(ref["file"])
+    return found
+
+
+def _read_model(model: type[M], path: Path) -> M:
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except (ValidationError, ValueError) as exc:
+        raise TamperError(f"{path.name} is damaged: {str(exc)[:300]}") from None
+    except FileNotFoundError:
+        raise TamperError(f"{path.name} is missing from the berkas") from None
+
+
+__all__ = ["Trail"]

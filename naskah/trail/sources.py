@@ -1,0 +1,133 @@
+"""Files a step takes in from outside the berkas (attachments, kop logos): confined, capped,
+checked, staged.
+
+A path names a file in a folder the user chose. The path is resolved (symlinks
+followed) and must stay inside that folder: a path in a step data file resolves
+against the data file's folder and may not leave it (unless the caller explicitly
+allows it); a path given directly may not be a symlink leading out of its own
+folder. Special files (devices, FIFOs, sockets) and anything under /proc, /sys or
+/dev are refused, and the file is read once, with a size cap, from an open handle:
+the bytes checked are the bytes stored.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from naskah import sniff
+from naskah.errors import InputError
+from naskah.ledger import JenisRujukan, Rujukan
+from naskah.models import NaskahDinas
+from naskah.models.instansi import MAX_LOGO_BYTES
+from naskah.sop.model import Output
+from naskah.trail.folder import ASET, LAMPIRAN, StepFiles, step_file
+
+MAX_LAMPIRAN_BYTES = 50 * 1024 * 1024
+"""Default cap per attachment (50 MB); ``Trail(max_lampiran=...)`` or ``--max-lampiran-mb``."""
+_SYSTEM = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def confine(path: str | os.PathLike[str], what: str, *, base: Path | None = None,
+            allow_outside: bool = False) -> Path:
+    """The real path of ``path``, refused when it leaves its folder or is not a plain file.
+
+    With ``base`` (the folder of the data file naming it) a relative ``path`` resolves
+    against ``base`` and the result must lie inside ``base``; without it the folder is
+    the one ``path`` names. ``allow_outside`` lifts the folder rule (never the others).
+    """
+    given = Path(path)
+    candidate = base / given if base is not None else given
+    try:
+        real = candidate.resolve(strict=True)
+    except FileNotFoundError:
+        raise InputError(f"{what}: file {os.fspath(path)!r} does not exist") from None
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a permission problem
+        raise InputError(f"{what}: cannot open {os.fspath(path)!r} ({exc})") from None
+    for system in _SYSTEM:
+        if real == system or system in real.parents:
+            raise InputError(f"{what}: {os.fspath(path)!r} is a system file under {system}; "
+                             "attach a regular document")
+    folder = (base if base is not None else candidate.parent).resolve()
+    if not allow_outside and folder not in real.parents:
+        raise InputError(
+            f"{what}: {os.fspath(path)!r} leads outside the folder {str(folder)!r} "
+            f"(to {str(real)!r}); copy the file into that folder"
+            + (" or allow paths outside it explicitly" if base is not None else "")
+        )
+    return real
+
+
+def read_source(real: Path, what: str, limit: int, *, image: bool = False) -> bytes:
+    """Read a confined file once (regular files only, at most ``limit`` bytes) and check
+    that its content is what its suffix says (see :mod:`naskah.sniff`)."""
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(
+            os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"{what}: cannot read {str(real)!r} ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{what}: {str(real)!r} is not a regular file")
+        if info.st_size > limit:
+            raise InputError(f"{what}: {real.name} is {info.st_size} bytes, over the limit of "
+                             f"{_mb(limit)}")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{what}: {real.name} is over the limit of {_mb(limit)}")
+    try:
+        if image:
+            sniff.check_image(data, sniff.IMAGE_SUFFIXES.get(real.suffix.lower()))
+        else:
+            sniff.check(data, real.suffix)
+    except sniff.BadFile as exc:
+        raise InputError(f"{what}: {real.name}: {exc}") from None
+    return data
+
+
+def store_lampiran(files: StepFiles, step: int, kode: str, nama: str, jenis: JenisRujukan,
+                   source: str | os.PathLike[str], limit: int) -> Rujukan:
+    """Check an attachment (or outside input) and stage it as ``lampiran/NN-kode.ext``."""
+    what = f"lampiran {kode!r}"
+    real = confine(source, what)
+    data = read_source(real, what, limit)
+    rel = step_file(LAMPIRAN, step, kode, real.suffix.lower())
+    return Rujukan(kode=kode, nama=nama, jenis=jenis, file=str(rel), sha256=files.add(rel, data))
+
+
+def store_logo(files: StepFiles, step: int, out: Output, model: NaskahDinas,
+               aset: list[Rujukan]) -> NaskahDinas:
+    """Copy the document's kop images (logo, lambang) into the berkas; the model
+    returned names those copies.
+
+    The stored paths are relative to the berkas, so the document renders and verifies
+    from any folder and on any machine the berkas is copied to.
+    """
+    kop = model.kop
+    images: dict[str, Path] = {}
+    for field, source, label in (("logo", kop.logo_file, "Logo kop"),
+                                 ("lambang", kop.lambang_file, "Lambang kop")):
+        if source is None:
+            continue
+        what = f"dokumen {out.kode!r}: kop.{field}"
+        real = confine(source, what)
+        data = read_source(real, what, MAX_LOGO_BYTES, image=True)
+        kode = f"{out.kode}-{field}"
+        rel = step_file(ASET, step, kode, real.suffix.lower())
+        aset.append(Rujukan(kode=kode, nama=f"{label} {out.nama}", jenis=JenisRujukan.ASET,
+                            file=str(rel), sha256=files.add(rel, data)))
+        images[field] = Path(str(rel))
+    if not images:
+        return model
+    # The documents are rendered before the step's files are placed, so until then the
+    # images are found in the staging folder, which mirrors the berkas's layout.
+    return model.model_copy(update={"kop": kop.with_images(images, files.staging)})
+
+
+def _mb(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"
+
+
+__all__ = ["MAX_LAMPIRAN_BYTES", "confine", "read_source", "store_lampiran", "store_logo"]

@@ -1,0 +1,298 @@
+"""Verifying a berkas: every problem as a typed value (:class:`Masalah` with a kind).
+
+:func:`verify` recomputes everything: the hash chain of the ledger, the SOP and
+roster files, every recorded file and document, and what lies in the berkas without
+being recorded (extra or hidden files, files replaced by symlinks, leftovers of an
+interrupted write). :func:`check_chain` and :func:`check_files` are its parts, used
+alone by a step, which checks only what it depends on (see ``engine.Trail.perform``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from naskah.errors import MetadataError, NaskahError, TamperError
+from naskah.hashing import canonical_json, sha256_bytes, sha256_file
+from naskah.ledger import Entry, Ledger, Rujukan, entry_hash
+from naskah.metadata import read_metadata
+from naskah.models import jenis_class
+from naskah.trail.folder import (
+    BERKAS_PDF,
+    ENGINE_FILES,
+    LEDGER,
+    PDF_DIR,
+    PELAKSANA_FILE,
+    SOP_FILE,
+    TRACKED_DIRS,
+    is_engine_temp,
+)
+
+
+class JenisMasalah(StrEnum):
+    """What kind of problem verification found."""
+
+    LEDGER_UNREADABLE = "ledger-unreadable"
+    """ledger.json is missing, not JSON, or not a naskah ledger."""
+    ORDER = "order"
+    """Entries were removed or reordered."""
+    CHAIN = "chain"
+    """The hash chain is broken before an entry."""
+    ENTRY_EDITED = "entry-edited"
+    """An entry's recorded hash does not match its content."""
+    ENTRY_MALFORMED = "entry-malformed"
+    """An entry does not have the fields of a ledger entry."""
+    FILE_MISSING = "file-missing"
+    FILE_CHANGED = "file-changed"
+    DOCUMENT_MISMATCH = "document-mismatch"
+    """A document's data, content hash or approvals do not match what was recorded."""
+    SYMLINK = "symlink"
+    """A recorded file was replaced by a symbolic link."""
+    UNRECORDED = "unrecorded"
+    """A file in the berkas that the ledger does not record."""
+    HIDDEN = "hidden"
+    """A hidden file in a folder of recorded files."""
+    LEFTOVER = "leftover"
+    """A temporary file of an interrupted write; the next step removes it."""
+
+
+@dataclass(frozen=True)
+class Masalah:
+    """One problem found by verification."""
+
+    jenis: JenisMasalah
+    """What kind of problem it is."""
+    pesan: str
+    """What is wrong, in words."""
+    step: int | None = None
+    """The step it concerns, if any."""
+    file: str | None = None
+    """The file it concerns (relative to the berkas), if any."""
+
+    def __str__(self) -> str:
+        where = []
+        if self.step is not None:
+            where.append(f"step {self.step}")
+        if self.file is not None:
+            where.append(self.file)
+        return f"{': '.join(where)}: {self.pesan}" if where else self.pesan
+
+
+@dataclass
+class Verifikasi:
+    """The result of verifying a berkas: intact, or the problems in step order."""
+
+    masalah: list[Masalah] = field(default_factory=list)
+    langkah: int = 0
+    """How many steps the ledger records."""
+    hash_akhir: str | None = None
+    """The last entry's hash (the genesis hash for an empty trail)."""
+
+    @property
+    def utuh(self) -> bool:
+        """True when nothing was changed, removed, added or reordered."""
+        return not self.masalah
+
+    @property
+    def pertama(self) -> Masalah | None:
+        """The first problem: the earliest step that was tampered with."""
+        return self.masalah[0] if self.masalah else None
+
+
+def verify(root: Path) -> Verifikasi:
+    """Recompute every hash and check every file; report problems in step order."""
+    result = Verifikasi()
+    try:
+        ledger = Ledger.read(root / LEDGER)
+    except TamperError as exc:
+        result.masalah.append(Masalah(JenisMasalah.LEDGER_UNREADABLE, str(exc), file=LEDGER))
+        return result
+    entries = check_chain(root, ledger, result)
+    if entries is None:
+        return result
+    recorded: set[str] = set()
+    for entry in entries:
+        recorded.update(str(r.file) for r in entry.files)
+        result.masalah.extend(check_files(root, entry.step, entry.files))
+    result.masalah.extend(check_extras(root, recorded))
+    result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
+    return result
+
+
+def check_chain(root: Path, ledger: Ledger, result: Verifikasi) -> list[Entry] | None:
+    """Check the header, SOP and roster files and the hash chain, adding problems to
+    ``result``; the valid entries (None when the header itself is unusable)."""
+    try:
+        header = ledger.header
+    except ValueError as exc:
+        result.masalah.append(Masalah(JenisMasalah.LEDGER_UNREADABLE,
+                                      f"the ledger header is invalid: {_short(exc)}", file=LEDGER))
+        return None
+    for name, expected in ((SOP_FILE, header.sop_sha256),
+                           (PELAKSANA_FILE, header.pelaksana_sha256)):
+        problem = _json_file_problem(root / name, name, expected)
+        if problem:
+            result.masalah.append(problem)
+    previous = ledger.genesis
+    entries: list[Entry] = []
+    for position, raw in enumerate(ledger.raw_entries, 1):
+        if not isinstance(raw, dict):
+            result.masalah.append(Masalah(JenisMasalah.ENTRY_MALFORMED,
+                                          "the ledger entry is not an object", position, LEDGER))
+            break
+        step = raw.get("step")
+        label = step if isinstance(step, int) and not isinstance(step, bool) else position
+        if step != position:
+            result.masalah.append(Masalah(
+                JenisMasalah.ORDER, f"the ledger's entry {position} is for step {_clip(step)}: "
+                "entries were removed or reordered", position, LEDGER))
+        if raw.get("prev_hash") != previous:
+            result.masalah.append(Masalah(
+                JenisMasalah.CHAIN, "the hash chain is broken before this entry: an earlier "
+                "entry was changed, removed or reordered", label, LEDGER))
+        try:
+            actual = entry_hash(raw, ledger.format)
+        except (ValueError, TypeError, RecursionError):
+            actual = None
+        if actual != raw.get("hash"):
+            result.masalah.append(Masalah(
+                JenisMasalah.ENTRY_EDITED,
+                "the ledger entry was edited after it was recorded (hash mismatch)",
+                label, LEDGER))
+        previous = str(raw.get("hash"))
+        try:
+            entries.append(Entry.model_validate(raw))
+        except (ValueError, RecursionError) as exc:
+            result.masalah.append(Masalah(JenisMasalah.ENTRY_MALFORMED,
+                                          f"the ledger entry is malformed: {_short(exc)}", label))
+    result.langkah = len(ledger.raw_entries)
+    result.hash_akhir = previous
+    return entries
+
+
+def check_files(root: Path, step: int, refs: list[Rujukan]) -> list[Masalah]:
+    """Problems with the recorded files ``refs`` of ``step``: missing, changed, symlinked,
+    or (for documents) their data and approvals no longer matching."""
+    found: list[Masalah] = []
+    for ref in refs:
+        if ref.file is None:
+            continue
+        path = root / ref.file
+        if not _tracked_name(ref.file):
+            found.append(Masalah(JenisMasalah.ENTRY_MALFORMED,
+                                 "the ledger names a file outside the berkas's folders",
+                                 step, ref.file))
+        elif path.is_symlink():
+            found.append(Masalah(JenisMasalah.SYMLINK, "the file was replaced by a symbolic "
+                                 "link", step, ref.file))
+        elif not path.is_file():
+            found.append(Masalah(JenisMasalah.FILE_MISSING, "the file is missing", step,
+                                 ref.file))
+        elif (actual := sha256_file(path)) != ref.sha256:
+            found.append(Masalah(
+                JenisMasalah.FILE_CHANGED,
+                f"the file was changed after it was recorded (sha256 {actual[:12]}…, "
+                f"recorded {ref.sha256[:12]}…)", step, ref.file))
+        elif ref.content_hash is not None:
+            problem = document_problem(root, path, ref)
+            if problem:
+                found.append(Masalah(JenisMasalah.DOCUMENT_MISMATCH, problem, step, ref.file))
+    return found
+
+
+def check_extras(root: Path, recorded: set[str]) -> list[Masalah]:
+    """Files in the berkas the ledger does not record, hidden files and leftovers."""
+    found: list[Masalah] = []
+    for path in sorted(root.iterdir()):
+        name = path.name
+        if name in ENGINE_FILES or name in (BERKAS_PDF, PDF_DIR) or name in TRACKED_DIRS:
+            continue
+        if is_engine_temp(name):
+            found.append(Masalah(JenisMasalah.LEFTOVER, "a temporary file of an interrupted "
+                                 "write (the next step removes it)", None, name))
+        else:
+            kind = JenisMasalah.HIDDEN if name.startswith(".") else JenisMasalah.UNRECORDED
+            found.append(Masalah(kind, "a file naskah did not write is in the berkas", None,
+                                 name))
+    for sub in TRACKED_DIRS:
+        base = root / sub
+        if base.is_symlink():
+            found.append(Masalah(JenisMasalah.SYMLINK, "the folder was replaced by a symbolic "
+                                 "link", None, sub))
+            continue
+        if not base.is_dir():
+            continue
+        for path in sorted(base.iterdir()):
+            rel = str(PurePosixPath(sub) / path.name)
+            if rel in recorded:
+                continue
+            if is_engine_temp(path.name, tracked=True):
+                found.append(Masalah(JenisMasalah.LEFTOVER, "a temporary file of an "
+                                     "interrupted write (the next step removes it)", None, rel))
+            elif path.name.startswith("."):
+                found.append(Masalah(JenisMasalah.HIDDEN, "a hidden file is in a folder of "
+                                     "recorded files", None, rel))
+            else:
+                found.append(Masalah(
+                    JenisMasalah.UNRECORDED, "the file is not recorded in the ledger (an "
+                    "interrupted step, or an added file)", None, rel))
+    return found
+
+
+def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
+    """Why a recorded document no longer matches its record, or None."""
+    try:
+        meta = read_metadata(path)
+    except MetadataError as exc:
+        return str(exc)
+    try:
+        model = jenis_class(meta.jenis).model_validate(meta.naskah, context={"berkas": root})
+    except (ValueError, NaskahError) as exc:
+        return f"the document data in its metadata is invalid: {_short(exc)}"
+    content_hash = model.content_hash()
+    if content_hash != ref.content_hash or meta.content_hash != content_hash:
+        return "the document's content does not match its recorded content hash"
+    problems = meta.pengesahan.invalid_records(content_hash)
+    return "; ".join(problems) or None
+
+
+def _json_file_problem(path: Path, name: str, expected: str) -> Masalah | None:
+    """sop.json / pelaksana.json: the bytes as written, or the same values reformatted."""
+    if path.is_symlink():
+        return Masalah(JenisMasalah.SYMLINK, "the file was replaced by a symbolic link", None,
+                       name)
+    if not path.is_file():
+        return Masalah(JenisMasalah.FILE_MISSING, "the file is missing", None, name)
+    data = path.read_bytes()
+    if sha256_bytes(data) == expected:
+        return None
+    try:
+        same = sha256_bytes(canonical_json(json.loads(data))) == expected
+    except (ValueError, RecursionError):
+        same = False
+    if same:
+        return None
+    return Masalah(JenisMasalah.FILE_CHANGED, "the file was changed after the trail started",
+                   None, name)
+
+
+def _tracked_name(rel: str) -> bool:
+    parts = PurePosixPath(rel).parts
+    return len(parts) == 2 and parts[0] in TRACKED_DIRS and parts[1] not in ("..", ".")
+
+
+def _clip(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 500 else text[:497] + "..."
+
+
+__all__ = ["JenisMasalah", "Masalah", "Verifikasi", "check_chain", "check_extras",
+           "check_files", "document_problem", "verify"]
