@@ -27,8 +27,7 @@ def cmd_pola(args: argparse.Namespace) -> int:
             from naskah.inputs import load_json_file
             from naskah.register import DaftarPola
 
-            for pola in load_json_file(DaftarPola, args.muat, "pattern file").pola:
-                reg.simpan_pola(pola)
+            reg.simpan_pola(*load_json_file(DaftarPola, args.muat, "pattern file").pola)
         patterns = reg.daftar_pola()
     if args.json:
         json.dump([p.model_dump() for p in patterns], sys.stdout, indent=2, ensure_ascii=False)

@@ -135,20 +135,11 @@ class Register:
             rows = conn.execute(select(t_pola).order_by(t_pola.c.nama)).mappings().all()
         return [Pola.model_validate(dict(r)) for r in rows]
 
-    def simpan_pola(self, pola: Pola) -> None:
-        """Add a pattern, or change one no number has used yet."""
+    def simpan_pola(self, *patterns: Pola) -> None:
+        """Add patterns, or change ones no number has used yet; all or none."""
         with self.engine.begin() as conn:
-            exists = conn.execute(select(t_pola.c.nama).where(t_pola.c.nama == pola.nama)).first()
-            if exists is None:
-                conn.execute(insert(t_pola).values(**pola.model_dump()))
-                return
-            used = conn.execute(select(func.count()).select_from(t_nomor)
-                                .where(t_nomor.c.pola == pola.nama)).scalar_one()
-            if used:
-                raise InputError(f"pola: {pola.nama!r} has issued numbers and cannot change",
-                                 [("pola", "in use")])
-            conn.execute(update(t_pola).where(t_pola.c.nama == pola.nama)
-                         .values(**pola.model_dump()))
+            for pola in patterns:
+                _save_pola(conn, pola)
 
     def pola(self, nama: str) -> Pola:
         """The pattern called ``nama``; InputError naming ``pola`` when unknown."""
@@ -346,6 +337,19 @@ class Register:
         ).returning(t_nomor.c.id)).scalar_one()
         _log(conn, new_id, aksi, teks, oleh, content_hash, "", waktu)
         return _nomor(_row(conn, new_id))
+
+
+def _save_pola(conn: Connection, pola: Pola) -> None:
+    exists = conn.execute(select(t_pola.c.nama).where(t_pola.c.nama == pola.nama)).first()
+    if exists is None:
+        conn.execute(insert(t_pola).values(**pola.model_dump()))
+        return
+    used = conn.execute(select(func.count()).select_from(t_nomor)
+                        .where(t_nomor.c.pola == pola.nama)).scalar_one()
+    if used:
+        raise InputError(f"pola: {pola.nama!r} has issued numbers and cannot change",
+                         [("pola", "in use")])
+    conn.execute(update(t_pola).where(t_pola.c.nama == pola.nama).values(**pola.model_dump()))
 
 
 def _pola(conn: Connection, nama: str) -> Pola:
