@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.pool import NullPool
 
 from naskah.errors import InputError, NaskahError
 from naskah.register import schema
@@ -63,10 +62,7 @@ def create(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
-    # One connection per checkout: processes share the file, not a pool, and a NullPool
-    # never hands a connection in an unknown state to the next transaction.
-    engine = create_engine(parsed, poolclass=NullPool,
-                           connect_args={"timeout": BUSY_TIMEOUT_S})
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

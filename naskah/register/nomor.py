@@ -204,11 +204,11 @@ class Register:
         date of number N and before the date of N+1; the result is N followed by the
         next free letter. Otherwise InputError naming ``tanggal``.
         """
-        p, unit, kka, oleh, dokumen, content_hash = self._check(
-            pola, unit, kka, oleh, dokumen, content_hash)
+        unit, oleh, dokumen, content_hash = self._check(unit, oleh, dokumen, content_hash)
         day = masukan.tanggal(tanggal, "tanggal")
         with self.engine.begin() as conn:
             p = _pola(conn, pola)
+            kka = check_kode(kka, "kka", required=p.butuh_kka)
             lingkup = penghitung.lingkup_nomor(p.nama, unit, _scope_kka(p, kka), day.year)
             penghitung.lock(conn, lingkup)
             base = _gap_before(conn, lingkup, day)
@@ -297,24 +297,27 @@ class Register:
 
     # ------------------------------------------------------------ internals
 
-    def _check(self, pola: str, unit: str, kka: str | None, oleh: str, dokumen: str,
-               content_hash: str | None) -> tuple[Pola, str, str | None, str, str, str | None]:
-        p = self.pola(pola)
+    @staticmethod
+    def _check(unit: str, oleh: str, dokumen: str, content_hash: str | None
+               ) -> tuple[str, str, str, str | None]:
+        """The inputs that need no database, checked before any transaction."""
         unit_ok = check_kode(unit, "unit")
         assert unit_ok is not None
-        kka = check_kode(kka, "kka", required=p.butuh_kka)
-        return (p, unit_ok, kka, masukan.teks(oleh, "oleh", max_length=200),
+        return (unit_ok, masukan.teks(oleh, "oleh", max_length=200),
                 masukan.teks(dokumen, "dokumen") if dokumen else "", _hash(content_hash))
 
     def _issue(self, status: str, pola: str, *, unit: str, oleh: str, kka: str | None,
                klasifikasi: Klasifikasi | str, tanggal: date | str | None, dokumen: str,
                content_hash: str | None, isi: Isi | None = None) -> Nomor:
-        p, unit, kka, oleh, dokumen, content_hash = self._check(
-            pola, unit, kka, oleh, dokumen, content_hash)
+        unit, oleh, dokumen, content_hash = self._check(unit, oleh, dokumen, content_hash)
         day = masukan.tanggal(tanggal, "tanggal")
-        isian(None, unit, kka, klasifikasi, day)  # checks klasifikasi before writing
-        lingkup = penghitung.lingkup_nomor(p.nama, unit, _scope_kka(p, kka), day.year)
+        isian(None, unit, None, klasifikasi, day)  # checks klasifikasi before writing
         with self.engine.begin() as conn:
+            # The pattern is read in the same transaction: one round trip fewer, and it
+            # cannot change between the read and the number.
+            p = _pola(conn, pola)
+            kka = check_kode(kka, "kka", required=p.butuh_kka)
+            lingkup = penghitung.lingkup_nomor(p.nama, unit, _scope_kka(p, kka), day.year)
             urut = penghitung.next_value(conn, lingkup) if status == FINAL else None
             teks = p.teks(isian(None if urut is None else str(urut), unit, kka, klasifikasi,
                                 day))
