@@ -319,3 +319,16 @@ def test_import_naskah_does_not_load_the_database_stack() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False", "True"]
+
+
+def test_db_upgrade_is_idempotent(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for _ in range(2):
+        assert main(["db", "upgrade", "--db", db_url]) == 0
+        assert capsys.readouterr().out == "0001\n"
+    assert main(["nomor", "pola", "--db", db_url]) == 0
+    assert capsys.readouterr().out.count("\n") == 4
+
+
+def test_unsupported_database_url(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nomor", "daftar", "--db", "mysql://x@y/z"]) == 2
+    assert capsys.readouterr().err.startswith("naskah: error: --db: unsupported database")
