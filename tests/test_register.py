@@ -332,3 +332,12 @@ def test_db_upgrade_is_idempotent(db_url: str, capsys: pytest.CaptureFixture[str
 def test_unsupported_database_url(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["nomor", "daftar", "--db", "mysql://x@y/z"]) == 2
     assert capsys.readouterr().err.startswith("naskah: error: --db: unsupported database")
+
+
+def test_unreachable_database_is_one_message(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql+psycopg://postgres:x@127.0.0.1:1/none"
+    for argv in (["nomor", "daftar", "--db", url], ["db", "upgrade", "--db", url]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("naskah: error: ") and "Connection refused" in err
+        assert "Traceback" not in err

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from naskah.cli.common import EXIT_OK
-from naskah.cli.db import add_db_option, add_oleh_option, oleh
+from naskah.cli.db import add_db_option, add_oleh_option, db_errors, oleh
 from naskah.errors import InputError
 
 
@@ -18,6 +18,7 @@ def _register(args: argparse.Namespace) -> Any:
     return Register(args.db)
 
 
+@db_errors
 def cmd_masuk(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         surat = reg.agenda.masuk(
@@ -29,6 +30,7 @@ def cmd_masuk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_daftar(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         entries = reg.agenda.daftar(tahun=args.tahun, bulan=args.bulan)
@@ -43,6 +45,7 @@ def cmd_daftar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_ekspor(args: argparse.Namespace) -> int:
     from naskah.fileio import write_atomic
     from naskah.register import ekspor
@@ -60,6 +63,7 @@ def cmd_ekspor(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_beri(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         items = reg.disposisi.beri(args.agenda, dari=args.dari, kepada=args.kepada,
@@ -70,6 +74,7 @@ def cmd_beri(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_status(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         item = reg.disposisi.ubah_status(args.id, args.status, oleh=oleh(args),
@@ -97,6 +102,7 @@ def _print_tree(items: list[Any], depth: int = 0) -> None:
         _print_tree(item.turunan, depth + 1)
 
 
+@db_errors
 def cmd_pohon(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         reg.agenda.get(args.agenda)
@@ -109,6 +115,7 @@ def cmd_pohon(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_terlambat(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         items = reg.disposisi.terlambat(args.tanggal)

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from naskah.cli.common import EXIT_OK
-from naskah.cli.db import add_db_option, add_oleh_option, oleh
+from naskah.cli.db import add_db_option, add_oleh_option, db_errors, oleh
 
 
 def _register(args: argparse.Namespace) -> Any:
@@ -21,6 +21,7 @@ def _register(args: argparse.Namespace) -> Any:
     return Register(args.db)
 
 
+@db_errors
 def cmd_pola(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         if args.muat:
@@ -38,6 +39,7 @@ def cmd_pola(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_ambil(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         take = reg.ambil_sementara if args.sementara else reg.ambil_final
@@ -48,6 +50,7 @@ def cmd_ambil(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_sisipan(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         nomor = reg.sisipan(args.pola, unit=args.unit, kka=args.kka,
@@ -58,6 +61,7 @@ def cmd_sisipan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_final(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         nomor = reg.final(args.id, oleh=oleh(args), tanggal=args.tanggal,
@@ -66,6 +70,7 @@ def cmd_final(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_batal(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         nomor = reg.batal(args.nomor, alasan=args.alasan, oleh=oleh(args))
@@ -73,6 +78,7 @@ def cmd_batal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_daftar(args: argparse.Namespace) -> int:
     with _register(args) as reg:
         numbers = reg.daftar(tahun=args.tahun, unit=args.unit, pola=args.pola)
@@ -86,6 +92,7 @@ def cmd_daftar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@db_errors
 def cmd_ekspor(args: argparse.Namespace) -> int:
     from naskah.register import ekspor
 

@@ -14,6 +14,22 @@ disposisi tracking, on SQLite (embedded default) or PostgreSQL.
         reg.disposisi.beri(surat.id, dari="Sesmenko", kepada=["Karo PO"], instruksi="...")
 
 Importing this package imports SQLAlchemy; ``import naskah`` alone does not.
+
+Signing with the register (how a trail's signing step takes its numbers)::
+
+    # paraf on the konsep record its konsep hash (nomor and tanggal left out) ...
+    Paraf(pejabat=..., peran=..., waktu=..., konsep_hash=model.konsep_hash())
+    # ... so at signing the number and date can be filled without voiding them:
+    signed, nomor = reg.beri_nomor(model, pola="nota-dinas", unit="Ses.PO",
+                                   kka="OT.01.02", oleh=pejabat.nama, tanggal=waktu.date())
+    ttd = TandaTangan(..., content_hash=signed.content_hash())   # == nomor.content_hash
+    pengesahan.with_tanda_tangan(ttd).invalid_for(signed)       # [] — paraf still valid
+    # if the step then fails before its files are written, cancel the number:
+    reg.batal(nomor.id, alasan="signing step failed", oleh=pejabat.nama)
+
+``beri_nomor(..., sementara=ID)`` finalises a provisional number taken for the konsep
+instead. A laporan has no nomor field: its tanggal is filled and the register keeps its
+number (``nomor.teks``).
 """
 
 from __future__ import annotations
