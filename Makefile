@@ -35,6 +35,7 @@ test: $(STAMP) system-deps lint
 bench: $(STAMP)
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/register.py
 
 templates: $(STAMP)
 	$(BIN)/python tools/build_templates.py

@@ -12,6 +12,8 @@ Quick use::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from naskah.errors import (
     InputError,
     MetadataError,
@@ -53,7 +55,32 @@ from naskah.profil import Profil, load_profil
 from naskah.render import Kertas, Renderer, render, save
 from naskah.version import __version__
 
-__all__ = [
+if TYPE_CHECKING:
+    from naskah.register import (
+        Agenda,
+        DisposisiTracker,
+        ItemDisposisi,
+        Nomor,
+        Pola,
+        Register,
+        StatusDisposisi,
+        SuratMasuk,
+    )
+
+# The register needs SQLAlchemy; it is imported on first use so `import naskah` (and the
+# CLI's start) stays fast.
+_REGISTER_NAMES = frozenset({"Agenda", "DisposisiTracker", "ItemDisposisi", "Nomor", "Pola",
+                             "Register", "StatusDisposisi", "SuratMasuk"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _REGISTER_NAMES:
+        import naskah.register
+
+        return getattr(naskah.register, name)
+    raise AttributeError(f"module 'naskah' has no attribute {name!r}")
+
+__all__ = [  # noqa: RUF022 (the register's names are grouped at the end)
     "JENIS",
     "Delegasi",
     "Disposisi",
@@ -99,4 +126,13 @@ __all__ = [
     "read_metadata",
     "render",
     "save",
+    # naskah.register, imported on first use
+    "Agenda",
+    "DisposisiTracker",
+    "ItemDisposisi",
+    "Nomor",
+    "Pola",
+    "Register",
+    "StatusDisposisi",
+    "SuratMasuk",
 ]

@@ -1,22 +1,28 @@
 """Paraf and tanda tangan: who approved a document, when, and which content.
 
-A document moves konsep → diparaf → ditandatangani. Each record carries the
-document's :meth:`~naskah.models.NaskahDinas.content_hash`; a record whose hash no
-longer matches the content is void (the document was changed after it was given).
+A document moves konsep → diparaf → ditandatangani. A paraf carries the document's
+:meth:`~naskah.models.NaskahDinas.konsep_hash` (the content without the nomor and the
+date filled at signing, so numbering at signing keeps it valid); the tanda tangan
+carries :meth:`~naskah.models.NaskahDinas.content_hash`, the final document. A record
+whose hash no longer matches is void (the document was changed after it was given).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from naskah import formatting
 from naskah.hashing import Sha256
 from naskah.models.base import NaskahModel, Teks
 from naskah.models.pejabat import Pejabat
 from naskah.models.penandatangan import Delegasi
+
+if TYPE_CHECKING:
+    from naskah.models.naskah import NaskahDinas
 
 
 class Status(StrEnum):
@@ -43,12 +49,28 @@ class Paraf(NaskahModel):
     """Their role in the procedure, e.g. 'Kabag Data & Informasi'."""
     waktu: AwareDatetime
     """When (with time zone)."""
-    content_hash: Sha256
-    """SHA-256 of the document content initialled."""
+    konsep_hash: Sha256 | None = Field(default=None, exclude_if=lambda v: v is None)
+    """SHA-256 of the konsep initialled (``NaskahDinas.konsep_hash()``): the paraf stays
+    valid when the nomor and tanggal are filled in at signing."""
+    content_hash: Sha256 | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Older form: SHA-256 of the whole content, so the paraf is void once the nomor or
+    tanggal is filled in. Give ``konsep_hash`` instead."""
     jenis: JenisParaf = JenisParaf.HIERARKI
     """Hierarki or koordinasi."""
     delegasi: list[Delegasi] = Field(default_factory=list)
     """Delegations the paraf is given under (Plt./Plh. ...)."""
+
+    @model_validator(mode="after")
+    def _one_hash(self) -> Paraf:
+        if (self.konsep_hash is None) == (self.content_hash is None):
+            raise ValueError("konsep_hash: give exactly one of konsep_hash and content_hash")
+        return self
+
+    def valid_for(self, content_hash: str, konsep_hash: str | None) -> bool:
+        """Whether this paraf was given on the document with these hashes."""
+        if self.konsep_hash is not None:
+            return self.konsep_hash == konsep_hash
+        return self.content_hash == content_hash
 
 
 class TandaTangan(NaskahModel):
@@ -94,12 +116,20 @@ class Pengesahan(NaskahModel):
             raise ValueError("the document is already signed")
         return self.model_copy(update={"tanda_tangan": ttd})
 
-    def invalid_records(self, content_hash: str) -> list[str]:
-        """Descriptions of records made on other content than ``content_hash``."""
+    def invalid_for(self, naskah: NaskahDinas) -> list[str]:
+        """Descriptions of records not given on this document (paraf: its konsep)."""
+        return self.invalid_records(naskah.content_hash(), naskah.konsep_hash())
+
+    def invalid_records(self, content_hash: str, konsep_hash: str | None = None) -> list[str]:
+        """Descriptions of records made on other content than these hashes.
+
+        A paraf holding a ``konsep_hash`` is checked against ``konsep_hash`` (void when
+        that is not given); the tanda tangan and older paraf against ``content_hash``.
+        """
         problems = [
             f"paraf {i} by {p.pejabat.nama} was given on different content"
             for i, p in enumerate(self.paraf, 1)
-            if p.content_hash != content_hash
+            if not p.valid_for(content_hash, konsep_hash)
         ]
         if self.tanda_tangan and self.tanda_tangan.content_hash != content_hash:
             problems.append(

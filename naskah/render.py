@@ -104,7 +104,7 @@ class Renderer:
         """
         pengesahan = pengesahan or Pengesahan()
         content_hash = naskah.content_hash()
-        problems = pengesahan.invalid_records(content_hash)
+        problems = pengesahan.invalid_for(naskah)
         if problems:
             raise NaskahError(
                 f"cannot render {naskah.jenis}: " + "; ".join(problems)

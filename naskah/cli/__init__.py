@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from naskah.cli import berkas, dokumen, profil, trail, tte
+from naskah.cli import agenda, berkas, db, dokumen, nomor, profil, trail, tte
 from naskah.cli.common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, Handler
 from naskah.errors import InputError, NaskahError
 from naskah.version import __version__
@@ -22,7 +22,8 @@ from naskah.version import __version__
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 COMMANDS: tuple[Register, ...] = (dokumen.register, trail.register, berkas.register,
-                                  tte.register, profil.register)
+                                  tte.register, profil.register, nomor.register,
+                                  agenda.register, db.register)
 """Every subcommand module's ``register``; a new group adds one line here."""
 
 

@@ -61,6 +61,9 @@ class Disposisi(NaskahDinas):
     """The official giving the disposisi; initials it with the date."""
     tanggal: date
     """The day the disposisi is given."""
+    agenda_id: int | None = Field(default=None, ge=1, exclude_if=lambda v: v is None)
+    """Id of the incoming letter's entry in the register's agenda (``naskah.register``),
+    when it was registered there; left out of the content (and its hash) when absent."""
 
     @field_validator("harapan")
     @classmethod

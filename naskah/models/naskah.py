@@ -119,6 +119,22 @@ class NaskahDinas(NaskahModel):
         payload = self.model_dump_json(exclude_none=False).encode("utf-8")
         return hashlib.sha256(f"{self.jenis}\n".encode() + payload).hexdigest()
 
+    DIISI_SAAT_TTD: ClassVar[tuple[str, ...]] = ("nomor", "tanggal")
+    """Fields filled in when the document is signed (the register's final nomor and the
+    signing date); :meth:`konsep_hash` leaves them out."""
+
+    def konsep_hash(self) -> str:
+        """SHA-256 of the konsep: the content without the nomor and tanggal filled at signing.
+
+        Paraf cover this hash, so they stay valid when the secretariat gives the konsep its
+        final number and date at signing; any other change (isi, hal, penandatangan ...)
+        changes it and voids them. The tanda tangan covers :meth:`content_hash`.
+        """
+        exclude = {name for name in self.DIISI_SAAT_TTD if name in type(self).model_fields}
+        payload = self.model_dump_json(exclude=exclude, exclude_none=False).encode("utf-8")
+        # A different prefix keeps a konsep hash from ever equalling a content hash.
+        return hashlib.sha256(f"konsep\n{self.jenis}\n".encode() + payload).hexdigest()
+
     @property
     def hal_singkat(self) -> str:
         """A one-line description used for titles and bookmarks."""

@@ -20,10 +20,10 @@ from pydantic_core import core_schema
 from naskah.models.klasifikasi import Klasifikasi
 
 _KODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
-_URUT = re.compile(r"^(?:(?P<kode>[A-Z]{1,2})-)?(?P<urut>[0-9]{1,7})$")
+_URUT = re.compile(r"^(?:(?P<kode>[A-Z]{1,2})-)?(?P<urut>[0-9]{1,7}[a-z]?)$")
 MAX_NOMOR = 200
 """Most characters in a nomor naskah (real ones are under 60)."""
-_PATTERN = r"^(?:(SR|B|T|R)-)?\d{1,7}(/[A-Za-z0-9][A-Za-z0-9.\-]*)+/\d{2}/\d{4}$"
+_PATTERN = r"^(?:(SR|B|T|R)-)?\d{1,7}[a-z]?(/[A-Za-z0-9][A-Za-z0-9.\-]*)+/\d{2}/\d{4}$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,8 @@ class NomorNaskah:
     """A parsed nomor naskah. ``str(nomor)`` gives back the canonical text."""
 
     urut: str
-    """Serial number within the year, as written (leading zeros are kept)."""
+    """Serial number within the year, as written (leading zeros are kept); a *nomor
+    sisipan* carries a letter, e.g. '123a'."""
     kode: tuple[str, ...]
     """Unit/jabatan codes and the kode klasifikasi arsip, in order (``('Ses', 'OT.01.02')``)."""
     bulan: int
@@ -42,9 +43,11 @@ class NomorNaskah:
     """Kode keamanan (B/T/R/SR); absent on a nota dinas."""
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[0-9]{1,7}", self.urut) or int(self.urut) < 1:
+        if not re.fullmatch(r"[0-9]{1,7}[a-z]?", self.urut) or int(self.urut.rstrip(
+                "abcdefghijklmnopqrstuvwxyz")) < 1:
             raise ValueError(
-                f"the serial number must be digits making 1 or more, got {self.urut!r}"
+                "the serial number must be digits making 1 or more, optionally followed by "
+                f"one sisipan letter (e.g. '123a'), got {self.urut!r}"
             )
         if not self.kode:
             raise ValueError("needs at least one unit or klasifikasi code between the slashes")
@@ -76,7 +79,7 @@ class NomorNaskah:
         if urut is None:
             raise ValueError(
                 f"the first part {head!r} must be a serial number, optionally preceded by a "
-                "kode keamanan and '-', e.g. '190' or 'B-123'"
+                "kode keamanan and '-', e.g. '190', 'B-123' or the sisipan 'B-123a'"
             )
         klasifikasi = None
         if urut["kode"] is not None:

@@ -1,0 +1,68 @@
+"""``naskah db upgrade``: bring the register's database schema up to date."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import getpass
+
+from naskah.cli.common import EXIT_OK, Handler
+from naskah.errors import NaskahError
+
+DB_HELP = "register URL: sqlite:///FILE (default sqlite:///naskah.db) or " \
+          "postgresql+psycopg://USER:PASSWORD@HOST/DB; default $NASKAH_DB"
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--db URL`` option every register command takes."""
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
+
+
+def add_oleh_option(parser: argparse.ArgumentParser) -> None:
+    """``--oleh``: who performs the action, recorded in the register."""
+    parser.add_argument("--oleh", default=None, metavar="NAMA",
+                        help="who does this, recorded in the register (default: login name)")
+
+
+def oleh(args: argparse.Namespace) -> str:
+    """The ``--oleh`` value, or the login name."""
+    return str(args.oleh) if args.oleh else getpass.getuser()
+
+
+def db_errors(handler: Handler) -> Handler:
+    """A register command whose database failures (server gone, lock wait timed out)
+    end in one message and exit 1, not a traceback."""
+
+    @functools.wraps(handler)
+    def wrapped(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except Exception as exc:
+            # Checked by module name so the CLI need not import SQLAlchemy to start.
+            if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+                raise
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise NaskahError(f"the register's database failed: {reason}") from None
+
+    return wrapped
+
+
+@db_errors
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from naskah.register.db import create, resolve_url, upgrade
+
+    engine = create(resolve_url(args.db))
+    try:
+        print(upgrade(engine))
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``naskah db`` to the ``naskah`` parser."""
+    p = sub.add_parser("db", help="the register's database (numbers, agenda, disposisi)")
+    dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    q = dbsub.add_parser("upgrade", help="apply the shipped schema migrations")
+    add_db_option(q)
+    q.set_defaults(handler=cmd_upgrade)

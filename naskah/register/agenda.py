@@ -1,0 +1,162 @@
+"""Agenda surat masuk: incoming letters, each with the next agenda number of its year."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Row, func, insert, select
+
+from naskah.errors import InputError
+from naskah.models.klasifikasi import Klasifikasi, Sifat
+from naskah.register import masukan, penghitung
+from naskah.register.schema import agenda as t_agenda
+from naskah.register.schema import scan as t_scan
+
+MAX_SCAN_BYTES = 50 * 1024 * 1024
+"""A scan larger than this is refused (a register is not a file server)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SuratMasuk:
+    """One entry of the agenda."""
+
+    id: int
+    tahun: int
+    nomor_agenda: int
+    pengirim: str
+    nomor_surat: str
+    tanggal_surat: date
+    hal: str
+    sifat: str
+    klasifikasi: str
+    diterima_tanggal: date
+    scan_nama: str | None
+    scan_sha256: str | None
+    dicatat_oleh: str
+    dicatat_pada: datetime
+
+    @property
+    def agenda(self) -> str:
+        """The agenda number as written on the letter: '12/2026'."""
+        return f"{self.nomor_agenda}/{self.tahun}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (dates as ISO text)."""
+        out: dict[str, Any] = {}
+        for name in self.__slots__:
+            value = getattr(self, name)
+            out[name] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+
+class Agenda:
+    """The agenda book of incoming letters on the register's database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def masuk(self, *, pengirim: str, nomor_surat: str, tanggal_surat: date | str, hal: str,
+              oleh: str, sifat: Sifat | str = Sifat.BIASA,
+              klasifikasi: Klasifikasi | str = Klasifikasi.BIASA,
+              diterima_tanggal: date | str | None = None,
+              scan: str | os.PathLike[str] | None = None) -> SuratMasuk:
+        """Register an incoming letter; it gets the next agenda number of the year received.
+
+        ``scan`` (optional) is copied into the register with its SHA-256.
+        """
+        received = masukan.tanggal(diterima_tanggal, "diterima_tanggal")
+        sent = masukan.tanggal(tanggal_surat, "tanggal_surat")
+        values = {
+            "pengirim": masukan.teks(pengirim, "pengirim"),
+            "nomor_surat": masukan.teks(nomor_surat, "nomor_surat"),
+            "hal": masukan.teks(hal, "hal", max_length=2000),
+            "sifat": _choice(Sifat, sifat, "sifat"),
+            "klasifikasi": _choice(Klasifikasi, klasifikasi, "klasifikasi"),
+            "tanggal_surat": sent,
+            "diterima_tanggal": received,
+            "dicatat_oleh": masukan.teks(oleh, "oleh", max_length=200),
+        }
+        if received < sent:
+            raise InputError("diterima_tanggal: before tanggal_surat",
+                             [("diterima_tanggal", "before tanggal_surat")])
+        data, name = _read_scan(scan) if scan is not None else (None, None)
+        digest = hashlib.sha256(data).hexdigest() if data is not None else None
+        tahun = received.year
+        with self.engine.begin() as conn:
+            if data is not None and conn.execute(
+                    select(t_scan.c.sha256).where(t_scan.c.sha256 == digest)).first() is None:
+                conn.execute(insert(t_scan).values(sha256=digest, ukuran=len(data), data=data))
+            nomor_agenda = penghitung.next_value(conn, penghitung.lingkup_agenda(tahun))
+            new_id = conn.execute(insert(t_agenda).values(
+                **values, tahun=tahun, nomor_agenda=nomor_agenda, scan_nama=name,
+                scan_sha256=digest, dicatat_pada=masukan.now(),
+            ).returning(t_agenda.c.id)).scalar_one()
+            return _surat(conn.execute(select(t_agenda).where(t_agenda.c.id == new_id)).one())
+
+    def get(self, id: int) -> SuratMasuk:
+        """One entry by id; InputError naming ``agenda`` when there is none."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t_agenda).where(t_agenda.c.id == id)).first()
+        if row is None:
+            raise InputError(f"agenda: the register has no incoming letter with id {id}",
+                             [("agenda", "unknown")])
+        return _surat(row)
+
+    def daftar(self, *, tahun: int | None = None, bulan: int | None = None) -> list[SuratMasuk]:
+        """Entries in agenda order, optionally of one year (and month) received."""
+        query = select(t_agenda).order_by(t_agenda.c.tahun, t_agenda.c.nomor_agenda)
+        if tahun is not None:
+            query = query.where(t_agenda.c.tahun == tahun)
+        if bulan is not None:
+            query = query.where(func.extract("month", t_agenda.c.diterima_tanggal) == bulan)
+        with self.engine.connect() as conn:
+            return [_surat(r) for r in conn.execute(query)]
+
+    def scan(self, id: int) -> bytes:
+        """The scan stored with entry ``id`` (checked against its SHA-256)."""
+        entry = self.get(id)
+        if entry.scan_sha256 is None:
+            raise InputError(f"agenda: entry {id} has no scan", [("agenda", "no scan")])
+        with self.engine.connect() as conn:
+            data = bytes(conn.execute(select(t_scan.c.data).where(
+                t_scan.c.sha256 == entry.scan_sha256)).scalar_one())
+        if hashlib.sha256(data).hexdigest() != entry.scan_sha256:
+            raise InputError(f"agenda: the scan of entry {id} does not match its SHA-256")
+        return data
+
+
+def _choice(enum: type[Sifat] | type[Klasifikasi], value: str, field: str) -> str:
+    try:
+        return enum(value).value
+    except ValueError:
+        raise InputError(f"{field}: unknown {value!r}; expected one of "
+                         + ", ".join(e.value for e in enum), [(field, "unknown")]) from None
+
+
+def _read_scan(path: str | os.PathLike[str]) -> tuple[bytes, str]:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_SCAN_BYTES:
+            raise InputError(f"scan: {p} is larger than {MAX_SCAN_BYTES // 2**20} MB",
+                             [("scan", "too large")])
+        return p.read_bytes(), masukan.teks(p.name, "scan")
+    except IsADirectoryError:
+        raise InputError(f"scan: {p} is a folder", [("scan", "folder")]) from None
+    except FileNotFoundError:
+        raise InputError(f"scan: {p}: no such file", [("scan", "missing")]) from None
+    except OSError as exc:
+        raise InputError(f"scan: {p}: {exc.strerror}", [("scan", "unreadable")]) from None
+
+
+def _surat(row: Row[Any]) -> SuratMasuk:
+    m = row._mapping
+    return SuratMasuk(**{name: m[name] for name in SuratMasuk.__slots__})
+
+
+__all__ = ["MAX_SCAN_BYTES", "Agenda", "SuratMasuk"]
