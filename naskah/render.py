@@ -8,29 +8,28 @@ default renderer.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 import threading
+import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
-
 from naskah import pdf
 from naskah.errors import NaskahError, TemplateError
 from naskah.fileio import write_atomic
-from naskah.metadata import NaskahMetadata, attach, now
+from naskah.metadata import _DS, _PROPS_CT, ITEM_PART, NAMESPACE, PROPS_PART, NaskahMetadata, now
 from naskah.models import JENIS, NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
 from naskah.pengesahan import Pengesahan
-from naskah.template import Template
+from naskah.template import Rendering, Template
 from naskah.version import __version__
+
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
 class Kertas(StrEnum):
@@ -107,9 +106,10 @@ class Renderer:
                 + " (the document changed after it was approved)"
             )
         template = self.template(naskah.jenis)
-        doc = template.new_document()
-        context = _bind_images(doc, {**naskah.context(), **pengesahan.context()})
-        template.render(context, doc)
+        rendering = template.start()
+        context = _bind_images(rendering, {**naskah.context(), **pengesahan.context()})
+        template.render(context, rendering, page_size_mm=self.kertas.ukuran_mm)
+        # rendering.document_xml (the rendered body part) is final from here on.
         dibuat = dibuat or now()
         metadata = NaskahMetadata(
             generator=f"naskah {__version__}",
@@ -121,10 +121,9 @@ class Renderer:
             naskah=naskah.model_dump(mode="json"),
             pengesahan=pengesahan,
         )
-        self._finish(doc, naskah, metadata)
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
+        attach_metadata(rendering, metadata)
+        created = metadata.dibuat.astimezone(UTC).replace(tzinfo=None)
+        return rendering.to_docx(core_properties(naskah, metadata), created)
 
     def save(
         self,
@@ -183,23 +182,41 @@ class Renderer:
                                                             pdf_info(naskah)))
         return targets
 
-    def _finish(self, doc: DocxTemplate, naskah: NaskahDinas, metadata: NaskahMetadata) -> None:
-        width, height = self.kertas.ukuran_mm
-        for section in doc.docx.sections:
-            section.page_width, section.page_height = Mm(width), Mm(height)
-        props = doc.docx.core_properties
-        props.title = metadata.hal[:255]
-        props.subject = naskah.judul.title()
-        props.author = naskah.kop.unit or naskah.kop.nama[0]
-        props.keywords = f"naskah dinas; {naskah.jenis}"
-        props.category = naskah.jenis
-        props.identifier = metadata.nomor or ""
-        props.content_status = metadata.pengesahan.status.value
-        props.comments = f"content sha256 {metadata.content_hash}"
-        props.last_modified_by = metadata.generator
-        props.language = "id-ID"
-        props.created = props.modified = metadata.dibuat.replace(tzinfo=None)
-        attach(doc.docx, metadata)
+
+def core_properties(naskah: NaskahDinas, metadata: NaskahMetadata) -> dict[str, str]:
+    """The DOCX core properties of a rendered document, by qualified name.
+
+    Each is cut to 255 characters, the limit Word and python-docx keep to.
+    """
+    values = {
+        "dc:title": metadata.hal,
+        "dc:subject": naskah.judul.title(),
+        "dc:creator": naskah.kop.unit or naskah.kop.nama[0],
+        "cp:keywords": f"naskah dinas; {naskah.jenis}",
+        "dc:description": f"content sha256 {metadata.content_hash}",
+        "cp:lastModifiedBy": metadata.generator,
+        "cp:category": naskah.jenis,
+        "dc:language": "id-ID",
+        "dc:identifier": metadata.nomor or "",
+        "cp:contentStatus": metadata.pengesahan.status.value,
+    }
+    return {name: value[:255] for name, value in values.items()}
+
+
+def attach_metadata(rendering: Rendering, metadata: NaskahMetadata) -> None:
+    """Add the naskah metadata as a custom XML part (the layout of metadata.attach)."""
+    main = rendering.layout.main
+    item, props = ITEM_PART.lstrip("/"), PROPS_PART.lstrip("/")
+    item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}#{metadata.content_hash}")
+    props_xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>'
+        f'<ds:datastoreItem ds:itemID="{{{str(item_id).upper()}}}" xmlns:ds="{_DS}">'
+        f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>'
+    ).encode()
+    rendering.add_part(item, "application/xml", metadata.to_xml())
+    rendering.add_part(props, _PROPS_CT, props_xml)
+    rendering.relate(item, _RT + "customXmlProps", props)
+    rendering.relate(main, _RT + "customXml", item)
 
 
 def _check_target(target: Path) -> None:
@@ -224,14 +241,14 @@ def pdf_info(naskah: NaskahDinas) -> dict[str, str]:
     }
 
 
-def _bind_images(doc: DocxTemplate, value: Any) -> Any:
-    """Turn :class:`Gambar` placeholders into docxtpl images bound to this rendering."""
+def _bind_images(rendering: Rendering, value: Any) -> Any:
+    """Turn :class:`Gambar` placeholders into images bound to this rendering."""
     if isinstance(value, dict):
-        return {k: _bind_images(doc, v) for k, v in value.items()}
+        return {k: _bind_images(rendering, v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_bind_images(doc, v) for v in value]
+        return [_bind_images(rendering, v) for v in value]
     if isinstance(value, Gambar):
-        return InlineImage(doc, str(value.path), width=Mm(value.lebar_mm))
+        return rendering.image(value.path, value.lebar_mm)
     return value
 
 

@@ -2,8 +2,9 @@
 
 docxtpl re-reads, re-patches and re-compiles a template's XML on every render.
 :class:`Template` does that work once per template and process, then each render
-only evaluates the compiled Jinja templates and rebuilds the document from the
-cached bytes. The Jinja environment is strict and escaping:
+only evaluates the compiled Jinja templates on the parts with tags and writes a
+package whose other parts are copied still compressed (:mod:`naskah.rendering`).
+The Jinja environment is strict and escaping:
 
 - ``autoescape``: docxtpl's default is off, and then ``&`` or ``<`` in user text
   corrupts the DOCX;
@@ -37,8 +38,9 @@ from markupsafe import Markup, escape
 
 from naskah.errors import TemplateError
 from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_zip, read_capped
+from naskah.rendering import PackageLayout, Rendering
 
-_BODY = "body"
+_FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
 _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
 
@@ -62,18 +64,20 @@ def make_environment() -> jinja2.Environment:
 class Template:
     """A compiled docxtpl template.
 
-    Create it with :meth:`load`; it is immutable and safe to share across threads,
-    since every render works on a fresh document built from the cached bytes.
+    Create it with :meth:`load`; it is immutable and safe to share across threads.
+    Compiling reads the package once: the parts with Jinja tags (body, headers,
+    footers, footnotes) are patched the way docxtpl patches them and compiled; every
+    other part is kept as its compressed bytes. :meth:`start` begins one rendering.
     """
 
     def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
         self.name = name
-        self._blob = blob
         self._env = env or make_environment()
         try:
             check_zip(blob)
             probe = DocxTemplate(io.BytesIO(blob))
             probe.init_docx()
+            self.package = PackageLayout.read(blob, probe)
         except PackageTooLarge as exc:
             raise TemplateError(f"template {name} is refused: it {exc}") from None
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError,
@@ -115,11 +119,15 @@ class Template:
 
     @staticmethod
     def _sources(tpl: DocxTemplate) -> Iterator[tuple[str, str]]:
-        """The patched XML of the body and every header and footer, keyed for reuse."""
-        yield _BODY, _prepare(tpl.patch_xml(tpl.get_xml()))
+        """The patched XML of every part with tags, keyed by its name in the zip."""
+        yield tpl.docx.part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_xml()))
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for rel_key, part in tpl.get_headers_footers(uri):
-                yield rel_key, _prepare(tpl.patch_xml(tpl.get_part_xml(part)))
+            for _, part in tpl.get_headers_footers(uri):
+                yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_part_xml(part)))
+        for part in tpl.docx.part.package.parts:
+            if part.content_type == _FOOTNOTES_CT:
+                xml = part.blob.decode("utf-8")
+                yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(xml))
 
     def check(self, context: Mapping[str, Any]) -> None:
         """Raise TemplateError naming every variable the template uses but the context lacks."""
@@ -130,32 +138,39 @@ class Template:
                 f"{', '.join(sorted(unknown))}. Available: {', '.join(sorted(context))}"
             )
 
-    def new_document(self) -> DocxTemplate:
-        """A fresh docxtpl document of this template, to bind images to before rendering."""
-        return _CompiledRendering(self)
+    def start(self) -> Rendering:
+        """Begin one rendering: bind images to it, then :meth:`Rendering.render`."""
+        return Rendering(self.package)
 
-    def render(self, context: Mapping[str, Any], doc: DocxTemplate | None = None) -> DocxTemplate:
-        """Render into ``doc`` (a fresh document by default), ready for ``save``."""
+    def render(
+        self,
+        context: Mapping[str, Any],
+        rendering: Rendering | None = None,
+        *,
+        page_size_mm: tuple[float, float] | None = None,
+    ) -> Rendering:
+        """Render the tagged parts into ``rendering`` (a fresh one by default).
+
+        ``page_size_mm`` (width, height) replaces every section's paper size.
+        """
         self.check(context)
-        doc = doc if doc is not None else self.new_document()
+        rendering = rendering if rendering is not None else self.start()
+        ctx = dict(context)
         try:
-            doc.render(dict(context))
+            for key, compiled in self._parts.items():
+                rendering.current = key  # an image places its relationship in this part
+                xml = _post_process(compiled.render(ctx))
+                if key == self.package.main:
+                    rendering.set_body(xml, page_size_mm)
+                else:
+                    rendering.set_part(key, xml)
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"template {self.name}: {exc.message}") from None
         except SecurityError as exc:
             raise TemplateError(f"template {self.name} was refused by the sandbox: {exc}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {self.name} failed to render: {exc}") from None
-        return doc
-
-    def _render_part(self, doc: DocxTemplate, key: str, part: Any, context: dict[str, Any]) -> str:
-        doc.current_rendering_part = part  # InlineImage reads it to place its relationship
-        xml = self._parts[key].render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace(
-            "%_}", "%}"
-        )
-        return str(doc.resolve_listing(xml))
+        return rendering
 
 
 _OTHER_FILES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
@@ -175,31 +190,11 @@ def _prepare(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
-class _CompiledRendering(DocxTemplate):  # type: ignore[misc]
-    """One rendering of a :class:`Template`: docxtpl keeps per-render state on the object."""
-
-    def __init__(self, template: Template) -> None:
-        super().__init__(io.BytesIO(template._blob))
-        self._compiled = template
-
-    def build_xml(self, context: dict[str, Any], jinja_env: Any = None) -> str:
-        return self._compiled._render_part(self, _BODY, self.docx._part, context)
-
-    def build_headers_footers_xml(
-        self, context: dict[str, Any], uri: str, jinja_env: Any = None
-    ) -> Iterator[tuple[str, bytes]]:
-        for rel_key, part in self.get_headers_footers(uri):
-            xml = self._compiled._render_part(self, rel_key, part, context)
-            yield rel_key, xml.encode("utf-8")
-
-    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-        # Core properties are set from data after rendering, never through Jinja:
-        # user text there must not be evaluated as a template.
-        return None
-
-    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-        # docxtpl would use a fresh, non-escaping environment here.
-        super().render_footnotes(context, self._compiled._env)
+def _post_process(xml: str) -> str:
+    # The steps docxtpl's render_xml_part takes after Jinja, in the same order.
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    return str(DocxTemplate.resolve_listing(None, xml))
 
 
-__all__ = ["Template", "make_environment"]
+__all__ = ["Rendering", "Template", "make_environment"]
