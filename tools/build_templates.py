@@ -26,6 +26,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
+try:  # run as a script (tools/ is on sys.path) or imported as tools.build_templates
+    from lean_template import trim
+except ImportError:
+    from tools.lean_template import trim
+
 OUT = Path(__file__).resolve().parent.parent / "naskah" / "templates"
 FONT = "Arial"
 SIZE = Pt(12)
@@ -563,6 +568,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name, build in BUILDERS.items():
         build().save(out / name)
+        trim(out / name)
         print(out / name)
     return 0
 
