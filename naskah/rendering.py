@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from naskah.tables import fix_tables
 from naskah.zipcopy import Member, read_members, write_zip
 
 _DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -40,6 +41,7 @@ _CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 _CONTENT_TYPES = "[Content_Types].xml"
 _BODY_SLOT = "naskah-body-slot"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_RECOVER = etree.XMLParser(recover=True)  # the parser docxtpl's fix_tables uses
 # Content types that python-docx writes as a Default (by extension), not an Override.
 _DEFAULT_TYPES = {
     ("bin", "application/vnd.openxmlformats-officedocument.oleObject"),
@@ -224,9 +226,8 @@ class Rendering:
 
     def set_body(self, xml: str, page_size_mm: tuple[float, float] | None) -> None:
         """Take the rendered body: fix tables and ids as docxtpl does, set the paper size."""
-        from docxtpl import DocxTemplate
-
-        body = DocxTemplate.fix_tables(None, xml)
+        body = etree.fromstring(xml, _RECOVER)
+        fix_tables(body)
         for number, docpr in enumerate(body.iter("{http://schemas.openxmlformats.org/"
                                                  "drawingml/2006/wordprocessingDrawing}docPr"),
                                        start=1001):
@@ -307,6 +308,7 @@ def _core_xml(core: Mapping[str, str], stamp: str, kept: str) -> bytes:
     return f"{_DECL}<cp:coreProperties {decls}>{fields}{kept}{dates}</cp:coreProperties>".encode()
 
 
+_SECTIONS = etree.XPath("./w:p/w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": _W})
 _PGSZ_BEFORE = {f"{{{_W}}}{tag}" for tag in (
     "headerReference", "footerReference", "footnotePr", "endnotePr", "type")}
 
@@ -314,8 +316,7 @@ _PGSZ_BEFORE = {f"{{{_W}}}{tag}" for tag in (
 def _set_page_size(body: Any, size_mm: tuple[float, float]) -> None:
     # The same sections python-docx's Document.sections lists, and its twips rounding.
     width, height = (str(round(int(mm * 36000) / 635)) for mm in size_mm)
-    ns = {"w": _W}
-    for sect in body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr", namespaces=ns):
+    for sect in _SECTIONS(body):
         pgsz = sect.find(f"{{{_W}}}pgSz")
         if pgsz is None:
             before = [child for child in sect if child.tag in _PGSZ_BEFORE]

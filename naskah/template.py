@@ -88,6 +88,8 @@ class Template:
         variables: set[str] = set()
         try:
             for key, xml in self._sources(probe):
+                if key != self.package.main and _is_static(xml):
+                    continue  # rendering would give the part back unchanged: copy it as stored
                 ast = self._env.parse(xml)
                 _refuse_other_files(ast, name)
                 variables |= meta.find_undeclared_variables(ast)
@@ -190,11 +192,52 @@ def _prepare(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
+def _is_static(source: str) -> bool:
+    """Whether a patched part has nothing Jinja or docxtpl's post-processing would change."""
+    return not re.search(r"[{}]|_[{}%]|\t|\a|\f|\n(?!<w:p[ >])", source)
+
+
 def _post_process(xml: str) -> str:
     # The steps docxtpl's render_xml_part takes after Jinja, in the same order.
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    return str(DocxTemplate.resolve_listing(None, xml))
+    if not _LISTING_CHARS.search(xml):
+        return xml  # docxtpl's resolve_listing would return it unchanged
+    return _PARAGRAPH.sub(_resolve_paragraph, xml)
+
+
+# docxtpl's resolve_listing, applied only to the paragraphs that contain a listing
+# character (tab, bell, newline, form feed); other paragraphs come out unchanged.
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.DOTALL)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.DOTALL)
+_PPR = re.compile(r"<w:pPr>.*?</w:pPr>")
+_RPR = re.compile(r"<w:rPr>.*?</w:rPr>")
+
+
+def _resolve_paragraph(m: re.Match[str]) -> str:
+    paragraph = m.group(0)
+    if not _LISTING_CHARS.search(paragraph):
+        return paragraph
+    found = _PPR.search(paragraph)
+    ppr = found.group(0) if found else ""
+
+    def run(r: re.Match[str]) -> str:
+        found = _RPR.search(r.group(0))
+        rpr = found.group(0) if found else ""
+        return _TEXT.sub(lambda t: _resolve_text(t.group(0), ppr, rpr), r.group(0))
+
+    return _RUN.sub(run, paragraph)
+
+
+def _resolve_text(xml: str, ppr: str, rpr: str) -> str:
+    xml = xml.replace("\t", f'</w:t></w:r><w:r>{rpr}<w:tab/></w:r><w:r>{rpr}'
+                             '<w:t xml:space="preserve">')
+    xml = xml.replace("\a", f'</w:t></w:r></w:p><w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
+    xml = xml.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    return xml.replace("\f", '</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+                              f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
 
 
 __all__ = ["Rendering", "Template", "make_environment"]

@@ -33,8 +33,10 @@ class Member:
     data: bytes
 
     @classmethod
-    def deflate(cls, name: str, content: bytes, level: int = 6) -> Member:
-        """A new member holding ``content``, deflated."""
+    def deflate(cls, name: str, content: bytes, level: int = 1) -> Member:
+        """A new member holding ``content``, deflated (stored when under 1 KB)."""
+        if len(content) < 1024:
+            return cls(name, zipfile.ZIP_STORED, zlib.crc32(content), len(content), content)
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)
         data = packer.compress(content) + packer.flush()
         return cls(name, zipfile.ZIP_DEFLATED, zlib.crc32(content), len(content), data)
