@@ -132,12 +132,13 @@ class Renderer:
         *,
         pengesahan: Pengesahan | None = None,
         dibuat: datetime | None = None,
+        pdfa: bool = False,
     ) -> Path:
         """Render and write atomically: a failure never leaves a partial file.
 
         The format follows the extension: ``.docx``, or ``.pdf`` (converted by
         LibreOffice, with title, author, subject, keywords and the content hash in
-        the PDF's document information).
+        the PDF's document information; PDF/A-2b with ``pdfa=True``).
         """
         target = Path(path)
         suffix = target.suffix.lower()
@@ -146,16 +147,17 @@ class Renderer:
         _check_target(target)
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
         if suffix == ".pdf":
-            data = pdf.stamp_metadata(pdf.docx_to_pdf_bytes(data), pdf_info(naskah))
+            data = pdf.stamp_metadata(pdf.docx_to_pdf_bytes(data, pdfa=pdfa), pdf_info(naskah))
         return write_atomic(target, data)
 
     def save_many(
-        self, items: Sequence[tuple[NaskahDinas, str | os.PathLike[str]]]
+        self, items: Sequence[tuple[NaskahDinas, str | os.PathLike[str]]], *, pdfa: bool = False
     ) -> list[Path]:
-        """Save several documents; all the PDFs among them in one LibreOffice run.
+        """Save several documents; the PDFs among them converted together.
 
-        Starting LibreOffice costs about a second, so converting a batch at once is
-        many times faster than :meth:`save` per document.
+        They go to the running LibreOffice processes (or, without the warm converter,
+        to one ``soffice`` run per 100 documents), so a batch is many times faster
+        than :meth:`save` per document.
         """
         targets = [Path(path) for _, path in items]
         bad = [t.name for t in targets if t.suffix.lower() not in (".docx", ".pdf")]
@@ -176,7 +178,7 @@ class Renderer:
                     source.write_bytes(self.render(naskah))
                     sources.append(source)
                 for pdf_path, (naskah, target) in zip(
-                    pdf.convert_to_pdf(sources, Path(tmp) / "pdf"), pdf_jobs, strict=True
+                    pdf.convert_to_pdf(sources, Path(tmp) / "pdf", pdfa=pdfa), pdf_jobs, strict=True
                 ):
                     write_atomic(target, pdf.stamp_metadata(pdf_path.read_bytes(),
                                                             pdf_info(naskah)))
