@@ -125,7 +125,7 @@ class _Worker:
             raise PdfError("LibreOffice stopped") from None
         reply = self._read(timeout)
         if reply is None:
-            raise PdfError(f"LibreOffice did not finish {src.name} within {timeout:g} s")
+            raise PdfError(f"LibreOffice timed out after {timeout:g} s converting {src.name}")
         return None if reply.get("ok") else str(reply.get("error"))
 
     def kill(self) -> None:

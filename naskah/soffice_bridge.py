@@ -47,8 +47,9 @@ def main(argv: list[str]) -> int:
     from com.sun.star.beans import PropertyValue
     from com.sun.star.connection import NoConnectException
 
+    # The bridge itself ends at end of input, when naskah exits or dies (no death
+    # signal here: naskah may start it from a worker thread that ends before it).
     soffice, profile, pipe = argv[1], argv[2], argv[3]
-    _die_with_parent()
     command = [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck",
          "--nodefault", f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
