@@ -14,14 +14,15 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from naskah.cli import berkas, dokumen, trail
+from naskah.cli import batch, berkas, dokumen, trail
 from naskah.cli.common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, Handler
 from naskah.errors import InputError, NaskahError
 from naskah.version import __version__
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-COMMANDS: tuple[Register, ...] = (dokumen.register, trail.register, berkas.register)
+COMMANDS: tuple[Register, ...] = (dokumen.register, trail.register, berkas.register,
+                                  batch.register)
 """Every subcommand module's ``register``; a new group adds one line here."""
 
 
