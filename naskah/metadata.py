@@ -14,18 +14,17 @@ import os
 import uuid
 import zipfile
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from docx.document import Document as DocxDocument
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from lxml import etree
 from pydantic import AwareDatetime, Field, ValidationError
 
 from naskah.errors import MetadataError
 from naskah.models.base import NaskahModel
 from naskah.pengesahan import Pengesahan
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 NAMESPACE = "urn:naskah:metadata:1"
 ITEM_PART = "/customXml/naskah-metadata.xml"
@@ -78,6 +77,10 @@ class NaskahMetadata(NaskahModel):
 
 def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
     """Add the metadata as a custom XML part to a python-docx document before saving."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
     package = document.part.package
     item = Part(PackURI(ITEM_PART), "application/xml", metadata.to_xml(), package)
     item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}#{metadata.content_hash}")

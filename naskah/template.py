@@ -26,12 +26,10 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.sandbox
-from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
@@ -39,6 +37,9 @@ from markupsafe import Markup, escape
 from naskah.errors import TemplateError
 from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_zip, read_capped
 from naskah.rendering import PackageLayout, Rendering
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
@@ -71,6 +72,10 @@ class Template:
     """
 
     def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
+        # docxtpl (and python-docx under it) only compile; rendering needs neither.
+        from docx.opc.exceptions import PackageNotFoundError
+        from docxtpl import DocxTemplate
+
         self.name = name
         self._env = env or make_environment()
         try:
