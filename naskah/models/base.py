@@ -61,6 +61,9 @@ class NaskahModel(BaseModel):
         frozen=True,
         str_strip_whitespace=True,
         validate_default=True,
+        # Validators are built on a model's first use, not at import: a program that
+        # handles one document type does not pay for the other four.
+        defer_build=True,
     )
 
     @classmethod
