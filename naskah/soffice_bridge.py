@@ -28,6 +28,7 @@ from typing import Any
 
 _DOCX_FILTER = "MS Word 2007 XML"
 _PR_SET_PDEATHSIG = 1
+_QUIET_UPDATE = 1  # com.sun.star.document.UpdateDocMode.QUIET_UPDATE: never ask, never wait
 _RESTART = 81  # soffice.bin's exit code for "start me again" (the wrapper script loops)
 
 
@@ -51,7 +52,8 @@ def main(argv: list[str]) -> int:
     # signal here: naskah may start it from a worker thread that ends before it).
     soffice, profile, pipe = argv[1], argv[2], argv[3]
     command = [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck",
-         "--nodefault", f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
+         "--nodefault", "--nocrashreport", "--nofirststartwizard",
+         f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
 
     def launch() -> subprocess.Popen[bytes]:
@@ -93,7 +95,7 @@ def main(argv: list[str]) -> int:
                 doc = desktop.loadComponentFromURL(
                     uno.systemPathToFileUrl(job["src"]), "_blank", 0,
                     (prop("Hidden", True), prop("ReadOnly", True),
-                     prop("FilterName", _DOCX_FILTER)))
+                     prop("UpdateDocMode", _QUIET_UPDATE), prop("FilterName", _DOCX_FILTER)))
             except Exception as exc:
                 if office.poll() is not None:
                     raise
@@ -103,11 +105,14 @@ def main(argv: list[str]) -> int:
                 _reply(ok=False, error="LibreOffice cannot open it as a DOCX document")
                 continue
             try:
-                data = [prop("SelectPdfVersion", 2)] if job.get("pdfa") else []
-                options = (prop("FilterName", "writer_pdf_Export"),
-                           prop("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue",
-                                                      tuple(data))))
-                uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(job["dst"]), options))
+                url = uno.systemPathToFileUrl(job["dst"])
+                if job.get("pdfa"):
+                    data = uno.Any("[]com.sun.star.beans.PropertyValue",
+                                   (prop("SelectPdfVersion", 2),))
+                    options = (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))
+                    uno.invoke(doc, "storeToURL", (url, options))
+                else:
+                    doc.storeToURL(url, (prop("FilterName", "writer_pdf_Export"),))
                 _reply(ok=True)
             except Exception as exc:
                 if office.poll() is not None:
