@@ -229,7 +229,8 @@ def render_batch(
     done = 0
     try:
         work = _jobs(jenis, rows, base or {}, nama_berkas, stage or folder, pdf, result)
-        for number, path, info, problems in _run(work, jobs, template_paths, kertas):
+        started = _prestart_converter if pdf else None
+        for number, path, info, problems in _run(work, jobs, template_paths, kertas, started):
             done += 1
             if problems:
                 result.failures += [Failure(number, f, r) for f, r in problems]
@@ -290,10 +291,23 @@ def _jobs(jenis: str, rows: Iterable[Any], base: Mapping[str, Any], pattern: str
         yield number, item, jenis, str(folder), name, to_pdf
 
 
+def _prestart_converter() -> None:
+    from naskah import pdf_warm
+
+    converter = pdf_warm.shared()
+    if converter is not None:
+        converter.prestart()
+
+
 def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
-         templates: Mapping[str, str] | None, kertas: str
+         templates: Mapping[str, str] | None, kertas: str,
+         started: Callable[[], None] | None = None,
          ) -> Iterator[tuple[int, Path | None, dict[str, str] | None, list[tuple[str, str]]]]:
+    """Render the jobs; ``started`` is called once rendering is under way (after the
+    pool's processes exist: starting LibreOffice's threads before a fork is unsafe)."""
     if jobs == 1:
+        if started is not None:
+            started()
         _init_worker(templates, kertas)
         for job in work:
             yield _render_one(job)
@@ -304,6 +318,9 @@ def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
         running: set[Future[Any]] = set()
         for job in work:
             running.add(pool.submit(_render_one, job))
+            if started is not None:  # the first submit has created the pool's processes
+                started()
+                started = None
             if len(running) >= window:
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:

@@ -192,6 +192,22 @@ class WarmConverter:
                 self._idle.append(worker)
             self._lock.notify()
 
+    def prestart(self) -> None:
+        """Start every LibreOffice now, in the background: the first conversion then need
+        not wait for one to start (a second or more), e.g. while a batch still renders."""
+
+        def start_one() -> None:
+            try:
+                worker = self._take()
+            except PdfError:
+                return  # the conversion that needs it will report the problem
+            self._give(worker)
+
+        with self._lock:
+            missing = self.processes - self._started
+        for _ in range(missing):
+            threading.Thread(target=start_one, name="naskah-pdf-start", daemon=True).start()
+
     def convert_one(self, src: Path, dst: Path, *, pdfa: bool = False,
                     timeout: float | None = None) -> str | None:
         """Convert one file; the error text for a document LibreOffice refused, or None.
