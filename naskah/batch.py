@@ -16,12 +16,14 @@ import shutil
 import string
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from naskah.errors import InputError, NaskahError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 DEFAULT_PATTERN = "{nomor_urut:04d}"
 """Default output name: the row number, 0001, 0002, ..."""
@@ -312,6 +314,8 @@ def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
         for job in work:
             yield _render_one(job)
         return
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     window = jobs * 4  # rows in flight: bounded, so memory does not grow with the input
     with ProcessPoolExecutor(jobs, initializer=_init_worker,
                              initargs=(templates, kertas)) as pool:

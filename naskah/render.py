@@ -19,7 +19,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from naskah import pdf
 from naskah.errors import NaskahError, TemplateError
 from naskah.fileio import write_atomic
 from naskah.metadata import _DS, _PROPS_CT, ITEM_PART, NAMESPACE, PROPS_PART, NaskahMetadata, now
@@ -147,6 +146,8 @@ class Renderer:
         _check_target(target)
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
         if suffix == ".pdf":
+            from naskah import pdf  # LibreOffice plumbing: imported only for PDFs
+
             data = pdf.stamp_metadata(pdf.docx_to_pdf_bytes(data, pdfa=pdfa), pdf_info(naskah))
         return write_atomic(target, data)
 
@@ -171,6 +172,8 @@ class Renderer:
             if target.suffix.lower() == ".docx":
                 write_atomic(target, self.render(naskah))
         if pdf_jobs:
+            from naskah import pdf
+
             with tempfile.TemporaryDirectory(prefix="naskah-pdf-") as tmp:
                 sources = []
                 for i, (naskah, _) in enumerate(pdf_jobs):
