@@ -247,13 +247,18 @@ def pdf_info(naskah: NaskahDinas) -> dict[str, str]:
 
 
 def _bind_images(rendering: Rendering, value: Any) -> Any:
-    """Turn :class:`Gambar` placeholders into images bound to this rendering."""
-    if isinstance(value, dict):
-        return {k: _bind_images(rendering, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_bind_images(rendering, v) for v in value]
+    """Turn :class:`Gambar` placeholders into images bound to this rendering.
+
+    Containers without an image come back as they are (no copy): most have none.
+    """
     if isinstance(value, Gambar):
         return rendering.image(value.path, value.lebar_mm)
+    if isinstance(value, dict):
+        changed = {k: b for k, v in value.items() if (b := _bind_images(rendering, v)) is not v}
+        return {**value, **changed} if changed else value
+    if isinstance(value, list):
+        bound = [_bind_images(rendering, v) for v in value]
+        return bound if any(b is not v for b, v in zip(bound, value, strict=True)) else value
     return value
 
 

@@ -97,6 +97,7 @@ class PackageLayout:
     document_tail: str
     rels: Mapping[str, _Rels]
     content_type_defaults: frozenset[str]
+    content_types: bytes
     core_part: str | None
     core_kept: str  # core-property elements of the template that no render sets
     next_ids: Mapping[str, int]
@@ -146,8 +147,17 @@ class PackageLayout:
             next_ids[name] = max(used) + 1 if used else 1
         media = frozenset(int(n) for m in members
                           if (n := _media_number(m.name)) is not None)
-        return cls(members, main, head, tail, rels, defaults, core_part, core_kept, next_ids,
-                   media)
+        return cls(members, main, head, tail, rels, defaults, by_name[_CONTENT_TYPES].content(),
+                   core_part, core_kept, next_ids, media)
+
+
+def _relative(target: str, folder: str) -> str:
+    """``target`` (a zip name) relative to ``folder`` (posixpath.relpath, without its cost)."""
+    to, start = target.split("/"), folder.split("/") if folder else []
+    common = 0
+    while common < min(len(to) - 1, len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:])
 
 
 def _media_number(name: str) -> int | None:
@@ -199,7 +209,7 @@ class Rendering:
 
     def relate(self, source: str, reltype: str, target: str) -> str:
         """The rId of a relationship from part ``source`` to part ``target`` (added if new)."""
-        ref = posixpath.relpath(target, posixpath.dirname(source))
+        ref = _relative(target, posixpath.dirname(source))
         added = self._new_rels.setdefault(source, [])
         for rid, kind, existing in added:
             if kind == reltype and existing == ref:
@@ -300,7 +310,7 @@ class Rendering:
         self.parts[name] = text.replace("</Relationships>", new + "</Relationships>").encode()
 
     def _content_types(self) -> bytes:
-        text = next(m for m in self.layout.members if m.name == _CONTENT_TYPES).content()
+        text = self.layout.content_types
         new = "".join(
             f'<Override PartName="{key}" ContentType="{ct}"/>' if key.startswith("/")
             else f'<Default Extension="{key}" ContentType="{ct}"/>'

@@ -48,7 +48,10 @@ _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
 
 def _finalize(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(_DOCXTPL_MARKERS.sub("&#95;", str(escape(value))))
+        escaped = escape(value)
+        if "_" in escaped:  # the marker search only where a marker can be
+            return Markup(_DOCXTPL_MARKERS.sub("&#95;", str(escaped)))
+        return escaped
     return value
 
 

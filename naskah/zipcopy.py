@@ -34,8 +34,9 @@ class Member:
 
     @classmethod
     def deflate(cls, name: str, content: bytes, level: int = 1) -> Member:
-        """A new member holding ``content``, deflated (stored when under 1 KB)."""
-        if len(content) < 1024:
+        """A new member holding ``content``, deflated (stored when under 4 KB: for the
+        small per-document parts compressing costs more time than it saves space)."""
+        if len(content) < 4096:
             return cls(name, zipfile.ZIP_STORED, zlib.crc32(content), len(content), content)
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)
         data = packer.compress(content) + packer.flush()
