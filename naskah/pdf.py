@@ -303,7 +303,15 @@ def stamp_metadata(pdf: bytes, info: Mapping[str, str]) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
+    from naskah import pdf_stamp
+
     try:
+        # An incremental update where the file allows it (LibreOffice's always do):
+        # a fraction of the cost of rewriting the whole file.
+        quick = pdf_stamp.stamp(pdf, info)
+        if quick is not None:
+            PdfReader(io.BytesIO(quick)).metadata  # noqa: B018 (reads the new trailer back)
+            return quick
         reader = PdfReader(io.BytesIO(pdf))
         writer = PdfWriter(clone_from=reader)
         writer.add_metadata({f"/{key}": value for key, value in info.items()})

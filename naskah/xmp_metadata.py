@@ -41,6 +41,20 @@ def _set(rdf: Any, qname: str, container: str | None, value: str) -> None:
     item.text = value
 
 
+def updated_packet(packet: bytes, info: Mapping[str, str]) -> bytes | None:
+    """An XMP packet with ``info``'s standard keys written in; None if it has no RDF."""
+    root = etree.fromstring(packet, _PARSER)
+    rdf = root.find(f".//{{{_RDF}}}RDF") if root.tag != f"{{{_RDF}}}RDF" else root
+    if rdf is None:
+        return None
+    for key, value in info.items():
+        if key in _MAPPING:
+            _set(rdf, *_MAPPING[key], value)
+    body = bytes(etree.tostring(root, encoding="UTF-8"))
+    return (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>' + body
+            + b'<?xpacket end="w"?>')
+
+
 def update_xmp(writer: Any, info: Mapping[str, str]) -> None:
     """Write ``info``'s standard keys into the XMP packet of a pypdf writer, if it has one."""
     from pypdf.generic import NameObject, StreamObject
@@ -48,17 +62,9 @@ def update_xmp(writer: Any, info: Mapping[str, str]) -> None:
     root = writer._root_object
     if "/Metadata" not in root:
         return
-    stream = root["/Metadata"].get_object()
-    packet = etree.fromstring(stream.get_data(), _PARSER)
-    rdf = packet.find(f".//{{{_RDF}}}RDF") if packet.tag != f"{{{_RDF}}}RDF" else packet
-    if rdf is None:
+    data = updated_packet(root["/Metadata"].get_object().get_data(), info)
+    if data is None:
         return
-    for key, value in info.items():
-        if key in _MAPPING:
-            _set(rdf, *_MAPPING[key], value)
-    body = etree.tostring(packet, encoding="UTF-8")
-    data = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>' + body
-            + b'<?xpacket end="w"?>')
     new = StreamObject()
     new.set_data(data)
     new[NameObject("/Type")] = NameObject("/Metadata")

@@ -159,3 +159,22 @@ def test_warm_converter_replaces_a_killed_libreoffice(soffice: str, tmp_path: Pa
 def test_garbage_pdf_from_libreoffice_is_one_clear_error() -> None:
     with pytest.raises(PdfError, match="cannot be read"):
         pdf.stamp_metadata(b"%PDF-1.7\n\x00garbage\n%%EOF\n", {"Title": "x"})
+
+
+def test_stamp_appends_an_incremental_update_keeping_the_original_bytes() -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Producer": "LibreOffice 7.4", "/Title": "lama"})
+    original = io.BytesIO()
+    writer.write(original)
+    stamped = pdf.stamp_metadata(original.getvalue(),
+                                 {"Title": "Nota Dinas (uji) — ✓", "NaskahJenis": "nota-dinas"})
+    assert stamped.startswith(original.getvalue())  # appended, not rewritten
+    reader = PdfReader(io.BytesIO(stamped))
+    assert reader.metadata is not None
+    assert reader.metadata["/Title"] == "Nota Dinas (uji) — ✓"
+    assert reader.metadata["/NaskahJenis"] == "nota-dinas"
+    assert reader.metadata["/Producer"] == "LibreOffice 7.4"
+    assert len(reader.pages) == 1
