@@ -219,7 +219,9 @@ def _run_soffice_in(
         *(str(path) for path in paths),
     ]
     # HOME too: some LibreOffice parts write there regardless of UserInstallation.
-    env = {**os.environ, "HOME": str(profile_dir), "SAL_USE_VCLPLUGIN": "svp"}
+    # TMPDIR too: LibreOffice's own temporary files then go with the profile.
+    env = {**os.environ, "HOME": str(profile_dir), "SAL_USE_VCLPLUGIN": "svp",
+           "TMPDIR": str(profile_dir)}
     try:
         # A new session makes soffice its own process group: `soffice` is a shell
         # wrapper around oosplash and soffice.bin, and killing only the direct child

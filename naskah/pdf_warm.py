@@ -75,18 +75,24 @@ class _Worker:
     """One bridge process and its LibreOffice."""
 
     def __init__(self, python: str, soffice: str) -> None:
+        """Start the bridge (and through it LibreOffice); :meth:`wait_ready` waits for it."""
         self.profile = Path(tempfile.mkdtemp(prefix="naskah-soffice-"))
+        # LibreOffice's own temporary files go inside the profile, removed with it.
+        (self.profile / "tmp").mkdir()
         self._buffer = b""
         try:
             self.proc = subprocess.Popen(
                 [python, str(_BRIDGE), soffice_bin(soffice), str(self.profile),
                  f"naskah-{uuid.uuid4().hex}"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                start_new_session=True,
+                start_new_session=True, env={**os.environ, "TMPDIR": str(self.profile / "tmp")},
             )
         except OSError as exc:
             shutil.rmtree(self.profile, ignore_errors=True)
             raise PdfError(f"cannot start the LibreOffice bridge ({python}): {exc}") from None
+
+    def wait_ready(self) -> None:
+        """Wait until LibreOffice accepts work; kill it all on failure or interruption."""
         try:
             reply = self._read(START_TIMEOUT)
         except BaseException:  # SIGINT/SIGTERM while LibreOffice starts
@@ -161,6 +167,7 @@ class WarmConverter:
         self.processes = max(1, processes)
         self.timeout = timeout
         self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
         self._started = 0
         self._lock = threading.Condition()
         self._closed = False
@@ -172,22 +179,36 @@ class WarmConverter:
             if self._closed:
                 raise PdfError("the PDF converter was shut down")
             if self._idle:
-                return self._idle.pop()
+                worker = self._idle.pop()
+                self._busy.add(worker)
+                return worker
             self._started += 1
         try:
-            return _Worker(self._python, self._soffice)
+            worker = _Worker(self._python, self._soffice)
+            with self._lock:
+                self._busy.add(worker)  # from here close(busy=True) can stop it
+            if self._closed:
+                worker.kill()
+                raise PdfError("the PDF converter was shut down")
+            try:
+                worker.wait_ready()
+            except BaseException:
+                with self._lock:
+                    self._busy.discard(worker)
+                raise
+            return worker
         except BaseException:
             with self._lock:
                 self._started -= 1
                 self._lock.notify()
             raise
 
-    def _give(self, worker: _Worker | None) -> None:
+    def _give(self, worker: _Worker) -> None:
         with self._lock:
-            if worker is None or self._closed:
+            self._busy.discard(worker)
+            if self._closed or worker.proc.poll() is not None:
                 self._started -= 1
-                if worker is not None:
-                    worker.kill()
+                worker.kill()
             else:
                 self._idle.append(worker)
             self._lock.notify()
@@ -220,13 +241,13 @@ class WarmConverter:
                 error = worker.convert(src, dst, pdfa, timeout or self.timeout)
             except PdfError:
                 worker.kill()
-                self._give(None)
-                if attempt == 2:
+                self._give(worker)
+                if attempt == 2 or self._closed:
                     raise
                 continue
             except BaseException:
                 worker.kill()
-                self._give(None)
+                self._give(worker)
                 raise
             self._give(worker)
             return error
@@ -245,22 +266,37 @@ class WarmConverter:
         with ThreadPoolExecutor(self.processes) as pool:
             futures = [pool.submit(self.convert_one, src, dst, pdfa=pdfa, timeout=timeout)
                        for src, dst in jobs]
-            for i, future in enumerate(futures):
-                results[i] = future.result()
+            try:
+                for i, future in enumerate(futures):
+                    results[i] = future.result()
+            except BaseException:
+                # Ctrl-C or SIGTERM here: kill the LibreOffices the other threads wait
+                # on, or leaving the pool would wait for their conversions to time out.
+                for future in futures:
+                    future.cancel()
+                self.close(busy=True)
+                raise
         return results
 
-    def close(self) -> None:
-        """Stop every LibreOffice of this converter."""
+    def close(self, *, busy: bool = False) -> None:
+        """Stop every idle LibreOffice of this converter (and those converting, with
+        ``busy``); the converter takes no more work."""
         with self._lock:
             self._closed = True
-            idle, self._idle = self._idle, []
+            stop, self._idle = self._idle + (list(self._busy) if busy else []), []
             self._lock.notify_all()
-        for worker in idle:
+        for worker in stop:
             worker.kill()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
 
 
 _shared: WarmConverter | None = None
 _shared_lock = threading.Lock()
+_exit_hook = False
 
 
 def shared() -> WarmConverter | None:
@@ -272,12 +308,15 @@ def shared() -> WarmConverter | None:
     global _shared
     if os.environ.get(_ENV_WARM, "1") == "0":
         return None
+    global _exit_hook
     with _shared_lock:
-        if _shared is None and uno_python() is not None:
+        if (_shared is None or _shared.closed) and uno_python() is not None:
             default = min(2, os.cpu_count() or 1)
             processes = int(os.environ.get(_ENV_PROCESSES, default) or default)
             _shared = WarmConverter(processes)
-            atexit.register(shutdown)
+            if not _exit_hook:
+                atexit.register(shutdown)
+                _exit_hook = True
             install_signal_handlers()
         return _shared
 
@@ -288,7 +327,7 @@ def shutdown() -> None:
     with _shared_lock:
         converter, _shared = _shared, None
     if converter is not None:
-        converter.close()
+        converter.close(busy=True)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
