@@ -106,7 +106,7 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``render-batch`` to the ``naskah`` parser."""
-    from naskah.batch import DEFAULT_PATTERN
+    from naskah.mailmerge import DEFAULT_PATTERN
     from naskah.models import JENIS
 
     p = sub.add_parser(
