@@ -16,7 +16,9 @@ is present; its child runs with ``PATH`` starting at LibreOffice's program folde
 (``soffice.bin``) and ``/usr/bin`` (Debian's ``python3`` with ``python3-uno``, which
 Carbone's converter needs). Without npm, only naskah's figures are printed.
 
-``--json`` prints one object; ``ratios`` holds naskah/Carbone for each case (targets:
+``--rounds R`` repeats every case R times, the two sides alternating, and reports
+medians (on a shared machine single runs vary by 15 % or more). ``--json`` prints one
+object; ``ratios`` holds naskah/Carbone for each case (targets:
 warm <= 1.0, e2e <= 0.75).
 """
 
@@ -27,6 +29,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -147,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="15,100", help="document counts (default 15,100)")
     parser.add_argument("--processes", default="1,2", help="LibreOffice processes (1,2)")
     parser.add_argument("--no-carbone", action="store_true", help="naskah only")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="runs of each case, naskah and Carbone alternating; medians")
     args = parser.parse_args(argv)
     from naskah import demo
 
@@ -166,26 +171,32 @@ def main(argv: list[str] | None = None) -> int:
             for processes in (int(x) for x in args.processes.split(",")):
                 case = f"n{n}_p{processes}"
                 env = {**naskah_env, "NASKAH_PDF_PROCESSES": str(processes)}
-                results[case] = {"naskah": _side(
-                    [sys.executable, "-c", _NASKAH_CHILD, str(root / f"out-{case}-naskah"),
-                     *map(str, docs)],
-                    [sys.executable, "-m", "naskah", "render-batch", "undangan",
-                     str(ROOT / "examples" / "data" / "undangan.json"), str(rows), "-o",
-                     str(root / f"e2e-{case}-naskah"), "--pdf", "--jobs", "1"],
-                    env, root, n, "render-batch:")}
+                runs: dict[str, list[dict[str, float]]] = {"naskah": [], "carbone": []}
+                for r in range(args.rounds):
+                    runs["naskah"].append(_side(
+                        [sys.executable, "-c", _NASKAH_CHILD,
+                         str(root / f"out-{case}-{r}-naskah"), *map(str, docs)],
+                        [sys.executable, "-m", "naskah", "render-batch", "undangan",
+                         str(ROOT / "examples" / "data" / "undangan.json"), str(rows), "-o",
+                         str(root / f"e2e-{case}-{r}-naskah"), "--pdf", "--jobs", "1"],
+                        env, root, n, "render-batch:"))
+                    if carbone is not None:
+                        runs["carbone"].append(_side(
+                            ["node", str(carbone), str(processes),
+                             str(root / f"out-{case}-{r}-c"), *map(str, docs)],
+                            ["node", str(carbone), str(processes),
+                             str(root / f"e2e-{case}-{r}-c"), *map(str, undangan)],
+                            carbone_env, root, n, "done"))
+                results[case] = {side: {key: statistics.median(run[key] for run in values)
+                                        for key in values[0]}
+                                 for side, values in runs.items() if values}
                 if carbone is not None:
-                    results[case]["carbone"] = _side(
-                        ["node", str(carbone), str(processes), str(root / f"out-{case}-c"),
-                         *map(str, docs)],
-                        ["node", str(carbone), str(processes), str(root / f"e2e-{case}-c"),
-                         *map(str, undangan)],
-                        carbone_env, root, n, "done")
                     ours, theirs = results[case]["naskah"], results[case]["carbone"]
                     results[case]["ratios"] = {
                         "warm": round(ours["warm_ms_per_doc"] / theirs["warm_ms_per_doc"], 2),
                         "e2e": round(ours["e2e_ms"] / theirs["e2e_ms"], 2),
                     }
-    report = {"cases": results, "targets": {"warm": 1.0, "e2e": 0.75},
+    report = {"cases": results, "rounds": args.rounds, "targets": {"warm": 1.0, "e2e": 0.75},
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                          f"python {platform.python_version()}"}
     if args.json:
