@@ -41,6 +41,7 @@ from naskah.rendering import PackageLayout, Rendering
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
+_METADATA_PREFIX = "customXml/naskah-metadata"
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
 _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
@@ -92,6 +93,10 @@ class Template:
                 SyntaxError) as exc:
             # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
             raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
+        if any(m.name.startswith(_METADATA_PREFIX) for m in self.package.members):
+            # Its metadata part would clash with the one every render adds.
+            raise TemplateError(f"template {name} is a document naskah rendered (it holds "
+                                "naskah metadata), not a template; start from a template")
         self._parts: dict[str, jinja2.Template] = {}
         variables: set[str] = set()
         try:

@@ -152,3 +152,10 @@ def test_hostile_text_equals_stock_docxtpl(hal: str, isi: str, jenis: str) -> No
     except naskah.InputError:
         return
     assert_equivalent(_ours(model), _stock(model, packaged_template(jenis), Kertas.A4))
+
+
+def test_a_rendered_document_is_refused_as_a_template(tmp_path: Path) -> None:
+    rendered = tmp_path / "hasil.docx"
+    rendered.write_bytes(naskah.render(load_example("nota-dinas")))
+    with pytest.raises(naskah.TemplateError, match="not a template"):
+        naskah.Renderer({"nota-dinas": rendered}).render(load_example("nota-dinas"))
