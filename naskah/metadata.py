@@ -16,12 +16,8 @@ import os
 import uuid
 import zipfile
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from docx.document import Document as DocxDocument
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from lxml import etree
 from pydantic import AwareDatetime, Field, ValidationError
 
@@ -31,6 +27,9 @@ from naskah.models import jenis_class
 from naskah.models.base import NaskahModel
 from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_open_zip, read_capped
 from naskah.pengesahan import Pengesahan
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 NAMESPACE = "urn:naskah:metadata:1"
 ITEM_PART = "/customXml/naskah-metadata.xml"
@@ -86,6 +85,10 @@ class NaskahMetadata(NaskahModel):
 
 def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
     """Add the metadata as a custom XML part to a python-docx document before saving."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
     package = document.part.package
     item = Part(PackURI(ITEM_PART), "application/xml", metadata.to_xml(), package)
     item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}#{metadata.content_hash}")

@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from naskah.cli import agenda, berkas, db, dokumen, nomor, profil, trail, tte
+from naskah.cli import agenda, batch, berkas, db, dokumen, nomor, profil, trail, tte
 from naskah.cli.common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, Handler
 from naskah.errors import InputError, NaskahError
 from naskah.version import __version__
@@ -23,7 +23,7 @@ Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], Non
 
 COMMANDS: tuple[Register, ...] = (dokumen.register, trail.register, berkas.register,
                                   tte.register, profil.register, nomor.register,
-                                  agenda.register, db.register)
+                                  agenda.register, db.register, batch.register)
 """Every subcommand module's ``register``; a new group adds one line here."""
 
 
