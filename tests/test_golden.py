@@ -25,9 +25,12 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import naskah
+from naskah.integrity import element_text_hash
 from naskah.metadata import NaskahMetadata, attach
 from naskah.models.naskah import Gambar
 from naskah.pengesahan import Pengesahan
+from naskah.profil import apply as apply_profil
+from naskah.profil import load_profil, template_context
 from naskah.render import Kertas, core_properties, packaged_template
 from naskah.template import make_environment
 from naskah.version import __version__
@@ -54,7 +57,10 @@ def _stock(model: naskah.NaskahDinas, template: Path, kertas: Kertas) -> bytes:
             return InlineImage(doc, str(value.path), width=Mm(value.lebar_mm))
         return value
 
-    context = bind({**model.context(), **Pengesahan().context()})
+    profil = load_profil(None)
+    context = apply_profil(profil, model.jenis, {**model.context(), **Pengesahan().context()})
+    context.update(template_context(profil, model.jenis, kertas))
+    context = bind(context)
     doc.render(context, jinja_env=make_environment())
     width, height = kertas.ukuran_mm
     for section in doc.docx.sections:
@@ -64,6 +70,7 @@ def _stock(model: naskah.NaskahDinas, template: Path, kertas: Kertas) -> bytes:
         nomor=str(nomor) if (nomor := getattr(model, "nomor", None)) else None,
         hal=model.hal_singkat, content_hash=model.content_hash(), dibuat=WHEN,
         naskah=model.model_dump(mode="json"), pengesahan=Pengesahan(),
+        teks_hash=element_text_hash(doc.docx.element),
     )
     props = doc.docx.core_properties
     for qname, value in core_properties(model, metadata).items():

@@ -37,6 +37,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
 from naskah.models import JENIS
+
 try:  # run as a script (tools/ is on sys.path) or imported as tools.build_templates
     from lean_template import trim_bytes
 except ImportError:
