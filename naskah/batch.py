@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.errors import InputError, NaskahError
+from naskah.fileio import fsync_dir
 from naskah.mailmerge import DEFAULT_PATTERN, Formatter, merge, output_name
 
 if TYPE_CHECKING:
@@ -166,25 +167,12 @@ def render_batch(
     finally:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
-    _sync_folder(folder)
+    # The folder's names, once. A batch is re-runnable output: after a power cut (not
+    # a crash, which the rename covers) run it again rather than pay an fsync per file.
+    fsync_dir(folder)
     result.written = [finished[n] for n in sorted(finished)]
     result.failures.sort(key=lambda f: f.baris)
     return result
-
-
-def _sync_folder(folder: Path) -> None:
-    # The folder's names, once. A batch is re-runnable output: after a power cut (not
-    # a crash, which the rename covers) run it again rather than pay an fsync per file.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _jobs(jenis: str, rows: Iterable[Any], base: Mapping[str, Any], pattern: str, folder: Path,

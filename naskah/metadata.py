@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 NAMESPACE = "urn:naskah:metadata:1"
 ITEM_PART = "/customXml/naskah-metadata.xml"
 PROPS_PART = "/customXml/naskah-metadata-props.xml"
-_PROPS_CT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+PROPS_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 _DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
@@ -83,21 +83,33 @@ class NaskahMetadata(NaskahModel):
             raise MetadataError(f"the naskah metadata is not valid: {exc}") from None
 
 
+def datastore_props_xml(metadata: NaskahMetadata) -> bytes:
+    """The custom XML properties part (itemProps) that names the metadata part's schema.
+
+    Its item id is derived from the content hash, so the same content always gets the
+    same id (rendering stays deterministic).
+    """
+    item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}#{metadata.content_hash}")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>'
+        f'<ds:datastoreItem ds:itemID="{{{str(item_id).upper()}}}" xmlns:ds="{_DS}">'
+        f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>'
+    ).encode()
+
+
 def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
-    """Add the metadata as a custom XML part to a python-docx document before saving."""
+    """Add the metadata as a custom XML part to a python-docx document before saving.
+
+    naskah's own renderer writes the same parts without python-docx
+    (``naskah.render.attach_metadata``); this is for documents built with python-docx.
+    """
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
     package = document.part.package
     item = Part(PackURI(ITEM_PART), "application/xml", metadata.to_xml(), package)
-    item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}#{metadata.content_hash}")
-    props_xml = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>'
-        f'<ds:datastoreItem ds:itemID="{{{str(item_id).upper()}}}" xmlns:ds="{_DS}">'
-        f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>'
-    ).encode()
-    props = Part(PackURI(PROPS_PART), _PROPS_CT, props_xml, package)
+    props = Part(PackURI(PROPS_PART), PROPS_CONTENT_TYPE, datastore_props_xml(metadata), package)
     item.relate_to(props, RT.CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT.CUSTOM_XML)
 

@@ -110,9 +110,12 @@ class _Worker:
         deadline = _now() + timeout
         while b"\n" not in self._buffer:
             left = deadline - _now()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                return None
-            chunk = os.read(fd, 65536)
+            try:
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    return None
+                chunk = os.read(fd, 65536)
+            except (OSError, ValueError):
+                return None  # its pipe was closed by a shutdown in another thread: it died
             if not chunk:
                 return None
             self._buffer += chunk
@@ -220,7 +223,7 @@ class WarmConverter:
         def start_one() -> None:
             try:
                 worker = self._take()
-            except PdfError:
+            except (PdfError, OSError):
                 return  # the conversion that needs it will report the problem
             self._give(worker)
 
@@ -330,8 +333,15 @@ def shutdown() -> None:
         converter.close(busy=True)
 
 
+terminated = False
+"""Set once SIGTERM was received: the command line then exits 143 whatever error the
+unwinding caused on the way (a conversion cut short is not the failure to report)."""
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
     # Unwind like Ctrl-C does, so temporary files are removed and LibreOffice stopped.
+    global terminated
+    terminated = True
     raise SystemExit(128 + signum)
 
 

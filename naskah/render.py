@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -22,7 +21,14 @@ from naskah import fonts
 from naskah.errors import InputError, NaskahError, TemplateError
 from naskah.fileio import writable_target_problem, write_atomic
 from naskah.integrity import body_text_hash
-from naskah.metadata import _DS, _PROPS_CT, ITEM_PART, NAMESPACE, PROPS_PART, NaskahMetadata, now
+from naskah.metadata import (
+    ITEM_PART,
+    PROPS_CONTENT_TYPE,
+    PROPS_PART,
+    NaskahMetadata,
+    datastore_props_xml,
+    now,
+)
 from naskah.models import JENIS, NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
 from naskah.pengesahan import Pengesahan
@@ -230,14 +236,8 @@ def attach_metadata(rendering: Rendering, metadata: NaskahMetadata) -> None:
     """Add the naskah metadata as a custom XML part (the layout of metadata.attach)."""
     main = rendering.layout.main
     item, props = ITEM_PART.lstrip("/"), PROPS_PART.lstrip("/")
-    item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}#{metadata.content_hash}")
-    props_xml = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>'
-        f'<ds:datastoreItem ds:itemID="{{{str(item_id).upper()}}}" xmlns:ds="{_DS}">'
-        f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>'
-    ).encode()
     rendering.add_part(item, "application/xml", metadata.to_xml())
-    rendering.add_part(props, _PROPS_CT, props_xml)
+    rendering.add_part(props, PROPS_CONTENT_TYPE, datastore_props_xml(metadata))
     rendering.relate(item, _RT + "customXmlProps", props)
     rendering.relate(main, _RT + "customXml", item)
 
