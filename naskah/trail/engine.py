@@ -24,6 +24,7 @@ import os
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,9 +39,10 @@ from naskah.metadata import now
 from naskah.models import NaskahDinas
 from naskah.pelaksana import DaftarPelaksana
 from naskah.pengesahan import Pengesahan
+from naskah.profil import Profil, load_profil
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
-from naskah.trail import approvals, rules
+from naskah.trail import approvals, pengaturan, penomoran, rules
 from naskah.trail.folder import (
     DOKUMEN,
     LEDGER,
@@ -52,6 +54,7 @@ from naskah.trail.folder import (
     shared_lock,
     step_file,
 )
+from naskah.trail.penomoran import Penomor
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
 from naskah.trail.verification import Verifikasi, check_chain, check_files, verify
 
@@ -82,11 +85,18 @@ class Trail:
         dibuat: datetime | None = None,
         renderer: Renderer | None = None,
         demo: bool = False,
+        register: str | None = None,
+        profil: str | os.PathLike[str] | Profil | None = None,
     ) -> Trail:
         """Start a trail in ``folder`` (created if needed; must hold no trail yet).
 
         ``demo`` marks the berkas as written by ``naskah demo``, the only kind of
-        folder the demo may later replace.
+        folder the demo may later replace. ``register`` is the URL of the register
+        that numbers the documents at signing (as each SOP output's ``penomoran``
+        says); without one they keep the nomor their data carries. ``profil`` (a
+        shipped name, a file or a :class:`~naskah.profil.Profil`) is the format
+        profile every document of the berkas renders with; it is copied into the
+        berkas. Both are kept in the berkas's settings (:mod:`naskah.trail.pengaturan`).
         """
         sop = sop or Sop.tata_kelola_data()
         if not isinstance(pelaksana, DaftarPelaksana):
@@ -100,12 +110,14 @@ class Trail:
         if dibuat is not None and dibuat > now() + rules.CLOCK_SKEW:
             raise InputError(f"dibuat {dibuat.isoformat()} lies in the future: a trail starts "
                              "when it is started", [("dibuat", "lies in the future")])
+        if profil is not None:
+            profil = load_profil(profil)  # a broken profile is refused before anything is written
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
-        trail = cls(root, renderer)
         with exclusive_lock(root):
             if (root / LEDGER).exists():
                 raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
+            settings = pengaturan.write(root, register, profil)
             sop_bytes = sop.canonical_json()
             roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))
             write_atomic(root / SOP_FILE, sop_bytes)
@@ -118,9 +130,10 @@ class Trail:
                 pelaksana_sha256=sha256_bytes(roster_bytes),
                 dibuat=(dibuat or now()).astimezone(sop.tz),
                 demo=demo,
+                pengaturan_sha256=sha256_bytes(settings) if settings is not None else None,
             )
             Ledger.new(root / LEDGER, header).save()
-        return trail
+        return cls.open(root, renderer)
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], renderer: Renderer | None = None, *,
@@ -129,6 +142,9 @@ class Trail:
         root = Path(folder)
         if not (root / LEDGER).is_file():
             raise TrailError(f"{root} holds no trail ({LEDGER} not found); start one with init")
+        with shared_lock(root):
+            settings = pengaturan.read(root, Ledger.read(root / LEDGER).header.pengaturan_sha256)
+            renderer = _renderer_for(pengaturan.profil(root, settings), renderer)
         return cls(root, renderer, max_lampiran=max_lampiran)
 
     # ------------------------------------------------------------ reading
@@ -142,6 +158,12 @@ class Trail:
     def pelaksana(self) -> DaftarPelaksana:
         """The roster of this berkas."""
         return _read_model(DaftarPelaksana, self.folder / PELAKSANA_FILE)
+
+    @property
+    def pengaturan(self) -> pengaturan.Pengaturan:
+        """The berkas's settings: its register and format profile (checked against the
+        ledger header)."""
+        return pengaturan.read(self.folder, self.header.pengaturan_sha256)
 
     @property
     def header(self) -> Header:
@@ -217,6 +239,8 @@ class Trail:
             pejabat, peran = rules.check_performer(sop, roster, langkah, oleh)
             waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
             state = rules.Keadaan.of(entries)
+            penomor = Penomor(self.folder, pengaturan.read(self.folder,
+                                                           ledger.header.pengaturan_sha256))
             masukan, external = rules.check_kelengkapan(sop, langkah, state, lampiran)
             rules.check_supplied(langkah, dokumen, lampiran, tindakan, external)
             self._check_depends(langkah.output, masukan, state)
@@ -232,6 +256,7 @@ class Trail:
                 for out in langkah.output:
                     if out.jenis.naskah:
                         model = approvals.new_document(out, dokumen[out.kode], pejabat)
+                        penomor.check_konsep(sop, out, model)
                         model = store_logo(files, step, out, model, aset)
                         rendered[out.kode] = (out, model, approvals.first_approval(
                             out, model, pejabat, peran, waktu.selesai))
@@ -239,8 +264,9 @@ class Trail:
                         accounts[out.kode] = rules.validate_text(tindakan[out.kode],
                                                                  f"tindakan.{out.kode}")
                     elif out.jenis.pengesahan:
-                        rendered[out.kode] = approvals.approve(self.folder, out, state, pejabat,
-                                                               peran, waktu.selesai)
+                        rendered[out.kode] = approvals.approve(
+                            self.folder, out, state, pejabat, peran, waktu.selesai,
+                            isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai))
                 note = rules.validate_text(catatan, "catatan") if catatan else None
                 for kode in external:  # outside inputs are stored with the step needing them
                     masukan.append(store_lampiran(
@@ -272,9 +298,16 @@ class Trail:
                 files.place()
                 recorded = ledger.append(draft)
                 ledger.save()  # the step exists from this write on, not before
-            except BaseException:
+            except BaseException as exc:
                 files.rollback()  # the ledger was not written: neither are the files
+                # ... nor the numbers: each is cancelled with the reason, never left a hole.
+                try:
+                    penomor.batal(penomoran.alasan(exc, step), oleh=pejabat.nama)
+                except Exception as cancel:  # the step's own failure is what to report
+                    exc.add_note(f"the numbers it took could not be cancelled: {cancel}")
                 raise
+            finally:
+                penomor.close()
             files.done()
             return recorded
 
@@ -316,6 +349,19 @@ class Trail:
         return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
                        file=str(rel), sha256=files.add(rel, data),
                        content_hash=model.content_hash(), status=pengesahan.status)
+
+
+def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | None:
+    """The renderer of a berkas with its own profile: ``given`` when it renders with that
+    profile, a new one otherwise (a different profile is refused, never mixed in)."""
+    if profil is None:
+        return given
+    if given is None:
+        return Renderer(profil=profil)
+    if given.profil != profil:
+        raise TrailError(f"the berkas renders with profile {profil.nama!r}; the renderer given "
+                         f"uses {given.profil.nama!r}")
+    return given
 
 
 def _recorded(ledger: Ledger) -> set[str]:

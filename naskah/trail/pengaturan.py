@@ -46,27 +46,27 @@ class Pengaturan(NaskahModel):
     """What a trail uses besides its SOP and roster."""
 
     format: str = "naskah-pengaturan/1"
-    register: str | None = None
+    db: str | None = None
     """The register's database URL; a relative SQLite path is relative to the berkas.
     None: documents keep the nomor their data carries."""
     profil: ProfilBerkas | None = None
     """The format profile; None renders with the renderer given (default ``pusat``)."""
 
-    def register_url(self, root: Path) -> str | None:
+    def db_url(self, root: Path) -> str | None:
         """The URL to open, a berkas-relative SQLite path made absolute."""
-        if self.register is None:
+        if self.db is None:
             return None
-        url = _url(self.register)
+        url = _url(self.db)
         if url.get_backend_name() == "sqlite" and url.database and not os.path.isabs(
                 url.database):
             url = url.set(database=str(root.resolve() / url.database))
         return url.render_as_string(hide_password=False)
 
-    def register_files(self, root: Path) -> set[str]:
+    def db_files(self, root: Path) -> set[str]:
         """Names of the SQLite register's files when they lie in the berkas itself."""
-        if self.register is None:
+        if self.db is None:
             return set()
-        url = _url(self.register)
+        url = _url(self.db)
         if url.get_backend_name() != "sqlite" or not url.database:
             return set()
         rel = Path(url.database)
@@ -104,7 +104,7 @@ def write(root: Path, register: str | None, profil: str | os.PathLike[str] | Pro
         data = canonical_json(resolved.model_dump(mode="json"))
         write_atomic(root / PROFIL_FILE, data)
         chosen = ProfilBerkas(nama=resolved.nama, sha256=sha256_bytes(data))
-    settings = Pengaturan(register=stored_url(register, root) if register else None,
+    settings = Pengaturan(db=stored_url(register, root) if register else None,
                           profil=chosen)
     data = canonical_json(settings.model_dump(mode="json"))
     write_atomic(root / PENGATURAN_FILE, data)
