@@ -105,8 +105,9 @@ def run(
     *,
     renderer: Renderer | None = None,
     progress: Callable[[str], None] | None = None,
+    sampai: int | None = None,
 ) -> tuple[Trail, Verifikasi]:
-    """Run all 14 steps into ``out`` and verify the result.
+    """Run all 14 steps (or up to step ``sampai``) into ``out`` and verify the result.
 
     ``renderer``, when given, must render with the demo's profile (``kemenko-polhukam``).
     """
@@ -124,7 +125,7 @@ def run(
                "logo": str(logo())}
         surat: dict[str, SuratMasuk] = {}
         diterima: dict[str, int] = {}
-        for langkah in trail.sop.langkah:
+        for langkah in trail.sop.langkah[:sampai]:
             data = DataLangkah.load(base / f"langkah-{langkah.nomor:02d}.json")
             dokumen = {kode: _demo_dokumen(trail, reg, kode, dict(model), kop, surat, diterima)
                        for kode, model in data.dokumen.items() if isinstance(model, dict)}
