@@ -135,10 +135,22 @@ def test_moved_berkas_verifies_from_another_folder(berkas: Path, tmp_path: Path,
     # the settings are fixed: an edit is found and refused
     (moved / "pengaturan.json").write_text(
         (moved / "pengaturan.json").read_text().replace("register.db", "lain.db"))
-    with pytest.raises(TamperError, match=r"pengaturan\.json was changed"):
-        Trail.open(moved)
-    problems = verify(moved).masalah
+    problems = Trail.open(moved).verify().masalah
     assert problems and problems[0].jenis is JenisMasalah.FILE_CHANGED
+    assert "pengaturan.json was changed" in str(problems[0])
+    assert verify(moved).masalah == problems
+    with pytest.raises(TamperError, match="refusing to extend"):
+        Trail.open(moved).perform(14, oleh="197005151995031001")
+
+
+def test_changed_profile_copy_is_found(berkas: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "berkas"
+    shutil.copytree(berkas, copy)
+    profil = json.loads((copy / "profil.json").read_text())
+    profil["huruf"]["nama"] = "Comic Sans MS"
+    (copy / "profil.json").write_text(json.dumps(profil))
+    (problem,) = Trail.open(copy).verify().masalah
+    assert problem.jenis is JenisMasalah.FILE_CHANGED and "profil.json" in problem.pesan
 
 
 def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:

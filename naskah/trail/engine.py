@@ -143,8 +143,14 @@ class Trail:
         if not (root / LEDGER).is_file():
             raise TrailError(f"{root} holds no trail ({LEDGER} not found); start one with init")
         with shared_lock(root):
-            settings = pengaturan.read(root, Ledger.read(root / LEDGER).header.pengaturan_sha256)
-            renderer = _renderer_for(pengaturan.profil(root, settings), renderer)
+            try:
+                header = Ledger.read(root / LEDGER).header
+                profil = pengaturan.profil(root, pengaturan.read(root, header.pengaturan_sha256))
+            except (TamperError, ValueError):
+                # A damaged berkas still opens, for verify to name what is wrong; a step
+                # checks the settings first (check_chain) and refuses.
+                profil = None
+            renderer = _renderer_for(profil, renderer)
         return cls(root, renderer, max_lampiran=max_lampiran)
 
     # ------------------------------------------------------------ reading
