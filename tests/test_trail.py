@@ -87,7 +87,7 @@ def write_ledger(folder: Path, data: dict[str, Any]) -> None:
 def files_of(folder: Path) -> set[str]:
     return {
         f"{sub}/{p.name}"
-        for sub in ("dokumen", "lampiran")
+        for sub in ("dokumen", "lampiran", "aset")
         if (folder / sub).is_dir()
         for p in (folder / sub).iterdir()
     }

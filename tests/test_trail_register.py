@@ -174,14 +174,19 @@ def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
     assert trail.verify().utuh
 
 
-def test_konsep_with_a_nomor_is_refused_when_the_register_numbers_it(tmp_path: Path) -> None:
+def test_konsep_nomor_is_replaced_by_the_register_at_signing(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    trail, _ = demo.run(out, sampai=11)
-    data = demo.DataLangkah.load(demo.data_dir() / "langkah-12.json").perform_kwargs()
-    with pytest.raises(InputError, match=r"dokumen .nodin-pengantar.: nomor 27/Ses\.PO") as info:
-        trail.perform(12, **data)
-    assert info.value.errors[0][0] == "dokumen.nodin-pengantar.nomor"
-    assert trail.verify().utuh and len(trail.entries()) == 11
+    trail, _ = demo.run(out, sampai=7)
+    data = demo.DataLangkah.load(demo.data_dir() / "langkah-08.json").perform_kwargs()
+    trail.perform(8, **data)  # the example undangan carries B-215/...
+    assert read_metadata(out / "dokumen/08-undangan-rapat.docx").nomor.startswith("B-215/")
+    for n in (9, 10):
+        trail.perform(n, **demo.DataLangkah.load(
+            demo.data_dir() / f"langkah-{n:02d}.json").perform_kwargs())
+    signed = read_metadata(out / UNDANGAN)
+    assert signed.nomor == "B-1/Ses.PO/OT.01.02/11/2026"
+    assert signed.pengesahan.paraf[0].konsep_hash is not None  # the paraf still holds
+    assert trail.verify().utuh
 
 
 def test_trail_without_register_keeps_the_json_nomor(tmp_path: Path) -> None:

@@ -262,7 +262,6 @@ class Trail:
                 for out in langkah.output:
                     if out.jenis.naskah:
                         model = approvals.new_document(out, dokumen[out.kode], pejabat)
-                        penomor.check_konsep(sop, out, model)
                         model = store_logo(files, step, out, model, aset)
                         rendered[out.kode] = (out, model, approvals.first_approval(
                             out, model, pejabat, peran, waktu.selesai))

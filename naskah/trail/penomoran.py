@@ -5,8 +5,10 @@ transaction that also records the numbered document's content hash.
 The paraf on the konsep cover its :meth:`~naskah.models.NaskahDinas.konsep_hash`
 (nomor and tanggal left out), so they stay valid when the number and the signing date
 are filled in. A step that fails after taking a number cancels it (``batal``, with the
-reason) so the register shows no hole it cannot explain. Without a register (or for an
-output the SOP does not number) a document keeps the nomor its data carries.
+reason) so the register shows no hole it cannot explain. A nomor the konsep carries is
+replaced by the register's at signing (a konsep normally circulates without one, shown
+as ``…``). Without a register (or for an output the SOP does not number) a document
+keeps the nomor its data carries.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from naskah.errors import InputError
 from naskah.models import NaskahDinas
 from naskah.models.pejabat import Pejabat
 from naskah.sop.model import Output, Penomoran, Sop
@@ -38,17 +39,6 @@ class Penomor:
     def aktif(self) -> bool:
         """Whether the trail numbers from a register."""
         return self.url is not None
-
-    def check_konsep(self, sop: Sop, out: Output, model: NaskahDinas) -> None:
-        """A konsep the register will number at signing may not carry a number yet."""
-        nomor = getattr(model, "nomor", None)
-        if not self.aktif or nomor is None:
-            return
-        if rule_for(sop, out.kode) is not None:
-            raise InputError(
-                f"dokumen {out.kode!r}: nomor {nomor}: this trail takes the number from its "
-                "register when the document is signed; leave nomor out of the konsep",
-                [(f"dokumen.{out.kode}.nomor", "given by the register at signing")])
 
     def beri(self, out: Output, model: NaskahDinas, pejabat: Pejabat, waktu: datetime
              ) -> NaskahDinas:
