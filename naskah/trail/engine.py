@@ -8,6 +8,8 @@ A berkas folder holds::
     dokumen/NN-kode.docx    documents, one file per step that produced or approved them
     lampiran/NN-kode.ext    attached files (and outside inputs)
     aset/NN-kode-logo.ext   kop logos the documents use
+    pengaturan.json   (optional) the register and format profile (naskah.trail.pengaturan)
+    profil.json       (optional) the resolved format profile every document renders with
 
 Steps may be performed days apart and from different processes. Each
 :meth:`Trail.perform` takes the exclusive lock, removes what a crashed step left,
