@@ -244,3 +244,12 @@ def test_broken_profile_writes_nothing(tmp_path: Path) -> None:
 def test_register_in_the_berkas_is_not_an_unrecorded_file(berkas: Path) -> None:
     problems = Trail.open(berkas).verify().masalah
     assert not [m for m in problems if m.file in ("register.db", "agenda.xlsx")]
+
+
+def test_register_password_is_never_written_into_the_berkas(tmp_path: Path) -> None:
+    pelaksana = json.loads((demo.data_dir() / "pelaksana.json").read_text())
+    trail = Trail.init(tmp_path / "b", pelaksana,
+                       register="postgresql://naskah:rahasia-sekali@db.example:5432/buku")
+    assert trail.pengaturan.db == "postgresql+psycopg://naskah@db.example:5432/buku"
+    for path in (tmp_path / "b").iterdir():
+        assert b"rahasia-sekali" not in path.read_bytes(), path.name

@@ -82,7 +82,9 @@ def stored_url(url: str, root: Path) -> str:
 
     parsed = _url(resolve_url(url))
     if parsed.password is not None:
-        parsed = parsed.set(password=None)
+        # URL.set(password=None) keeps the password; build the URL again without it.
+        parsed = type(parsed).create(parsed.drivername, parsed.username, None, parsed.host,
+                                     parsed.port, parsed.database, parsed.query)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         path = Path(parsed.database).resolve()
         inside = path.parent == root.resolve()
