@@ -178,7 +178,7 @@ def _disagreements(meta: NaskahMetadata, document_xml: bytes | None) -> list[str
     masalah: list[str] = []
     if _data_hash(meta) != meta.content_hash:
         masalah.append("the document data in the metadata does not match its content hash")
-    masalah += meta.pengesahan.invalid_records(meta.content_hash, _konsep_hash(meta))
+    masalah += meta.pengesahan.invalid_records(meta.content_hash)
     if meta.teks_hash is not None:
         if document_xml is None:
             masalah.append("the document has no main part (word/document.xml)")
@@ -209,18 +209,6 @@ def _data_hash(meta: NaskahMetadata) -> str | None:
         return jenis_class(meta.jenis).model_validate(meta.naskah).content_hash()
     except (ValueError, NaskahError):
         return None
-
-
-def _konsep_hash(meta: NaskahMetadata) -> str:
-    """The konsep hash of the stored data, as NaskahDinas.konsep_hash computes it (the
-    data without the fields filled at signing), so paraf given on the konsep check."""
-    try:
-        filled = jenis_class(meta.jenis).DIISI_SAAT_TTD
-    except (ValueError, NaskahError):
-        filled = ()
-    data = {k: v for k, v in meta.naskah.items() if k not in filled}
-    compact = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"konsep\n{meta.jenis}\n{compact}".encode()).hexdigest()
 
 
 def now() -> datetime:
