@@ -178,7 +178,8 @@ def _disagreements(meta: NaskahMetadata, document_xml: bytes | None) -> list[str
     masalah: list[str] = []
     if _data_hash(meta) != meta.content_hash:
         masalah.append("the document data in the metadata does not match its content hash")
-    masalah += meta.pengesahan.invalid_records(meta.content_hash)
+    konsep = _konsep_hash(meta) if any(p.konsep_hash for p in meta.pengesahan.paraf) else None
+    masalah += meta.pengesahan.invalid_records(meta.content_hash, konsep)
     if meta.teks_hash is not None:
         if document_xml is None:
             masalah.append("the document has no main part (word/document.xml)")
@@ -209,6 +210,19 @@ def _data_hash(meta: NaskahMetadata) -> str | None:
         return jenis_class(meta.jenis).model_validate(meta.naskah).content_hash()
     except (ValueError, NaskahError):
         return None
+
+
+def _konsep_hash(meta: NaskahMetadata) -> str | None:
+    """The konsep hash of the stored data, as NaskahDinas.konsep_hash computes it
+    (the data without the fields filled at signing); the same shortcut as
+    :func:`_data_hash`, trusted only when the stored data hashes to its content hash."""
+    if _data_hash(meta) != meta.content_hash:
+        return None  # already reported; the paraf then cannot be checked either
+    cls = jenis_class(meta.jenis)
+    konsep = {k: v for k, v in meta.naskah.items()
+              if not (k in cls.DIISI_SAAT_TTD and k in cls.model_fields)}
+    compact = json.dumps(konsep, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"konsep\n{meta.jenis}\n{compact}".encode()).hexdigest()
 
 
 def now() -> datetime:
