@@ -94,6 +94,8 @@ class Header(NaskahModel):
     """When the trail was started."""
     demo: bool = False
     """True for a berkas written by ``naskah demo``: only such a folder may the demo replace."""
+    pengaturan_sha256: Sha256 | None = Field(default=None, exclude_if=lambda v: v is None)
+    """SHA-256 of pengaturan.json (register, profile) when the trail was started with any."""
 
 
 class DraftEntry(NaskahModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,8 +21,16 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     text, label = read_input(args.pelaksana)
     roster = parse_json(text, label)
     dibuat = parse_datetime(args.mulai, "--mulai") if args.mulai else None
-    trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat)
+    # Like every register command: --db, else $NASKAH_DB; neither means no register.
+    db = args.db or os.environ.get("NASKAH_DB") or None
+    trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, register=db,
+                       profil=args.profil)
     print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}")
+    settings = trail.pengaturan
+    if settings.db:
+        print(f"  numbers from the register {settings.db}")
+    if settings.profil:
+        print(f"  renders with the profile {settings.profil.nama} (copied into the berkas)")
     return EXIT_OK
 
 
@@ -134,6 +143,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="who holds which role: {\"peran\": {\"karo-po\": [pejabat, ...]}}")
     p.add_argument("--sop", metavar="FILE.json", help="another SOP (default: Tata Kelola Data)")
     p.add_argument("--mulai", metavar="ISO", help="when the trail started (default: now)")
+    p.add_argument("--db", metavar="URL",
+                   help="the register that numbers documents at signing (default: $NASKAH_DB; "
+                        "none: documents keep the nomor their data carries)")
+    p.add_argument("--profil", metavar="NAME|FILE",
+                   help="format profile of every document (copied into the berkas)")
     p.set_defaults(handler=cmd_trail_init)
 
     p = tsub.add_parser("do", help="perform step STEP")

@@ -8,6 +8,8 @@ A berkas folder holds::
     dokumen/NN-kode.docx    documents, one file per step that produced or approved them
     lampiran/NN-kode.ext    attached files (and outside inputs)
     aset/NN-kode-logo.ext   kop logos the documents use
+    pengaturan.json   (optional) the register and format profile (naskah.trail.pengaturan)
+    profil.json       (optional) the resolved format profile every document renders with
 
 Steps may be performed days apart and from different processes. Each
 :meth:`Trail.perform` takes the exclusive lock, removes what a crashed step left,
@@ -24,6 +26,7 @@ import os
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,9 +41,10 @@ from naskah.metadata import now
 from naskah.models import NaskahDinas
 from naskah.pelaksana import DaftarPelaksana
 from naskah.pengesahan import Pengesahan
+from naskah.profil import Profil, load_profil
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
-from naskah.trail import approvals, rules
+from naskah.trail import approvals, pengaturan, penomoran, rules
 from naskah.trail.folder import (
     DOKUMEN,
     LEDGER,
@@ -52,6 +56,7 @@ from naskah.trail.folder import (
     shared_lock,
     step_file,
 )
+from naskah.trail.penomoran import Penomor
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
 from naskah.trail.verification import Verifikasi, check_chain, check_files, verify
 
@@ -82,11 +87,18 @@ class Trail:
         dibuat: datetime | None = None,
         renderer: Renderer | None = None,
         demo: bool = False,
+        register: str | None = None,
+        profil: str | os.PathLike[str] | Profil | None = None,
     ) -> Trail:
         """Start a trail in ``folder`` (created if needed; must hold no trail yet).
 
         ``demo`` marks the berkas as written by ``naskah demo``, the only kind of
-        folder the demo may later replace.
+        folder the demo may later replace. ``register`` is the URL of the register
+        that numbers the documents at signing (as each SOP output's ``penomoran``
+        says); without one they keep the nomor their data carries. ``profil`` (a
+        shipped name, a file or a :class:`~naskah.profil.Profil`) is the format
+        profile every document of the berkas renders with; it is copied into the
+        berkas. Both are kept in the berkas's settings (:mod:`naskah.trail.pengaturan`).
         """
         sop = sop or Sop.tata_kelola_data()
         if not isinstance(pelaksana, DaftarPelaksana):
@@ -100,12 +112,14 @@ class Trail:
         if dibuat is not None and dibuat > now() + rules.CLOCK_SKEW:
             raise InputError(f"dibuat {dibuat.isoformat()} lies in the future: a trail starts "
                              "when it is started", [("dibuat", "lies in the future")])
+        if profil is not None:
+            profil = load_profil(profil)  # a broken profile is refused before anything is written
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
-        trail = cls(root, renderer)
         with exclusive_lock(root):
             if (root / LEDGER).exists():
                 raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
+            settings = pengaturan.write(root, register, profil)
             sop_bytes = sop.canonical_json()
             roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))
             write_atomic(root / SOP_FILE, sop_bytes)
@@ -118,9 +132,10 @@ class Trail:
                 pelaksana_sha256=sha256_bytes(roster_bytes),
                 dibuat=(dibuat or now()).astimezone(sop.tz),
                 demo=demo,
+                pengaturan_sha256=sha256_bytes(settings) if settings is not None else None,
             )
             Ledger.new(root / LEDGER, header).save()
-        return trail
+        return cls.open(root, renderer)
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], renderer: Renderer | None = None, *,
@@ -129,6 +144,15 @@ class Trail:
         root = Path(folder)
         if not (root / LEDGER).is_file():
             raise TrailError(f"{root} holds no trail ({LEDGER} not found); start one with init")
+        with shared_lock(root):
+            try:
+                header = Ledger.read(root / LEDGER).header
+                profil = pengaturan.profil(root, pengaturan.read(root, header.pengaturan_sha256))
+            except (TamperError, ValueError):
+                # A damaged berkas still opens, for verify to name what is wrong; a step
+                # checks the settings first (check_chain) and refuses.
+                profil = None
+            renderer = _renderer_for(profil, renderer)
         return cls(root, renderer, max_lampiran=max_lampiran)
 
     # ------------------------------------------------------------ reading
@@ -142,6 +166,12 @@ class Trail:
     def pelaksana(self) -> DaftarPelaksana:
         """The roster of this berkas."""
         return _read_model(DaftarPelaksana, self.folder / PELAKSANA_FILE)
+
+    @property
+    def pengaturan(self) -> pengaturan.Pengaturan:
+        """The berkas's settings: its register and format profile (checked against the
+        ledger header)."""
+        return pengaturan.read(self.folder, self.header.pengaturan_sha256)
 
     @property
     def header(self) -> Header:
@@ -217,6 +247,8 @@ class Trail:
             pejabat, peran = rules.check_performer(sop, roster, langkah, oleh)
             waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
             state = rules.Keadaan.of(entries)
+            penomor = Penomor(self.folder, pengaturan.read(self.folder,
+                                                           ledger.header.pengaturan_sha256))
             masukan, external = rules.check_kelengkapan(sop, langkah, state, lampiran)
             rules.check_supplied(langkah, dokumen, lampiran, tindakan, external)
             self._check_depends(langkah.output, masukan, state)
@@ -239,8 +271,9 @@ class Trail:
                         accounts[out.kode] = rules.validate_text(tindakan[out.kode],
                                                                  f"tindakan.{out.kode}")
                     elif out.jenis.pengesahan:
-                        rendered[out.kode] = approvals.approve(self.folder, out, state, pejabat,
-                                                               peran, waktu.selesai)
+                        rendered[out.kode] = approvals.approve(
+                            self.folder, out, state, pejabat, peran, waktu.selesai,
+                            isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai))
                 note = rules.validate_text(catatan, "catatan") if catatan else None
                 for kode in external:  # outside inputs are stored with the step needing them
                     masukan.append(store_lampiran(
@@ -272,9 +305,16 @@ class Trail:
                 files.place()
                 recorded = ledger.append(draft)
                 ledger.save()  # the step exists from this write on, not before
-            except BaseException:
+            except BaseException as exc:
                 files.rollback()  # the ledger was not written: neither are the files
+                # ... nor the numbers: each is cancelled with the reason, never left a hole.
+                try:
+                    penomor.batal(penomoran.alasan(exc, step), oleh=pejabat.nama)
+                except Exception as cancel:  # the step's own failure is what to report
+                    exc.add_note(f"the numbers it took could not be cancelled: {cancel}")
                 raise
+            finally:
+                penomor.close()
             files.done()
             return recorded
 
@@ -316,6 +356,19 @@ class Trail:
         return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
                        file=str(rel), sha256=files.add(rel, data),
                        content_hash=model.content_hash(), status=pengesahan.status)
+
+
+def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | None:
+    """The renderer of a berkas with its own profile: ``given`` when it renders with that
+    profile, a new one otherwise (a different profile is refused, never mixed in)."""
+    if profil is None:
+        return given
+    if given is None:
+        return Renderer(profil=profil)
+    if given.profil != profil:
+        raise TrailError(f"the berkas renders with profile {profil.nama!r}; the renderer given "
+                         f"uses {given.profil.nama!r}")
+    return given
 
 
 def _recorded(ledger: Ledger) -> set[str]:

@@ -32,6 +32,8 @@ LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE = (
     "pelaksana.json",
     ".naskah.lock",
 )
+PENGATURAN_FILE, PROFIL_FILE = "pengaturan.json", "profil.json"
+"""The trail's settings (register, profile) and the copy of its format profile."""
 DOKUMEN, LAMPIRAN, ASET = "dokumen", "lampiran", "aset"
 TRACKED_DIRS = (DOKUMEN, LAMPIRAN, ASET)
 """Folders holding only files the ledger records."""
@@ -39,10 +41,13 @@ STAGING = ".naskah-staging"
 """Where a step's files wait until they are placed; only the engine writes here."""
 BERKAS_PDF, PDF_DIR = "berkas.pdf", "pdf"
 """The dossier's default name and the folder of per-document PDFs (derived, not tracked)."""
-ENGINE_FILES = frozenset({LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, STAGING})
+AGENDA_XLSX = "agenda.xlsx"
+"""The register's buku agenda exported beside the dossier (derived, not tracked)."""
+ENGINE_FILES = frozenset({LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, STAGING,
+                          PENGATURAN_FILE, PROFIL_FILE})
 _JOURNAL = "journal.json"
 _STALE_TEMP = re.compile(
-    r"^\.(?:ledger|sop|pelaksana)\.json\..+\.(?:tmp|naskah-tmp)$|\.naskah-tmp$"
+    r"^\.(?:ledger|sop|pelaksana|pengaturan|profil)\.json\..+\.(?:tmp|naskah-tmp)$|\.naskah-tmp$"
 )
 """Temporary files of an atomic write of the engine's own files (see naskah.fileio)."""
 _STALE_STEP_TEMP = re.compile(
@@ -235,6 +240,7 @@ def _inside(root: Path, target: Path) -> bool:
 
 
 __all__ = [
+    "AGENDA_XLSX",
     "ASET",
     "BERKAS_PDF",
     "DOKUMEN",
@@ -243,6 +249,8 @@ __all__ = [
     "LOCK_FILE",
     "PDF_DIR",
     "PELAKSANA_FILE",
+    "PENGATURAN_FILE",
+    "PROFIL_FILE",
     "SOP_FILE",
     "STAGING",
     "TRACKED_DIRS",
