@@ -461,21 +461,26 @@ def test_profile_text_is_escaped_in_the_document(tmp_path: Path) -> None:
     assert fonts == {'Arial" w:evil="1'}
 
 
-def test_pdfa_is_never_silently_ignored(tmp_path: Path) -> None:
-    # PDF/A export belongs to naskah.pdf; until it takes ``pdfa``, asking for it fails
-    # before any file is written.
-    import inspect
+@pytest.mark.pdf
+def test_profile_pdfa_default_reaches_the_pdf(soffice: str, tmp_path: Path) -> None:
+    # A profile with ``pdfa = true`` makes every PDF of its renderer PDF/A-2b (XMP
+    # pdfaid), without the caller asking; ``pdfa=False`` on the renderer overrides it.
+    from pypdf import PdfReader
 
-    from naskah import pdf
+    profile = _write(tmp_path / "arsip.toml", 'nama = "arsip"\njudul = "Arsip"\n'
+                     'extends = "pusat"\npdfa = true\n')
+    assert naskah.Renderer().pdfa is False
+    renderer = naskah.Renderer(profil=profile)
+    assert renderer.pdfa is True
+    model = load_example("nota-dinas")
+    written = renderer.save_many([(model, tmp_path / "a.pdf")])
+    plain = naskah.Renderer(profil=profile, pdfa=False).save(model, tmp_path / "b.pdf")
 
-    renderer = naskah.Renderer(pdfa=True)
-    assert renderer.pdfa is True and naskah.Renderer().pdfa is False
-    assert naskah.Renderer(profil=_write(tmp_path / "a.toml", 'nama = "a"\njudul = "A"\n'
-                                         'extends = "pusat"\npdfa = true\n')).pdfa is True
-    if "pdfa" in inspect.signature(pdf.convert_to_pdf).parameters:
-        pytest.skip("naskah.pdf exports PDF/A: covered by its own tests")
-    target = tmp_path / "x.pdf"
-    with pytest.raises(naskah.NaskahError, match="PDF/A"):
-        renderer.save(load_example("nota-dinas"), target)
-    assert not target.exists()
-    renderer.save(load_example("nota-dinas"), tmp_path / "x.docx")  # DOCX needs no PDF/A
+    def pdfaid(path: Path) -> bool:
+        root = PdfReader(str(path)).trailer["/Root"]
+        return "/Metadata" in root and b"pdfaid:part" in root["/Metadata"].get_object().get_data()
+
+    assert pdfaid(written[0])
+    assert not pdfaid(plain)
+
+
