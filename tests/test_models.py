@@ -147,6 +147,42 @@ class TestNomorNaskah:
         assert str(nomor) == text
         assert naskah.NomorNaskah.parse(str(nomor)) == nomor
 
+    @pytest.mark.parametrize(
+        ("text", "kka", "urut", "kode", "tahun"),
+        [
+            ("000.5.6.2/123/2025", "000.5.6.2", "123", (), 2025),
+            ("000.5.6.2/123a/Setda/2026", "000.5.6.2", "123a", ("Setda",), 2026),
+            ("800/12/Dinkes/2024", "800", "12", ("Dinkes",), 2024),
+            ("100.3/7/2026", "100.3", "7", (), 2026),
+        ],
+    )
+    def test_regional_permendagri_nomor_round_trip(
+        self, text: str, kka: str, urut: str, kode: tuple, tahun: int
+    ) -> None:
+        # Permendagri 83/2022 kode klasifikasi first, no month (Permendagri 1/2023 letters).
+        nomor = naskah.NomorNaskah.parse(text)
+        assert (nomor.kka_daerah, nomor.urut, nomor.kode, nomor.tahun) == (kka, urut, kode, tahun)
+        assert nomor.bulan is None and nomor.klasifikasi is None
+        assert str(nomor) == text
+        assert naskah.NomorNaskah.parse(str(nomor)) == nomor
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("000.5.6.2/x/2025", "serial number"),
+            ("000.5.6.2/12/25", "four digits"),
+            ("190/D-IV/KKA/13/2012", "month 13"),  # central shape: its own error, not the regional
+        ],
+    )
+    def test_regional_nomor_errors_name_the_part(self, text: str, message: str) -> None:
+        with pytest.raises(ValueError, match=message):
+            naskah.NomorNaskah.parse(text)
+
+    def test_pemda_example_carries_a_regional_nomor(self) -> None:
+        model = naskah.load_naskah(
+            "undangan", (EXAMPLES / "undangan-pemda.json").read_text(encoding="utf-8"))
+        assert str(model.nomor) == "000.5.6.2/123/2026"  # type: ignore[attr-defined]
+
     def test_kode_keamanan_maps_to_klasifikasi(self) -> None:
         assert naskah.NomorNaskah.parse("R-1/A/01/2020").klasifikasi is naskah.Klasifikasi.RAHASIA
         assert (

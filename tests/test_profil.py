@@ -90,7 +90,7 @@ def test_pemda_values() -> None:
     assert pemda.tata_letak_untuk("nota-dinas") == "korespondensi"
     assert pemda.tata_letak_untuk("laporan") == "judul"
     assert pemda.kop.jenis == "daerah"
-    assert pemda.nomor == "permendagri-83-2022"
+    assert pemda.nomor == "permendagri"
     assert any("unverified" in note for note in pemda.catatan)
 
 

@@ -247,11 +247,20 @@ def test_beri_nomor_refuses_unusable_pattern_and_writes_nothing(tmp_path: Path) 
     konsep = load_example("nota-dinas").model_copy(update={"nomor": None})
     with Register(f"sqlite:///{tmp_path / 'r.db'}") as reg:
         with pytest.raises(InputError, match=r"^nomor: "):
-            reg.beri_nomor(konsep, pola="permendagri", unit="Ses.PO", kka="000.5.6.2",
-                           oleh="x")
+            reg.beri_nomor(konsep, pola="surat-romawi", unit="Ses.PO", kka="OT.01.02",
+                           oleh="x")  # a Roman month is no NomorNaskah month
         assert count(reg) == (0, 0)
-        assert reg.ambil_final("permendagri", unit="Ses.PO", kka="000.5.6.2",
+        assert reg.ambil_final("surat-romawi", unit="Ses.PO", kka="OT.01.02",
                                oleh="x").urut == 1
+
+
+def test_beri_nomor_fills_a_regional_permendagri_nomor(tmp_path: Path) -> None:
+    konsep = load_example("nota-dinas").model_copy(update={"nomor": None})
+    with Register(f"sqlite:///{tmp_path / 'r.db'}") as reg:
+        signed, nomor = reg.beri_nomor(konsep, pola="permendagri", unit="Setda",
+                                       kka="000.5.6.2", oleh="x", tanggal=date(2026, 11, 27))
+        assert nomor.teks == str(signed.nomor) == "000.5.6.2/1/2026"  # type: ignore[attr-defined]
+        assert signed.konsep_hash() == konsep.konsep_hash()
 
 
 def test_laporan_gets_date_and_register_number() -> None:

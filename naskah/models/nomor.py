@@ -1,10 +1,13 @@
 """NomorNaskah: the number of a naskah dinas, parsed and formatted.
 
-Two shapes occur (see tata-naskah-dinas.md, "Nomor naskah"):
+Three shapes occur (see tata-naskah-dinas.md, "Nomor naskah"):
 
 - surat dinas: ``B-123/Ses/OT.01.02/12/2017`` — kode keamanan, serial number, unit
   and klasifikasi-arsip codes, month, year;
-- nota dinas: ``190/D-IV/KKA/11/2012`` — the same without the kode keamanan.
+- nota dinas: ``190/D-IV/KKA/11/2012`` — the same without the kode keamanan;
+- regional government (Permendagri 83/2022 kode klasifikasi, Permendagri 1/2023):
+  ``000.5.6.2/123/2025`` — the kode klasifikasi first, then the serial, optionally unit
+  codes, and the year; no month.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ _KODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
 _URUT = re.compile(r"^(?:(?P<kode>[A-Z]{1,2})-)?(?P<urut>[0-9]{1,7}[a-z]?)$")
 MAX_NOMOR = 200
 """Most characters in a nomor naskah (real ones are under 60)."""
-_PATTERN = r"^(?:(SR|B|T|R)-)?\d{1,7}[a-z]?(/[A-Za-z0-9][A-Za-z0-9.\-]*)+/\d{2}/\d{4}$"
+# Permendagri 83/2022 kode klasifikasi: three digits, then dot-separated sub-codes.
+_KKA_DAERAH = re.compile(r"^[0-9]{3}(?:\.[0-9]{1,3})*$")
+_PATTERN = (r"^(?:(?:(SR|B|T|R)-)?\d{1,7}[a-z]?(/[A-Za-z0-9][A-Za-z0-9.\-]*)+/\d{2}/\d{4}"
+            r"|\d{3}(\.\d{1,3})*/\d{1,7}[a-z]?(/[A-Za-z0-9][A-Za-z0-9.\-]*)*/\d{4})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +40,17 @@ class NomorNaskah:
     """Serial number within the year, as written (leading zeros are kept); a *nomor
     sisipan* carries a letter, e.g. '123a'."""
     kode: tuple[str, ...]
-    """Unit/jabatan codes and the kode klasifikasi arsip, in order (``('Ses', 'OT.01.02')``)."""
-    bulan: int
-    """Month, 1-12."""
+    """Unit/jabatan codes and the kode klasifikasi arsip, in order (``('Ses', 'OT.01.02')``);
+    in the regional shape only the unit codes after the serial, often none."""
+    bulan: int | None
+    """Month, 1-12; None in the regional (Permendagri) shape, which has no month."""
     tahun: int
     """Year."""
     klasifikasi: Klasifikasi | None = None
     """Kode keamanan (B/T/R/SR); absent on a nota dinas."""
+    kka_daerah: str | None = None
+    """The Permendagri 83/2022 kode klasifikasi that leads a regional nomor
+    (``'000.5.6.2'``); None in the central shapes."""
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[0-9]{1,7}[a-z]?", self.urut) or int(self.urut.rstrip(
@@ -49,7 +59,16 @@ class NomorNaskah:
                 "the serial number must be digits making 1 or more, optionally followed by "
                 f"one sisipan letter (e.g. '123a'), got {self.urut!r}"
             )
-        if not self.kode:
+        if self.kka_daerah is not None:
+            if not _KKA_DAERAH.match(self.kka_daerah):
+                raise ValueError(
+                    f"kode klasifikasi {self.kka_daerah!r} must be digits in the Permendagri "
+                    "83/2022 form, e.g. '000.5.6.2'"
+                )
+            if self.bulan is not None or self.klasifikasi is not None:
+                raise ValueError("a regional nomor (Permendagri 83/2022) has no month and no "
+                                 "kode keamanan")
+        elif not self.kode:
             raise ValueError("needs at least one unit or klasifikasi code between the slashes")
         for kode in self.kode:
             if not _KODE.match(kode):
@@ -57,18 +76,36 @@ class NomorNaskah:
                     f"code {kode!r} may hold only letters, digits, '.' and '-', "
                     "and must start with a letter or digit"
                 )
-        if not 1 <= self.bulan <= 12:
+        if self.kka_daerah is None and (self.bulan is None or not 1 <= self.bulan <= 12):
             raise ValueError(f"month {self.bulan:02d} does not exist (expected 01-12)")
         if not 1945 <= self.tahun <= 2200:
             raise ValueError(f"year {self.tahun} is outside 1945-2200")
 
     @classmethod
     def parse(cls, text: str) -> NomorNaskah:
-        """Parse ``B-123/Ses/OT.01.02/12/2017`` or ``190/D-IV/KKA/11/2012``.
+        """Parse ``B-123/Ses/OT.01.02/12/2017``, ``190/D-IV/KKA/11/2012`` or the regional
+        ``000.5.6.2/123/2025``.
 
         Raises ValueError saying which part is wrong.
         """
         parts = text.strip().split("/")
+        try:
+            return cls._parse_pusat(text, parts)
+        except ValueError as pusat_error:
+            # '190/D-IV/KKA/11/2012' also starts with three digits: the regional shape is
+            # tried only where the central one does not fit, and the error reported is
+            # the one of the shape the text looks like.
+            if not (len(parts) >= 3 and _KKA_DAERAH.match(parts[0])):
+                raise
+            try:
+                return cls._parse_daerah(parts)
+            except ValueError:
+                if "." in parts[0] or len(parts) == 3:
+                    raise
+                raise pusat_error from None
+
+    @classmethod
+    def _parse_pusat(cls, text: str, parts: list[str]) -> NomorNaskah:
         if len(parts) < 4:
             raise ValueError(
                 f"{text!r} is not a nomor naskah: expected at least four parts separated by '/' "
@@ -99,11 +136,25 @@ class NomorNaskah:
             klasifikasi=klasifikasi,
         )
 
+    @classmethod
+    def _parse_daerah(cls, parts: list[str]) -> NomorNaskah:
+        kka, urut, *kode, tahun = parts
+        if not re.fullmatch(r"[0-9]{1,7}[a-z]?", urut):
+            raise ValueError(
+                f"the part after the kode klasifikasi, {urut!r}, must be a serial number, "
+                "e.g. '123' or the sisipan '123a'"
+            )
+        if not re.fullmatch(r"[0-9]{4}", tahun):
+            raise ValueError(f"the year part {tahun!r} must be four digits, e.g. '2026'")
+        return cls(urut=urut, kode=tuple(kode), bulan=None, tahun=int(tahun), kka_daerah=kka)
+
     def __str__(self) -> str:
+        if self.kka_daerah is not None:
+            return "/".join([self.kka_daerah, self.urut, *self.kode, str(self.tahun)])
         head = self.urut
         if self.klasifikasi is not None:
             head = f"{self.klasifikasi.kode}-{head}"
-        return "/".join([head, *self.kode, f"{self.bulan:02d}", str(self.tahun)])
+        return "/".join([head, *self.kode, f"{self.bulan or 0:02d}", str(self.tahun)])
 
     # -- pydantic integration: validated from a string, serialised back to one --
 
@@ -133,6 +184,8 @@ class NomorNaskah:
             "type": "string",
             "pattern": _PATTERN,
             "maxLength": MAX_NOMOR,
-            "description": "Nomor naskah: [kode keamanan-]serial/code(s)/MM/YYYY.",
-            "examples": ["B-123/Ses/OT.01.02/12/2017", "190/D-IV/KKA/11/2012"],
+            "description": "Nomor naskah: [kode keamanan-]serial/code(s)/MM/YYYY, or the "
+                           "regional kode-klasifikasi/serial[/unit]/YYYY (Permendagri 83/2022).",
+            "examples": ["B-123/Ses/OT.01.02/12/2017", "190/D-IV/KKA/11/2012",
+                         "000.5.6.2/123/2025"],
         }

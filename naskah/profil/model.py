@@ -188,8 +188,9 @@ class Profil(NaskahModel):
     ttd: AturanTandaTangan = AturanTandaTangan()
     tte: Tte = Tte()
     label: Label = Label()
-    nomor: Teks = "permenpan-80-2012"
-    """The nomor pattern's name, for the register (e.g. 'permendagri-83-2022')."""
+    nomor: Teks = "surat"
+    """The register pattern (`naskah nomor pola`) its letters are numbered with, e.g.
+    'surat' (B-123/Ses.PO/OT.01.02/11/2026) or 'permendagri' (000.5.6.2/123/2026)."""
     pdfa: bool = False
     """Export PDF/A-2b for archiving by default."""
 
