@@ -44,3 +44,22 @@ def test_signed_nota_dinas_validates_and_keeps_its_text(nota_pdf: bytes,
     assert " ".join(model.hal.split()) in text
     assert "ID dokumen: ND-2026-001" in text
     assert signed.startswith(nota_pdf)
+
+
+def test_signature_on_pdfa_output_validates_and_keeps_pdfa_identification(
+    soffice: str, rendered_examples: dict[str, bytes], tmp_path: Path
+) -> None:
+    # Issue 11: a PDF/A-2b export (archiving) must still carry a valid PAdES signature,
+    # and signing (an incremental update) must not drop the PDF/A identification.
+    archival = docx_to_pdf_bytes(rendered_examples["nota-dinas"], pdfa=True)
+    pki = make_pki(tmp_path / "pki", [KARO])
+    assert KARO.nip
+    signer = Pkcs12Signer(pki.p12[KARO.nip], Passphrase.literal(PASSPHRASE))
+    signed = signer.sign_pdf(archival, PdfSignOptions(doc_id="ND-ARSIP-1"))
+    trust = TrustStore.from_files([pki.ca_pem])
+    (sig,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert validate_pdf_signature(sig, trust.validation_context()).bottom_line
+    assert verify_pdf(signed, trust).ok
+    root = PdfReader(io.BytesIO(signed)).trailer["/Root"]
+    packet = root["/Metadata"].get_object().get_data()
+    assert b"<pdfaid:part>2</pdfaid:part>" in packet

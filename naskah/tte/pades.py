@@ -95,6 +95,12 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         raise InputError(f"pdf: not a PDF pyHanko can sign ({exc})") from None
     if writer.prev.encrypted:
         raise InputError("pdf: encrypted PDFs are not signed")
+    if _declares_pdfa(writer):
+        # pyHanko re-serialises the XMP packet on every incremental write and drops the
+        # pdfaid identification of a PDF/A file (pyHanko issue 755): leave the metadata
+        # of an archival PDF as LibreOffice and naskah wrote it. `_update_meta` is the
+        # hook pyHanko's maintainer points to for this.
+        writer._update_meta = lambda: None  # type: ignore[method-assign]
     url = options.verification_url()
     if posisi is not None:
         footer = footer_text(options.profil, options.doc_id)
@@ -129,6 +135,16 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         appearance_text_params=stamp_params(identitas, url) if posisi else None,
     )
     return out.getvalue()
+
+
+def _declares_pdfa(writer: IncrementalPdfFileWriter) -> bool:
+    """Whether the document's XMP metadata identifies it as PDF/A (pdfaid:part)."""
+    try:
+        metadata = writer.root.get("/Metadata")
+        data = metadata.get_object().data if metadata is not None else b""
+    except (PyHankoPdfError, AttributeError, KeyError, ValueError):
+        return False
+    return b"pdfaid:part" in data  # element or attribute form alike
 
 
 def _ensure_contents(writer: IncrementalPdfFileWriter, page: int) -> None:
