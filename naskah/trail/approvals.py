@@ -16,7 +16,7 @@ from naskah.metadata import read_metadata
 from naskah.models import NaskahDinas, jenis_class
 from naskah.models.disposisi import Disposisi
 from naskah.models.pejabat import Pejabat
-from naskah.pelaksana import person_mismatch
+from naskah.pelaksana import person_mismatch, same_person
 from naskah.pengesahan import Paraf, Pengesahan, TandaTangan
 from naskah.sop.model import JenisOutput, Output
 from naskah.trail.rules import Keadaan
@@ -60,8 +60,14 @@ def first_approval(out: Output, model: NaskahDinas, pejabat: Pejabat, peran: str
 
 
 def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: str,
-            waktu: datetime) -> tuple[Output, NaskahDinas, Pengesahan]:
-    """Paraf or sign the current version of a document (checked; nothing written)."""
+            waktu: datetime, *, same_signer: bool = False
+            ) -> tuple[Output, NaskahDinas, Pengesahan]:
+    """Paraf or sign the current version of a document (checked; nothing written).
+
+    The official who gave a paraf may not also sign the document unless the SOP allows
+    it (``same_signer``, the SOP's ``paraf_dan_tanda_tangan_sama``): a paraf is a check
+    by someone other than the signer.
+    """
     _, current = state.refs[out.kode]
     meta = read_metadata(root / str(current.file))
     try:
@@ -74,6 +80,9 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
         raise TamperError(f"{current.file}: its content does not match the ledger")
     try:
         if out.jenis is JenisOutput.PARAF:
+            # The record keeps the content hash: naskah.metadata checks paraf records
+            # against it (it does not compute konsep hashes). The paraf *signature*
+            # (ledger) is over the konsep hash.
             pengesahan = meta.pengesahan.with_paraf(Paraf(
                 pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash))
         else:
@@ -84,6 +93,11 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
                     f"{out.kode}: the document names {signer.nama} as its penandatangan; "
                     f"{pejabat.nama} cannot sign it ({problem})"
                 )
+            if not same_signer and any(same_person(p.pejabat, pejabat)
+                                       for p in meta.pengesahan.paraf):
+                raise TrailError(
+                    f"{out.kode}: {pejabat.nama} gave a paraf on this document and may not "
+                    "also sign it (the SOP does not allow paraf_dan_tanda_tangan_sama)")
             penandatangan = getattr(model, "penandatangan", None)
             pengesahan = meta.pengesahan.with_tanda_tangan(TandaTangan(
                 pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash,

@@ -3,9 +3,11 @@
 A berkas folder holds::
 
     sop.json          the SOP the trail runs under (canonical JSON)
-    pelaksana.json    who holds which role
-    ledger.json       the hash-chained entries, one per step
+    pelaksana.json    who holds which role, and each official's certificate
+    trust.pem         the trust roots the certificates chain to
+    ledger.json       the hash-chained entries, one per step, each signed by its performer
     dokumen/NN-kode.docx    documents, one file per step that produced or approved them
+    dokumen/NN-kode.pdf     signed originals (PAdES) of the documents signed at step NN
     lampiran/NN-kode.ext    attached files (and outside inputs)
     aset/NN-kode-logo.ext   kop logos the documents use
 
@@ -16,16 +18,21 @@ checks the ledger's chain and the files the step depends on, applies the SOP's r
 stages and places its files (:mod:`naskah.trail.folder`) and only then appends its
 entry. Readers (:meth:`Trail.verify`, status, report, the berkas PDF) take a shared
 lock, so they never see half a step.
+
+Nothing is done without the key of the official doing it (:mod:`naskah.trail.signatures`):
+the header is signed by whoever starts the trail, each entry by its performer, each
+paraf by its giver, and each tanda tangan makes a PAdES-signed PDF of the document.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -40,12 +47,13 @@ from naskah.pelaksana import DaftarPelaksana
 from naskah.pengesahan import Pengesahan
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
-from naskah.trail import approvals, rules
+from naskah.trail import approvals, rules, signatures
 from naskah.trail.folder import (
     DOKUMEN,
     LEDGER,
     PELAKSANA_FILE,
     SOP_FILE,
+    TRUST_FILE,
     StepFiles,
     exclusive_lock,
     recover,
@@ -55,20 +63,28 @@ from naskah.trail.folder import (
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
 from naskah.trail.verification import Verifikasi, check_chain, check_files, verify
 
+if TYPE_CHECKING:
+    from naskah.tte.signer import Signer
+    from naskah.tte.stamp import ProfilTte
+    from naskah.tte.trust import TrustStore
+
 M = TypeVar("M", bound=BaseModel)
 
 
 class Trail:
     """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
 
-    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB).
+    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB);
+    ``profil_tte`` is what the signed originals show (QR URL pattern, footer statement).
     """
 
     def __init__(self, folder: Path, renderer: Renderer | None = None, *,
-                 max_lampiran: int = MAX_LAMPIRAN_BYTES) -> None:
+                 max_lampiran: int = MAX_LAMPIRAN_BYTES,
+                 profil_tte: ProfilTte | None = None) -> None:
         self.folder = folder
         self.renderer = renderer or default_renderer()
         self.max_lampiran = max_lampiran
+        self.profil_tte = profil_tte
 
     # ------------------------------------------------------------ lifecycle
 
@@ -82,15 +98,33 @@ class Trail:
         dibuat: datetime | None = None,
         renderer: Renderer | None = None,
         demo: bool = False,
+        trust: Sequence[str | os.PathLike[str]] = (),
+        oleh: str | None = None,
+        signer: Signer | None = None,
     ) -> Trail:
         """Start a trail in ``folder`` (created if needed; must hold no trail yet).
 
-        ``demo`` marks the berkas as written by ``naskah demo``, the only kind of
-        folder the demo may later replace.
+        ``pelaksana`` must bind every official to their certificate (``sertifikat``,
+        by NIP); a certificate issued to another name or NIP is refused. ``trust`` names
+        the root CA file(s) the certificates chain to (kept in the berkas as
+        ``trust.pem``). ``oleh`` (NIP or name, in the roster) starts the trail and signs
+        the ledger header with ``signer``, their own key. ``demo`` marks the berkas as
+        written by ``naskah demo``, the only kind of folder the demo may later replace.
         """
         sop = sop or Sop.tata_kelola_data()
         if not isinstance(pelaksana, DaftarPelaksana):
             pelaksana = validate(DaftarPelaksana, pelaksana, PELAKSANA_FILE)
+        signatures.check_roster(pelaksana)
+        if not oleh:
+            raise signatures.SignerMissingError(
+                "oleh: say who starts the trail (NIP); they sign the ledger header",
+                [("oleh", "missing")])
+        try:
+            pemula, _ = pelaksana.cari(oleh)
+        except KeyError as exc:
+            raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
+        signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
+        trust_bytes = _trust_pem(trust)
         unknown = pelaksana.unknown_roles({p.kode for p in sop.peran})
         if unknown:
             raise InputError(
@@ -108,8 +142,6 @@ class Trail:
                 raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
             sop_bytes = sop.canonical_json()
             roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))
-            write_atomic(root / SOP_FILE, sop_bytes)
-            write_atomic(root / PELAKSANA_FILE, roster_bytes)
             header = Header(
                 berkas=str(uuid.uuid4()),
                 sop_judul=sop.judul,
@@ -118,18 +150,27 @@ class Trail:
                 pelaksana_sha256=sha256_bytes(roster_bytes),
                 dibuat=(dibuat or now()).astimezone(sop.tz),
                 demo=demo,
+                trust_sha256=sha256_bytes(trust_bytes),
+                oleh=pemula,
             )
-            Ledger.new(root / LEDGER, header).save()
+            # Signed before anything is written: a wrong passphrase leaves no trail.
+            ledger = Ledger.new(root / LEDGER, header,
+                                sign=lambda payload: signatures.sign(signer, payload))
+            write_atomic(root / SOP_FILE, sop_bytes)
+            write_atomic(root / PELAKSANA_FILE, roster_bytes)
+            write_atomic(root / TRUST_FILE, trust_bytes)
+            ledger.save()
         return trail
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], renderer: Renderer | None = None, *,
-             max_lampiran: int = MAX_LAMPIRAN_BYTES) -> Trail:
+             max_lampiran: int = MAX_LAMPIRAN_BYTES,
+             profil_tte: ProfilTte | None = None) -> Trail:
         """Open an existing trail."""
         root = Path(folder)
         if not (root / LEDGER).is_file():
             raise TrailError(f"{root} holds no trail ({LEDGER} not found); start one with init")
-        return cls(root, renderer, max_lampiran=max_lampiran)
+        return cls(root, renderer, max_lampiran=max_lampiran, profil_tte=profil_tte)
 
     # ------------------------------------------------------------ reading
 
@@ -172,10 +213,12 @@ class Trail:
             raise KeyError(f"no file for {kode!r} in this trail yet")
         return self.folder / str(state.refs[kode][1].file)
 
-    def verify(self) -> Verifikasi:
-        """Recompute every hash and check every file; report problems in step order."""
+    def verify(self, trust: TrustStore | None = None) -> Verifikasi:
+        """Recompute every hash, check every file and every signature; report problems in
+        step order. ``trust``: the roots to check signatures against (default: the
+        berkas's own ``trust.pem``; give your own to rule out a replaced one)."""
         with shared_lock(self.folder):
-            return verify(self.folder)
+            return verify(self.folder, trust)
 
     # ------------------------------------------------------------ performing
 
@@ -190,8 +233,10 @@ class Trail:
         mulai: datetime | None = None,
         selesai: datetime | None = None,
         catatan: str | None = None,
+        signer: Signer | None = None,
     ) -> Entry:
-        """Perform step ``step`` as the official ``oleh`` (NIP or full name).
+        """Perform step ``step`` as the official ``oleh`` (NIP or full name), signing with
+        ``signer``, the key of the certificate ``pelaksana.json`` binds to ``oleh``.
 
         ``dokumen`` gives the model (or its JSON data) for each naskah output of the
         step, ``lampiran`` a file for each attachment output (and for external inputs
@@ -202,7 +247,11 @@ class Trail:
         ``mulai`` defaults to when the previous step finished, ``selesai`` to now; a
         time given is recorded as reported by the performer. Attachments and kop
         logos are checked (real type, size, no special or outside files) and copied
-        into the berkas. Raises :class:`TrailError` when the step is refused,
+        into the berkas. Without the performer's signer (or with another's) the step is
+        refused (:class:`~naskah.trail.signatures.SignerMissingError`,
+        :class:`~naskah.tte.errors.CertificateError`). A tanda tangan exports the document
+        to PDF (LibreOffice) and signs it (PAdES), stored as ``dokumen/NN-kode.pdf``.
+        Raises :class:`TrailError` when the step is refused,
         :class:`InputError` for unusable input and :class:`TrailLockedError` when
         another process holds the berkas.
         """
@@ -215,6 +264,7 @@ class Trail:
             sop, roster = self.sop, self.pelaksana
             langkah = rules.check_order(sop, step, len(entries))
             pejabat, peran = rules.check_performer(sop, roster, langkah, oleh)
+            key = signatures.require_signer(signer, roster, pejabat, f"step {step}")
             waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
             state = rules.Keadaan.of(entries)
             masukan, external = rules.check_kelengkapan(sop, langkah, state, lampiran)
@@ -239,14 +289,16 @@ class Trail:
                         accounts[out.kode] = rules.validate_text(tindakan[out.kode],
                                                                  f"tindakan.{out.kode}")
                     elif out.jenis.pengesahan:
-                        rendered[out.kode] = approvals.approve(self.folder, out, state, pejabat,
-                                                               peran, waktu.selesai)
+                        rendered[out.kode] = approvals.approve(
+                            self.folder, out, state, pejabat, peran, waktu.selesai,
+                            same_signer=sop.paraf_dan_tanda_tangan_sama)
                 note = rules.validate_text(catatan, "catatan") if catatan else None
                 for kode in external:  # outside inputs are stored with the step needing them
                     masukan.append(store_lampiran(
                         files, step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
                         lampiran[kode], self.max_lampiran))
                 keluaran: list[Rujukan] = []
+                to_sign: list[tuple[Rujukan, bytes]] = []
                 for out in langkah.output:
                     if out.jenis is JenisOutput.LAMPIRAN:
                         keluaran.append(store_lampiran(
@@ -258,19 +310,31 @@ class Trail:
                             sha256=sha256_bytes(accounts[out.kode].encode("utf-8"))))
                     else:
                         source, model, pengesahan = rendered[out.kode]
-                        ref = self._store_naskah(step, source, model, pengesahan, waktu.selesai,
-                                                 files)
-                        keluaran.append(ref.model_copy(update={"jenis": JenisRujukan(out.jenis)}))
+                        ref, data = self._store_naskah(step, source, model, pengesahan,
+                                                       waktu.selesai, files)
+                        ref = ref.model_copy(update={"jenis": JenisRujukan(out.jenis)})
+                        if out.jenis is JenisOutput.PARAF:
+                            konsep = model.konsep_hash()
+                            ref = ref.model_copy(update={
+                                "konsep_hash": konsep, "tte": signatures.sign(
+                                    key, signatures.paraf_payload(konsep, pejabat))})
+                        elif out.jenis is JenisOutput.TANDA_TANGAN:
+                            to_sign.append((ref, data))
+                        keluaran.append(ref)
+                asli = self._sign_originals(step, to_sign, key, files,
+                                            ledger.header.berkas)
                 draft = DraftEntry(
                     step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
                     mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
                     waktu_dilaporkan=waktu.dilaporkan,
                     durasi_menit=round(sop.jam_kerja.menit_kerja(waktu.mulai, waktu.selesai), 2),
                     standar_menit=sop.waktu_menit(langkah), masukan=masukan, keluaran=keluaran,
-                    aset=aset, tindakan=accounts, catatan=note,
+                    aset=aset, tindakan=accounts, catatan=note, asli=asli,
                 )
+                # Signed before anything is placed: a wrong passphrase leaves no trace.
+                payload_signer = lambda payload: signatures.sign(key, payload)  # noqa: E731
+                recorded = ledger.append(draft, sign=payload_signer)
                 files.place()
-                recorded = ledger.append(draft)
                 ledger.save()  # the step exists from this write on, not before
             except BaseException:
                 files.rollback()  # the ledger was not written: neither are the files
@@ -310,12 +374,58 @@ class Trail:
     # ------------------------------------------------------------ writing
 
     def _store_naskah(self, step: int, out: Output, model: NaskahDinas, pengesahan: Pengesahan,
-                      waktu: datetime, files: StepFiles) -> Rujukan:
+                      waktu: datetime, files: StepFiles) -> tuple[Rujukan, bytes]:
         data = self.renderer.render(model, pengesahan=pengesahan, dibuat=waktu)
         rel = step_file(DOKUMEN, step, out.kode, ".docx")
         return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
                        file=str(rel), sha256=files.add(rel, data),
-                       content_hash=model.content_hash(), status=pengesahan.status)
+                       content_hash=model.content_hash(), status=pengesahan.status), data
+
+    def _sign_originals(self, step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
+                        files: StepFiles, berkas: str) -> list[Rujukan]:
+        """The signed originals of the documents signed at this step: each final DOCX
+        exported to PDF (one LibreOffice run for all) and PAdES-signed, never written
+        again afterwards."""
+        if not docs:
+            return []
+        from naskah.pdf import convert_to_pdf
+        from naskah.tte.pades import PdfSignOptions
+        from naskah.tte.stamp import ProfilTte
+
+        profil = self.profil_tte or ProfilTte()
+        out: list[Rujukan] = []
+        with tempfile.TemporaryDirectory(prefix="naskah-ttd-") as tmp:
+            sources = []
+            for ref, data in docs:
+                path = Path(tmp) / Path(str(ref.file)).name
+                path.write_bytes(data)
+                sources.append(path)
+            pdfs = convert_to_pdf(sources, Path(tmp) / "pdf")
+            for (ref, _), pdf in zip(docs, pdfs, strict=True):
+                rel = step_file(DOKUMEN, step, ref.kode, ".pdf")
+                signed = signer.sign_pdf(pdf.read_bytes(), PdfSignOptions(
+                    doc_id=f"{berkas}-{step:02d}-{ref.kode}", profil=profil))
+                out.append(Rujukan(kode=ref.kode, nama=f"{ref.nama} (asli bertanda tangan "
+                                   "elektronik)", jenis=ref.jenis, file=str(rel),
+                                   sha256=files.add(rel, signed)))
+        return out
+
+
+def _trust_pem(paths: Sequence[str | os.PathLike[str]]) -> bytes:
+    """The root certificates in ``paths`` (PEM or DER) as one PEM file for the berkas."""
+    from asn1crypto import pem
+
+    from naskah.tte.trust import load_certificates
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    certs = [c for p in paths for c in load_certificates(Path(p))]
+    data = b"".join(pem.armor("CERTIFICATE", c.dump()) for c in certs)
+    if not paths:
+        raise InputError("trust: give the root CA certificate(s) the officials' certificates "
+                         "chain to (--trust CA.pem)", [("trust", "missing")])
+    signatures.load_trust(data)  # at least one root
+    return data
 
 
 def _recorded(ledger: Ledger) -> set[str]:
@@ -323,7 +433,7 @@ def _recorded(ledger: Ledger) -> set[str]:
     for raw in ledger.raw_entries:
         if not isinstance(raw, dict):
             continue
-        for key in ("masukan", "keluaran", "aset"):
+        for key in ("masukan", "keluaran", "aset", "asli"):
             refs = raw.get(key)
             for ref in refs if isinstance(refs, list) else ():
                 if isinstance(ref, dict) and isinstance(ref.get("file"), str):

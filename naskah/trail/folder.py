@@ -26,11 +26,12 @@ from naskah.errors import TrailError, TrailLockedError
 from naskah.fileio import write_atomic
 from naskah.hashing import sha256_bytes, sha256_file
 
-LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE = (
+LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, TRUST_FILE = (
     "ledger.json",
     "sop.json",
     "pelaksana.json",
     ".naskah.lock",
+    "trust.pem",
 )
 DOKUMEN, LAMPIRAN, ASET = "dokumen", "lampiran", "aset"
 TRACKED_DIRS = (DOKUMEN, LAMPIRAN, ASET)
@@ -38,11 +39,13 @@ TRACKED_DIRS = (DOKUMEN, LAMPIRAN, ASET)
 STAGING = ".naskah-staging"
 """Where a step's files wait until they are placed; only the engine writes here."""
 BERKAS_PDF, PDF_DIR = "berkas.pdf", "pdf"
+DEMO_PKI = "pki-uji"
+"""The test PKI ``naskah demo`` keeps in its own berkas (keys of test certificates only)."""
 """The dossier's default name and the folder of per-document PDFs (derived, not tracked)."""
-ENGINE_FILES = frozenset({LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, STAGING})
+ENGINE_FILES = frozenset({LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, STAGING, TRUST_FILE})
 _JOURNAL = "journal.json"
 _STALE_TEMP = re.compile(
-    r"^\.(?:ledger|sop|pelaksana)\.json\..+\.(?:tmp|naskah-tmp)$|\.naskah-tmp$"
+    r"^\.(?:(?:ledger|sop|pelaksana)\.json|trust\.pem)\..+\.(?:tmp|naskah-tmp)$|\.naskah-tmp$"
 )
 """Temporary files of an atomic write of the engine's own files (see naskah.fileio)."""
 _STALE_STEP_TEMP = re.compile(
@@ -237,6 +240,7 @@ def _inside(root: Path, target: Path) -> bool:
 __all__ = [
     "ASET",
     "BERKAS_PDF",
+    "DEMO_PKI",
     "DOKUMEN",
     "LAMPIRAN",
     "LEDGER",
@@ -246,6 +250,7 @@ __all__ = [
     "SOP_FILE",
     "STAGING",
     "TRACKED_DIRS",
+    "TRUST_FILE",
     "StepFiles",
     "exclusive_lock",
     "is_engine_temp",

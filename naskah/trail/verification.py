@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from naskah.errors import MetadataError, NaskahError, TamperError
 from naskah.hashing import canonical_json, sha256_bytes, sha256_file
@@ -22,14 +22,19 @@ from naskah.metadata import read_metadata
 from naskah.models import jenis_class
 from naskah.trail.folder import (
     BERKAS_PDF,
+    DEMO_PKI,
     ENGINE_FILES,
     LEDGER,
     PDF_DIR,
     PELAKSANA_FILE,
     SOP_FILE,
     TRACKED_DIRS,
+    TRUST_FILE,
     is_engine_temp,
 )
+
+if TYPE_CHECKING:
+    from naskah.tte.trust import TrustStore
 
 
 class JenisMasalah(StrEnum):
@@ -57,6 +62,10 @@ class JenisMasalah(StrEnum):
     """A hidden file in a folder of recorded files."""
     LEFTOVER = "leftover"
     """A temporary file of an interrupted write; the next step removes it."""
+    SIGNATURE = "signature"
+    """A signature (ledger header, entry, paraf or signed original) is missing, does not
+    match what it signs, does not chain to a trusted root, or was made with another
+    certificate than the roster binds to the official."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,10 @@ class Verifikasi:
         return self.masalah[0] if self.masalah else None
 
 
-def verify(root: Path) -> Verifikasi:
-    """Recompute every hash and check every file; report problems in step order."""
+def verify(root: Path, trust: TrustStore | None = None) -> Verifikasi:
+    """Recompute every hash, check every file and every signature; report problems in
+    step order. ``trust`` replaces the berkas's own trust.pem as the roots signatures
+    must chain to."""
     result = Verifikasi()
     try:
         ledger = Ledger.read(root / LEDGER)
@@ -117,7 +128,8 @@ def verify(root: Path) -> Verifikasi:
     for entry in entries:
         recorded.update(str(r.file) for r in entry.files)
         result.masalah.extend(check_files(root, entry.step, entry.files))
-    result.masalah.extend(check_extras(root, recorded))
+    result.masalah.extend(check_signatures(root, ledger, entries, trust))
+    result.masalah.extend(check_extras(root, recorded, _is_demo(ledger)))
     result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
     return result
 
@@ -203,12 +215,55 @@ def check_files(root: Path, step: int, refs: list[Rujukan]) -> list[Masalah]:
     return found
 
 
-def check_extras(root: Path, recorded: set[str]) -> list[Masalah]:
-    """Files in the berkas the ledger does not record, hidden files and leftovers."""
+def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
+                     trust: TrustStore | None) -> list[Masalah]:
+    """Every signature problem: the header's, each entry's, each paraf's and each signed
+    original's (see :mod:`naskah.trail.signatures`)."""
+    from naskah.pelaksana import DaftarPelaksana
+    from naskah.trail import signatures
+
+    found: list[Masalah] = []
+    raw_trust = ledger.raw_header.get("trust_sha256")
+    if trust is None and (root / TRUST_FILE).is_file() and not (root / TRUST_FILE).is_symlink():
+        data = (root / TRUST_FILE).read_bytes()
+        if sha256_bytes(data) != raw_trust:
+            found.append(Masalah(JenisMasalah.FILE_CHANGED, "the trust roots were changed "
+                                 "after the trail started", None, TRUST_FILE))
+        else:
+            try:
+                trust = signatures.load_trust(data)
+            except NaskahError as exc:
+                found.append(Masalah(JenisMasalah.FILE_CHANGED, str(exc), None, TRUST_FILE))
+    try:
+        roster: DaftarPelaksana | None = DaftarPelaksana.model_validate_json(
+            (root / PELAKSANA_FILE).read_bytes())
+    except (ValueError, OSError):
+        roster = None  # reported by check_chain
+
+    def read(rel: str | None) -> bytes | None:
+        path = root / str(rel)
+        if rel is None or not _tracked_name(rel) or path.is_symlink() or not path.is_file():
+            return None
+        return path.read_bytes()
+
+    for t in signatures.check(ledger, entries, roster, trust, read):
+        found.append(Masalah(JenisMasalah.SIGNATURE, t.pesan, t.step, t.file))
+    return found
+
+
+def _is_demo(ledger: Ledger) -> bool:
+    return ledger.raw_header.get("demo") is True
+
+
+def check_extras(root: Path, recorded: set[str], demo: bool = False) -> list[Masalah]:
+    """Files in the berkas the ledger does not record, hidden files and leftovers
+    (``demo``: the demo's test PKI folder is expected)."""
     found: list[Masalah] = []
     for path in sorted(root.iterdir()):
         name = path.name
         if name in ENGINE_FILES or name in (BERKAS_PDF, PDF_DIR) or name in TRACKED_DIRS:
+            continue
+        if demo and name == DEMO_PKI:
             continue
         if is_engine_temp(name):
             found.append(Masalah(JenisMasalah.LEFTOVER, "a temporary file of an interrupted "
@@ -255,7 +310,7 @@ def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
     content_hash = model.content_hash()
     if content_hash != ref.content_hash or meta.content_hash != content_hash:
         return "the document's content does not match its recorded content hash"
-    problems = meta.pengesahan.invalid_records(content_hash)
+    problems = meta.pengesahan.invalid_records(content_hash, model.konsep_hash())
     return "; ".join(problems) or None
 
 
@@ -295,4 +350,4 @@ def _short(exc: BaseException) -> str:
 
 
 __all__ = ["JenisMasalah", "Masalah", "Verifikasi", "check_chain", "check_extras",
-           "check_files", "document_problem", "verify"]
+           "check_files", "check_signatures", "document_problem", "verify"]
