@@ -112,6 +112,8 @@ class Trail:
         written by ``naskah demo``, the only kind of folder the demo may later replace.
         """
         sop = sop or Sop.tata_kelola_data()
+        if (Path(folder) / LEDGER).exists():  # checked again under the lock
+            raise TrailError(f"{folder} already holds a trail ({LEDGER} exists)")
         if not isinstance(pelaksana, DaftarPelaksana):
             pelaksana = validate(DaftarPelaksana, pelaksana, PELAKSANA_FILE)
         signatures.check_roster(pelaksana)
