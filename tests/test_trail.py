@@ -233,7 +233,7 @@ def test_demo_ledger_hashes_match_files(berkas: Path, trail: Trail) -> None:
     seen = set()
     accounts = {k: v for e in trail.entries() for k, v in e.tindakan.items()}
     for entry in trail.entries():
-        for ref in [*entry.masukan, *entry.keluaran]:
+        for ref in [*entry.masukan, *entry.keluaran, *entry.asli]:
             if ref.file is None:
                 assert ref.jenis == "tindakan"
                 text = accounts[ref.kode].encode("utf-8")
@@ -741,7 +741,9 @@ TAMPERING = [
     (_edit_lampiran, 4, "lampiran/04-kebutuhan-data.csv", "changed after it was recorded"),
     (_edit_entry("durasi_menit", 30.0), 5, "ledger.json", "edited after it was recorded"),
     (_edit_entry("catatan", "tidak ada"), 5, "ledger.json", "edited after it was recorded"),
-    (_edit_entry_keeping_its_hash_valid, 6, "ledger.json", "hash chain is broken"),
+    # its own hash recomputed: the chain breaks at 6, but its signature already at 5
+    (_edit_entry_keeping_its_hash_valid, 5, "ledger.json",
+     "signature of Rina Kusumawati, S.Kom., M.T. (the performer) does not match"),
     (_swap_6_and_7, 6, "ledger.json", "entry 6 is for step 7"),
     (_remove_entry_8, 8, "ledger.json", "entry 8 is for step 9"),
     (_edit_header, 1, "ledger.json", "hash chain is broken"),
@@ -789,7 +791,9 @@ def test_removed_last_entry_leaves_reported_files(
     assert result.langkah == 13
     assert [(m.step, m.file) for m in result.masalah] == [
         (None, "dokumen/14-laporan.docx"),
+        (None, "dokumen/14-laporan.pdf"),
         (None, "dokumen/14-nodin-pengantar.docx"),
+        (None, "dokumen/14-nodin-pengantar.pdf"),
     ]
     assert all("not recorded in the ledger" in m.pesan for m in result.masalah)
     assert cli(["trail", "verify", str(berkas)]) == 1
@@ -836,8 +840,10 @@ def test_deeper_problems_are_listed_too(berkas: Path, capsys: pytest.CaptureFixt
     assert "also: step 11: dokumen/11-notulen-rapat.docx: the file is missing" in err
 
 
-def test_rechaining_the_ledger_changes_the_final_hash(berkas: Path) -> None:
-    """Rewriting every hash from an edited entry on passes verify(), but not the final hash."""
+def test_rechaining_the_ledger_without_keys_fails_at_the_edited_step(berkas: Path) -> None:
+    """Attack (issue 8): rewriting every hash from an edited entry on made the chain
+    consistent and passed verify(). Without the performers' keys the signatures of the
+    edited and every rechained entry no longer match: verify names step 5 first."""
     original = Trail.open(berkas).verify().hash_akhir
     data = read_ledger(berkas)
     previous = data["entries"][3]["hash"]
@@ -848,8 +854,13 @@ def test_rechaining_the_ledger_changes_the_final_hash(berkas: Path) -> None:
         entry["hash"] = previous = entry_hash(entry)
     write_ledger(berkas, data)
     result = Trail.open(berkas).verify()
-    assert result.utuh
+    assert not result.utuh
     assert result.hash_akhir != original
+    first = result.pertama
+    assert first is not None and first.jenis.value == "signature"
+    assert (first.step, first.file) == (5, "ledger.json")
+    assert "does not match what was recorded" in first.pesan
+    assert {m.step for m in result.masalah} == set(range(5, 15))
 
 
 def test_intact_berkas_cli(berkas: Path, capsys: pytest.CaptureFixture[str]) -> None:
