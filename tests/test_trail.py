@@ -99,6 +99,24 @@ def signed_roster(roster: dict[str, Any] | None = None) -> dict[str, Any]:
     return data
 
 
+def resign(data: dict[str, Any]) -> None:
+    """Rechain ``data`` (a ledger) and sign it again with the demo's keys, as the officials
+    themselves would: a consistent, validly signed ledger holding whatever was edited."""
+    from naskah.ledger import entry_payload, header_payload
+    from naskah.trail import signatures
+
+    header = data["header"]
+    header.pop("ttd", None)
+    header["ttd"] = signatures.sign(signer_of(header["oleh"]["nip"]), header_payload(header))
+    previous = header_hash(header)
+    for entry in data["entries"]:
+        entry.pop("ttd", None)
+        entry["prev_hash"] = previous
+        entry["hash"] = previous = entry_hash(entry)
+        entry["ttd"] = signatures.sign(signer_of(entry["pelaksana"]["nip"]),
+                                       entry_payload(entry))
+
+
 def init_kwargs(oleh: str = SESMENKO) -> dict[str, Any]:
     """Trail.init keyword arguments signing with the demo's test PKI."""
     return {"trust": [_MASTER[0] / "pki-uji" / "ca.pem"], "oleh": oleh,

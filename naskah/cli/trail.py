@@ -195,7 +195,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="an official's signing certificate (else from pelaksana.json)")
     p.add_argument("--trust", action="append", metavar="CA.pem",
                    help="root CA certificate(s) the officials' certificates chain to")
-    p.add_argument("--oleh", metavar="NIP|NAMA", required=True,
+    p.add_argument("--oleh", metavar="NIP|NAMA",
                    help="who starts the trail (signs the ledger header)")
     add_signer_options(p)
     p.set_defaults(handler=cmd_trail_init)

@@ -61,7 +61,13 @@ from naskah.trail.folder import (
     step_file,
 )
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
-from naskah.trail.verification import Verifikasi, check_chain, check_files, verify
+from naskah.trail.verification import (
+    Verifikasi,
+    check_chain,
+    check_files,
+    check_signatures,
+    verify,
+)
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
@@ -116,6 +122,15 @@ class Trail:
             raise TrailError(f"{folder} already holds a trail ({LEDGER} exists)")
         if not isinstance(pelaksana, DaftarPelaksana):
             pelaksana = validate(DaftarPelaksana, pelaksana, PELAKSANA_FILE)
+        unknown = pelaksana.unknown_roles({p.kode for p in sop.peran})
+        if unknown:
+            raise InputError(
+                f"{PELAKSANA_FILE}: role(s) {', '.join(unknown)} are not in the SOP; "
+                f"its roles are {', '.join(p.kode for p in sop.peran)}"
+            )
+        if dibuat is not None and dibuat > now() + rules.CLOCK_SKEW:
+            raise InputError(f"dibuat {dibuat.isoformat()} lies in the future: a trail starts "
+                             "when it is started", [("dibuat", "lies in the future")])
         signatures.check_roster(pelaksana)
         if not oleh:
             raise signatures.SignerMissingError(
@@ -127,15 +142,6 @@ class Trail:
             raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
         signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
         trust_bytes = _trust_pem(trust)
-        unknown = pelaksana.unknown_roles({p.kode for p in sop.peran})
-        if unknown:
-            raise InputError(
-                f"{PELAKSANA_FILE}: role(s) {', '.join(unknown)} are not in the SOP; "
-                f"its roles are {', '.join(p.kode for p in sop.peran)}"
-            )
-        if dibuat is not None and dibuat > now() + rules.CLOCK_SKEW:
-            raise InputError(f"dibuat {dibuat.isoformat()} lies in the future: a trail starts "
-                             "when it is started", [("dibuat", "lies in the future")])
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         trail = cls(root, renderer)
@@ -347,7 +353,7 @@ class Trail:
     def _check_chain(self, ledger: Ledger) -> list[Entry]:
         """Refuse to extend a ledger whose chain, header, SOP or roster fails.
 
-        Only the ledger (cheap: one JSON file) and the two small files it names are
+        Only the ledger (cheap: one JSON file, its signatures) and the small files it names are
         checked here, not every document of the berkas: that made each step re-hash
         and re-read everything before it, so a trail's cost grew with the square of
         its length. The files a step depends on are checked in _check_depends; the
@@ -355,6 +361,11 @@ class Trail:
         """
         result = Verifikasi()
         entries = check_chain(self.folder, ledger, result)
+        if entries is not None and not result.masalah:
+            # Every signature too (not the signed PDFs, checked by verify): a ledger
+            # rewritten without the keys is never extended.
+            result.masalah.extend(check_signatures(self.folder, ledger, entries, None,
+                                                   originals=False))
         if result.masalah or entries is None:
             first = result.masalah[0] if result.masalah else "the ledger is unreadable"
             raise TamperError(f"refusing to extend a berkas that fails verification: {first}")

@@ -170,10 +170,16 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
     recorded file's bytes (None when it cannot be read; that is reported elsewhere)."""
     from naskah.tte.verify import verify_pdf
 
+    from naskah.tte.trust import TrustStore
+
     found: list[Temuan] = []
-    if trust is None or roster is None:
-        return [Temuan("the trail's signatures cannot be checked: no trust roots or roster",
-                       None, TRUST_FILE if trust is None else "pelaksana.json")]
+    if roster is None:
+        return [Temuan("the trail's signatures cannot be checked without its roster",
+                       None, "pelaksana.json")]
+    if trust is None:
+        found.append(Temuan("no trust roots: no signature of this trail can be trusted "
+                            "(give them with --trust CA.pem)", None, TRUST_FILE))
+        trust = TrustStore()  # nothing chains to an empty store
     raw = ledger.raw_header
     header_oleh = raw.get("oleh")
     oleh = Pejabat.model_validate(header_oleh) if isinstance(header_oleh, dict) else None

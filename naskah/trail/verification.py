@@ -216,9 +216,9 @@ def check_files(root: Path, step: int, refs: list[Rujukan]) -> list[Masalah]:
 
 
 def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
-                     trust: TrustStore | None) -> list[Masalah]:
-    """Every signature problem: the header's, each entry's, each paraf's and each signed
-    original's (see :mod:`naskah.trail.signatures`)."""
+                     trust: TrustStore | None, *, originals: bool = True) -> list[Masalah]:
+    """Every signature problem: the header's, each entry's, each paraf's and (with
+    ``originals``) each signed original's (see :mod:`naskah.trail.signatures`)."""
     from naskah.pelaksana import DaftarPelaksana
     from naskah.trail import signatures
 
@@ -242,7 +242,8 @@ def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
 
     def read(rel: str | None) -> bytes | None:
         path = root / str(rel)
-        if rel is None or not _tracked_name(rel) or path.is_symlink() or not path.is_file():
+        if (not originals or rel is None or not _tracked_name(rel) or path.is_symlink()
+                or not path.is_file()):
             return None
         return path.read_bytes()
 
