@@ -42,6 +42,7 @@ from naskah.sop import Sop
 from naskah.trail import Trail
 from tests import trail_keys
 from tests.helpers import EXAMPLES, docx_lines, docx_text, load_example_data
+from tests.trail_keys import cli_init_args, key_args
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = EXAMPLES / "trail"
@@ -1181,25 +1182,9 @@ def test_two_concurrent_writers(partial: Callable[[int], Path], tmp_path: Path) 
 # ---------------------------------------------------------------- command line
 
 
-PASS_ENV = "NASKAH_UJI_PASSPHRASE"
-
-
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, PASS_ENV: trail_keys.PASSPHRASE}
     return subprocess.run([sys.executable, "-m", "naskah", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, check=False, env=env)
-
-
-def cli_init_args(keys: trail_keys.TrailPki, tmp_path: Path, oleh: str = SESMENKO) -> list[str]:
-    """``trail init`` options: the roster with certificates, trust root, initiator's key."""
-    roster = tmp_path / "pelaksana-tte.json"
-    roster.write_text(json.dumps(keys.roster()), encoding="utf-8")
-    return ["--pelaksana", str(roster), "--trust", str(keys.ca), "--oleh", oleh,
-            *key_args(keys, oleh)]
-
-
-def key_args(keys: trail_keys.TrailPki, nip: str) -> list[str]:
-    return ["--p12", str(keys.pki.p12[nip]), "--passphrase-env", PASS_ENV]
+                          text=True, timeout=120, check=False)
 
 
 def test_cli_init_and_do_with_example_data(tmp_path: Path,

@@ -17,6 +17,9 @@ from naskah.tte.pki import TestPki, init_test_pki
 from tests.helpers import EXAMPLES
 
 PASSPHRASE = "uji-trail-123"
+PASS_ENV = "NASKAH_UJI_PASSPHRASE"
+"""Holds PASSPHRASE while the session's ``trail_pki`` exists (for CLI runs)."""
+SESMENKO = "196703121992031002"
 ROSTER: dict[str, Any] = json.loads(
     (EXAMPLES / "trail" / "pelaksana.json").read_text(encoding="utf-8"))
 
@@ -52,3 +55,19 @@ def make_trail_pki(folder: Path, roster: dict[str, Any] | None = None) -> TrailP
     people = DaftarPelaksana.model_validate(roster or ROSTER).orang()
     return TrailPki(init_test_pki(folder, [Identitas(p.nama, p.nip, p.jabatan) for p in people],
                                   PASSPHRASE.encode("utf-8")))
+
+
+def cli_init_args(keys: TrailPki, folder: Path, oleh: str = SESMENKO, *,
+                  bom: bool = False) -> list[str]:
+    """``trail init`` options: the example roster with certificates (written into
+    ``folder``), the trust root, and the initiator's key."""
+    roster = folder / "pelaksana-tte.json"
+    roster.write_bytes((b"\xef\xbb\xbf" if bom else b"")
+                       + json.dumps(keys.roster()).encode("utf-8"))
+    return ["--pelaksana", str(roster), "--trust", str(keys.ca), "--oleh", oleh,
+            *key_args(keys, oleh)]
+
+
+def key_args(keys: TrailPki, nip: str) -> list[str]:
+    """CLI options signing as ``nip``."""
+    return ["--p12", str(keys.pki.p12[nip]), "--passphrase-env", PASS_ENV]
