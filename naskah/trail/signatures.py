@@ -168,9 +168,8 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
           trust: TrustStore | None, read: Any) -> list[Temuan]:
     """Every signature problem of a ledger whose chain was checked. ``read(rel)`` gives a
     recorded file's bytes (None when it cannot be read; that is reported elsewhere)."""
-    from naskah.tte.verify import verify_pdf
-
     from naskah.tte.trust import TrustStore
+    from naskah.tte.verify import verify_pdf
 
     found: list[Temuan] = []
     if roster is None:
