@@ -196,6 +196,7 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
             "/NaskahLedgerHash": final_hash,
             "/NaskahBerkas": header.berkas,
         })
+        _flatten_signatures(writer)
         writer.page_mode = "/UseOutlines"  # open with the bookmarks panel shown
         for tte in originals:  # byte for byte: each still validates once extracted
             writer.add_attachment(Path(str(tte.ref.file)).name, tte.data)
@@ -262,6 +263,53 @@ def _append(writer: PdfWriter, item: _Item) -> None:
         except Exception:  # checked when attached; a PDF pypdf still cannot merge
             if len(writer.pages) == item.halaman:
                 writer.add_blank_page(595, 842)  # keeps the bookmark pointing somewhere
+
+
+def _flatten_signatures(writer: PdfWriter) -> None:
+    """Turn the signature fields of merged signed originals into plain page content.
+
+    A signature does not survive being merged into another PDF (its byte range is
+    gone); left as fields, viewers would show each as a broken signature. The stamp
+    (the field's appearance) is drawn into the page instead, and the fields removed:
+    the valid signatures are in the embedded originals.
+    """
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    for page in writer.pages:
+        annots = page.get("/Annots")
+        if annots is None:
+            continue
+        keep = ArrayObject()
+        draw: list[bytes] = []
+        for ref in annots.get_object():
+            annot = ref.get_object()
+            parent = annot.get("/Parent")
+            kind = annot.get("/FT") or (parent.get_object().get("/FT") if parent else None)
+            if kind != "/Sig":
+                keep.append(ref)
+                continue
+            appearance = annot.get("/AP", {}).get("/N") if "/AP" in annot else None
+            if appearance is None:
+                continue
+            x, y = (float(v) for v in annot["/Rect"][:2])
+            name = f"/NaskahTte{len(draw)}"
+            resources = page.setdefault(NameObject("/Resources"), DictionaryObject())
+            xobjects = resources.get_object().setdefault(NameObject("/XObject"),
+                                                         DictionaryObject())
+            xobjects.get_object()[NameObject(name)] = appearance
+            draw.append(f"q 1 0 0 1 {x:.2f} {y:.2f} cm {name} Do Q".encode("ascii"))
+        page[NameObject("/Annots")] = keep
+        if draw:
+            stream = DecodedStreamObject()
+            stream.set_data(b"\n".join(draw))
+            contents = page.get("/Contents")
+            parts = ArrayObject()
+            if contents is not None:
+                old = contents.get_object()
+                parts.extend(old if isinstance(old, ArrayObject) else [page.raw_get("/Contents")])
+            parts.append(writer._add_object(stream))
+            page[NameObject("/Contents")] = parts
+    writer._root_object.pop(NameObject("/AcroForm"), None)
 
 
 def _keep_pdfs(parts: list[_Bagian], folder: Path) -> None:
