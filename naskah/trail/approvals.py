@@ -86,6 +86,11 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
             pengesahan = meta.pengesahan.with_paraf(Paraf(
                 pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash))
         else:
+            if not same_signer and any(same_person(p.pejabat, pejabat)
+                                       for p in meta.pengesahan.paraf):
+                raise TrailError(
+                    f"{out.kode}: {pejabat.nama} gave a paraf on this document and may not "
+                    "also sign it (the SOP does not allow paraf_dan_tanda_tangan_sama)")
             signer = model.penandatangan_utama
             problem = person_mismatch(signer, pejabat)
             if problem:
@@ -93,11 +98,6 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
                     f"{out.kode}: the document names {signer.nama} as its penandatangan; "
                     f"{pejabat.nama} cannot sign it ({problem})"
                 )
-            if not same_signer and any(same_person(p.pejabat, pejabat)
-                                       for p in meta.pengesahan.paraf):
-                raise TrailError(
-                    f"{out.kode}: {pejabat.nama} gave a paraf on this document and may not "
-                    "also sign it (the SOP does not allow paraf_dan_tanda_tangan_sama)")
             penandatangan = getattr(model, "penandatangan", None)
             pengesahan = meta.pengesahan.with_tanda_tangan(TandaTangan(
                 pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash,
