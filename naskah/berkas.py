@@ -331,8 +331,7 @@ def _bagian(root: Path, sop: Sop, entry: Entry, work: Path) -> _Bagian:
     signed = {r.kode: r for r in entry.asli if r.file}
     for ref in entry.keluaran:
         if ref.kode in signed:  # shown as signed (the PAdES PDF), not the DOCX again
-            asli = signed[ref.kode]
-            part.items.append(_Item(asli.nama, pdf=root / str(asli.file)))
+            part.items.append(_Item(ref.nama, pdf=root / str(signed[ref.kode].file)))
         elif ref.file is not None:
             part.items.append(_file_item(root / ref.file, ref.nama, ref, work))
     if entry.tindakan:

@@ -101,6 +101,11 @@ def require_signer(signer: Signer | None, roster: DaftarPelaksana, pejabat: Peja
     if pem is None:
         raise CertificateError(f"pelaksana.json: no certificate for {pejabat.nama}")
     expected = pem_to_der(pem, f"pelaksana.json: sertifikat.{kunci(pejabat)}")
+    if signer.certificate_der() is None:
+        # BSrE's API signs only PDFs; a ledger entry needs a detached CMS signature.
+        raise SignerMissingError(
+            f"signer: a {signer.kind} signer cannot sign trail steps (ledger entries are "
+            "detached CMS signatures); use the official's PKCS#12 file or PKCS#11 token")
     if signer.certificate_der() != expected:
         who = signer.identitas
         raise CertificateError(
