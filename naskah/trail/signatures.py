@@ -108,6 +108,11 @@ def require_signer(signer: Signer | None, roster: DaftarPelaksana, pejabat: Peja
             "detached CMS signatures); use the official's PKCS#12 file or PKCS#11 token")
     if signer.certificate_der() != expected:
         who = signer.identitas
+        if who.nip == pejabat.nip and pejabat.nip is not None:
+            raise CertificateError(
+                f"signer: the key given is certified for {who.nama} (NIP {who.nip}), but with "
+                f"another certificate than the one pelaksana.json binds to {pejabat.nama}; "
+                f"{what} is refused")
         raise CertificateError(
             f"signer: the key given belongs to {who.nama} (NIP {who.nip or '-'}), not to "
             f"{pejabat.nama} (NIP {pejabat.nip or '-'}) whose certificate pelaksana.json holds; "
