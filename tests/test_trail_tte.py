@@ -383,3 +383,20 @@ def test_ledger_signatures_are_base64_cms(demo_master: Path) -> None:
 
     assert header_cert == pem_to_der(roster["sertifikat"][SESMENKO], "x")
     assert all(isinstance(e["ttd"], str) for e in data["entries"])
+
+
+def test_rechained_ledger_is_not_extended(partial: Callable[[int], Path]) -> None:
+    """A step checks the header's and the last entry's signatures (the last signs the
+    whole chain): a ledger rechained without the keys is refused before anything is
+    written."""
+    folder = partial(6)
+    data = read_ledger(folder)
+    data["entries"][1]["catatan"] = "diubah"
+    rechain_without_keys(data)
+    write_ledger(folder, data)
+    before = (folder / "ledger.json").read_bytes()
+    with pytest.raises(naskah.TamperError, match=r"refusing to extend.*step 6: ledger\.json: "
+                       r"the signature of Agus Setiawan"):
+        Trail.open(folder).perform(7, **step_data(7))
+    assert (folder / "ledger.json").read_bytes() == before
+    assert not list((folder / "dokumen").glob("07-*"))
