@@ -400,3 +400,22 @@ def test_rechained_ledger_is_not_extended(partial: Callable[[int], Path]) -> Non
         Trail.open(folder).perform(7, **step_data(7))
     assert (folder / "ledger.json").read_bytes() == before
     assert not list((folder / "dokumen").glob("07-*"))
+
+
+def test_stamp_covers_the_templates_signature_line(demo_master: Path) -> None:
+    """The stamp sits where the template prints "Ditandatangani secara elektronik pada
+    ...", between the jabatan and the name, and hides that line (no second mark)."""
+    from pypdf import PdfReader
+
+    from naskah.tte.posisi import find_tag
+
+    for rel in SIGNED:
+        reader = PdfReader(demo_master / rel)
+        page, x, y, _ = find_tag(reader, "Ditandatangani secara elektronik pada") or (
+            -1, 0.0, 0.0, 0.0)
+        _, _, name_y, _ = find_tag(reader, "Agus Setiawan, S.H., M.Si.") or (-1, 0, 0, 0)
+        (widget,) = [a.get_object() for a in reader.pages[page].get("/Annots", [])
+                     if a.get_object().get("/FT") == "/Sig"]
+        x1, y1, _x2, y2 = (float(v) for v in widget["/Rect"])
+        assert x1 == pytest.approx(x, abs=1) and y1 < y < y2, rel
+        assert y1 > name_y, rel  # above the name, not over it

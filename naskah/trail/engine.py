@@ -76,6 +76,14 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=BaseModel)
 
+TTE_TAG = "Ditandatangani secara elektronik pada"
+"""The line the templates print in the signature space of a signed document: the stamp
+of the signed original covers it (like BSrE's tag_koordinat), so the page shows the
+stamp once, between the jabatan and the name. Without it, the stamp goes to the lower
+right of the last page."""
+TTE_STAMP = (220.0, 48.0)
+"""Stamp size (pt) fitting the signature space of the templates."""
+
 
 class Trail:
     """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
@@ -419,7 +427,8 @@ class Trail:
             for (ref, _), pdf in zip(docs, pdfs, strict=True):
                 rel = step_file(DOKUMEN, step, ref.kode, ".pdf")
                 signed = signer.sign_pdf(pdf.read_bytes(), PdfSignOptions(
-                    doc_id=f"{berkas}-{step:02d}-{ref.kode}", profil=profil))
+                    doc_id=f"{berkas}-{step:02d}-{ref.kode}", profil=profil,
+                    tag=TTE_TAG, stamp_size=TTE_STAMP))
                 out.append(Rujukan(kode=ref.kode, nama=f"{ref.nama} (asli bertanda tangan "
                                    "elektronik)", jenis=ref.jenis, file=str(rel),
                                    sha256=files.add(rel, signed)))
