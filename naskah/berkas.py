@@ -33,6 +33,7 @@ from docx.shared import Cm, Mm, Pt
 from pypdf import PdfWriter
 
 from naskah import sniff
+from naskah.berkas_tte import Asli, flatten_signatures, originals_of
 from naskah.errors import InputError, PdfError, TamperError
 from naskah.fileio import write_atomic
 from naskah.formatting import singkat
@@ -90,16 +91,6 @@ class HasilBerkas:
     """Whether the berkas was sealed (signed as a whole)."""
 
 
-@dataclass(frozen=True)
-class _Tte:
-    """A signed original of the trail and its verification result."""
-
-    step: int
-    ref: Rujukan
-    data: bytes
-    hasil: str
-
-
 def build_berkas(
     folder: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -135,32 +126,6 @@ def _check_output(root: Path, target: Path, allowed: str, what: str) -> None:
         )
 
 
-def _originals(trail: Trail, entries: list[Entry]) -> list[_Tte]:
-    """Every signed original with its verification result (against the berkas's roots)."""
-    from naskah.trail.folder import TRUST_FILE
-    from naskah.trail.signatures import load_trust
-    from naskah.tte.verify import verify_pdf
-
-    found = [(e.step, ref) for e in entries for ref in e.asli if ref.file]
-    if not found:
-        return []
-    trust = load_trust((trail.folder / TRUST_FILE).read_bytes())
-    out: list[_Tte] = []
-    for step, ref in found:
-        data = (trail.folder / str(ref.file)).read_bytes()
-        report = verify_pdf(data, trust)
-        lines = []
-        for sig in report.signatures:
-            who = sig.identitas
-            when = f", {sig.signing_time:%d-%m-%Y %H:%M %Z}" if sig.signing_time else ""
-            lines.append(f"{who.nama if who else '?'} (NIP {who.nip if who and who.nip else '-'}"
-                         f"; {who.instansi if who and who.instansi else '-'}){when}")
-        verdict = "SAH: utuh dan terpercaya" if report.ok else "TIDAK SAH: " + "; ".join(
-            p for sig in report.signatures for p in sig.problems)
-        out.append(_Tte(step, ref, data, f"{'; '.join(lines)} — {verdict}"))
-    return out
-
-
 def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
            timeout: float, seal: Signer | None) -> HasilBerkas:
     verification = trail.verify()
@@ -168,7 +133,7 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
         raise TamperError(f"cannot build the berkas: {verification.pertama}")
     sop, entries = trail.sop, trail.entries()
     final_hash = str(verification.hash_akhir)
-    originals = _originals(trail, entries)
+    originals = originals_of(trail.folder, entries)
     with tempfile.TemporaryDirectory(prefix="naskah-berkas-") as tmp:
         work = Path(tmp)
         cover = _Item("Sampul: ringkasan berkas", docx=work / "00-sampul.docx")
@@ -196,7 +161,7 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
             "/NaskahLedgerHash": final_hash,
             "/NaskahBerkas": header.berkas,
         })
-        _flatten_signatures(writer)
+        flatten_signatures(writer)
         writer.page_mode = "/UseOutlines"  # open with the bookmarks panel shown
         for tte in originals:  # byte for byte: each still validates once extracted
             writer.add_attachment(Path(str(tte.ref.file)).name, tte.data)
@@ -263,53 +228,6 @@ def _append(writer: PdfWriter, item: _Item) -> None:
         except Exception:  # checked when attached; a PDF pypdf still cannot merge
             if len(writer.pages) == item.halaman:
                 writer.add_blank_page(595, 842)  # keeps the bookmark pointing somewhere
-
-
-def _flatten_signatures(writer: PdfWriter) -> None:
-    """Turn the signature fields of merged signed originals into plain page content.
-
-    A signature does not survive being merged into another PDF (its byte range is
-    gone); left as fields, viewers would show each as a broken signature. The stamp
-    (the field's appearance) is drawn into the page instead, and the fields removed:
-    the valid signatures are in the embedded originals.
-    """
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-
-    for page in writer.pages:
-        annots = page.get("/Annots")
-        if annots is None:
-            continue
-        keep = ArrayObject()
-        draw: list[bytes] = []
-        for ref in annots.get_object():
-            annot = ref.get_object()
-            parent = annot.get("/Parent")
-            kind = annot.get("/FT") or (parent.get_object().get("/FT") if parent else None)
-            if kind != "/Sig":
-                keep.append(ref)
-                continue
-            appearance = annot.get("/AP", {}).get("/N") if "/AP" in annot else None
-            if appearance is None:
-                continue
-            x, y = (float(v) for v in annot["/Rect"][:2])
-            name = f"/NaskahTte{len(draw)}"
-            resources = page.setdefault(NameObject("/Resources"), DictionaryObject())
-            xobjects = resources.get_object().setdefault(NameObject("/XObject"),
-                                                         DictionaryObject())
-            xobjects.get_object()[NameObject(name)] = appearance
-            draw.append(f"q 1 0 0 1 {x:.2f} {y:.2f} cm {name} Do Q".encode("ascii"))
-        page[NameObject("/Annots")] = keep
-        if draw:
-            stream = DecodedStreamObject()
-            stream.set_data(b"\n".join(draw))
-            contents = page.get("/Contents")
-            parts = ArrayObject()
-            if contents is not None:
-                old = contents.get_object()
-                parts.extend(old if isinstance(old, ArrayObject) else [page.raw_get("/Contents")])
-            parts.append(writer._add_object(stream))
-            page[NameObject("/Contents")] = parts
-    writer._root_object.pop(NameObject("/AcroForm"), None)
 
 
 def _keep_pdfs(parts: list[_Bagian], folder: Path) -> None:
@@ -399,7 +317,7 @@ def _page(landscape: bool = False) -> DocxDocument:
 
 
 def _cover(trail: Trail, sop: Sop, entries: list[Entry], final_hash: str,
-           originals: list[_Tte]) -> DocxDocument:
+           originals: list[Asli]) -> DocxDocument:
     doc = _page(landscape=True)
     header = trail.header
     doc.add_heading(f"BERKAS {sop.judul.upper()}", level=1)

@@ -27,7 +27,6 @@ paraf by its giver, and each tanda tangan makes a PAdES-signed PDF of the docume
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -48,6 +47,7 @@ from naskah.pengesahan import Pengesahan
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
 from naskah.trail import approvals, rules, signatures
+from naskah.trail.asli import sign_originals
 from naskah.trail.folder import (
     DOKUMEN,
     LEDGER,
@@ -76,13 +76,6 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=BaseModel)
 
-TTE_TAG = "Ditandatangani secara elektronik pada"
-"""The line the templates print in the signature space of a signed document: the stamp
-of the signed original covers it (like BSrE's tag_koordinat), so the page shows the
-stamp once, between the jabatan and the name. Without it, the stamp goes to the lower
-right of the last page."""
-TTE_STAMP = (220.0, 48.0)
-"""Stamp size (pt) fitting the signature space of the templates."""
 
 
 class Trail:
@@ -149,7 +142,7 @@ class Trail:
         except KeyError as exc:
             raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
         signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
-        trust_bytes = _trust_pem(trust)
+        trust_bytes = signatures.trust_pem(trust)
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         trail = cls(root, renderer)
@@ -337,8 +330,8 @@ class Trail:
                         elif out.jenis is JenisOutput.TANDA_TANGAN:
                             to_sign.append((ref, data))
                         keluaran.append(ref)
-                asli = self._sign_originals(step, to_sign, key, files,
-                                            ledger.header.berkas)
+                asli = sign_originals(step, to_sign, key, files, ledger.header.berkas,
+                                      self.profil_tte)
                 draft = DraftEntry(
                     step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
                     mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
@@ -403,53 +396,6 @@ class Trail:
         return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
                        file=str(rel), sha256=files.add(rel, data),
                        content_hash=model.content_hash(), status=pengesahan.status), data
-
-    def _sign_originals(self, step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
-                        files: StepFiles, berkas: str) -> list[Rujukan]:
-        """The signed originals of the documents signed at this step: each final DOCX
-        exported to PDF (one LibreOffice run for all) and PAdES-signed, never written
-        again afterwards."""
-        if not docs:
-            return []
-        from naskah.pdf import convert_to_pdf
-        from naskah.tte.pades import PdfSignOptions
-        from naskah.tte.stamp import ProfilTte
-
-        profil = self.profil_tte or ProfilTte()
-        out: list[Rujukan] = []
-        with tempfile.TemporaryDirectory(prefix="naskah-ttd-") as tmp:
-            sources = []
-            for ref, data in docs:
-                path = Path(tmp) / Path(str(ref.file)).name
-                path.write_bytes(data)
-                sources.append(path)
-            pdfs = convert_to_pdf(sources, Path(tmp) / "pdf")
-            for (ref, _), pdf in zip(docs, pdfs, strict=True):
-                rel = step_file(DOKUMEN, step, ref.kode, ".pdf")
-                signed = signer.sign_pdf(pdf.read_bytes(), PdfSignOptions(
-                    doc_id=f"{berkas}-{step:02d}-{ref.kode}", profil=profil,
-                    tag=TTE_TAG, stamp_size=TTE_STAMP))
-                out.append(Rujukan(kode=ref.kode, nama=f"{ref.nama} (asli bertanda tangan "
-                                   "elektronik)", jenis=ref.jenis, file=str(rel),
-                                   sha256=files.add(rel, signed)))
-        return out
-
-
-def _trust_pem(paths: Sequence[str | os.PathLike[str]]) -> bytes:
-    """The root certificates in ``paths`` (PEM or DER) as one PEM file for the berkas."""
-    from asn1crypto import pem
-
-    from naskah.tte.trust import load_certificates
-
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    certs = [c for p in paths for c in load_certificates(Path(p))]
-    data = b"".join(pem.armor("CERTIFICATE", c.dump()) for c in certs)
-    if not paths:
-        raise InputError("trust: give the root CA certificate(s) the officials' certificates "
-                         "chain to (--trust CA.pem)", [("trust", "missing")])
-    signatures.load_trust(data)  # at least one root
-    return data
 
 
 def _recorded(ledger: Ledger) -> set[str]:

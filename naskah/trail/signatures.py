@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.errors import InputError
@@ -123,6 +126,23 @@ def require_signer(signer: Signer | None, roster: DaftarPelaksana, pejabat: Peja
 def sign(signer: Signer, payload: bytes) -> str:
     """A detached CMS signature over ``payload``, base64 for JSON."""
     return base64.b64encode(signer.sign_bytes(payload)).decode("ascii")
+
+
+def trust_pem(paths: Sequence[str | os.PathLike[str]]) -> bytes:
+    """The root certificates in ``paths`` (PEM or DER) as one PEM file for the berkas."""
+    from asn1crypto import pem
+
+    from naskah.tte.trust import load_certificates
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if not paths:
+        raise InputError("trust: give the root CA certificate(s) the officials' certificates "
+                         "chain to (--trust CA.pem)", [("trust", "missing")])
+    certs = [c for p in paths for c in load_certificates(Path(p))]
+    data = b"".join(pem.armor("CERTIFICATE", c.dump()) for c in certs)
+    load_trust(data)  # at least one root
+    return data
 
 
 def load_trust(data: bytes) -> TrustStore:
@@ -243,4 +263,4 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
 
 __all__ = ["PARAF_PAYLOAD", "TRUST_FILE", "SignerMissingError", "Temuan", "check",
            "check_roster", "load_trust", "paraf_payload", "pem_to_der", "require_signer",
-           "sign"]
+           "sign", "trust_pem"]
