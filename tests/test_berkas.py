@@ -252,3 +252,23 @@ def test_pages_render_to_png_for_a_person_to_look_at(berkas: Path, tmp_path: Pat
     pngs = pdf_to_png(berkas / "berkas.pdf", tmp_path, first=1, last=2)
     assert len(pngs) == 2
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_cli_berkas_sealed_with_a_p12(berkas: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NASKAH_UJI_SEGEL", demo.passphrase_env()[0])
+    out = tmp_path / "disegel.pdf"
+    proc = subprocess.run(
+        [sys.executable, "-m", "naskah", "berkas", str(berkas), "-o", str(out),
+         "--p12", str(berkas / "pki-uji" / f"{KARO_PO}.p12"), "--passphrase-env",
+         "NASKAH_UJI_SEGEL"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "3 signed original(s) embedded; sealed" in proc.stdout
+    result = verify_pdf(out.read_bytes(), _trust(berkas))
+    assert result.ok and [s.field_name for s in result.signatures] == ["SegelBerkas"]
+    wrong = subprocess.run(
+        [sys.executable, "-m", "naskah", "berkas", str(berkas), "-o", str(tmp_path / "x.pdf"),
+         "--p12", str(berkas / "pki-uji" / f"{KARO_PO}.p12"), "--passphrase-env", "TIDAK_ADA"],
+        capture_output=True, text=True, check=False)
+    assert wrong.returncode == 2 and "TIDAK_ADA is not set" in wrong.stderr
+    assert not (tmp_path / "x.pdf").exists()
