@@ -109,6 +109,8 @@ def build_berkas(
     """
     trail = Trail.open(folder)
     _check_output(trail.folder, Path(output), BERKAS_PDF, "output")
+    if seal is not None:
+        seal.certificate_der()  # opens the key now: a wrong passphrase fails before the work
     if pdf_dir is not None:
         _check_output(trail.folder, Path(pdf_dir), PDF_DIR, "pdf_dir")
     with shared_lock(trail.folder):  # no step lands while the dossier is built
