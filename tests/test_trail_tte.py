@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 
@@ -419,3 +421,24 @@ def test_stamp_covers_the_templates_signature_line(demo_master: Path) -> None:
         x1, y1, _x2, y2 = (float(v) for v in widget["/Rect"])
         assert x1 == pytest.approx(x, abs=1) and y1 < y < y2, rel
         assert y1 > name_y, rel  # above the name, not over it
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=60, deadline=None)
+def test_any_text_as_a_certificate_is_one_clear_error(text: str) -> None:
+    from naskah.trail.signatures import load_trust, pem_to_der
+
+    with pytest.raises(naskah.InputError, match=r"sertifikat\.X: not a PEM certificate"):
+        pem_to_der(text, "sertifikat.X")
+    with pytest.raises(naskah.InputError, match=r"trust\.pem"):
+        load_trust(text.encode("utf-8", "surrogatepass"))
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=60, deadline=None)
+def test_any_bytes_as_a_stored_signature_is_a_problem_not_a_crash(blob: bytes) -> None:
+    from naskah.trail.signatures import _cms_problem
+
+    problem = _cms_problem(b"payload", base64.b64encode(blob).decode(), TrustStore(), None,
+                           "X")
+    assert problem is not None and "X" in problem
