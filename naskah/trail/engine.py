@@ -66,7 +66,7 @@ from naskah.trail.verification import (
     check_chain,
     check_files,
     check_signatures,
-    verify,
+    verify_deferred,
 )
 
 if TYPE_CHECKING:
@@ -227,7 +227,8 @@ class Trail:
         step order. ``trust``: the roots to check signatures against (default: the
         berkas's own ``trust.pem``; give your own to rule out a replaced one)."""
         with shared_lock(self.folder):
-            return verify(self.folder, trust)
+            finish = verify_deferred(self.folder, trust)
+        return finish()  # the signature checks, without holding the berkas
 
     # ------------------------------------------------------------ performing
 

@@ -10,6 +10,7 @@ alone by a step, which checks only what it depends on (see ``engine.Trail.perfor
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
@@ -115,23 +116,37 @@ def verify(root: Path, trust: TrustStore | None = None) -> Verifikasi:
     """Recompute every hash, check every file and every signature; report problems in
     step order. ``trust`` replaces the berkas's own trust.pem as the roots signatures
     must chain to."""
+    return verify_deferred(root, trust)()
+
+
+def verify_deferred(root: Path, trust: TrustStore | None = None
+                    ) -> Callable[[], Verifikasi]:
+    """:func:`verify` in two parts: everything that reads the berkas now (call it under
+    the shared lock), the signature checks (which need only what was read, and take most
+    of the time) in the function returned, to call after the lock is let go, so a step
+    waiting for the lock is not kept out by them."""
     result = Verifikasi()
     try:
         ledger = Ledger.read(root / LEDGER)
     except TamperError as exc:
         result.masalah.append(Masalah(JenisMasalah.LEDGER_UNREADABLE, str(exc), file=LEDGER))
-        return result
+        return lambda: result
     entries = check_chain(root, ledger, result)
     if entries is None:
-        return result
+        return lambda: result
     recorded: set[str] = set()
     for entry in entries:
         recorded.update(str(r.file) for r in entry.files)
         result.masalah.extend(check_files(root, entry.step, entry.files))
-    result.masalah.extend(check_signatures(root, ledger, entries, trust))
+    signed = prepare_signatures(root, ledger, entries, trust)
     result.masalah.extend(check_extras(root, recorded, _is_demo(ledger)))
-    result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
-    return result
+
+    def finish() -> Verifikasi:
+        result.masalah.extend(signed())
+        result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
+        return result
+
+    return finish
 
 
 def check_chain(root: Path, ledger: Ledger, result: Verifikasi) -> list[Entry] | None:
@@ -219,6 +234,14 @@ def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
                      trust: TrustStore | None, *, originals: bool = True) -> list[Masalah]:
     """Every signature problem: the header's, each entry's, each paraf's and (with
     ``originals``) each signed original's (see :mod:`naskah.trail.signatures`)."""
+    return prepare_signatures(root, ledger, entries, trust, originals=originals)()
+
+
+def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
+                       trust: TrustStore | None, *, originals: bool = True
+                       ) -> Callable[[], list[Masalah]]:
+    """Read what :func:`check_signatures` needs (trust roots, roster, signed originals)
+    now; check the signatures when the function returned is called."""
     from naskah.pelaksana import DaftarPelaksana
     from naskah.trail import signatures
 
@@ -247,9 +270,14 @@ def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
             return None
         return path.read_bytes()
 
-    for t in signatures.check(ledger, entries, roster, trust, read):
-        found.append(Masalah(JenisMasalah.SIGNATURE, t.pesan, t.step, t.file))
-    return found
+    files = {str(r.file): read(r.file) for e in entries for r in e.asli}
+
+    def check() -> list[Masalah]:
+        for t in signatures.check(ledger, entries, roster, trust, files.get):
+            found.append(Masalah(JenisMasalah.SIGNATURE, t.pesan, t.step, t.file))
+        return found
+
+    return check
 
 
 def _is_demo(ledger: Ledger) -> bool:
@@ -351,4 +379,5 @@ def _short(exc: BaseException) -> str:
 
 
 __all__ = ["JenisMasalah", "Masalah", "Verifikasi", "check_chain", "check_extras",
-           "check_files", "check_signatures", "document_problem", "verify"]
+           "check_files", "check_signatures", "document_problem", "prepare_signatures", "verify",
+           "verify_deferred"]
