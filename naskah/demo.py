@@ -4,6 +4,14 @@
 in ``examples/data/trail/pelaksana.json``, across two working days, leaving a complete
 berkas: every DOCX, the attachments, the ledger, and (with LibreOffice) PDFs.
 
+The berkas renders with the ``kemenko-polhukam`` profile (Bookman Old Style 12) and a
+kop carrying the project's placeholder logo. Its numbers come from a fresh SQLite
+register (``register.db``): the incoming instruction the disposisi answer is entered
+in the agenda (its agenda number printed on each disposisi), the disposisi are tracked
+there, and the signed undangan, laporan and nota dinas take their final numbers at
+signing (as the SOP's ``penomoran`` says). The buku agenda is written as
+``agenda.xlsx`` beside the berkas PDF.
+
 Everything is signed with a TEST PKI made for the run (``OUT_DIR/pki-uji``: a root
 "naskah UJI — bukan untuk produksi" and a PKCS#12 file per pejabat). Their passphrase
 comes from ``NASKAH_DEMO_PASSPHRASE``; without it the demo uses the published
@@ -24,17 +32,35 @@ from typing import TYPE_CHECKING, Any
 from naskah.data_langkah import DataLangkah
 from naskah.errors import InputError, TamperError
 from naskah.ledger import Ledger
+from naskah.models.instansi import Instansi
 from naskah.render import Renderer
-from naskah.trail import LEDGER, Trail, Verifikasi
-from naskah.trail.folder import DEMO_PKI, LOCK_FILE, STAGING, TRUST_FILE, exclusive_lock
+from naskah.trail import LEDGER, Trail, Verifikasi, penomoran
+from naskah.trail.folder import (
+    AGENDA_XLSX,
+    DEMO_PKI,
+    LOCK_FILE,
+    PENGATURAN_FILE,
+    PROFIL_FILE,
+    STAGING,
+    TRUST_FILE,
+    exclusive_lock,
+)
 
 if TYPE_CHECKING:
+    from naskah.register import Register, SuratMasuk
     from naskah.tte.pkcs12 import Pkcs12Signer
 
 MULAI = datetime.fromisoformat("2026-11-24T07:55:00+07:00")
 """When the demo trail is started: Tuesday morning, before the first step."""
 
-_DEMO_FILES = ("ledger.json", "sop.json", "pelaksana.json", "berkas.pdf", TRUST_FILE)
+PROFIL = "kemenko-polhukam"
+"""The format profile of the demo berkas."""
+REGISTER_DB = "register.db"
+_DEMO_FILES = ("ledger.json", "sop.json", "pelaksana.json", "berkas.pdf", TRUST_FILE,
+               PENGATURAN_FILE, PROFIL_FILE, AGENDA_XLSX, REGISTER_DB,
+               *(REGISTER_DB + s for s in ("-wal", "-shm", "-journal")))
+_PENCATAT = "Tata Usaha Sekretariat"
+"""Who enters the incoming letter in the agenda."""
 _DEMO_DIRS = ("dokumen", "lampiran", "aset", "pdf", DEMO_PKI)
 
 PASSPHRASE_ENV = "NASKAH_DEMO_PASSPHRASE"
@@ -111,28 +137,80 @@ def signer(folder: Path, nip: str) -> Pkcs12Signer:
                         Passphrase.literal(passphrase_env()[0]))
 
 
+def logo() -> Path:
+    """The project's own placeholder logo (clearly not an official emblem)."""
+    return data_dir().parent / "logo-contoh.png"
+
+
 def run(
     out: str | Path,
     *,
     renderer: Renderer | None = None,
     progress: Callable[[str], None] | None = None,
+    sampai: int | None = None,
 ) -> tuple[Trail, Verifikasi]:
-    """Run all 14 steps into ``out``, each signed with the performer's test key, and
-    verify the result."""
+    """Run all 14 steps (or up to step ``sampai``) into ``out``, each signed with the
+    performer's test key, and verify the result.
+
+    ``renderer``, when given, must render with the demo's profile (``kemenko-polhukam``).
+    """
+    from naskah.register import Register, ekspor
+
     folder = Path(out)
     prepare(folder)
     base = data_dir()
     pelaksana = make_pki(folder, json.loads((base / "pelaksana.json").read_text(
         encoding="utf-8")))
     first = DataLangkah.load(base / "langkah-01.json").oleh
-    trail = Trail.init(folder, pelaksana, dibuat=MULAI, renderer=renderer, demo=True,
-                       trust=[folder / DEMO_PKI / "ca.pem"], oleh=first,
-                       signer=signer(folder, first))
-    for langkah in trail.sop.langkah:
-        data = DataLangkah.load(base / f"langkah-{langkah.nomor:02d}.json")
-        entry = trail.perform(langkah.nomor, **data.perform_kwargs(),
-                              signer=signer(folder, data.oleh))
-        if progress:
-            files = ", ".join(r.file for r in entry.keluaran if r.file) or "(tindakan)"
-            progress(f"  {entry.step:>2}. {entry.pelaksana.nama:32} {files}")
+    url = f"sqlite:///{(folder / REGISTER_DB).resolve()}"
+    with Register(url) as reg:
+        trail = Trail.init(folder, pelaksana, dibuat=MULAI, renderer=renderer, demo=True,
+                           trust=[folder / DEMO_PKI / "ca.pem"], oleh=first,
+                           signer=signer(folder, first), register=url, profil=PROFIL)
+        kop = {**Instansi.kemenko_polhukam().model_dump(mode="json", exclude_none=True),
+               "logo": str(logo())}
+        surat: dict[str, SuratMasuk] = {}
+        diterima: dict[str, int] = {}
+        for langkah in trail.sop.langkah[:sampai]:
+            data = DataLangkah.load(base / f"langkah-{langkah.nomor:02d}.json")
+            dokumen = {kode: _demo_dokumen(trail, reg, kode, dict(model), kop, surat, diterima)
+                       for kode, model in data.dokumen.items() if isinstance(model, dict)}
+            data = data.model_copy(update={"dokumen": {**data.dokumen, **dokumen}})
+            entry = trail.perform(langkah.nomor, **data.perform_kwargs(),
+                                  signer=signer(folder, data.oleh))
+            if progress:
+                files = ", ".join(r.file for r in entry.keluaran if r.file) or "(tindakan)"
+                progress(f"  {entry.step:>2}. {entry.pelaksana.nama:32} {files}")
+        ekspor.tulis(ekspor.tabel_agenda(reg.agenda.daftar()), folder / AGENDA_XLSX,
+                     "Buku Agenda")
     return trail, trail.verify()
+
+
+def _demo_dokumen(trail: Trail, reg: Register, kode: str, model: dict[str, Any],
+                  kop: dict[str, Any], surat: dict[str, SuratMasuk],
+                  diterima: dict[str, int]) -> dict[str, Any]:
+    """The example document as the demo's office writes it: its kop with the logo, the
+    agenda number of the letter a disposisi answers, no nomor where the register gives
+    one at signing. A disposisi is also tracked in the register."""
+    model.setdefault("kop", kop)
+    if penomoran.rule_for(trail.sop, kode) is not None:
+        model.pop("nomor", None)
+    if "nomor_surat" not in model:
+        return model
+    key = model["nomor_surat"]
+    if key not in surat:  # the first disposisi on a letter: the letter enters the agenda
+        surat[key] = reg.agenda.masuk(
+            pengirim=model["surat_dari"], nomor_surat=key, tanggal_surat=model["tanggal_surat"],
+            hal=model["hal"], sifat=model.get("sifat", "Biasa"),
+            klasifikasi=model.get("klasifikasi", "Biasa"),
+            diterima_tanggal=model["diterima_tanggal"], oleh=_PENCATAT)
+    entry = surat[key]
+    model["nomor_agenda"] = entry.agenda
+    dari = model["pemberi"]["jabatan"]
+    items = reg.disposisi.beri(
+        entry.id, dari=dari, kepada=list(model["diteruskan_kepada"]),
+        instruksi=model.get("catatan") or "; ".join(model.get("harapan", [])) or model["hal"],
+        tanggal=model["tanggal"], induk_id=diterima.get(dari))
+    for item in items:
+        diterima.setdefault(item.kepada, item.id)
+    return model

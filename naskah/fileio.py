@@ -131,7 +131,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return target
 
 
@@ -147,8 +147,11 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~_UMASK
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; not possible (nor needed) on every platform.
+def fsync_dir(folder: Path) -> None:
+    """Make the names in ``folder`` (e.g. a rename into it) durable.
+
+    Not possible (nor needed) on every platform: failures are ignored.
+    """
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

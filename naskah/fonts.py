@@ -25,9 +25,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
-
 from naskah.errors import InputError, PdfError
 from naskah.profil.model import Profil
 
@@ -69,6 +66,10 @@ def check_mode(value: str) -> FontCheck:
 
 def pdf_fonts(data: bytes) -> list[PdfFont]:
     """Every font the pages of a PDF use (including inside form XObjects), once each."""
+    # pypdf is imported here, not at the top: `naskah render -o x.docx` never needs it.
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
+
     reader = PdfReader(io.BytesIO(data))
     found: dict[str, PdfFont] = {}
     seen: set[int] = set()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, time
 
 from babel.dates import format_date
-from num2words import num2words
 
 LOCALE = "id_ID"
 
@@ -48,6 +47,8 @@ def rentang_waktu(mulai: time, selesai: time | None, zona: str) -> str:
 
 def terbilang(n: int) -> str:
     """A whole number in Indonesian words: ``21`` → ``dua puluh satu``."""
+    from num2words import num2words  # 15 ms to import: only when a number is spelt out
+
     return str(num2words(n, lang="id"))
 
 

@@ -100,6 +100,8 @@ class Header(NaskahModel):
     """When the trail was started."""
     demo: bool = False
     """True for a berkas written by ``naskah demo``: only such a folder may the demo replace."""
+    pengaturan_sha256: Sha256 | None = Field(default=None, exclude_if=lambda v: v is None)
+    """SHA-256 of pengaturan.json (register, profile) when the trail was started with any."""
     trust_sha256: Sha256 | None = None
     """SHA-256 of trust.pem in the berkas (the root certificates given at init)."""
     oleh: Pejabat | None = None

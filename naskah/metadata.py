@@ -16,12 +16,8 @@ import os
 import uuid
 import zipfile
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from docx.document import Document as DocxDocument
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from lxml import etree
 from pydantic import AwareDatetime, Field, ValidationError
 
@@ -32,10 +28,13 @@ from naskah.models.base import NaskahModel
 from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_open_zip, read_capped
 from naskah.pengesahan import Pengesahan
 
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
 NAMESPACE = "urn:naskah:metadata:1"
 ITEM_PART = "/customXml/naskah-metadata.xml"
 PROPS_PART = "/customXml/naskah-metadata-props.xml"
-_PROPS_CT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+PROPS_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 _DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
@@ -84,17 +83,33 @@ class NaskahMetadata(NaskahModel):
             raise MetadataError(f"the naskah metadata is not valid: {exc}") from None
 
 
-def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
-    """Add the metadata as a custom XML part to a python-docx document before saving."""
-    package = document.part.package
-    item = Part(PackURI(ITEM_PART), "application/xml", metadata.to_xml(), package)
+def datastore_props_xml(metadata: NaskahMetadata) -> bytes:
+    """The custom XML properties part (itemProps) that names the metadata part's schema.
+
+    Its item id is derived from the content hash, so the same content always gets the
+    same id (rendering stays deterministic).
+    """
     item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}#{metadata.content_hash}")
-    props_xml = (
+    return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>'
         f'<ds:datastoreItem ds:itemID="{{{str(item_id).upper()}}}" xmlns:ds="{_DS}">'
         f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>'
     ).encode()
-    props = Part(PackURI(PROPS_PART), _PROPS_CT, props_xml, package)
+
+
+def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
+    """Add the metadata as a custom XML part to a python-docx document before saving.
+
+    naskah's own renderer writes the same parts without python-docx
+    (``naskah.render.attach_metadata``); this is for documents built with python-docx.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = document.part.package
+    item = Part(PackURI(ITEM_PART), "application/xml", metadata.to_xml(), package)
+    props = Part(PackURI(PROPS_PART), PROPS_CONTENT_TYPE, datastore_props_xml(metadata), package)
     item.relate_to(props, RT.CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT.CUSTOM_XML)
 
@@ -178,7 +193,8 @@ def _disagreements(meta: NaskahMetadata, document_xml: bytes | None) -> list[str
     masalah: list[str] = []
     if _data_hash(meta) != meta.content_hash:
         masalah.append("the document data in the metadata does not match its content hash")
-    masalah += meta.pengesahan.invalid_records(meta.content_hash)
+    konsep = _konsep_hash(meta) if any(p.konsep_hash for p in meta.pengesahan.paraf) else None
+    masalah += meta.pengesahan.invalid_records(meta.content_hash, konsep)
     if meta.teks_hash is not None:
         if document_xml is None:
             masalah.append("the document has no main part (word/document.xml)")
@@ -209,6 +225,19 @@ def _data_hash(meta: NaskahMetadata) -> str | None:
         return jenis_class(meta.jenis).model_validate(meta.naskah).content_hash()
     except (ValueError, NaskahError):
         return None
+
+
+def _konsep_hash(meta: NaskahMetadata) -> str | None:
+    """The konsep hash of the stored data, as NaskahDinas.konsep_hash computes it
+    (the data without the fields filled at signing); the same shortcut as
+    :func:`_data_hash`, trusted only when the stored data hashes to its content hash."""
+    if _data_hash(meta) != meta.content_hash:
+        return None  # already reported; the paraf then cannot be checked either
+    cls = jenis_class(meta.jenis)
+    konsep = {k: v for k, v in meta.naskah.items()
+              if not (k in cls.DIISI_SAAT_TTD and k in cls.model_fields)}
+    compact = json.dumps(konsep, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"konsep\n{meta.jenis}\n{compact}".encode()).hexdigest()
 
 
 def now() -> datetime:

@@ -4,10 +4,13 @@ LibreOffice is an external program, not a Python dependency: install it with
 ``apt-get install libreoffice-writer-nogui`` (Debian/Ubuntu), or point the
 ``NASKAH_SOFFICE`` environment variable at the ``soffice`` executable.
 
-Starting LibreOffice costs a second or more, so :func:`convert_to_pdf` converts
-many files in one invocation. Every invocation gets its own throwaway user
-profile, because concurrent runs that share a profile fail silently (the second
-one hands its work to the first instance, or exits without converting anything).
+Starting LibreOffice costs a second or more, so conversions go to a LibreOffice
+kept running (:mod:`naskah.pdf_warm`) when its Python binding (Debian's
+``python3-uno``) is installed. Without it, each conversion runs ``soffice
+--convert-to`` once per 100 files (LibreOffice silently drops files past about 244
+in one invocation). Every LibreOffice gets its own throwaway user profile, because
+concurrent runs that share a profile fail silently (the second one hands its work
+to the first instance, or exits without converting anything).
 """
 
 from __future__ import annotations
@@ -22,8 +25,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-
+from naskah import pdf_warm, xmp_metadata
 from naskah.errors import PdfError
 
 __all__ = [
@@ -44,6 +46,10 @@ _INSTALL_HINT = (
 # "converts" a corrupt .docx as plain text and returns a PDF full of garbage.
 _DOCX_FILTER = "MS Word 2007 XML"
 _PDF_FILTER = "pdf:writer_pdf_Export"
+# PDF/A-2b through the export filter's options (JSON form, LibreOffice >= 7.4).
+_PDFA_FILTER = _PDF_FILTER + ':{"SelectPdfVersion":{"type":"long","value":"2"}}'
+CHUNK = 100
+"""Most files given to one cold ``soffice`` run."""
 _STDERR_TAIL = 2000
 # Seconds to wait for a killed process group to release its pipes.
 _REAP_TIMEOUT = 10.0
@@ -88,8 +94,10 @@ def soffice_available() -> bool:
     return True
 
 
-def convert_to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = 180.0) -> list[Path]:
-    """Convert DOCX files to PDF in a single LibreOffice run.
+def convert_to_pdf(
+    sources: Sequence[Path], out_dir: Path, *, timeout: float = 180.0, pdfa: bool = False
+) -> list[Path]:
+    """Convert DOCX files to PDF with LibreOffice (kept running, see the module notes).
 
     Each result is written as ``out_dir / (source.stem + ".pdf")``; ``out_dir`` is
     created if needed and existing PDFs of the same name are replaced. The
@@ -101,7 +109,10 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = 1
     Args:
         sources: DOCX files (Office Open XML). Their stems must be distinct.
         out_dir: Directory to write the PDFs to.
-        timeout: Seconds the whole batch may take before LibreOffice is killed.
+        timeout: Seconds one document (warm converter) or one run of at most
+            :data:`CHUNK` documents (cold ``soffice``) may take before LibreOffice
+            is killed.
+        pdfa: Write PDF/A-2b (archival) instead of plain PDF.
 
     Returns:
         The PDF paths, in the same order as ``sources`` (``[]`` for no sources).
@@ -112,6 +123,7 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = 1
     """
     if not sources:
         return []
+    pdf_warm.install_signal_handlers()
     paths = [Path(source).resolve() for source in sources]
     _check_sources(paths)
     soffice = find_soffice()
@@ -120,17 +132,24 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = 1
     out_dir.mkdir(parents=True, exist_ok=True)
     # Same directory as the targets, so os.replace stays on one filesystem (atomic).
     work_dir = Path(tempfile.mkdtemp(prefix=".naskah-pdf-", dir=out_dir))
-    profile_dir = Path(tempfile.mkdtemp(prefix="naskah-soffice-"))
     try:
-        stderr = _run_soffice(soffice, paths, work_dir, profile_dir, timeout)
         produced = [work_dir / f"{path.stem}.pdf" for path in paths]
+        warm = pdf_warm.shared()
+        if warm is not None:
+            errors = warm.convert(list(zip(paths, produced, strict=True)), pdfa=pdfa,
+                                  timeout=timeout)
+            detail = "; ".join(f"{path.name}: {error}" for path, error
+                               in zip(paths, errors, strict=True) if error)
+        else:
+            stderr = [_run_soffice(soffice, paths[i:i + CHUNK], work_dir, timeout, pdfa)
+                      for i in range(0, len(paths), CHUNK)]
+            detail = f"soffice stderr (tail):\n{_tail(''.join(stderr))}"
         failed = [path for path, pdf in zip(paths, produced, strict=True) if not _is_pdf(pdf)]
         if failed:
             names = ", ".join(str(path) for path in failed)
             raise PdfError(
                 f"LibreOffice produced no valid PDF for {len(failed)} of {len(paths)} "
-                f"file(s): {names} (are they valid DOCX files?); no PDF was written. "
-                f"soffice stderr (tail):\n{_tail(stderr)}"
+                f"file(s): {names} (are they valid DOCX files?); no PDF was written. {detail}"
             )
         targets = [out_dir / pdf.name for pdf in produced]
         for pdf, target in zip(produced, targets, strict=True):
@@ -138,19 +157,19 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = 1
         return targets
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
-        shutil.rmtree(profile_dir, ignore_errors=True)
 
 
-def docx_to_pdf_bytes(docx: bytes, *, timeout: float = 180.0) -> bytes:
+def docx_to_pdf_bytes(docx: bytes, *, timeout: float = 180.0, pdfa: bool = False) -> bytes:
     """Convert one in-memory DOCX document to PDF bytes.
 
     Raises:
         PdfError: As for :func:`convert_to_pdf`.
     """
+    pdf_warm.install_signal_handlers()
     with tempfile.TemporaryDirectory(prefix="naskah-pdf-") as tmp:
         source = Path(tmp) / "naskah.docx"
         source.write_bytes(docx)
-        (pdf,) = convert_to_pdf([source], Path(tmp) / "out", timeout=timeout)
+        (pdf,) = convert_to_pdf([source], Path(tmp) / "out", timeout=timeout, pdfa=pdfa)
         return pdf.read_bytes()
 
 
@@ -172,9 +191,20 @@ def _check_sources(paths: Sequence[Path]) -> None:
 
 
 def _run_soffice(
-    soffice: str, paths: Sequence[Path], work_dir: Path, profile_dir: Path, timeout: float
+    soffice: str, paths: Sequence[Path], work_dir: Path, timeout: float, pdfa: bool
 ) -> str:
     """Run one soffice conversion and return its stderr; kill it all on timeout."""
+    profile_dir = Path(tempfile.mkdtemp(prefix="naskah-soffice-"))
+    try:
+        return _run_soffice_in(soffice, paths, work_dir, profile_dir, timeout, pdfa)
+    finally:
+        shutil.rmtree(profile_dir, ignore_errors=True)
+
+
+def _run_soffice_in(
+    soffice: str, paths: Sequence[Path], work_dir: Path, profile_dir: Path, timeout: float,
+    pdfa: bool,
+) -> str:
     command = [
         soffice,
         "--headless",
@@ -183,13 +213,15 @@ def _run_soffice(
         f"-env:UserInstallation={profile_dir.as_uri()}",
         f"--infilter={_DOCX_FILTER}",
         "--convert-to",
-        _PDF_FILTER,
+        _PDFA_FILTER if pdfa else _PDF_FILTER,
         "--outdir",
         str(work_dir),
         *(str(path) for path in paths),
     ]
     # HOME too: some LibreOffice parts write there regardless of UserInstallation.
-    env = {**os.environ, "HOME": str(profile_dir), "SAL_USE_VCLPLUGIN": "svp"}
+    # TMPDIR too: LibreOffice's own temporary files then go with the profile.
+    env = {**os.environ, "HOME": str(profile_dir), "SAL_USE_VCLPLUGIN": "svp",
+           "TMPDIR": str(profile_dir)}
     try:
         # A new session makes soffice its own process group: `soffice` is a shell
         # wrapper around oosplash and soffice.bin, and killing only the direct child
@@ -263,13 +295,34 @@ def stamp_metadata(pdf: bytes, info: Mapping[str, str]) -> bytes:
     """Return ``pdf`` with its document information dictionary set from ``info``.
 
     Keys are PDF names without the slash (``Title``, ``Author``, ``Subject``,
-    ``Keywords``, or custom ones such as ``NaskahContentHash``).
+    ``Keywords``, ``Creator``, or custom ones such as ``NaskahContentHash``). When the
+    PDF carries XMP metadata (always, for PDF/A), the same values are written there
+    too, since PDF/A requires the two to agree; its PDF/A identification is kept.
+
+    Raises:
+        PdfError: ``pdf`` is not a readable PDF (LibreOffice wrote something broken).
     """
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    writer.add_metadata({f"/{key}": value for key, value in info.items()})
-    out = io.BytesIO()
-    writer.write(out)
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    from naskah import pdf_stamp
+
+    try:
+        # An incremental update where the file allows it (LibreOffice's always do):
+        # a fraction of the cost of rewriting the whole file.
+        quick = pdf_stamp.stamp(pdf, info)
+        if quick is not None:
+            PdfReader(io.BytesIO(quick)).metadata  # noqa: B018 (reads the new trailer back)
+            return quick
+        reader = PdfReader(io.BytesIO(pdf))
+        writer = PdfWriter(clone_from=reader)
+        writer.add_metadata({f"/{key}": value for key, value in info.items()})
+        xmp_metadata.update_xmp(writer, info)
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise PdfError(f"LibreOffice produced a PDF that cannot be read ({exc}); "
+                       "no PDF was written") from None
     return out.getvalue()
 
 

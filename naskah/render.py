@@ -8,32 +8,36 @@ default renderer.
 
 from __future__ import annotations
 
-import inspect
-import io
 import os
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
-
-from naskah import fonts, pdf
+from naskah import fonts
 from naskah.errors import InputError, NaskahError, TemplateError
 from naskah.fileio import writable_target_problem, write_atomic
-from naskah.integrity import element_text_hash
-from naskah.metadata import NaskahMetadata, attach, now
+from naskah.integrity import body_text_hash
+from naskah.metadata import (
+    ITEM_PART,
+    PROPS_CONTENT_TYPE,
+    PROPS_PART,
+    NaskahMetadata,
+    datastore_props_xml,
+    now,
+)
 from naskah.models import JENIS, NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
 from naskah.pengesahan import Pengesahan
 from naskah.profil import Kertas, Profil, load_profil, template_context
 from naskah.profil import apply as apply_profil
-from naskah.template import Template
+from naskah.template import Rendering, Template
 from naskah.version import __version__
+
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
 def packaged_template(jenis: str) -> Path:
@@ -67,7 +71,6 @@ class Renderer:
     ) -> None:
         self.profil = load_profil(profil)
         self.kertas = Kertas(kertas) if kertas is not None else None
-        # Passed to PDF export once naskah.pdf takes it (PDF/A-2b); see save/save_many.
         self.pdfa = self.profil.pdfa if pdfa is None else pdfa
         self.font_check = fonts.check_mode(font_check)
         self._paths: dict[str, Path] = {}
@@ -111,12 +114,16 @@ class Renderer:
                 + " (the document changed after it was approved)"
             )
         template = self.template(naskah.jenis)
-        doc = template.new_document()
+        rendering = template.start()
         context = apply_profil(self.profil, naskah.jenis,
                                {**naskah.context(), **pengesahan.context()})
         context.update(template_context(self.profil, naskah.jenis, self.kertas))
-        context = _bind_images(doc, context)
-        template.render(context, doc)
+        context = _bind_images(rendering, context)
+        # The profile's paper reaches the shipped templates through the context; it is
+        # also set on the rendered sectPr so a user's own template follows it too.
+        kertas = self.kertas or Kertas(self.profil.kertas_untuk(naskah.jenis))
+        template.render(context, rendering, page_size_mm=kertas.ukuran_mm)
+        # rendering.document_xml (the rendered body part) is final from here on.
         dibuat = dibuat or now()
         metadata = NaskahMetadata(
             generator=f"naskah {__version__}",
@@ -127,12 +134,11 @@ class Renderer:
             dibuat=dibuat,
             naskah=naskah.model_dump(mode="json"),
             pengesahan=pengesahan,
-            teks_hash=element_text_hash(doc.docx.element),
+            teks_hash=body_text_hash(rendering.document_xml),
         )
-        self._finish(doc, naskah, metadata)
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
+        attach_metadata(rendering, metadata)
+        created = metadata.dibuat.astimezone(UTC).replace(tzinfo=None)
+        return rendering.to_docx(core_properties(naskah, metadata), created)
 
     def save(
         self,
@@ -141,34 +147,38 @@ class Renderer:
         *,
         pengesahan: Pengesahan | None = None,
         dibuat: datetime | None = None,
+        pdfa: bool | None = None,
     ) -> Path:
         """Render and write atomically: a failure never leaves a partial file.
 
         The format follows the extension: ``.docx``, or ``.pdf`` (converted by
         LibreOffice, with title, author, subject, keywords and the content hash in
-        the PDF's document information).
+        the PDF's document information; PDF/A-2b with ``pdfa=True``, by default as the
+        renderer's profile says). The PDF's fonts are checked against the profile.
         """
         target = Path(path)
         suffix = target.suffix.lower()
         if suffix not in (".docx", ".pdf"):
             raise InputError(f"{target.name}: the output must end in .docx or .pdf")
         _check_target(target)
-        if suffix == ".pdf":
-            self._pdf_options()  # refused PDF/A fails before any work
         data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
         if suffix == ".pdf":
-            data = pdf.docx_to_pdf_bytes(data, **self._pdf_options())
+            from naskah import pdf  # LibreOffice plumbing: imported only for PDFs
+
+            data = pdf.docx_to_pdf_bytes(data, pdfa=self.pdfa if pdfa is None else pdfa)
             fonts.check_pdf(data, self.profil, self.font_check, target.name)
             data = pdf.stamp_metadata(data, pdf_info(naskah))
         return write_atomic(target, data)
 
     def save_many(
-        self, items: Sequence[tuple[NaskahDinas, str | os.PathLike[str]]]
+        self, items: Sequence[tuple[NaskahDinas, str | os.PathLike[str]]], *,
+        pdfa: bool | None = None,
     ) -> list[Path]:
-        """Save several documents; all the PDFs among them in one LibreOffice run.
+        """Save several documents; the PDFs among them converted together.
 
-        Starting LibreOffice costs about a second, so converting a batch at once is
-        many times faster than :meth:`save` per document.
+        They go to the running LibreOffice processes (or, without the warm converter,
+        to one ``soffice`` run per 100 documents), so a batch is many times faster
+        than :meth:`save` per document.
         """
         targets = [Path(path) for _, path in items]
         bad = [t.name for t in targets if t.suffix.lower() not in (".docx", ".pdf")]
@@ -176,20 +186,22 @@ class Renderer:
             raise InputError(f"{', '.join(bad)}: the output must end in .docx or .pdf")
         for target in targets:
             _check_target(target)
-        options = self._pdf_options() if any(t.suffix.lower() == ".pdf" for t in targets) else {}
         pdf_jobs = [(n, t) for (n, _), t in zip(items, targets, strict=True)
                     if t.suffix.lower() == ".pdf"]
         for (naskah, _), target in zip(items, targets, strict=True):
             if target.suffix.lower() == ".docx":
                 write_atomic(target, self.render(naskah))
         if pdf_jobs:
+            from naskah import pdf
+
             with tempfile.TemporaryDirectory(prefix="naskah-pdf-") as tmp:
                 sources = []
                 for i, (naskah, _) in enumerate(pdf_jobs):
                     source = Path(tmp) / f"{i:04d}.docx"
                     source.write_bytes(self.render(naskah))
                     sources.append(source)
-                pdf_paths = pdf.convert_to_pdf(sources, Path(tmp) / "pdf", **options)
+                pdf_paths = pdf.convert_to_pdf(sources, Path(tmp) / "pdf",
+                                               pdfa=self.pdfa if pdfa is None else pdfa)
                 # Every PDF is checked before any is written: a font problem in
                 # "error" mode leaves no partial batch behind.
                 converted = [p.read_bytes() for p in pdf_paths]
@@ -199,36 +211,35 @@ class Renderer:
                     write_atomic(target, pdf.stamp_metadata(data, pdf_info(naskah)))
         return targets
 
-    def _pdf_options(self) -> dict[str, Any]:
-        """Keyword options for naskah.pdf's conversion: ``pdfa`` when PDF/A is asked for.
 
-        PDF/A export lives in naskah.pdf; where it does not take ``pdfa`` yet, asking
-        for PDF/A is an error rather than a PDF that silently is not PDF/A.
-        """
-        if not self.pdfa:
-            return {}
-        for convert in (pdf.convert_to_pdf, pdf.docx_to_pdf_bytes):
-            if "pdfa" not in inspect.signature(convert).parameters:
-                raise NaskahError("PDF/A export (pdfa) is not available in this version of "
-                                  "naskah.pdf; render without --pdfa / pdfa = true")
-        return {"pdfa": True}
+def core_properties(naskah: NaskahDinas, metadata: NaskahMetadata) -> dict[str, str]:
+    """The DOCX core properties of a rendered document, by qualified name.
 
-    def _finish(self, doc: DocxTemplate, naskah: NaskahDinas, metadata: NaskahMetadata) -> None:
-        # Page size, margins and fonts come from the profile through the template
-        # (``profil.halaman``/``profil.huruf``), not from here.
-        props = doc.docx.core_properties
-        props.title = metadata.hal[:255]
-        props.subject = naskah.judul.title()
-        props.author = naskah.kop.unit or naskah.kop.nama[0]
-        props.keywords = f"naskah dinas; {naskah.jenis}"
-        props.category = naskah.jenis
-        props.identifier = metadata.nomor or ""
-        props.content_status = metadata.pengesahan.status.value
-        props.comments = f"content sha256 {metadata.content_hash}"
-        props.last_modified_by = metadata.generator
-        props.language = "id-ID"
-        props.created = props.modified = metadata.dibuat.replace(tzinfo=None)
-        attach(doc.docx, metadata)
+    Each is cut to 255 characters, the limit Word and python-docx keep to.
+    """
+    values = {
+        "dc:title": metadata.hal,
+        "dc:subject": naskah.judul.title(),
+        "dc:creator": naskah.kop.unit or naskah.kop.nama[0],
+        "cp:keywords": f"naskah dinas; {naskah.jenis}",
+        "dc:description": f"content sha256 {metadata.content_hash}",
+        "cp:lastModifiedBy": metadata.generator,
+        "cp:category": naskah.jenis,
+        "dc:language": "id-ID",
+        "dc:identifier": metadata.nomor or "",
+        "cp:contentStatus": metadata.pengesahan.status.value,
+    }
+    return {name: value[:255] for name, value in values.items()}
+
+
+def attach_metadata(rendering: Rendering, metadata: NaskahMetadata) -> None:
+    """Add the naskah metadata as a custom XML part (the layout of metadata.attach)."""
+    main = rendering.layout.main
+    item, props = ITEM_PART.lstrip("/"), PROPS_PART.lstrip("/")
+    rendering.add_part(item, "application/xml", metadata.to_xml())
+    rendering.add_part(props, PROPS_CONTENT_TYPE, datastore_props_xml(metadata))
+    rendering.relate(item, _RT + "customXmlProps", props)
+    rendering.relate(main, _RT + "customXml", item)
 
 
 def _check_target(target: Path) -> None:
@@ -252,14 +263,19 @@ def pdf_info(naskah: NaskahDinas) -> dict[str, str]:
     }
 
 
-def _bind_images(doc: DocxTemplate, value: Any) -> Any:
-    """Turn :class:`Gambar` placeholders into docxtpl images bound to this rendering."""
-    if isinstance(value, dict):
-        return {k: _bind_images(doc, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_bind_images(doc, v) for v in value]
+def _bind_images(rendering: Rendering, value: Any) -> Any:
+    """Turn :class:`Gambar` placeholders into images bound to this rendering.
+
+    Containers without an image come back as they are (no copy): most have none.
+    """
     if isinstance(value, Gambar):
-        return InlineImage(doc, str(value.path), width=Mm(value.lebar_mm))
+        return rendering.image(value.path, value.lebar_mm)
+    if isinstance(value, dict):
+        changed = {k: b for k, v in value.items() if (b := _bind_images(rendering, v)) is not v}
+        return {**value, **changed} if changed else value
+    if isinstance(value, list):
+        bound = [_bind_images(rendering, v) for v in value]
+        return bound if any(b is not v for b, v in zip(bound, value, strict=True)) else value
     return value
 
 

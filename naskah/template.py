@@ -2,8 +2,9 @@
 
 docxtpl re-reads, re-patches and re-compiles a template's XML on every render.
 :class:`Template` does that work once per template and process, then each render
-only evaluates the compiled Jinja templates and rebuilds the document from the
-cached bytes. The Jinja environment is strict and escaping:
+only evaluates the compiled Jinja templates on the parts with tags and writes a
+package whose other parts are copied still compressed (:mod:`naskah.rendering`).
+The Jinja environment is strict and escaping:
 
 - ``autoescape``: docxtpl's default is off, and then ``&`` or ``<`` in user text
   corrupts the DOCX;
@@ -25,27 +26,33 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.sandbox
-from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from naskah.errors import TemplateError
 from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_zip, read_capped
+from naskah.rendering import PackageLayout, Rendering
 
-_BODY = "body"
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
+_METADATA_PREFIX = "customXml/naskah-metadata"
+_FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
 _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
 
 
 def _finalize(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(_DOCXTPL_MARKERS.sub("&#95;", str(escape(value))))
+        escaped = escape(value)
+        if "_" in escaped:  # the marker search only where a marker can be
+            return Markup(_DOCXTPL_MARKERS.sub("&#95;", str(escaped)))
+        return escaped
     return value
 
 
@@ -62,28 +69,40 @@ def make_environment() -> jinja2.Environment:
 class Template:
     """A compiled docxtpl template.
 
-    Create it with :meth:`load`; it is immutable and safe to share across threads,
-    since every render works on a fresh document built from the cached bytes.
+    Create it with :meth:`load`; it is immutable and safe to share across threads.
+    Compiling reads the package once: the parts with Jinja tags (body, headers,
+    footers, footnotes) are patched the way docxtpl patches them and compiled; every
+    other part is kept as its compressed bytes. :meth:`start` begins one rendering.
     """
 
     def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
+        # docxtpl (and python-docx under it) only compile; rendering needs neither.
+        from docx.opc.exceptions import PackageNotFoundError
+        from docxtpl import DocxTemplate
+
         self.name = name
-        self._blob = blob
         self._env = env or make_environment()
         try:
             check_zip(blob)
             probe = DocxTemplate(io.BytesIO(blob))
             probe.init_docx()
+            self.package = PackageLayout.read(blob, probe)
         except PackageTooLarge as exc:
             raise TemplateError(f"template {name} is refused: it {exc}") from None
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError,
                 SyntaxError) as exc:
             # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
             raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
+        if any(m.name.startswith(_METADATA_PREFIX) for m in self.package.members):
+            # Its metadata part would clash with the one every render adds.
+            raise TemplateError(f"template {name} is a document naskah rendered (it holds "
+                                "naskah metadata), not a template; start from a template")
         self._parts: dict[str, jinja2.Template] = {}
         variables: set[str] = set()
         try:
             for key, xml in self._sources(probe):
+                if key != self.package.main and _is_static(xml):
+                    continue  # rendering would give the part back unchanged: copy it as stored
                 ast = self._env.parse(xml)
                 _refuse_other_files(ast, name)
                 variables |= meta.find_undeclared_variables(ast)
@@ -115,11 +134,15 @@ class Template:
 
     @staticmethod
     def _sources(tpl: DocxTemplate) -> Iterator[tuple[str, str]]:
-        """The patched XML of the body and every header and footer, keyed for reuse."""
-        yield _BODY, _prepare(tpl.patch_xml(tpl.get_xml()))
+        """The patched XML of every part with tags, keyed by its name in the zip."""
+        yield tpl.docx.part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_xml()))
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for rel_key, part in tpl.get_headers_footers(uri):
-                yield rel_key, _prepare(tpl.patch_xml(tpl.get_part_xml(part)))
+            for _, part in tpl.get_headers_footers(uri):
+                yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_part_xml(part)))
+        for part in tpl.docx.part.package.parts:
+            if part.content_type == _FOOTNOTES_CT:
+                xml = part.blob.decode("utf-8")
+                yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(xml))
 
     def check(self, context: Mapping[str, Any]) -> None:
         """Raise TemplateError naming every variable the template uses but the context lacks."""
@@ -130,32 +153,39 @@ class Template:
                 f"{', '.join(sorted(unknown))}. Available: {', '.join(sorted(context))}"
             )
 
-    def new_document(self) -> DocxTemplate:
-        """A fresh docxtpl document of this template, to bind images to before rendering."""
-        return _CompiledRendering(self)
+    def start(self) -> Rendering:
+        """Begin one rendering: bind images to it, then :meth:`Rendering.render`."""
+        return Rendering(self.package)
 
-    def render(self, context: Mapping[str, Any], doc: DocxTemplate | None = None) -> DocxTemplate:
-        """Render into ``doc`` (a fresh document by default), ready for ``save``."""
+    def render(
+        self,
+        context: Mapping[str, Any],
+        rendering: Rendering | None = None,
+        *,
+        page_size_mm: tuple[float, float] | None = None,
+    ) -> Rendering:
+        """Render the tagged parts into ``rendering`` (a fresh one by default).
+
+        ``page_size_mm`` (width, height) replaces every section's paper size.
+        """
         self.check(context)
-        doc = doc if doc is not None else self.new_document()
+        rendering = rendering if rendering is not None else self.start()
+        ctx = dict(context)
         try:
-            doc.render(dict(context))
+            for key, compiled in self._parts.items():
+                rendering.current = key  # an image places its relationship in this part
+                xml = _post_process(compiled.render(ctx))
+                if key == self.package.main:
+                    rendering.set_body(xml, page_size_mm)
+                else:
+                    rendering.set_part(key, xml)
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"template {self.name}: {exc.message}") from None
         except SecurityError as exc:
             raise TemplateError(f"template {self.name} was refused by the sandbox: {exc}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {self.name} failed to render: {exc}") from None
-        return doc
-
-    def _render_part(self, doc: DocxTemplate, key: str, part: Any, context: dict[str, Any]) -> str:
-        doc.current_rendering_part = part  # InlineImage reads it to place its relationship
-        xml = self._parts[key].render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace(
-            "%_}", "%}"
-        )
-        return str(doc.resolve_listing(xml))
+        return rendering
 
 
 _OTHER_FILES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
@@ -175,31 +205,52 @@ def _prepare(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
-class _CompiledRendering(DocxTemplate):  # type: ignore[misc]
-    """One rendering of a :class:`Template`: docxtpl keeps per-render state on the object."""
-
-    def __init__(self, template: Template) -> None:
-        super().__init__(io.BytesIO(template._blob))
-        self._compiled = template
-
-    def build_xml(self, context: dict[str, Any], jinja_env: Any = None) -> str:
-        return self._compiled._render_part(self, _BODY, self.docx._part, context)
-
-    def build_headers_footers_xml(
-        self, context: dict[str, Any], uri: str, jinja_env: Any = None
-    ) -> Iterator[tuple[str, bytes]]:
-        for rel_key, part in self.get_headers_footers(uri):
-            xml = self._compiled._render_part(self, rel_key, part, context)
-            yield rel_key, xml.encode("utf-8")
-
-    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-        # Core properties are set from data after rendering, never through Jinja:
-        # user text there must not be evaluated as a template.
-        return None
-
-    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-        # docxtpl would use a fresh, non-escaping environment here.
-        super().render_footnotes(context, self._compiled._env)
+def _is_static(source: str) -> bool:
+    """Whether a patched part has nothing Jinja or docxtpl's post-processing would change."""
+    return not re.search(r"[{}]|_[{}%]|\t|\a|\f|\n(?!<w:p[ >])", source)
 
 
-__all__ = ["Template", "make_environment"]
+def _post_process(xml: str) -> str:
+    # The steps docxtpl's render_xml_part takes after Jinja, in the same order.
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if not _LISTING_CHARS.search(xml):
+        return xml  # docxtpl's resolve_listing would return it unchanged
+    return _PARAGRAPH.sub(_resolve_paragraph, xml)
+
+
+# docxtpl's resolve_listing, applied only to the paragraphs that contain a listing
+# character (tab, bell, newline, form feed); other paragraphs come out unchanged.
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.DOTALL)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.DOTALL)
+_PPR = re.compile(r"<w:pPr>.*?</w:pPr>")
+_RPR = re.compile(r"<w:rPr>.*?</w:rPr>")
+
+
+def _resolve_paragraph(m: re.Match[str]) -> str:
+    paragraph = m.group(0)
+    if not _LISTING_CHARS.search(paragraph):
+        return paragraph
+    found = _PPR.search(paragraph)
+    ppr = found.group(0) if found else ""
+
+    def run(r: re.Match[str]) -> str:
+        found = _RPR.search(r.group(0))
+        rpr = found.group(0) if found else ""
+        return _TEXT.sub(lambda t: _resolve_text(t.group(0), ppr, rpr), r.group(0))
+
+    return _RUN.sub(run, paragraph)
+
+
+def _resolve_text(xml: str, ppr: str, rpr: str) -> str:
+    xml = xml.replace("\t", f'</w:t></w:r><w:r>{rpr}<w:tab/></w:r><w:r>{rpr}'
+                             '<w:t xml:space="preserve">')
+    xml = xml.replace("\a", f'</w:t></w:r></w:p><w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
+    xml = xml.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    return xml.replace("\f", '</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+                              f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
+
+
+__all__ = ["Rendering", "Template", "make_environment"]

@@ -164,17 +164,19 @@ def test_berkas_pages_hold_each_documents_key_lines(berkas: Path) -> None:
     children = {title: page for _, _, kids in _outline(reader) for title, page in kids}
     expect = {
         "Disposisi/arahan Sesmenko": ["LEMBAR DISPOSISI", "Dr. Hendra Wirawan"],
+        # The demo's register numbers the letters at signing; the konsep has none yet.
         "Konsep naskah dinas administrasi pelaksanaan rapat (undangan)":
-            ["B-215/Ses.PO/OT.01.02/11/2026", "Undangan Rapat Pembahasan Tata"],
+            ["Nomor", "Undangan Rapat Pembahasan Tata"],
         "Naskah dinas administrasi pelaksanaan rapat pembahasan (ditandatangani)":
-            ["B-215/Ses.PO/OT.01.02/11/2026"],
+            ["B-1/Ses.PO/OT.01.02/11/2026"],
         "Dokumentasi pelaksanaan rapat (notulen)": ["NOTULEN RAPAT", "Rapat Pembahasan Tata"],
         "Konsep laporan": ["LAPORAN", "TENTANG"],
-        "Nota dinas pengantar (ditandatangani)": ["NOTA DINAS", "NOMOR 27/Ses.PO"],
+        "Nota dinas pengantar (ditandatangani)": ["NOTA DINAS", "NOMOR 2/Ses.PO"],
         "Kebutuhan Data dan Informasi": ["Deputi Bidang Koordinasi Pertahanan Negara"],
     }
     for title, lines in expect.items():
-        page_text = _text(reader, children[title])
+        # In Bookman (the demo's kemenko-polhukam profile) a long nomor wraps after a '/'.
+        page_text = _text(reader, children[title]).replace("/ ", "/")
         for line in lines:
             assert line in page_text, (title, line)
     # The signed undangan shows the electronic signature; the paraf'd konsep shows the

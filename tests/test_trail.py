@@ -141,7 +141,7 @@ def write_ledger(folder: Path, data: dict[str, Any]) -> None:
 def files_of(folder: Path) -> set[str]:
     return {
         f"{sub}/{p.name}"
-        for sub in ("dokumen", "lampiran")
+        for sub in ("dokumen", "lampiran", "aset")
         if (folder / sub).is_dir()
         for p in (folder / sub).iterdir()
     }
@@ -252,7 +252,7 @@ def test_demo_ledger_hashes_match_files(berkas: Path, trail: Trail) -> None:
     seen = set()
     accounts = {k: v for e in trail.entries() for k, v in e.tindakan.items()}
     for entry in trail.entries():
-        for ref in [*entry.masukan, *entry.keluaran, *entry.asli]:
+        for ref in [*entry.masukan, *entry.keluaran, *entry.aset, *entry.asli]:
             if ref.file is None:
                 assert ref.jenis == "tindakan"
                 text = accounts[ref.kode].encode("utf-8")
@@ -346,7 +346,10 @@ def test_metadata_status_per_version(berkas: Path) -> None:
     meta9 = naskah.read_metadata(berkas / "dokumen/09-undangan-rapat.docx")
     meta10 = naskah.read_metadata(berkas / "dokumen/10-undangan-rapat.docx")
     assert meta8.jenis == meta9.jenis == meta10.jenis == "undangan"
-    assert meta8.content_hash == meta9.content_hash == meta10.content_hash
+    assert meta8.content_hash == meta9.content_hash
+    # signing took the register's number and date: new content, the paraf still hold
+    assert meta10.content_hash != meta9.content_hash
+    assert meta10.nomor == "B-1/Ses.PO/OT.01.02/11/2026"
     assert meta8.pengesahan.status is naskah.Status.KONSEP
     assert meta8.pengesahan.paraf == [] and meta8.pengesahan.tanda_tangan is None
 
@@ -384,12 +387,12 @@ def test_every_approval_refers_to_the_document_content(berkas: Path, trail: Trai
     assert len(docs) == 15
     for path in docs:
         meta = naskah.read_metadata(path)
-        model = jenis_class(meta.jenis).model_validate(meta.naskah)
+        model = jenis_class(meta.jenis).model_validate(meta.naskah, context={"berkas": berkas})
         assert model.content_hash() == meta.content_hash, path.name
         assert recorded[f"dokumen/{path.name}"].content_hash == meta.content_hash
         assert recorded[f"dokumen/{path.name}"].status == meta.pengesahan.status
-        for paraf in meta.pengesahan.paraf:
-            assert paraf.content_hash == meta.content_hash, path.name
+        for paraf in meta.pengesahan.paraf:  # given on the konsep, before numbering
+            assert paraf.konsep_hash == model.konsep_hash(), path.name
         if meta.pengesahan.tanda_tangan is not None:
             assert meta.pengesahan.tanda_tangan.content_hash == meta.content_hash, path.name
 
@@ -736,7 +739,7 @@ def _rerender(name: str, change: Callable[[dict[str, Any]], None]) -> Callable[[
         meta = naskah.read_metadata(path)
         data = copy.deepcopy(meta.naskah)
         change(data)
-        model = jenis_class(meta.jenis).model_validate(data)
+        model = jenis_class(meta.jenis).model_validate(data, context={"berkas": folder})
         path.write_bytes(naskah.render(model, dibuat=meta.dibuat))
         # it is a perfectly valid naskah document of its own
         fresh = naskah.read_metadata(path)

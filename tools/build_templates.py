@@ -38,6 +38,11 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 
 from naskah.models import JENIS
 
+try:  # run as a script (tools/ is on sys.path) or imported as tools.build_templates
+    from lean_template import trim_bytes
+except ImportError:
+    from tools.lean_template import trim_bytes
+
 OUT = Path(__file__).resolve().parent.parent / "naskah" / "templates"
 FONT = "Arial"  # the styles' fallback; runs name the profile's font
 SIZE = Pt(12)
@@ -648,7 +653,7 @@ def build_template(name: str) -> bytes:
     _profile_page(doc.sections[0])
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return trim_bytes(buffer.getvalue())
 
 
 def main(argv: list[str]) -> int:

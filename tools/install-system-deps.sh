@@ -23,6 +23,7 @@ trap install_font_aliases EXIT
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' 2>/dev/null || need+=(python3-uno)  # warm PDF converter
 # Metric-compatible Arial and a font with the ballot-box glyphs used by the disposisi.
 [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)

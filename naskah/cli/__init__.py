@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from naskah.cli import agenda, berkas, db, dokumen, nomor, profil, trail, tte
+from naskah.cli import agenda, batch, berkas, db, dokumen, nomor, profil, trail, tte
 from naskah.cli.common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, Handler
 from naskah.errors import InputError, NaskahError
 from naskah.version import __version__
@@ -23,7 +23,7 @@ Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], Non
 
 COMMANDS: tuple[Register, ...] = (dokumen.register, trail.register, berkas.register,
                                   tte.register, profil.register, nomor.register,
-                                  agenda.register, db.register)
+                                  agenda.register, db.register, batch.register)
 """Every subcommand module's ``register``; a new group adds one line here."""
 
 
@@ -41,9 +41,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``naskah`` command line; the exit status (see the module docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
+    try:
+        status = _run(handler, args)
+    except BaseException:
+        if _terminated():
+            return 128 + 15
+        raise
+    # SIGTERM: report it, whatever the unwinding caused on the way (a library may even
+    # wrap the SystemExit it raised into an error of its own, as pydantic's schema build does).
+    return 128 + 15 if _terminated() else status
+
+
+def _terminated() -> bool:
+    warm = sys.modules.get("naskah.pdf_warm")
+    return warm is not None and bool(getattr(warm, "terminated", False))
+
+
+def _run(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except InputError as exc:

@@ -37,6 +37,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"verification FAILED: {result.pertama}", file=sys.stderr)
         return EXIT_FAILED
     print(f"verified: {result.langkah} steps intact, final hash {result.hash_akhir}")
+    print(f"numbers from the register {out / 'register.db'}; buku agenda: {out / 'agenda.xlsx'}")
     over = [e.step for e in trail.entries() if e.melebihi]
     print(f"over the time standard: steps {', '.join(map(str, over))}" if over
           else "every step within its time standard")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,10 +64,18 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
             **(roster.get("sertifikat") or {}),
             **{nip: read_input(path)[0] for nip, path in certs.items()}}}
     dibuat = parse_datetime(args.mulai, "--mulai") if args.mulai else None
+    # Like every register command: --db, else $NASKAH_DB; neither means no register.
+    db = args.db or os.environ.get("NASKAH_DB") or None
     trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, trust=args.trust or [],
-                       oleh=args.oleh, signer=signer_from_args(args))
+                       oleh=args.oleh, signer=signer_from_args(args), register=db,
+                       profil=args.profil)
     print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}; "
           f"header signed by {trail.header.oleh.nama if trail.header.oleh else '-'}")
+    settings = trail.pengaturan
+    if settings.db:
+        print(f"  numbers from the register {settings.db}")
+    if settings.profil:
+        print(f"  renders with the profile {settings.profil.nama} (copied into the berkas)")
     return EXIT_OK
 
 
@@ -198,6 +207,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--oleh", metavar="NIP|NAMA",
                    help="who starts the trail (signs the ledger header)")
     add_signer_options(p)
+    p.add_argument("--db", metavar="URL",
+                   help="the register that numbers documents at signing (default: $NASKAH_DB; "
+                        "none: documents keep the nomor their data carries)")
+    p.add_argument("--profil", metavar="NAME|FILE",
+                   help="format profile of every document (copied into the berkas)")
     p.set_defaults(handler=cmd_trail_init)
 
     p = tsub.add_parser("do", help="perform step STEP")

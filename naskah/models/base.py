@@ -8,7 +8,7 @@ line endings are normalised, and single-line fields refuse line breaks.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -91,5 +91,17 @@ class NaskahModel(BaseModel):
         frozen=True,
         str_strip_whitespace=True,
         validate_default=True,
-        use_attribute_docstrings=True,
+        # Validators are built on a model's first use, not at import: a program that
+        # handles one document type does not pay for the other four.
+        defer_build=True,
     )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        # Field descriptions come from the attribute docstrings, read only here (see
+        # naskah.models.docstrings: use_attribute_docstrings cost every import 80 ms).
+        json_schema = handler(core_schema)
+        from naskah.models.docstrings import describe_properties
+
+        describe_properties(cls, handler.resolve_ref_schema(json_schema))
+        return json_schema

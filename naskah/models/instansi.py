@@ -115,7 +115,11 @@ class Instansi(NaskahModel):
 
     @model_validator(mode="after")
     def _remember_basis(self, info: ValidationInfo) -> Instansi:
-        self._basis = _basis_of(info)
+        # Validating a document that holds this kop as it is (e.g. filling in its nomor
+        # at signing) runs this again without a context: keep the folder already known.
+        basis = _basis_of(info)
+        if basis is not None:
+            self._basis = basis
         return self
 
     @property

@@ -22,7 +22,9 @@ def isi_nomor(naskah: N, nomor: str, tanggal: date) -> N:
     is filled, and the register keeps its number.
     """
     fields = type(naskah).model_fields
-    data = naskah.model_dump()
+    # The fields as they are (not dumped): a kop read back from a berkas keeps the folder
+    # its logo path is relative to, wherever the current directory is.
+    data = {name: getattr(naskah, name) for name in fields}
     if "tanggal" in fields:
         data["tanggal"] = tanggal
     if "nomor" in fields:

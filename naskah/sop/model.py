@@ -95,6 +95,18 @@ class Kelengkapan(NaskahModel):
     """For a document: the approval state it must be in (konsep/diparaf/ditandatangani)."""
 
 
+class Penomoran(NaskahModel):
+    """How a signed document takes its number from the trail's register (when it has one)."""
+
+    pola: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,49}$")
+    """The register's number pattern, e.g. 'nota-dinas' or 'surat'."""
+    unit: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", max_length=50)
+    """The unit code in the number, e.g. 'Ses.PO'."""
+    kka: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$",
+                            max_length=50)
+    """The kode klasifikasi arsip, e.g. 'OT.01.02' (when the pattern has one)."""
+
+
 class Output(NaskahModel):
     """One output of a step."""
 
@@ -104,6 +116,16 @@ class Output(NaskahModel):
     """Name as in the SOP."""
     jenis: JenisOutput
     """What kind of output it is."""
+    penomoran: Penomoran | None = Field(default=None, exclude_if=lambda v: v is None)
+    """On a tanda-tangan output: the number the document takes from the trail's register
+    at signing. A trail without a register ignores it (the document keeps its own nomor)."""
+
+    @model_validator(mode="after")
+    def _numbered_at_signing(self) -> Output:
+        if self.penomoran is not None and self.jenis.value != "tanda-tangan":
+            raise ValueError(f"penomoran: output {self.kode!r} is a {self.jenis.value}; "
+                             "numbers are given at signing (a tanda-tangan output)")
+        return self
 
 
 class Langkah(NaskahModel):

@@ -3,7 +3,7 @@ starts with, and paraf or tanda tangan on the current version of an earlier one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -60,13 +60,18 @@ def first_approval(out: Output, model: NaskahDinas, pejabat: Pejabat, peran: str
 
 
 def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: str,
-            waktu: datetime, *, same_signer: bool = False
+            waktu: datetime, *, same_signer: bool = False,
+            isi: Callable[[NaskahDinas], NaskahDinas] | None = None
             ) -> tuple[Output, NaskahDinas, Pengesahan]:
     """Paraf or sign the current version of a document (checked; nothing written).
 
     The official who gave a paraf may not also sign the document unless the SOP allows
     it (``same_signer``, the SOP's ``paraf_dan_tanda_tangan_sama``): a paraf is a check
     by someone other than the signer.
+
+    A paraf covers the konsep (its ``konsep_hash``); ``isi`` fills in what signing
+    adds (the register's number and the date) before the tanda tangan covers the
+    final content.
     """
     _, current = state.refs[out.kode]
     meta = read_metadata(root / str(current.file))
@@ -80,11 +85,8 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
         raise TamperError(f"{current.file}: its content does not match the ledger")
     try:
         if out.jenis is JenisOutput.PARAF:
-            # The record keeps the content hash: naskah.metadata checks paraf records
-            # against it (it does not compute konsep hashes). The paraf *signature*
-            # (ledger) is over the konsep hash.
             pengesahan = meta.pengesahan.with_paraf(Paraf(
-                pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash))
+                pejabat=pejabat, peran=peran, waktu=waktu, konsep_hash=model.konsep_hash()))
         else:
             if not same_signer and any(same_person(p.pejabat, pejabat)
                                        for p in meta.pengesahan.paraf):
@@ -98,12 +100,18 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
                     f"{out.kode}: the document names {signer.nama} as its penandatangan; "
                     f"{pejabat.nama} cannot sign it ({problem})"
                 )
-            penandatangan = getattr(model, "penandatangan", None)
-            pengesahan = meta.pengesahan.with_tanda_tangan(TandaTangan(
-                pejabat=pejabat, peran=peran, waktu=waktu, content_hash=content_hash,
-                delegasi=penandatangan.delegasi if penandatangan else []))
+            if meta.pengesahan.tanda_tangan is not None:
+                raise ValueError("the document is already signed")
     except ValueError as exc:
         raise TrailError(f"{out.kode}: {exc}") from None
+    if out.jenis is not JenisOutput.PARAF:
+        # Numbered only once every check has passed: a refused signing takes no number.
+        if isi is not None:
+            model = isi(model)
+        penandatangan = getattr(model, "penandatangan", None)
+        pengesahan = meta.pengesahan.with_tanda_tangan(TandaTangan(
+            pejabat=pejabat, peran=peran, waktu=waktu, content_hash=model.content_hash(),
+            delegasi=penandatangan.delegasi if penandatangan else []))
     source = Output(kode=out.kode, nama=out.nama, jenis=JenisOutput(meta.jenis))
     return source, model, pengesahan
 

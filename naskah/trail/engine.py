@@ -10,6 +10,8 @@ A berkas folder holds::
     dokumen/NN-kode.pdf     signed originals (PAdES) of the documents signed at step NN
     lampiran/NN-kode.ext    attached files (and outside inputs)
     aset/NN-kode-logo.ext   kop logos the documents use
+    pengaturan.json   (optional) the register and format profile (naskah.trail.pengaturan)
+    profil.json       (optional) the resolved format profile every document renders with
 
 Steps may be performed days apart and from different processes. Each
 :meth:`Trail.perform` takes the exclusive lock, removes what a crashed step left,
@@ -30,6 +32,7 @@ import os
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -44,14 +47,16 @@ from naskah.metadata import now
 from naskah.models import NaskahDinas
 from naskah.pelaksana import DaftarPelaksana
 from naskah.pengesahan import Pengesahan
+from naskah.profil import Profil, load_profil
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
-from naskah.trail import approvals, rules, signatures
+from naskah.trail import approvals, pengaturan, penomoran, rules, signatures
 from naskah.trail.asli import sign_originals
 from naskah.trail.folder import (
     DOKUMEN,
     LEDGER,
     PELAKSANA_FILE,
+    PENGATURAN_FILE,
     SOP_FILE,
     TRUST_FILE,
     StepFiles,
@@ -60,6 +65,7 @@ from naskah.trail.folder import (
     shared_lock,
     step_file,
 )
+from naskah.trail.penomoran import Penomor
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
 from naskah.trail.verification import (
     Verifikasi,
@@ -108,6 +114,8 @@ class Trail:
         trust: Sequence[str | os.PathLike[str]] = (),
         oleh: str | None = None,
         signer: Signer | None = None,
+        register: str | None = None,
+        profil: str | os.PathLike[str] | Profil | None = None,
     ) -> Trail:
         """Start a trail in ``folder`` (created if needed; must hold no trail yet).
 
@@ -117,6 +125,14 @@ class Trail:
         ``trust.pem``). ``oleh`` (NIP or name, in the roster) starts the trail and signs
         the ledger header with ``signer``, their own key. ``demo`` marks the berkas as
         written by ``naskah demo``, the only kind of folder the demo may later replace.
+
+        ``register`` is the URL of the register that numbers the documents at signing
+        (as each SOP output's ``penomoran`` says); without one they keep the nomor their
+        data carries. ``profil`` (a shipped name, a file or a
+        :class:`~naskah.profil.Profil`) is the format profile every document of the
+        berkas renders with; it is copied into the berkas. Both are kept in the berkas's
+        settings (:mod:`naskah.trail.pengaturan`), whose hash the signed header holds
+        like those of the SOP, the roster and the trust roots.
         """
         sop = sop or Sop.tata_kelola_data()
         if (Path(folder) / LEDGER).exists():  # checked again under the lock
@@ -143,12 +159,15 @@ class Trail:
             raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
         signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
         trust_bytes = signatures.trust_pem(trust)
+        if profil is not None:
+            profil = load_profil(profil)  # a broken profile is refused before anything is written
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
-        trail = cls(root, renderer)
         with exclusive_lock(root):
             if (root / LEDGER).exists():
                 raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
+            settings_files = pengaturan.prepare(root, register, profil)
+            settings = settings_files.get(PENGATURAN_FILE)
             sop_bytes = sop.canonical_json()
             roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))
             header = Header(
@@ -159,17 +178,20 @@ class Trail:
                 pelaksana_sha256=sha256_bytes(roster_bytes),
                 dibuat=(dibuat or now()).astimezone(sop.tz),
                 demo=demo,
+                pengaturan_sha256=sha256_bytes(settings) if settings is not None else None,
                 trust_sha256=sha256_bytes(trust_bytes),
                 oleh=pemula,
             )
             # Signed before anything is written: a wrong passphrase leaves no trail.
             ledger = Ledger.new(root / LEDGER, header,
                                 sign=lambda payload: signatures.sign(signer, payload))
+            for name, data in settings_files.items():
+                write_atomic(root / name, data)
             write_atomic(root / SOP_FILE, sop_bytes)
             write_atomic(root / PELAKSANA_FILE, roster_bytes)
             write_atomic(root / TRUST_FILE, trust_bytes)
             ledger.save()
-        return trail
+        return cls.open(root, renderer)
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], renderer: Renderer | None = None, *,
@@ -179,6 +201,15 @@ class Trail:
         root = Path(folder)
         if not (root / LEDGER).is_file():
             raise TrailError(f"{root} holds no trail ({LEDGER} not found); start one with init")
+        with shared_lock(root):
+            try:
+                header = Ledger.read(root / LEDGER).header
+                profil = pengaturan.profil(root, pengaturan.read(root, header.pengaturan_sha256))
+            except (TamperError, ValueError):
+                # A damaged berkas still opens, for verify to name what is wrong; a step
+                # checks the settings first (check_chain) and refuses.
+                profil = None
+            renderer = _renderer_for(profil, renderer)
         return cls(root, renderer, max_lampiran=max_lampiran, profil_tte=profil_tte)
 
     # ------------------------------------------------------------ reading
@@ -192,6 +223,12 @@ class Trail:
     def pelaksana(self) -> DaftarPelaksana:
         """The roster of this berkas."""
         return _read_model(DaftarPelaksana, self.folder / PELAKSANA_FILE)
+
+    @property
+    def pengaturan(self) -> pengaturan.Pengaturan:
+        """The berkas's settings: its register and format profile (checked against the
+        ledger header)."""
+        return pengaturan.read(self.folder, self.header.pengaturan_sha256)
 
     @property
     def header(self) -> Header:
@@ -277,6 +314,8 @@ class Trail:
             key = signatures.require_signer(signer, roster, pejabat, f"step {step}")
             waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
             state = rules.Keadaan.of(entries)
+            penomor = Penomor(self.folder, pengaturan.read(self.folder,
+                                                           ledger.header.pengaturan_sha256))
             masukan, external = rules.check_kelengkapan(sop, langkah, state, lampiran)
             rules.check_supplied(langkah, dokumen, lampiran, tindakan, external)
             self._check_depends(langkah.output, masukan, state)
@@ -301,7 +340,8 @@ class Trail:
                     elif out.jenis.pengesahan:
                         rendered[out.kode] = approvals.approve(
                             self.folder, out, state, pejabat, peran, waktu.selesai,
-                            same_signer=sop.paraf_dan_tanda_tangan_sama)
+                            same_signer=sop.paraf_dan_tanda_tangan_sama,
+                            isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai))
                 note = rules.validate_text(catatan, "catatan") if catatan else None
                 for kode in external:  # outside inputs are stored with the step needing them
                     masukan.append(store_lampiran(
@@ -346,9 +386,16 @@ class Trail:
                 recorded = ledger.append(draft, sign=payload_signer)
                 files.place()
                 ledger.save()  # the step exists from this write on, not before
-            except BaseException:
+            except BaseException as exc:
                 files.rollback()  # the ledger was not written: neither are the files
+                # ... nor the numbers: each is cancelled with the reason, never left a hole.
+                try:
+                    penomor.batal(penomoran.alasan(exc, step), oleh=pejabat.nama)
+                except Exception as cancel:  # the step's own failure is what to report
+                    exc.add_note(f"the numbers it took could not be cancelled: {cancel}")
                 raise
+            finally:
+                penomor.close()
             files.done()
             return recorded
 
@@ -397,6 +444,19 @@ class Trail:
         return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
                        file=str(rel), sha256=files.add(rel, data),
                        content_hash=model.content_hash(), status=pengesahan.status), data
+
+
+def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | None:
+    """The renderer of a berkas with its own profile: ``given`` when it renders with that
+    profile, a new one otherwise (a different profile is refused, never mixed in)."""
+    if profil is None:
+        return given
+    if given is None:
+        return Renderer(profil=profil)
+    if given.profil != profil:
+        raise TrailError(f"the berkas renders with profile {profil.nama!r}; the renderer given "
+                         f"uses {given.profil.nama!r}")
+    return given
 
 
 def _recorded(ledger: Ledger) -> set[str]:

@@ -33,19 +33,25 @@ LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, TRUST_FILE = (
     ".naskah.lock",
     "trust.pem",
 )
+PENGATURAN_FILE, PROFIL_FILE = "pengaturan.json", "profil.json"
+"""The trail's settings (register, profile) and the copy of its format profile."""
 DOKUMEN, LAMPIRAN, ASET = "dokumen", "lampiran", "aset"
 TRACKED_DIRS = (DOKUMEN, LAMPIRAN, ASET)
 """Folders holding only files the ledger records."""
 STAGING = ".naskah-staging"
 """Where a step's files wait until they are placed; only the engine writes here."""
 BERKAS_PDF, PDF_DIR = "berkas.pdf", "pdf"
+"""The dossier's default name and the folder of per-document PDFs (derived, not tracked)."""
 DEMO_PKI = "pki-uji"
 """The test PKI ``naskah demo`` keeps in its own berkas (keys of test certificates only)."""
-"""The dossier's default name and the folder of per-document PDFs (derived, not tracked)."""
-ENGINE_FILES = frozenset({LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, STAGING, TRUST_FILE})
+AGENDA_XLSX = "agenda.xlsx"
+"""The register's buku agenda exported beside the dossier (derived, not tracked)."""
+ENGINE_FILES = frozenset({LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, STAGING, TRUST_FILE,
+                          PENGATURAN_FILE, PROFIL_FILE})
 _JOURNAL = "journal.json"
 _STALE_TEMP = re.compile(
-    r"^\.(?:(?:ledger|sop|pelaksana)\.json|trust\.pem)\..+\.(?:tmp|naskah-tmp)$|\.naskah-tmp$"
+    r"^\.(?:(?:ledger|sop|pelaksana|pengaturan|profil)\.json|trust\.pem)\..+\.(?:tmp|naskah-tmp)$"
+    r"|\.naskah-tmp$"
 )
 """Temporary files of an atomic write of the engine's own files (see naskah.fileio)."""
 _STALE_STEP_TEMP = re.compile(
@@ -238,6 +244,7 @@ def _inside(root: Path, target: Path) -> bool:
 
 
 __all__ = [
+    "AGENDA_XLSX",
     "ASET",
     "BERKAS_PDF",
     "DEMO_PKI",
@@ -247,6 +254,8 @@ __all__ = [
     "LOCK_FILE",
     "PDF_DIR",
     "PELAKSANA_FILE",
+    "PENGATURAN_FILE",
+    "PROFIL_FILE",
     "SOP_FILE",
     "STAGING",
     "TRACKED_DIRS",

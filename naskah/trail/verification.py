@@ -21,13 +21,16 @@ from naskah.hashing import canonical_json, sha256_bytes, sha256_file
 from naskah.ledger import Entry, Ledger, Rujukan, entry_hash
 from naskah.metadata import read_metadata
 from naskah.models import jenis_class
+from naskah.trail import pengaturan
 from naskah.trail.folder import (
+    AGENDA_XLSX,
     BERKAS_PDF,
     DEMO_PKI,
     ENGINE_FILES,
     LEDGER,
     PDF_DIR,
     PELAKSANA_FILE,
+    PENGATURAN_FILE,
     SOP_FILE,
     TRACKED_DIRS,
     TRUST_FILE,
@@ -134,7 +137,7 @@ def verify_deferred(root: Path, trust: TrustStore | None = None
     entries = check_chain(root, ledger, result)
     if entries is None:
         return lambda: result
-    recorded: set[str] = set()
+    recorded = _settings_files(root, ledger.header.pengaturan_sha256)
     for entry in entries:
         recorded.update(str(r.file) for r in entry.files)
         result.masalah.extend(check_files(root, entry.step, entry.files))
@@ -163,6 +166,8 @@ def check_chain(root: Path, ledger: Ledger, result: Verifikasi) -> list[Entry] |
         problem = _json_file_problem(root / name, name, expected)
         if problem:
             result.masalah.append(problem)
+    for text in pengaturan.problems(root, header.pengaturan_sha256):
+        result.masalah.append(Masalah(JenisMasalah.FILE_CHANGED, text, None, PENGATURAN_FILE))
     previous = ledger.genesis
     entries: list[Entry] = []
     for position, raw in enumerate(ledger.raw_entries, 1):
@@ -290,7 +295,8 @@ def check_extras(root: Path, recorded: set[str], demo: bool = False) -> list[Mas
     found: list[Masalah] = []
     for path in sorted(root.iterdir()):
         name = path.name
-        if name in ENGINE_FILES or name in (BERKAS_PDF, PDF_DIR) or name in TRACKED_DIRS:
+        if name in ENGINE_FILES or name in (BERKAS_PDF, PDF_DIR, AGENDA_XLSX) or (
+                name in TRACKED_DIRS or name in recorded):
             continue
         if demo and name == DEMO_PKI:
             continue
@@ -339,8 +345,17 @@ def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
     content_hash = model.content_hash()
     if content_hash != ref.content_hash or meta.content_hash != content_hash:
         return "the document's content does not match its recorded content hash"
-    problems = meta.pengesahan.invalid_records(content_hash, model.konsep_hash())
+    problems = meta.pengesahan.invalid_for(model)
     return "; ".join(problems) or None
+
+
+def _settings_files(root: Path, expected: str | None) -> set[str]:
+    """The register files the settings place in the berkas itself (the demo's
+    register.db beside its ledger); they are the register's, not the ledger's."""
+    try:
+        return pengaturan.read(root, expected).db_files(root)
+    except (TamperError, ValueError):
+        return set()  # reported by check_chain
 
 
 def _json_file_problem(path: Path, name: str, expected: str) -> Masalah | None:

@@ -1,0 +1,135 @@
+"""``naskah render-batch``: mail merge, one document per row of a CSV or JSON-lines file."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input
+from naskah.errors import InputError
+
+FAILED_CSV = "gagal.csv"
+"""Name of the report of failed rows, written into the output folder."""
+_MAX_LINE = 10 * 1024 * 1024  # one JSON line, like naskah's cap on one JSON input
+
+
+def read_rows(path: str) -> Iterator[dict[str, Any] | InputError]:
+    """Rows of a ``.csv`` (header line = field paths) or ``.jsonl`` file, read lazily.
+
+    A JSON line that does not parse comes out as an :class:`InputError` for that row.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".jsonl"):
+        raise InputError(f"{path}: the rows file must end in .csv or .jsonl")
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (a generator)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return _csv_rows(handle, path) if suffix == ".csv" else _jsonl_rows(handle)
+
+
+def _csv_rows(handle: Any, path: str) -> Iterator[dict[str, Any] | InputError]:
+    with handle:
+        reader = csv.DictReader(handle)
+        try:
+            for row in reader:
+                if None in row:
+                    yield InputError("the row has more cells than the header",
+                                     [("", "more cells than the header line")])
+                else:
+                    yield {k: v for k, v in row.items() if k}
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"{path} line {reader.line_num}: {exc}") from None
+
+
+def _jsonl_rows(handle: Any) -> Iterator[dict[str, Any] | InputError]:
+    from naskah.inputs import parse_json
+
+    with handle:
+        for line in iter(lambda: handle.readline(_MAX_LINE + 1), ""):
+            if not line.strip():
+                continue
+            if len(line) > _MAX_LINE:
+                yield InputError("the line is over 10 MB", [("", "line over 10 MB")])
+                continue
+            try:
+                yield parse_json(line, "row")
+            except InputError as exc:
+                where = "; ".join(f"{p}: {r}" for p, r in exc.errors) or str(exc)
+                yield InputError(str(exc), [("", f"not valid JSON ({where})")])
+
+
+def cmd_render_batch(args: argparse.Namespace) -> int:
+    from naskah.batch import render_batch
+    from naskah.inputs import parse_json
+
+    text, label = read_input(args.base)
+    base = parse_json(text, label)
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError("--jobs must be 1 or more")
+    rows = read_rows(args.rows)
+    progress, bar = None, None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="dok", file=sys.stderr)
+
+        def progress(done: int) -> None:
+            bar.update(done - bar.n)
+
+    templates = {args.jenis: args.template} if args.template else None
+    try:
+        result = render_batch(args.jenis, rows, args.output, base=base, pdf=args.pdf,
+                              jobs=args.jobs, nama_berkas=args.nama_berkas,
+                              templates=templates, kertas=args.kertas, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    report = Path(args.output) / FAILED_CSV
+    if result.failures:
+        with report.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["baris", "field", "alasan"])
+            for failure in result.failures:
+                writer.writerow([failure.baris, failure.field, failure.reason])
+    else:
+        report.unlink(missing_ok=True)
+    summary = {"ditulis": len(result.written), "gagal": result.failed_rows}
+    print(f"render-batch: {summary['ditulis']} written, {summary['gagal']} row(s) failed"
+          + (f" (see {report})" if result.failures else ""))
+    return EXIT_FAILED if result.failures else EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``render-batch`` to the ``naskah`` parser."""
+    from naskah.mailmerge import DEFAULT_PATTERN
+    from naskah.models import JENIS
+
+    p = sub.add_parser(
+        "render-batch",
+        help="mail merge: one document per row of a CSV or JSON-lines file",
+        description="Render one document per row: each row's fields (CSV headers may be "
+                    "dotted paths such as rapat.tempat) override BASE.json. Failed rows "
+                    f"are listed in DIR/{FAILED_CSV}. Exit 0 all written, 1 some rows "
+                    "failed, 2 bad input.",
+    )
+    p.add_argument("jenis", choices=list(JENIS), metavar="JENIS", help=" | ".join(JENIS))
+    p.add_argument("base", metavar="BASE.json", help="the document every row starts from")
+    p.add_argument("rows", metavar="ROWS", help="rows: a .csv or .jsonl file")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--pdf", action="store_true", help="write PDF instead of DOCX")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="rendering processes (default: the number of cores)")
+    p.add_argument("--nama-berkas", default=DEFAULT_PATTERN, metavar="PATTERN",
+                   help=f"file name pattern, e.g. '{{nomor_urut:04d}}-{{hal}}' "
+                        f"(default {DEFAULT_PATTERN!r})")
+    p.add_argument("--template", metavar="FILE.docx", help="your own docxtpl template")
+    p.add_argument("--kertas", choices=["A4", "F4"], default="A4", help="paper size")
+    p.set_defaults(handler=cmd_render_batch)
+
+
+__all__ = ["FAILED_CSV", "cmd_render_batch", "read_rows", "register"]

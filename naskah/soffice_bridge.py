@@ -1,0 +1,137 @@
+"""Bridge between naskah and one running LibreOffice, over UNO. Not imported by naskah.
+
+LibreOffice's Python binding (Debian's ``python3-uno``) only works in the Python it
+was built for, ``/usr/bin/python3``, not in the project's virtual environment. So
+:mod:`naskah.pdf_warm` runs this file as a script under that interpreter:
+
+    /usr/bin/python3 soffice_bridge.py SOFFICE_BIN PROFILE_DIR PIPE_NAME
+
+It starts LibreOffice headless with its own user profile, listening on a named
+pipe, connects to it, prints ``{"ready": true}`` and then converts one document per
+request: a JSON line ``{"src": DOCX, "dst": PDF, "pdfa": bool}`` on stdin gets a
+JSON line ``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout. At end of
+input it closes LibreOffice and exits. If LibreOffice dies, it exits with code 3
+and naskah starts a fresh bridge.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+_DOCX_FILTER = "MS Word 2007 XML"
+_PR_SET_PDEATHSIG = 1
+_QUIET_UPDATE = 1  # com.sun.star.document.UpdateDocMode.QUIET_UPDATE: never ask, never wait
+_RESTART = 81  # soffice.bin's exit code for "start me again" (the wrapper script loops)
+
+
+def _die_with_parent() -> None:
+    # LibreOffice is killed with the bridge, whatever way the bridge goes.
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _reply(**fields: Any) -> None:
+    sys.stdout.write(json.dumps(fields) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: list[str]) -> int:
+    import uno
+    from com.sun.star.beans import PropertyValue
+    from com.sun.star.connection import NoConnectException
+
+    # The bridge itself ends at end of input, when naskah exits or dies (no death
+    # signal here: naskah may start it from a worker thread that ends before it).
+    soffice, profile, pipe = argv[1], argv[2], argv[3]
+    command = [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck",
+         "--nodefault", "--nocrashreport", "--nofirststartwizard",
+         f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+
+    def launch() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"},
+            preexec_fn=_die_with_parent,
+        )
+
+    office = launch()
+
+    def prop(name: str, value: Any) -> Any:
+        p = PropertyValue()
+        p.Name, p.Value = name, value
+        return p
+
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except NoConnectException:
+            if office.poll() == _RESTART:
+                office = launch()  # first start in a new profile: soffice.bin asks for one
+            elif office.poll() is not None or time.monotonic() > deadline:
+                _reply(ready=False, error="LibreOffice did not start")
+                return 3
+            time.sleep(0.05)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    _reply(ready=True)
+    try:
+        for line in sys.stdin:
+            job = json.loads(line)
+            try:
+                doc = desktop.loadComponentFromURL(
+                    uno.systemPathToFileUrl(job["src"]), "_blank", 0,
+                    (prop("Hidden", True), prop("ReadOnly", True),
+                     prop("UpdateDocMode", _QUIET_UPDATE), prop("FilterName", _DOCX_FILTER)))
+            except Exception as exc:
+                if office.poll() is not None:
+                    raise
+                _reply(ok=False, error=f"LibreOffice cannot open it: {exc}")
+                continue
+            if doc is None:
+                _reply(ok=False, error="LibreOffice cannot open it as a DOCX document")
+                continue
+            try:
+                url = uno.systemPathToFileUrl(job["dst"])
+                if job.get("pdfa"):
+                    data = uno.Any("[]com.sun.star.beans.PropertyValue",
+                                   (prop("SelectPdfVersion", 2),))
+                    options = (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))
+                    uno.invoke(doc, "storeToURL", (url, options))
+                else:
+                    doc.storeToURL(url, (prop("FilterName", "writer_pdf_Export"),))
+                _reply(ok=True)
+            except Exception as exc:
+                if office.poll() is not None:
+                    raise
+                _reply(ok=False, error=f"LibreOffice cannot export it: {exc}")
+            finally:
+                with contextlib.suppress(Exception):
+                    doc.close(True)
+    except Exception:
+        return 3  # LibreOffice went away: naskah starts a new bridge
+    finally:
+        with contextlib.suppress(Exception):
+            desktop.terminate()
+        try:
+            office.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            office.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
