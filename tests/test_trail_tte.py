@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -279,9 +280,87 @@ def test_forged_paraf_signature_fails(berkas: Path) -> None:
     paraf["tte"] = other["tte"]
     resign(data)
     write_ledger(berkas, data)
+    result = Trail.open(berkas).verify()
+    at_13 = [m for m in result.masalah if m.step == 13]
+    assert result.pertama is not None and result.pertama.step == 13
+    # the ledger's paraf signature is over another konsep ...
+    assert any(m.jenis is JenisMasalah.SIGNATURE and "paraf on laporan" in m.pesan
+               for m in at_13), [str(m) for m in at_13]
+    # ... and is not the one the document's paraf record carries
+    assert any(m.jenis is JenisMasalah.DOCUMENT_MISMATCH and m.file == paraf["file"]
+               for m in at_13), [str(m) for m in at_13]
+
+
+def _paraf_refs(folder: Path) -> list[tuple[Any, Any]]:
+    entries = Trail.open(folder).entries()
+    return [(e, r) for e in entries for r in e.keluaran if r.jenis == "paraf"]
+
+
+def test_paraf_signature_is_in_the_docx_metadata(demo_master: Path) -> None:
+    """Issue 8: the paraf signature is stored in the DOCX metadata and in the ledger, the
+    same CMS signature, by the paraf-giver's certificate over the konsep hash."""
+    from naskah.pelaksana import DaftarPelaksana
+    from naskah.trail.signatures import paraf_payload, pem_to_der
+    from naskah.tte.cms import signer_certificate, verify_bytes
+
+    trust = TrustStore.from_files([demo_master / "pki-uji" / "ca.pem"])
+    roster = DaftarPelaksana.model_validate_json((demo_master / "pelaksana.json").read_bytes())
+    refs = _paraf_refs(demo_master)
+    assert [(e.step, r.kode) for e, r in refs] == [
+        (9, "undangan-rapat"), (13, "laporan"), (13, "nodin-pengantar")]
+    for entry, ref in refs:
+        meta = naskah.read_metadata(demo_master / str(ref.file))
+        paraf = meta.pengesahan.paraf[-1]
+        assert paraf.pejabat.nip == entry.pelaksana.nip
+        assert paraf.tte is not None and paraf.tte == ref.tte
+        assert paraf.konsep_hash == ref.konsep_hash
+        sig = base64.b64decode(paraf.tte)
+        report = verify_bytes(paraf_payload(str(paraf.konsep_hash), entry.pelaksana), sig, trust)
+        assert report.intact and report.valid and report.trusted
+        pem = roster.sertifikat_pem(entry.pelaksana)
+        assert pem is not None and signer_certificate(sig) == pem_to_der(pem, "roster")
+    # the signed documents keep the paraf (and its signature) through numbering
+    final = naskah.read_metadata(demo_master / "dokumen/14-nodin-pengantar.docx")
+    (paraf,) = final.pengesahan.paraf
+    assert paraf.tte == refs[2][1].tte and final.nomor is not None
+
+
+def _rewrite_paraf_tte(path: Path, tte: str) -> None:
+    """Replace the last paraf's signature in a DOCX's naskah metadata, nothing else."""
+    import zipfile
+
+    from lxml import etree
+
+    item = "customXml/naskah-metadata.xml"
+    with zipfile.ZipFile(path) as z:
+        parts = {i: z.read(i) for i in z.infolist()}
+    key = next(i for i in parts if i.filename == item)
+    root = etree.fromstring(parts[key])
+    meta = json.loads(root.text or "")
+    meta["pengesahan"]["paraf"][-1]["tte"] = tte
+    root.text = json.dumps(meta)
+    parts[key] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts.items():
+            z.writestr(info, data)
+
+
+def test_swapped_paraf_signature_in_the_docx_is_found(berkas: Path) -> None:
+    """Someone holding the keys re-signs the ledger over a DOCX whose paraf record carries
+    another paraf's signature: the file and ledger agree, every ledger signature
+    validates, yet the document's paraf is not the one the ledger signed."""
+    data = read_ledger(berkas)
+    laporan, nodin = data["entries"][12]["keluaran"][:2]
+    path = berkas / laporan["file"]
+    _rewrite_paraf_tte(path, nodin["tte"])
+    assert naskah.read_metadata(path).pengesahan.paraf[-1].tte == nodin["tte"]
+    laporan["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    resign(data)
+    write_ledger(berkas, data)
     problem = first(berkas)
-    assert (problem.jenis, problem.step) == (JenisMasalah.SIGNATURE, 13)
-    assert "paraf on laporan" in problem.pesan
+    assert (problem.jenis, problem.step, problem.file) == (
+        JenisMasalah.DOCUMENT_MISMATCH, 13, laporan["file"])
+    assert "paraf signature in the document is not the one in the ledger" in problem.pesan
 
 
 # ---------------------------------------------------------------- signed originals

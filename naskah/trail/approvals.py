@@ -61,7 +61,8 @@ def first_approval(out: Output, model: NaskahDinas, pejabat: Pejabat, peran: str
 
 def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: str,
             waktu: datetime, *, same_signer: bool = False,
-            isi: Callable[[NaskahDinas], NaskahDinas] | None = None
+            isi: Callable[[NaskahDinas], NaskahDinas] | None = None,
+            tandai: Callable[[str], str] | None = None
             ) -> tuple[Output, NaskahDinas, Pengesahan]:
     """Paraf or sign the current version of a document (checked; nothing written).
 
@@ -71,7 +72,8 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
 
     A paraf covers the konsep (its ``konsep_hash``); ``isi`` fills in what signing
     adds (the register's number and the date) before the tanda tangan covers the
-    final content.
+    final content. ``tandai`` signs a paraf (its konsep hash in, the base64 CMS
+    signature out), kept in the paraf record (:attr:`~naskah.pengesahan.Paraf.tte`).
     """
     _, current = state.refs[out.kode]
     meta = read_metadata(root / str(current.file))
@@ -104,7 +106,12 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
                 raise ValueError("the document is already signed")
     except ValueError as exc:
         raise TrailError(f"{out.kode}: {exc}") from None
-    if out.jenis is not JenisOutput.PARAF:
+    if out.jenis is JenisOutput.PARAF:
+        if tandai is not None:  # signed only once every check has passed
+            paraf = pengesahan.paraf[-1]
+            pengesahan = meta.pengesahan.with_paraf(
+                paraf.model_copy(update={"tte": tandai(str(paraf.konsep_hash))}))
+    else:
         # Numbered only once every check has passed: a refused signing takes no number.
         if isi is not None:
             model = isi(model)

@@ -45,6 +45,7 @@ from naskah.inputs import validate
 from naskah.ledger import DraftEntry, Entry, Header, JenisRujukan, Ledger, Rujukan
 from naskah.metadata import now
 from naskah.models import NaskahDinas
+from naskah.models.pejabat import Pejabat
 from naskah.pelaksana import DaftarPelaksana
 from naskah.pengesahan import Pengesahan
 from naskah.profil import Profil, load_profil
@@ -341,7 +342,8 @@ class Trail:
                         rendered[out.kode] = approvals.approve(
                             self.folder, out, state, pejabat, peran, waktu.selesai,
                             same_signer=sop.paraf_dan_tanda_tangan_sama,
-                            isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai))
+                            isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai),
+                            tandai=partial(_sign_paraf, key, pejabat))
                 note = rules.validate_text(catatan, "catatan") if catatan else None
                 for kode in external:  # outside inputs are stored with the step needing them
                     masukan.append(store_lampiran(
@@ -364,10 +366,10 @@ class Trail:
                                                        waktu.selesai, files)
                         ref = ref.model_copy(update={"jenis": JenisRujukan(out.jenis)})
                         if out.jenis is JenisOutput.PARAF:
-                            konsep = model.konsep_hash()
-                            ref = ref.model_copy(update={
-                                "konsep_hash": konsep, "tte": signatures.sign(
-                                    key, signatures.paraf_payload(konsep, pejabat))})
+                            # The same signature as in the document's paraf record.
+                            paraf = pengesahan.paraf[-1]
+                            ref = ref.model_copy(update={"konsep_hash": paraf.konsep_hash,
+                                                         "tte": paraf.tte})
                         elif out.jenis is JenisOutput.TANDA_TANGAN:
                             to_sign.append((ref, data))
                         keluaran.append(ref)
@@ -444,6 +446,11 @@ class Trail:
         return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
                        file=str(rel), sha256=files.add(rel, data),
                        content_hash=model.content_hash(), status=pengesahan.status), data
+
+
+def _sign_paraf(key: Signer, pejabat: Pejabat, konsep_hash: str) -> str:
+    """The paraf-giver's signature over the konsep hash (base64 CMS)."""
+    return signatures.sign(key, signatures.paraf_payload(konsep_hash, pejabat))
 
 
 def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | None:

@@ -346,6 +346,11 @@ def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
     if content_hash != ref.content_hash or meta.content_hash != content_hash:
         return "the document's content does not match its recorded content hash"
     problems = meta.pengesahan.invalid_for(model)
+    if ref.tte is not None and (not meta.pengesahan.paraf
+                                or meta.pengesahan.paraf[-1].tte != ref.tte):
+        # The ledger's paraf signature is checked in naskah.trail.signatures; the
+        # document must carry that same one in its paraf record.
+        problems.append("the paraf signature in the document is not the one in the ledger")
     return "; ".join(problems) or None
 
 
