@@ -6,6 +6,13 @@ then every document in step order, with a bookmark per step and the step's
 documents nested under it. Every DOCX (and every text, CSV or image attachment,
 wrapped in a DOCX first) is converted in one LibreOffice run; PDF attachments are
 merged as they are.
+
+A document signed in the trail is shown by the pages of its signed original (the
+PAdES PDF), and that PDF is also embedded byte for byte as an attachment of the
+berkas, so it can be extracted and still validates (pages merged into another PDF
+never carry their signature). The cover lists every signed original with its
+verification result. With a ``seal`` signer the finished berkas is signed as a whole
+(invisible signature), as its very last write.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -25,6 +33,7 @@ from docx.shared import Cm, Mm, Pt
 from pypdf import PdfWriter
 
 from naskah import sniff
+from naskah.berkas_tte import Asli, flatten_signatures, originals_of
 from naskah.errors import InputError, PdfError, TamperError
 from naskah.fileio import write_atomic
 from naskah.formatting import singkat
@@ -36,6 +45,9 @@ from naskah.sop.model import Sop
 from naskah.trail import Trail
 from naskah.trail.folder import BERKAS_PDF, PDF_DIR, shared_lock
 from naskah.version import __version__
+
+if TYPE_CHECKING:
+    from naskah.tte.signer import Signer
 
 _TEXT = sniff.TEXT_SUFFIXES
 _TABLE = sniff.CSV_SUFFIXES
@@ -73,6 +85,10 @@ class HasilBerkas:
     """Step bookmarks with their children, in order."""
     hash_akhir: str
     """The ledger's final hash, stamped in the PDF metadata."""
+    asli: list[str] = field(default_factory=list)
+    """Names of the signed originals embedded as attachments."""
+    disegel: bool = False
+    """Whether the berkas was sealed (signed as a whole)."""
 
 
 def build_berkas(
@@ -81,20 +97,24 @@ def build_berkas(
     *,
     pdf_dir: str | os.PathLike[str] | None = None,
     timeout: float = 300.0,
+    seal: Signer | None = None,
 ) -> HasilBerkas:
     """Build the berkas PDF of the trail in ``folder`` and write it to ``output``.
 
     Refuses a trail that fails verification: a dossier must show what was recorded.
     With ``pdf_dir``, each document's own PDF is also kept there. Inside the berkas,
     only ``berkas.pdf`` (and ``pdf/`` for ``pdf_dir``) may be written: anything else
-    would overwrite or add to what the ledger records.
+    would overwrite or add to what the ledger records. ``seal`` signs the finished
+    berkas (e.g. the trail's last signer, or an instansi seal key).
     """
     trail = Trail.open(folder)
     _check_output(trail.folder, Path(output), BERKAS_PDF, "output")
+    if seal is not None:
+        seal.certificate_der()  # opens the key now: a wrong passphrase fails before the work
     if pdf_dir is not None:
         _check_output(trail.folder, Path(pdf_dir), PDF_DIR, "pdf_dir")
     with shared_lock(trail.folder):  # no step lands while the dossier is built
-        return _build(trail, Path(output), pdf_dir, timeout)
+        return _build(trail, Path(output), pdf_dir, timeout, seal)
 
 
 def _check_output(root: Path, target: Path, allowed: str, what: str) -> None:
@@ -109,16 +129,17 @@ def _check_output(root: Path, target: Path, allowed: str, what: str) -> None:
 
 
 def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
-           timeout: float) -> HasilBerkas:
+           timeout: float, seal: Signer | None) -> HasilBerkas:
     verification = trail.verify()
     if not verification.utuh:
         raise TamperError(f"cannot build the berkas: {verification.pertama}")
     sop, entries = trail.sop, trail.entries()
     final_hash = str(verification.hash_akhir)
+    originals = originals_of(trail.folder, entries)
     with tempfile.TemporaryDirectory(prefix="naskah-berkas-") as tmp:
         work = Path(tmp)
         cover = _Item("Sampul: ringkasan berkas", docx=work / "00-sampul.docx")
-        _cover(trail, sop, entries, final_hash).save(str(cover.docx))
+        _cover(trail, sop, entries, final_hash, originals).save(str(cover.docx))
         parts = [_bagian(trail.folder, sop, entry, work) for entry in entries]
         _convert([cover, *(i for p in parts for i in p.items)], work, timeout)
         writer = PdfWriter()
@@ -142,15 +163,27 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
             "/NaskahLedgerHash": final_hash,
             "/NaskahBerkas": header.berkas,
         })
+        flatten_signatures(writer)
         writer.page_mode = "/UseOutlines"  # open with the bookmarks panel shown
+        for tte in originals:  # byte for byte: each still validates once extracted
+            writer.add_attachment(Path(str(tte.ref.file)).name, tte.data)
         buf = io.BytesIO()
         writer.write(buf)
+        data = buf.getvalue()
+        if seal is not None:
+            from naskah.tte.pades import PdfSignOptions
+
+            data = seal.sign_pdf(data, PdfSignOptions(
+                doc_id=header.berkas, visible=False, field_name="SegelBerkas",
+                reason=f"Segel berkas {sop.judul} (hash akhir ledger {final_hash})"))
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, buf.getvalue())
         if pdf_dir is not None:
             _keep_pdfs(parts, Path(pdf_dir))
         pages = len(writer.pages)
-    return HasilBerkas(path=target, halaman=pages, bookmark=outline, hash_akhir=final_hash)
+        write_atomic(target, data)  # the very last write: nothing follows a seal
+    return HasilBerkas(path=target, halaman=pages, bookmark=outline, hash_akhir=final_hash,
+                       asli=[Path(str(t.ref.file)).name for t in originals],
+                       disegel=seal is not None)
 
 
 def _convert(items: list[_Item], work: Path, timeout: float) -> None:
@@ -215,8 +248,11 @@ def _bagian(root: Path, sop: Sop, entry: Entry, work: Path) -> _Bagian:
     part = _Bagian(f"Langkah {entry.step} — {names}")
     for ref in [r for r in entry.masukan if r.jenis is JenisRujukan.MASUKAN]:
         part.items.append(_file_item(root / str(ref.file), f"Masukan: {ref.nama}", ref, work))
+    signed = {r.kode: r for r in entry.asli if r.file}
     for ref in entry.keluaran:
-        if ref.file is not None:
+        if ref.kode in signed:  # shown as signed (the PAdES PDF), not the DOCX again
+            part.items.append(_Item(ref.nama, pdf=root / str(signed[ref.kode].file)))
+        elif ref.file is not None:
             part.items.append(_file_item(root / ref.file, ref.nama, ref, work))
     if entry.tindakan:
         path = work / f"{entry.step:02d}-tindakan.docx"
@@ -282,7 +318,8 @@ def _page(landscape: bool = False) -> DocxDocument:
     return doc
 
 
-def _cover(trail: Trail, sop: Sop, entries: list[Entry], final_hash: str) -> DocxDocument:
+def _cover(trail: Trail, sop: Sop, entries: list[Entry], final_hash: str,
+           originals: list[Asli]) -> DocxDocument:
     doc = _page(landscape=True)
     header = trail.header
     doc.add_heading(f"BERKAS {sop.judul.upper()}", level=1)
@@ -329,7 +366,14 @@ def _cover(trail: Trail, sop: Sop, entries: list[Entry], final_hash: str) -> Doc
                           "dicatat sistem.")
     doc.add_paragraph(f"Hash akhir ledger (SHA-256): {final_hash}")
     doc.add_paragraph("Verifikasi: utuh — setiap dokumen dan entri ledger cocok dengan hash "
-                      "yang tercatat.")
+                      "yang tercatat, dan setiap entri ditandatangani secara elektronik oleh "
+                      "pelaksananya.")
+    if originals:
+        doc.add_paragraph("Tanda tangan elektronik (asli terlampir di berkas ini sebagai file "
+                          "PDF bertanda tangan):")
+        for tte in originals:
+            doc.add_paragraph(_printable(f"Langkah {tte.step} — {Path(str(tte.ref.file)).name}: "
+                                         f"{tte.hasil}"), style="List Bullet")
     return doc
 
 

@@ -11,11 +11,17 @@ in the agenda (its agenda number printed on each disposisi), the disposisi are t
 there, and the signed undangan, laporan and nota dinas take their final numbers at
 signing (as the SOP's ``penomoran`` says). The buku agenda is written as
 ``agenda.xlsx`` beside the berkas PDF.
+
+Everything is signed with a TEST PKI made for the run (``OUT_DIR/pki-uji``: a root
+"naskah UJI — bukan untuk produksi" and a PKCS#12 file per pejabat). Their passphrase
+comes from ``NASKAH_DEMO_PASSPHRASE``; without it the demo uses the published
+:data:`DEMO_PASSPHRASE` and says so. These certificates prove nothing outside the demo.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from datetime import datetime
@@ -31,15 +37,18 @@ from naskah.render import Renderer
 from naskah.trail import LEDGER, Trail, Verifikasi, penomoran
 from naskah.trail.folder import (
     AGENDA_XLSX,
+    DEMO_PKI,
     LOCK_FILE,
     PENGATURAN_FILE,
     PROFIL_FILE,
     STAGING,
+    TRUST_FILE,
     exclusive_lock,
 )
 
 if TYPE_CHECKING:
     from naskah.register import Register, SuratMasuk
+    from naskah.tte.pkcs12 import Pkcs12Signer
 
 MULAI = datetime.fromisoformat("2026-11-24T07:55:00+07:00")
 """When the demo trail is started: Tuesday morning, before the first step."""
@@ -47,12 +56,16 @@ MULAI = datetime.fromisoformat("2026-11-24T07:55:00+07:00")
 PROFIL = "kemenko-polhukam"
 """The format profile of the demo berkas."""
 REGISTER_DB = "register.db"
-_DEMO_FILES = ("ledger.json", "sop.json", "pelaksana.json", "berkas.pdf", PENGATURAN_FILE,
-               PROFIL_FILE, AGENDA_XLSX, REGISTER_DB, *(REGISTER_DB + s for s in
-                                                       ("-wal", "-shm", "-journal")))
+_DEMO_FILES = ("ledger.json", "sop.json", "pelaksana.json", "berkas.pdf", TRUST_FILE,
+               PENGATURAN_FILE, PROFIL_FILE, AGENDA_XLSX, REGISTER_DB,
+               *(REGISTER_DB + s for s in ("-wal", "-shm", "-journal")))
 _PENCATAT = "Tata Usaha Sekretariat"
 """Who enters the incoming letter in the agenda."""
-_DEMO_DIRS = ("dokumen", "lampiran", "aset", "pdf")
+_DEMO_DIRS = ("dokumen", "lampiran", "aset", "pdf", DEMO_PKI)
+
+PASSPHRASE_ENV = "NASKAH_DEMO_PASSPHRASE"
+DEMO_PASSPHRASE = "naskah-uji-demo"
+"""Used when NASKAH_DEMO_PASSPHRASE is not set: published, so the demo keys protect nothing."""
 
 
 def data_dir() -> Path:
@@ -95,6 +108,35 @@ def prepare(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
+def passphrase_env() -> tuple[str, bool]:
+    """The demo keys' passphrase and whether it is the published default."""
+    value = os.environ.get(PASSPHRASE_ENV)
+    return (value, False) if value else (DEMO_PASSPHRASE, True)
+
+
+def make_pki(folder: Path, pelaksana: dict[str, Any]) -> dict[str, Any]:
+    """Create the test PKI in ``folder/pki-uji``; the roster with each certificate."""
+    from naskah.pelaksana import DaftarPelaksana, kunci
+    from naskah.tte.identity import Identitas
+    from naskah.tte.pki import init_test_pki
+
+    roster = DaftarPelaksana.model_validate(pelaksana)
+    people = roster.orang()
+    pki = init_test_pki(folder / DEMO_PKI, [Identitas(p.nama, p.nip, p.jabatan) for p in people],
+                        passphrase_env()[0].encode("utf-8"))
+    return {**pelaksana, "sertifikat": {
+        kunci(p): pki.cert_pem[kunci(p)].read_text(encoding="ascii") for p in people}}
+
+
+def signer(folder: Path, nip: str) -> Pkcs12Signer:
+    """The demo signer of the pejabat with ``nip`` in the demo berkas ``folder``."""
+    from naskah.tte.passphrase import Passphrase
+    from naskah.tte.pkcs12 import Pkcs12Signer
+
+    return Pkcs12Signer(Path(folder) / DEMO_PKI / f"{nip}.p12",
+                        Passphrase.literal(passphrase_env()[0]))
+
+
 def logo() -> Path:
     """The project's own placeholder logo (clearly not an official emblem)."""
     return data_dir().parent / "logo-contoh.png"
@@ -107,7 +149,8 @@ def run(
     progress: Callable[[str], None] | None = None,
     sampai: int | None = None,
 ) -> tuple[Trail, Verifikasi]:
-    """Run all 14 steps (or up to step ``sampai``) into ``out`` and verify the result.
+    """Run all 14 steps (or up to step ``sampai``) into ``out``, each signed with the
+    performer's test key, and verify the result.
 
     ``renderer``, when given, must render with the demo's profile (``kemenko-polhukam``).
     """
@@ -116,11 +159,14 @@ def run(
     folder = Path(out)
     prepare(folder)
     base = data_dir()
-    pelaksana = json.loads((base / "pelaksana.json").read_text(encoding="utf-8"))
+    pelaksana = make_pki(folder, json.loads((base / "pelaksana.json").read_text(
+        encoding="utf-8")))
+    first = DataLangkah.load(base / "langkah-01.json").oleh
     url = f"sqlite:///{(folder / REGISTER_DB).resolve()}"
     with Register(url) as reg:
         trail = Trail.init(folder, pelaksana, dibuat=MULAI, renderer=renderer, demo=True,
-                           register=url, profil=PROFIL)
+                           trust=[folder / DEMO_PKI / "ca.pem"], oleh=first,
+                           signer=signer(folder, first), register=url, profil=PROFIL)
         kop = {**Instansi.kemenko_polhukam().model_dump(mode="json", exclude_none=True),
                "logo": str(logo())}
         surat: dict[str, SuratMasuk] = {}
@@ -130,7 +176,8 @@ def run(
             dokumen = {kode: _demo_dokumen(trail, reg, kode, dict(model), kop, surat, diterima)
                        for kode, model in data.dokumen.items() if isinstance(model, dict)}
             data = data.model_copy(update={"dokumen": {**data.dokumen, **dokumen}})
-            entry = trail.perform(langkah.nomor, **data.perform_kwargs())
+            entry = trail.perform(langkah.nomor, **data.perform_kwargs(),
+                                  signer=signer(folder, data.oleh))
             if progress:
                 files = ", ".join(r.file for r in entry.keluaran if r.file) or "(tindakan)"
                 progress(f"  {entry.step:>2}. {entry.pelaksana.nama:32} {files}")

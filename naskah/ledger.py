@@ -15,6 +15,7 @@ hashed with.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -76,6 +77,11 @@ class Rujukan(NaskahModel):
     """For a document: the content hash its paraf/tanda tangan refer to."""
     status: Status | None = None
     """For a document: konsep, diparaf or ditandatangani."""
+    konsep_hash: Sha256 | None = None
+    """For a paraf: the konsep hash it was given on (what :attr:`tte` signs)."""
+    tte: str | None = None
+    """For a paraf: the paraf-giver's detached CMS signature (base64) over
+    ``naskah-paraf:v1:{konsep_hash}:{nip}``."""
 
 
 class Header(NaskahModel):
@@ -96,6 +102,12 @@ class Header(NaskahModel):
     """True for a berkas written by ``naskah demo``: only such a folder may the demo replace."""
     pengaturan_sha256: Sha256 | None = Field(default=None, exclude_if=lambda v: v is None)
     """SHA-256 of pengaturan.json (register, profile) when the trail was started with any."""
+    trust_sha256: Sha256 | None = None
+    """SHA-256 of trust.pem in the berkas (the root certificates given at init)."""
+    oleh: Pejabat | None = None
+    """Who started the trail (and signed this header)."""
+    ttd: str | None = None
+    """Detached CMS signature (base64) of ``oleh`` over the header without this field."""
 
 
 class DraftEntry(NaskahModel):
@@ -131,6 +143,8 @@ class DraftEntry(NaskahModel):
     """Written accounts of recorded actions, by kode."""
     catatan: TeksPanjang | None = None
     """Free note."""
+    asli: list[Rujukan] = Field(default_factory=list)
+    """Signed originals (PAdES PDFs) the step made of the documents it signed."""
 
 
 class Entry(DraftEntry):
@@ -139,7 +153,9 @@ class Entry(DraftEntry):
     prev_hash: Sha256
     """Hash of the previous entry (of the header, for the first)."""
     hash: Sha256
-    """Hash of this entry's canonical JSON without this field."""
+    """Hash of this entry's canonical JSON without this field (nor ``ttd``)."""
+    ttd: str | None = None
+    """The performer's detached CMS signature (base64) over the entry without this field."""
 
     @property
     def melebihi(self) -> bool:
@@ -149,18 +165,37 @@ class Entry(DraftEntry):
     @property
     def files(self) -> list[Rujukan]:
         """Every reference of this entry that points at a file in the berkas."""
-        return [r for r in [*self.masukan, *self.keluaran, *self.aset] if r.file is not None]
+        return [r for r in [*self.masukan, *self.keluaran, *self.aset, *self.asli]
+                if r.file is not None]
 
 
 def entry_hash(raw: dict[str, Any], format: str = FORMAT) -> str:
-    """The hash of an entry as stored: canonical JSON of everything but ``hash``."""
-    body = {k: v for k, v in raw.items() if k != "hash"}
+    """The hash of an entry as stored: canonical JSON of everything but ``hash`` and the
+    signature ``ttd`` (which is made over the entry with its hash)."""
+    body = {k: v for k, v in raw.items() if k not in ("hash", "ttd")}
     return sha256_bytes(legacy_json(body) if format == LEGACY_FORMAT else canonical_json(body))
 
 
 def header_hash(raw: dict[str, Any], format: str = FORMAT) -> str:
     """The hash of the header, which the first entry chains to."""
     return sha256_bytes(legacy_json(raw) if format == LEGACY_FORMAT else canonical_json(raw))
+
+
+ENTRY_PAYLOAD, HEADER_PAYLOAD = b"naskah-ledger-entry:v1:", b"naskah-ledger-header:v1:"
+"""Prefixes of what an entry's and the header's signatures sign (domain separation: a
+signature over one can never be replayed as the other, nor as a paraf)."""
+
+
+def entry_payload(raw: dict[str, Any]) -> bytes:
+    """What the performer signs: the canonical JSON of the entry (with its hash) without
+    its signature."""
+    return ENTRY_PAYLOAD + canonical_json({k: v for k, v in raw.items() if k != "ttd"})
+
+
+def header_payload(raw: dict[str, Any]) -> bytes:
+    """What whoever started the trail signs: the canonical JSON of the header without
+    its signature."""
+    return HEADER_PAYLOAD + canonical_json({k: v for k, v in raw.items() if k != "ttd"})
 
 
 class Ledger:
@@ -174,8 +209,13 @@ class Ledger:
         self.format = format
 
     @classmethod
-    def new(cls, path: Path, header: Header) -> Ledger:
-        return cls(path, header.model_dump(mode="json"), [])
+    def new(cls, path: Path, header: Header, sign: Callable[[bytes], str] | None = None
+            ) -> Ledger:
+        """A ledger with ``header``, signed with ``sign`` (see :func:`header_payload`)."""
+        raw = header.model_dump(mode="json", exclude_none=True)
+        if sign is not None:
+            raw["ttd"] = sign(header_payload(raw))
+        return cls(path, raw, [])
 
     @classmethod
     def read(cls, path: Path) -> Ledger:
@@ -214,10 +254,18 @@ class Ledger:
     def entries(self) -> list[Entry]:
         return [Entry.model_validate(raw) for raw in self.raw_entries]
 
-    def append(self, draft: DraftEntry) -> Entry:
-        """Chain a new entry and return it; call save() after."""
+    def append(self, draft: DraftEntry, sign: Callable[[bytes], str] | None = None) -> Entry:
+        """Chain a new entry and return it; call save() after.
+
+        ``sign`` turns the entry's signed payload (:func:`entry_payload`) into the
+        performer's signature, stored as ``ttd``.
+        """
         raw = {**draft.model_dump(mode="json", exclude_none=True), "prev_hash": self.last_hash}
+        if not raw.get("asli"):
+            raw.pop("asli", None)  # entries without signed originals hash as before
         raw["hash"] = entry_hash(raw, self.format)
+        if sign is not None:
+            raw["ttd"] = sign(entry_payload(raw))
         entry = Entry.model_validate(raw)
         self.raw_entries.append(raw)
         return entry
@@ -228,5 +276,6 @@ class Ledger:
         write_atomic(self.path, text.encode("utf-8"))
 
 
-__all__ = ["Entry", "Header", "JenisRujukan", "Ledger", "Rujukan", "entry_hash", "header_hash",
+__all__ = ["Entry", "Header", "JenisRujukan", "Ledger", "Rujukan", "entry_hash", "entry_payload",
+           "header_hash", "header_payload",
            "sha256_bytes", "sha256_file"]

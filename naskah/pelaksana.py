@@ -19,6 +19,11 @@ class DaftarPelaksana(NaskahModel):
 
     peran: dict[str, list[Pejabat]] = Field(min_length=1)
     """The officials per role kode of the SOP."""
+    sertifikat: dict[str, str] = Field(default_factory=dict)
+    """Each official's signing certificate (PEM), by NIP (by full name for one without a
+    NIP). ``trail init`` checks each against the official's name and NIP; every step,
+    paraf, signed original and the ledger header must be signed with the key of that
+    certificate. Never a passphrase or a key."""
 
     @model_validator(mode="after")
     def _one_name_per_nip(self) -> DaftarPelaksana:
@@ -54,9 +59,27 @@ class DaftarPelaksana(NaskahModel):
             raise KeyError(f"{oleh!r} is not in the berkas's daftar pelaksana (pelaksana.json)")
         return found, roles
 
+    def orang(self) -> list[Pejabat]:
+        """Every official once (the first record of each NIP or name), in roster order."""
+        seen: list[Pejabat] = []
+        for people in self.peran.values():
+            for p in people:
+                if not any(_same(p, s) for s in seen):
+                    seen.append(p)
+        return seen
+
+    def sertifikat_pem(self, pejabat: Pejabat) -> str | None:
+        """The certificate (PEM) the roster binds to ``pejabat``, if any."""
+        return self.sertifikat.get(kunci(pejabat))
+
     def unknown_roles(self, known: set[str]) -> list[str]:
         """Role kodes in the roster that the SOP does not declare."""
         return sorted(set(self.peran) - known)
+
+
+def kunci(pejabat: Pejabat) -> str:
+    """The key of ``pejabat`` in :attr:`DaftarPelaksana.sertifikat`: NIP, else full name."""
+    return pejabat.nip or pejabat.nama
 
 
 def same_person(a: Pejabat, b: Pejabat) -> bool:

@@ -59,6 +59,10 @@ class Paraf(NaskahModel):
     """Hierarki or koordinasi."""
     delegasi: list[Delegasi] = Field(default_factory=list)
     """Delegations the paraf is given under (Plt./Plh. ...)."""
+    tte: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The paraf-giver's detached CMS signature (base64) over
+    ``naskah-paraf:v1:{konsep_hash}:{nip}`` (a trail's paraf; the ledger holds the same
+    one). Checked by ``naskah trail verify`` against the roster's certificate."""
 
     @model_validator(mode="after")
     def _one_hash(self) -> Paraf:

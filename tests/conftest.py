@@ -20,6 +20,7 @@ from tests.helpers import (
     load_example_data,
     png_bytes,
 )
+from tests.trail_keys import PASS_ENV, PASSPHRASE, TrailPki, make_trail_pki
 
 __all__ = ["ALL_JENIS", "EXAMPLES", "docx_lines", "docx_text", "png_bytes"]
 
@@ -51,3 +52,11 @@ def soffice() -> str:
         if os.environ.get("CI") == "true":
             pytest.fail(f"LibreOffice is required on CI: {exc}")
         pytest.skip(f"LibreOffice not installed: {exc}")
+
+
+@pytest.fixture(scope="session")
+def trail_pki(tmp_path_factory: pytest.TempPathFactory) -> TrailPki:
+    """A test PKI for the example roster (root + one key per official), once per session;
+    its passphrase is in the environment variable ``trail_keys.PASS_ENV`` for CLI runs."""
+    os.environ[PASS_ENV] = PASSPHRASE
+    return make_trail_pki(tmp_path_factory.mktemp("trail-pki"))

@@ -17,6 +17,8 @@ from naskah import demo
 from naskah.berkas import build_berkas
 from naskah.pdf import pdf_to_png
 from naskah.trail import Trail
+from naskah.tte.trust import TrustStore
+from naskah.tte.verify import verify_pdf
 
 pytestmark = pytest.mark.pdf
 
@@ -44,8 +46,53 @@ def _outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
 def berkas(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("berkas") / "demo"
     demo.run(folder)
-    build_berkas(folder, folder / "berkas.pdf", pdf_dir=folder / "pdf")
+    build_berkas(folder, folder / "berkas.pdf", pdf_dir=folder / "pdf",
+                 seal=demo.signer(folder, KARO_PO))
     return folder
+
+
+KARO_PO = "197005151995031001"
+SIGNED = ["10-undangan-rapat.pdf", "14-laporan.pdf", "14-nodin-pengantar.pdf"]
+
+
+def _trust(folder: Path) -> TrustStore:
+    return TrustStore.from_files([folder / "pki-uji" / "ca.pem"])
+
+
+def test_berkas_embeds_each_signed_original_byte_for_byte(berkas: Path) -> None:
+    reader = PdfReader(berkas / "berkas.pdf")
+    attachments = reader.attachments
+    assert sorted(attachments) == SIGNED
+    for name in SIGNED:
+        (data,) = attachments[name]
+        assert data == (berkas / "dokumen" / name).read_bytes()
+        result = verify_pdf(data, _trust(berkas))
+        assert result.ok, name
+        assert [s.identitas.nip for s in result.signatures if s.identitas] == [KARO_PO]
+
+
+def test_berkas_is_sealed_and_shows_no_broken_signatures(berkas: Path) -> None:
+    """The merged pages of the signed originals carry their stamp, not their (now broken)
+    signature fields: the only signature of the berkas is its seal, and it validates."""
+    result = verify_pdf((berkas / "berkas.pdf").read_bytes(), _trust(berkas))
+    assert [s.field_name for s in result.signatures] == ["SegelBerkas"]
+    assert result.ok
+    assert result.signatures[0].identitas is not None
+    assert result.signatures[0].identitas.nip == KARO_PO
+    reader = PdfReader(berkas / "berkas.pdf")
+    children = {t: p for _, _, kids in _outline(reader) for t, p in kids}
+    stamp_page = children["Laporan Tata Kelola Data"] + 1  # the signature block page
+    text = _text(reader, stamp_page)
+    assert "Ditandatangani secara elektronik oleh:" in text and "NIP 197005151995031001" in text
+
+
+def test_berkas_cover_lists_each_signature(berkas: Path) -> None:
+    cover = _text(PdfReader(berkas / "berkas.pdf"), 0) + _text(
+        PdfReader(berkas / "berkas.pdf"), 1)
+    for name in SIGNED:
+        assert re.search(rf"Langkah \d+ — {re.escape(name)}: Agus Setiawan, S\.H\., M\.Si\. "
+                         rf"\(NIP {KARO_PO}; naskah UJI", cover), name
+    assert cover.count("SAH: utuh dan terpercaya") == 3
 
 
 def test_single_document_pdf_has_text_and_metadata(soffice: str, tmp_path: Path) -> None:
@@ -189,6 +236,9 @@ def test_demo_cli_leaves_berkas_pdf(soffice: str, tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "verified: 14 steps intact" in proc.stdout
+    assert "signing with TEST certificates" in proc.stdout
+    assert "3 signed originals embedded; sealed by Agus Setiawan" in proc.stdout
+    assert verify_pdf((out / "berkas.pdf").read_bytes(), _trust(out)).ok
     reader = PdfReader(out / "berkas.pdf")
     assert len(_outline(reader)) == 14
     status = json.loads(subprocess.run(
@@ -204,3 +254,23 @@ def test_pages_render_to_png_for_a_person_to_look_at(berkas: Path, tmp_path: Pat
     pngs = pdf_to_png(berkas / "berkas.pdf", tmp_path, first=1, last=2)
     assert len(pngs) == 2
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_cli_berkas_sealed_with_a_p12(berkas: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NASKAH_UJI_SEGEL", demo.passphrase_env()[0])
+    out = tmp_path / "disegel.pdf"
+    proc = subprocess.run(
+        [sys.executable, "-m", "naskah", "berkas", str(berkas), "-o", str(out),
+         "--p12", str(berkas / "pki-uji" / f"{KARO_PO}.p12"), "--passphrase-env",
+         "NASKAH_UJI_SEGEL"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "3 signed original(s) embedded; sealed" in proc.stdout
+    result = verify_pdf(out.read_bytes(), _trust(berkas))
+    assert result.ok and [s.field_name for s in result.signatures] == ["SegelBerkas"]
+    wrong = subprocess.run(
+        [sys.executable, "-m", "naskah", "berkas", str(berkas), "-o", str(tmp_path / "x.pdf"),
+         "--p12", str(berkas / "pki-uji" / f"{KARO_PO}.p12"), "--passphrase-env", "TIDAK_ADA"],
+        capture_output=True, text=True, check=False)
+    assert wrong.returncode == 2 and "TIDAK_ADA is not set" in wrong.stderr
+    assert not (tmp_path / "x.pdf").exists()

@@ -25,6 +25,7 @@ from naskah.cli import main
 from naskah.inputs import MAX_JSON_BYTES, parse_json, read_stdin, read_text
 from naskah.package import MAX_TEMPLATE_BYTES
 from tests.helpers import EXAMPLES, docx_text, load_example, load_example_data
+from tests.trail_keys import TrailPki, cli_init_args
 
 REPO = Path(__file__).parent.parent
 TRAIL_DATA = EXAMPLES / "trail"
@@ -85,7 +86,7 @@ def test_template_must_be_a_regular_file(kind: str, tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_trail_inputs_must_be_regular_files(tmp_path: Path) -> None:
+def test_trail_inputs_must_be_regular_files(tmp_path: Path, trail_pki: TrailPki) -> None:
     # --pelaksana, --sop, --data and --dokumen all read through naskah.inputs.read_text.
     folder = tmp_path / "berkas"
     proc = run("trail", "init", str(folder), "--pelaksana", "/dev/zero")
@@ -98,8 +99,7 @@ def test_trail_inputs_must_be_regular_files(tmp_path: Path) -> None:
     assert_one_message(proc, EXIT_INPUT, str(pipe), "not a regular file")
     assert not folder.exists()
 
-    assert main(["trail", "init", str(folder), "--pelaksana",
-                 str(TRAIL_DATA / "pelaksana.json")]) == EXIT_OK
+    assert main(["trail", "init", str(folder), *cli_init_args(trail_pki, tmp_path)]) == EXIT_OK
     before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
     proc = run("trail", "do", str(folder), "1", "--data", "/dev/zero")
     assert_one_message(proc, EXIT_INPUT, "/dev/zero", "not a regular file")
@@ -201,7 +201,7 @@ def test_huge_integer_on_stdin(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_huge_integer_in_trail_init_and_data(tmp_path: Path) -> None:
+def test_huge_integer_in_trail_init_and_data(tmp_path: Path, trail_pki: TrailPki) -> None:
     roster = (TRAIL_DATA / "pelaksana.json").read_text(encoding="utf-8")
     bad_roster = tmp_path / "pelaksana.json"
     bad_roster.write_text(roster.replace("{", f'{{"n": {HUGE},', 1), encoding="utf-8")
@@ -209,8 +209,7 @@ def test_huge_integer_in_trail_init_and_data(tmp_path: Path) -> None:
     assert main(["trail", "init", str(folder), "--pelaksana", str(bad_roster)]) == EXIT_INPUT
     assert not folder.exists()
 
-    assert main(["trail", "init", str(folder), "--pelaksana",
-                 str(TRAIL_DATA / "pelaksana.json")]) == EXIT_OK
+    assert main(["trail", "init", str(folder), *cli_init_args(trail_pki, tmp_path)]) == EXIT_OK
     step = (TRAIL_DATA / "langkah-01.json").read_text(encoding="utf-8")
     data_file = tmp_path / "langkah.json"
     data_file.write_text(step.replace("{", f'{{"n": {HUGE},', 1), encoding="utf-8")
@@ -254,11 +253,11 @@ def test_utf8_bom_on_stdin(tmp_path: Path) -> None:
     assert naskah.read_metadata(out).naskah["hal"] == data["hal"]
 
 
-def test_utf8_bom_in_trail_roster(tmp_path: Path) -> None:
-    roster = tmp_path / "pelaksana.json"
-    roster.write_bytes(b"\xef\xbb\xbf" + (TRAIL_DATA / "pelaksana.json").read_bytes())
+def test_utf8_bom_in_trail_roster(tmp_path: Path, trail_pki: TrailPki) -> None:
     folder = tmp_path / "berkas"
-    assert main(["trail", "init", str(folder), "--pelaksana", str(roster)]) == EXIT_OK
+    args = cli_init_args(trail_pki, tmp_path, bom=True)
+    assert (tmp_path / "pelaksana-tte.json").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert main(["trail", "init", str(folder), *args]) == EXIT_OK
     assert (folder / "ledger.json").is_file()
 
 

@@ -15,6 +15,7 @@ import naskah
 from naskah.sop import JamKerja, JenisOutput, Sop
 from naskah.trail import Trail
 from tests.helpers import EXAMPLES, load_example_data
+from tests.trail_keys import TrailPki
 
 WIB = "+07:00"
 PACKAGED = Path(naskah.__file__).parent / "sop" / "tata-kelola-data.json"
@@ -193,7 +194,7 @@ def test_other_sop_loads(tmp_path: Path) -> None:
     assert [sop.waktu_menit(step) for step in sop.langkah] == [120, 15, 480]
 
 
-def test_trail_runs_under_another_sop(tmp_path: Path) -> None:
+def test_trail_runs_under_another_sop(tmp_path: Path, trail_pki: TrailPki) -> None:
     sop = Sop.load(write_sop(tmp_path, small_sop()))
     people = PELAKSANA["peran"]
     roster = {"peran": {
@@ -204,15 +205,17 @@ def test_trail_runs_under_another_sop(tmp_path: Path) -> None:
     permohonan = tmp_path / "permohonan.txt"
     permohonan.write_text("Mohon disampaikan.\n", encoding="utf-8")
     berkas = tmp_path / "berkas"
-    trail = Trail.init(berkas, roster, sop=sop, dibuat=at("2026-11-23 07:50"))
+    budi, rina, agus = (people[r][0]["nip"] for r in ("kasubbag-data", "kabag-datin", "karo-po"))
+    trail = Trail.init(berkas, trail_pki.roster(roster), sop=sop, dibuat=at("2026-11-23 07:50"),
+                       **trail_pki.init_kwargs(budi))
     assert trail.sop == sop
 
-    budi, rina, agus = (people[r][0]["nip"] for r in ("kasubbag-data", "kabag-datin", "karo-po"))
     trail.perform(1, budi, dokumen={"nodin": load_example_data("nota-dinas")},
                   lampiran={"permohonan": permohonan}, tindakan={"telaah": "Sudah ditelaah."},
-                  mulai=at("2026-11-23 08:00"), selesai=at("2026-11-23 10:30"))
-    trail.perform(2, rina, selesai=at("2026-11-23 10:40"))
-    trail.perform(3, agus, selesai=at("2026-11-24 08:30"))
+                  mulai=at("2026-11-23 08:00"), selesai=at("2026-11-23 10:30"),
+                  signer=trail_pki.signer(budi))
+    trail.perform(2, rina, selesai=at("2026-11-23 10:40"), signer=trail_pki.signer(rina))
+    trail.perform(3, agus, selesai=at("2026-11-24 08:30"), signer=trail_pki.signer(agus))
 
     result = trail.verify()
     assert result.utuh, [str(m) for m in result.masalah]

@@ -13,6 +13,7 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,9 @@ from naskah.models import jenis_class
 from naskah.pdf import soffice_available
 from naskah.sop import Sop
 from naskah.trail import Trail
+from tests import trail_keys
 from tests.helpers import EXAMPLES, docx_lines, docx_text, load_example_data
+from tests.trail_keys import cli_init_args, key_args
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = EXAMPLES / "trail"
@@ -65,9 +68,60 @@ def wib(text: str) -> datetime:
     return datetime.fromisoformat(text + "+07:00")
 
 
+os.environ.setdefault(demo.PASSPHRASE_ENV, demo.DEMO_PASSPHRASE)
+_MASTER: list[Path] = []
+"""The session's demo berkas: its test PKI (pki-uji) signs the steps of every copy."""
+
+
+def demo_key_args(nip: str) -> list[str]:
+    """CLI options signing as ``nip`` with the demo's test key."""
+    return ["--p12", str(_MASTER[0] / "pki-uji" / f"{nip}.p12"),
+            "--passphrase-env", demo.PASSPHRASE_ENV]
+
+
+def signer_of(nip: str) -> Any:
+    """The demo's test signer of the official with ``nip``."""
+    return demo.signer(_MASTER[0], nip)
+
+
 def step_data(n: int) -> dict[str, Any]:
-    """perform() keyword arguments for step n of the example data (a fresh deep copy)."""
-    return copy.deepcopy(DataLangkah.load(DATA / f"langkah-{n:02d}.json").perform_kwargs())
+    """perform() keyword arguments for step n of the example data (a fresh deep copy), with
+    the performer's signer from the demo's test PKI."""
+    kwargs = copy.deepcopy(DataLangkah.load(DATA / f"langkah-{n:02d}.json").perform_kwargs())
+    return kwargs | {"signer": signer_of(kwargs["oleh"])}
+
+
+def signed_roster(roster: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``roster`` (default: the example) with the demo PKI's certificates."""
+    data = copy.deepcopy(roster if roster is not None else PELAKSANA)
+    certs = json.loads((_MASTER[0] / "pelaksana.json").read_text(encoding="utf-8"))["sertifikat"]
+    nips = {p.get("nip") or p["nama"] for people in data["peran"].values() for p in people}
+    data["sertifikat"] = {k: v for k, v in certs.items() if k in nips}
+    return data
+
+
+def resign(data: dict[str, Any]) -> None:
+    """Rechain ``data`` (a ledger) and sign it again with the demo's keys, as the officials
+    themselves would: a consistent, validly signed ledger holding whatever was edited."""
+    from naskah.ledger import entry_payload, header_payload
+    from naskah.trail import signatures
+
+    header = data["header"]
+    header.pop("ttd", None)
+    header["ttd"] = signatures.sign(signer_of(header["oleh"]["nip"]), header_payload(header))
+    previous = header_hash(header)
+    for entry in data["entries"]:
+        entry.pop("ttd", None)
+        entry["prev_hash"] = previous
+        entry["hash"] = previous = entry_hash(entry)
+        entry["ttd"] = signatures.sign(signer_of(entry["pelaksana"]["nip"]),
+                                       entry_payload(entry))
+
+
+def init_kwargs(oleh: str = SESMENKO) -> dict[str, Any]:
+    """Trail.init keyword arguments signing with the demo's test PKI."""
+    return {"trust": [_MASTER[0] / "pki-uji" / "ca.pem"], "oleh": oleh,
+            "signer": signer_of(oleh)}
 
 
 def sha256(path: Path) -> str:
@@ -105,6 +159,7 @@ def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "berkas"
     _, result = demo.run(out)
     assert result.utuh, problems(result)
+    _MASTER[:] = [out]
     return out
 
 
@@ -197,7 +252,7 @@ def test_demo_ledger_hashes_match_files(berkas: Path, trail: Trail) -> None:
     seen = set()
     accounts = {k: v for e in trail.entries() for k, v in e.tindakan.items()}
     for entry in trail.entries():
-        for ref in [*entry.masukan, *entry.keluaran, *entry.aset]:
+        for ref in [*entry.masukan, *entry.keluaran, *entry.aset, *entry.asli]:
             if ref.file is None:
                 assert ref.jenis == "tindakan"
                 text = accounts[ref.kode].encode("utf-8")
@@ -569,7 +624,8 @@ def run_steps(trail: Trail, upto: int) -> None:
         trail.perform(n, **step_data(n))
 
 
-def test_signing_a_document_not_in_the_needed_status_is_refused(tmp_path: Path) -> None:
+def test_signing_a_document_not_in_the_needed_status_is_refused(tmp_path: Path,
+                                                                 demo_master: Path) -> None:
     """An SOP variant without the paraf step: the signing step finds the undangan konsep."""
     data = json.loads(PACKAGED_SOP.read_text(encoding="utf-8"))
     del data["langkah"][8]  # step 9: the Kabag's paraf
@@ -580,27 +636,33 @@ def test_signing_a_document_not_in_the_needed_status_is_refused(tmp_path: Path) 
     assert sop.langkah_ke(9).kelengkapan[0].status is naskah.Status.DIPARAF
 
     folder = tmp_path / "varian"
-    trail = Trail.init(folder, PELAKSANA, sop=sop, dibuat=demo.MULAI)
+    trail = Trail.init(folder, signed_roster(), sop=sop, dibuat=demo.MULAI, **init_kwargs())
     run_steps(trail, 8)
-    assert_refused(folder, 9, {"oleh": KARO_PO, "selesai": wib("2026-11-24T16:00")},
+    assert_refused(folder, 9, {"oleh": KARO_PO, "selesai": wib("2026-11-24T16:00"),
+                               "signer": signer_of(KARO_PO)},
                    r"step 9 needs 'undangan-rapat' diparaf, but it is konsep")
 
 
-def test_signer_must_be_the_documents_penandatangan(tmp_path: Path) -> None:
+def test_signer_must_be_the_documents_penandatangan(tmp_path: Path, demo_master: Path) -> None:
     """Another holder of the karo-po role may not sign a document that names Agus."""
     roster = copy.deepcopy(PELAKSANA)
     other = {"nama": "Bambang Wijaya, S.E., M.M.", "jabatan": "Plh. Kepala Biro Perencanaan "
              "dan Organisasi", "nip": "197203101998031004"}
     roster["peran"]["karo-po"].append(other)
     folder = tmp_path / "roster"
-    trail = Trail.init(folder, roster, dibuat=demo.MULAI)
-    run_steps(trail, 9)
-    kwargs = step_data(10) | {"oleh": other["nip"]}
+    from tests.trail_keys import make_trail_pki
+
+    keys = make_trail_pki(tmp_path / "pki", roster)
+    trail = Trail.init(folder, keys.roster(roster), dibuat=demo.MULAI,
+                       **keys.init_kwargs(SESMENKO))
+    for n in range(1, 10):
+        trail.perform(n, **step_data(n) | {"signer": keys.signer(step_data(n)["oleh"])})
+    kwargs = step_data(10) | {"oleh": other["nip"], "signer": keys.signer(other["nip"])}
     assert_refused(folder, 10, kwargs, (
         r"undangan-rapat: the document names Agus Setiawan, S\.H\., M\.Si\. as its "
         r"penandatangan; Bambang Wijaya, S\.E\., M\.M\. cannot sign it"
     ))
-    entry = Trail.open(folder).perform(10, **step_data(10))
+    entry = Trail.open(folder).perform(10, **step_data(10) | {"signer": keys.signer(KARO_PO)})
     assert entry.pelaksana.nip == KARO_PO
     assert Trail.open(folder).verify().utuh
 
@@ -701,7 +763,9 @@ TAMPERING = [
     (_edit_lampiran, 4, "lampiran/04-kebutuhan-data.csv", "changed after it was recorded"),
     (_edit_entry("durasi_menit", 30.0), 5, "ledger.json", "edited after it was recorded"),
     (_edit_entry("catatan", "tidak ada"), 5, "ledger.json", "edited after it was recorded"),
-    (_edit_entry_keeping_its_hash_valid, 6, "ledger.json", "hash chain is broken"),
+    # its own hash recomputed: the chain breaks at 6, but its signature already at 5
+    (_edit_entry_keeping_its_hash_valid, 5, "ledger.json",
+     "signature of Rina Kusumawati, S.Kom., M.T. (the performer) does not match"),
     (_swap_6_and_7, 6, "ledger.json", "entry 6 is for step 7"),
     (_remove_entry_8, 8, "ledger.json", "entry 8 is for step 9"),
     (_edit_header, 1, "ledger.json", "hash chain is broken"),
@@ -749,7 +813,9 @@ def test_removed_last_entry_leaves_reported_files(
     assert result.langkah == 13
     assert [(m.step, m.file) for m in result.masalah] == [
         (None, "dokumen/14-laporan.docx"),
+        (None, "dokumen/14-laporan.pdf"),
         (None, "dokumen/14-nodin-pengantar.docx"),
+        (None, "dokumen/14-nodin-pengantar.pdf"),
     ]
     assert all("not recorded in the ledger" in m.pesan for m in result.masalah)
     assert cli(["trail", "verify", str(berkas)]) == 1
@@ -796,8 +862,10 @@ def test_deeper_problems_are_listed_too(berkas: Path, capsys: pytest.CaptureFixt
     assert "also: step 11: dokumen/11-notulen-rapat.docx: the file is missing" in err
 
 
-def test_rechaining_the_ledger_changes_the_final_hash(berkas: Path) -> None:
-    """Rewriting every hash from an edited entry on passes verify(), but not the final hash."""
+def test_rechaining_the_ledger_without_keys_fails_at_the_edited_step(berkas: Path) -> None:
+    """Attack (issue 8): rewriting every hash from an edited entry on made the chain
+    consistent and passed verify(). Without the performers' keys the signatures of the
+    edited and every rechained entry no longer match: verify names step 5 first."""
     original = Trail.open(berkas).verify().hash_akhir
     data = read_ledger(berkas)
     previous = data["entries"][3]["hash"]
@@ -808,8 +876,13 @@ def test_rechaining_the_ledger_changes_the_final_hash(berkas: Path) -> None:
         entry["hash"] = previous = entry_hash(entry)
     write_ledger(berkas, data)
     result = Trail.open(berkas).verify()
-    assert result.utuh
+    assert not result.utuh
     assert result.hash_akhir != original
+    first = result.pertama
+    assert first is not None and first.jenis.value == "signature"
+    assert (first.step, first.file) == (5, "ledger.json")
+    assert "does not match what was recorded" in first.pesan
+    assert {m.step for m in result.masalah} == set(range(5, 15))
 
 
 def test_intact_berkas_cli(berkas: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -915,7 +988,10 @@ def killed(self):  # the process dies after placing the step's files, before the
     os.kill(os.getpid(), signal.SIGKILL)
 
 naskah.ledger.Ledger.save = killed
+from pathlib import Path
+from naskah import demo
 data = DataLangkah.load(sys.argv[2]).perform_kwargs()
+data["signer"] = demo.signer(Path(sys.argv[4]), data["oleh"])
 Trail.open(sys.argv[1]).perform(int(sys.argv[3]), **data)
 """
 
@@ -928,7 +1004,8 @@ def test_hard_crash_leftovers_are_removed_on_retry(partial: Callable[[int], Path
     """
     folder = partial(2)
     killed = subprocess.run([sys.executable, "-c", KILL_DURING_STEP, str(folder),
-                             str(DATA / "langkah-03.json"), "3"], cwd=REPO, check=False)
+                             str(DATA / "langkah-03.json"), "3", str(_MASTER[0])], cwd=REPO,
+                            check=False)
     assert killed.returncode == -9
     result = Trail.open(folder).verify()
     assert sorted((m.jenis.value, m.file) for m in result.masalah) == [
@@ -1078,7 +1155,8 @@ def test_two_concurrent_writers(partial: Callable[[int], Path], tmp_path: Path) 
         shutil.copytree(base, folder)
         go = tmp_path / f"go-{attempt}"
         readies = [tmp_path / f"ready-{attempt}-{i}" for i in range(2)]
-        cmd = ["trail", "do", str(folder), "9", "--data", str(DATA / "langkah-09.json")]
+        cmd = ["trail", "do", str(folder), "9", "--data", str(DATA / "langkah-09.json"),
+               *demo_key_args(KABAG)]
         procs = [
             subprocess.Popen([sys.executable, str(runner), str(r), str(go), *cmd], cwd=REPO,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -1112,20 +1190,20 @@ def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120, check=False)
 
 
-def test_cli_init_and_do_with_example_data(tmp_path: Path) -> None:
+def test_cli_init_and_do_with_example_data(tmp_path: Path,
+                                           trail_pki: trail_keys.TrailPki) -> None:
     folder = tmp_path / "berkas"
-    init = run_cli("trail", "init", str(folder), "--pelaksana",
-                   "examples/data/trail/pelaksana.json")
+    init = run_cli("trail", "init", str(folder), *cli_init_args(trail_pki, tmp_path))
     assert init.returncode == 0, init.stderr
     done = run_cli("trail", "do", str(folder), "1", "--data",
-                   "examples/data/trail/langkah-01.json")
+                   "examples/data/trail/langkah-01.json", *key_args(trail_pki, SESMENKO))
     assert done.returncode == 0, done.stderr
 
 
-def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                            trail_pki: trail_keys.TrailPki) -> None:
     folder = tmp_path / "berkas"
-    init = run_cli("trail", "init", str(folder), "--pelaksana",
-                   "examples/data/trail/pelaksana.json")
+    init = run_cli("trail", "init", str(folder), *cli_init_args(trail_pki, tmp_path))
     assert init.returncode == 0, init.stderr
     assert "started trail 'Pelaksanaan Tata Kelola Data' (14 steps)" in init.stdout
     # times from now on (the example's own times may lie before the trail was started);
@@ -1134,7 +1212,7 @@ def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     selesai = mulai + timedelta(minutes=10)
     done = run_cli("trail", "do", str(folder), "1", "--data",
                    "examples/data/trail/langkah-01.json", "--mulai", mulai.isoformat(),
-                   "--selesai", selesai.isoformat())
+                   "--selesai", selesai.isoformat(), *key_args(trail_pki, SESMENKO))
     assert done.returncode == 0, done.stderr
     assert "step 1 performed by Dr. Hendra Wirawan" in done.stdout
     assert "dokumen/01-disposisi-sesmenko.docx" in done.stdout
@@ -1151,7 +1229,7 @@ def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
     # a refused step through the CLI: exit 1 and one clear line
     again = run_cli("trail", "do", str(folder), "3", "--data",
-                    "examples/data/trail/langkah-03.json")
+                    "examples/data/trail/langkah-03.json", *key_args(trail_pki, KABAG))
     assert again.returncode == 1
     assert again.stderr.startswith(
         "naskah: error: step 3 is out of order: the next step is 2 (Melaksanakan koordinasi"
@@ -1233,14 +1311,16 @@ def test_demo_into_an_empty_existing_folder(tmp_path: Path) -> None:
 def test_cli_init_refuses_an_existing_trail(berkas: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     before = (berkas / "ledger.json").read_bytes()
-    code = cli(["trail", "init", str(berkas), "--pelaksana", str(DATA / "pelaksana.json")])
+    code = cli(["trail", "init", str(berkas), "--pelaksana", str(DATA / "pelaksana.json"),
+                "--oleh", SESMENKO])
     assert code == 1
     assert "already holds a trail" in capsys.readouterr().err
     assert (berkas / "ledger.json").read_bytes() == before
 
 
 def test_cli_do_on_a_complete_trail(berkas: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli(["trail", "do", str(berkas), "14", "--data", str(DATA / "langkah-14.json")])
+    code = cli(["trail", "do", str(berkas), "14", "--data", str(DATA / "langkah-14.json"),
+                *demo_key_args(KARO_PO)])
     assert code == 1
     assert "the trail is complete: all 14 steps were performed" in capsys.readouterr().err
 

@@ -38,27 +38,28 @@ from tests.helpers import png_bytes
 from tests.test_trail import (  # noqa: F401 - fixtures
     DATA,
     KABAG,
+    KASUBBAG,
     PELAKSANA,
     REPO,
     SESMENKO,
     assert_refused,
+    demo_key_args,
     demo_master,
     files_of,
     partial,
     read_ledger,
+    resign,
     step_data,
     write_ledger,
 )
 
 
 def rechain(folder: Path, edit: Callable[[dict[str, Any]], None]) -> None:
-    """Edit the ledger and recompute every hash: a consistent trail holding the edit."""
+    """Edit the ledger, recompute every hash and sign it again with the officials' (test)
+    keys: a consistent, validly signed trail holding the edit."""
     data = read_ledger(folder)
     edit(data)
-    previous = header_hash(data["header"])
-    for entry in data["entries"]:
-        entry["prev_hash"] = previous
-        entry["hash"] = previous = entry_hash(entry)
+    resign(data)
     write_ledger(folder, data)
 
 
@@ -70,6 +71,7 @@ def test_demo_refuses_to_wipe_a_real_trail(partial: Callable[[int], Path],
     """0.1.0: `naskah demo DIR` deleted any folder holding a ledger.json."""
     folder = partial(3)
     rechain(folder, lambda data: data["header"].pop("demo"))  # a trail someone started
+    shutil.rmtree(folder / "pki-uji")  # its officials keep their keys elsewhere
     assert Trail.open(folder).verify().utuh
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert cli(["demo", str(folder), "--no-pdf"]) == 2
@@ -175,7 +177,7 @@ def test_cli_bad_attachment_exits_2(partial: Callable[[int], Path], tmp_path: Pa
     folder = partial(7)
     (tmp_path / "bahan.pdf").write_bytes(encrypted_pdf())
     code = cli(["trail", "do", str(folder), "8", "--data", str(DATA / "langkah-08.json"),
-                "--lampiran", f"bahan-rapat={tmp_path / 'bahan.pdf'}"])
+                "--lampiran", f"bahan-rapat={tmp_path / 'bahan.pdf'}", *demo_key_args(KASUBBAG)])
     assert code == 2
     assert "encrypted" in capsys.readouterr().err
     assert len(read_ledger(folder)["entries"]) == 7
@@ -212,8 +214,10 @@ def test_allow_outside_lets_a_data_file_reach_beside_it(partial: Callable[[int],
     (tmp_path / "bahan.txt").write_text("bahan rapat di folder bersama", encoding="utf-8")
     path = write_step_8(tmp_path / "staf", "../bahan.txt")
     folder = partial(7)
-    assert cli(["trail", "do", str(folder), "8", "--data", str(path)]) == 2
-    assert cli(["trail", "do", str(folder), "8", "--data", str(path), "--allow-outside"]) == 0
+    keys = demo_key_args(KASUBBAG)
+    assert cli(["trail", "do", str(folder), "8", "--data", str(path), *keys]) == 2
+    assert cli(["trail", "do", str(folder), "8", "--data", str(path), "--allow-outside",
+                *keys]) == 0
     assert (folder / "lampiran/08-bahan-rapat.txt").read_text(encoding="utf-8") == (
         "bahan rapat di folder bersama")
 
@@ -322,7 +326,8 @@ def test_changed_value_is_still_tampering(partial: Callable[[int], Path]) -> Non
     data["entries"][1]["durasi_menit"] += 1
     write_ledger(folder, data)
     result = Trail.open(folder).verify()
-    assert [(m.jenis, m.step) for m in result.masalah] == [(JenisMasalah.ENTRY_EDITED, 2)]
+    assert [(m.jenis, m.step) for m in result.masalah] == [(JenisMasalah.ENTRY_EDITED, 2),
+                                                           (JenisMasalah.SIGNATURE, 2)]
 
 
 def test_canonical_json_ignores_formatting_only() -> None:
@@ -517,22 +522,32 @@ def test_rechained_trail_with_bad_attachments_still_builds_a_berkas(
     assert "Nota Dinas" in text or "UNDANGAN" in text.upper()  # the documents are all there
 
 
-def test_ledger_of_naskah_0_1_still_verifies_and_continues(partial: Callable[[int], Path]) -> None:
-    """A naskah-ledger/1 ledger was hashed over Python's JSON text; it keeps that form."""
+def test_ledger_of_naskah_0_1_keeps_its_hashes_but_is_unsigned(
+        partial: Callable[[int], Path]) -> None:
+    """A naskah-ledger/1 ledger was hashed over Python's JSON text; its chain still checks
+    in that form. It carries no signatures, so nothing proves who performed its steps:
+    verify says so (a 'signature' problem per step, nothing else) and it is not extended."""
     folder = partial(3)
     data = read_ledger(folder)
     data["format"] = "naskah-ledger/1"
-    del data["header"]["demo"]
+    for key in ("demo", "oleh", "ttd", "trust_sha256"):
+        del data["header"][key]
     previous = header_hash(data["header"], "naskah-ledger/1")
     for entry in data["entries"]:
         del entry["waktu_dilaporkan"]
+        del entry["ttd"]
         entry["prev_hash"] = previous
         entry["hash"] = previous = entry_hash(entry, "naskah-ledger/1")
     write_ledger(folder, data)
-    assert Trail.open(folder).verify().utuh, Trail.open(folder).verify().masalah
-    Trail.open(folder).perform(4, **step_data(4))
-    assert read_ledger(folder)["format"] == "naskah-ledger/1"
-    assert Trail.open(folder).verify().utuh
+    shutil.rmtree(folder / "pki-uji")
+    (folder / "trust.pem").unlink()
+    result = Trail.open(folder).verify()
+    assert {m.jenis for m in result.masalah} == {JenisMasalah.SIGNATURE}, result.masalah
+    assert [m.step for m in result.masalah] == [1, 2, 3, None, None]
+    assert all("not signed" in m.pesan or "no trust roots" in m.pesan for m in result.masalah)
+    with pytest.raises(naskah.TamperError, match="fails verification"):
+        Trail.open(folder).perform(4, **step_data(4))
+    assert len(read_ledger(folder)["entries"]) == 3
 
 
 def test_plt_plh_enum_has_its_own_name() -> None:

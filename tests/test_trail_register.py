@@ -3,7 +3,8 @@
 The demo runs into a berkas with a fresh SQLite register: its signed documents carry
 the register's numbers (read back from the DOCX text and metadata), the register's
 history names the documents' hashes, a failed signing leaves its numbers cancelled
-with a reason, and the berkas verifies after being moved. DOCX only (no LibreOffice).
+with a reason, and the berkas verifies after being moved. Every step is signed with the
+demo's test keys; the signed originals of steps 10 and 14 are PDFs of the numbered documents.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from naskah.register import Register
 from naskah.render import Renderer
 from naskah.trail import Trail
 from naskah.trail.verification import JenisMasalah, verify
+from tests.trail_keys import SESMENKO, TrailPki, cli_init_args, key_args
 
 NODIN = "dokumen/14-nodin-pengantar.docx"
 LAPORAN = "dokumen/14-laporan.docx"
@@ -41,6 +43,13 @@ def text_of(path: Path) -> str:
 
 def register_of(folder: Path) -> Register:
     return Register(f"sqlite:///{folder / 'register.db'}")
+
+
+def step(folder: Path, n: int) -> dict[str, object]:
+    """perform() keyword arguments of step n of the example data, signed with the key the
+    demo made for its performer in ``folder``."""
+    data = demo.DataLangkah.load(demo.data_dir() / f"langkah-{n:02d}.json").perform_kwargs()
+    return data | {"signer": demo.signer(folder, data["oleh"])}
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +149,7 @@ def test_moved_berkas_verifies_from_another_folder(berkas: Path, tmp_path: Path,
     assert "pengaturan.json was changed" in str(problems[0])
     assert verify(moved).masalah == problems
     with pytest.raises(TamperError, match="refusing to extend"):
-        Trail.open(moved).perform(14, oleh="197005151995031001")
+        Trail.open(moved).perform(14, **step(moved, 14))
 
 
 def test_changed_profile_copy_is_found(berkas: Path, tmp_path: Path) -> None:
@@ -159,9 +168,8 @@ def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
     assert result.utuh
     # a file staff left where step 14 writes: the step fails after numbering
     (out / NODIN).write_bytes(b"not ours")
-    data = demo.DataLangkah.load(demo.data_dir() / "langkah-14.json")
     with pytest.raises(Exception, match="14-nodin-pengantar"):
-        trail.perform(14, **data.perform_kwargs())
+        trail.perform(14, **step(out, 14))
     with register_of(out) as reg:
         cancelled = reg.daftar(pola="nota-dinas")
         assert [(n.teks, n.status) for n in cancelled] == [
@@ -169,7 +177,7 @@ def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
         assert all("step 14 failed" in str(n.alasan_batal) for n in cancelled)
         assert [h.aksi for h in reg.riwayat(cancelled[0].id)] == ["final", "batal"]
     (out / NODIN).unlink()
-    trail.perform(14, **data.perform_kwargs())
+    trail.perform(14, **step(out, 14))
     assert read_metadata(out / NODIN).nomor == "4/Ses.PO/OT.01.02/11/2026"
     assert trail.verify().utuh
 
@@ -177,40 +185,39 @@ def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
 def test_konsep_nomor_is_replaced_by_the_register_at_signing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     trail, _ = demo.run(out, sampai=7)
-    data = demo.DataLangkah.load(demo.data_dir() / "langkah-08.json").perform_kwargs()
-    trail.perform(8, **data)  # the example undangan carries B-215/...
+    trail.perform(8, **step(out, 8))  # the example undangan carries B-215/...
     assert read_metadata(out / "dokumen/08-undangan-rapat.docx").nomor.startswith("B-215/")
     for n in (9, 10):
-        trail.perform(n, **demo.DataLangkah.load(
-            demo.data_dir() / f"langkah-{n:02d}.json").perform_kwargs())
+        trail.perform(n, **step(out, n))
     signed = read_metadata(out / UNDANGAN)
     assert signed.nomor == "B-1/Ses.PO/OT.01.02/11/2026"
     assert signed.pengesahan.paraf[0].konsep_hash is not None  # the paraf still holds
     assert trail.verify().utuh
 
 
-def test_trail_without_register_keeps_the_json_nomor(tmp_path: Path) -> None:
-    pelaksana = json.loads((demo.data_dir() / "pelaksana.json").read_text())
-    trail = Trail.init(tmp_path / "b", pelaksana, dibuat=demo.MULAI)
+def test_trail_without_register_keeps_the_json_nomor(tmp_path: Path,
+                                                    trail_pki: TrailPki) -> None:
+    trail = Trail.init(tmp_path / "b", trail_pki.roster(), dibuat=demo.MULAI,
+                       **trail_pki.init_kwargs(SESMENKO))
     assert not (tmp_path / "b" / "pengaturan.json").exists()
     assert trail.pengaturan.db is None and trail.header.pengaturan_sha256 is None
     for n in range(1, 9):
-        trail.perform(n, **demo.DataLangkah.load(
-            demo.data_dir() / f"langkah-{n:02d}.json").perform_kwargs())
+        data = demo.DataLangkah.load(demo.data_dir() / f"langkah-{n:02d}.json").perform_kwargs()
+        trail.perform(n, **data, signer=trail_pki.signer(data["oleh"]))
     meta = read_metadata(tmp_path / "b" / "dokumen/08-undangan-rapat.docx")
     assert meta.nomor == "B-215/Ses.PO/OT.01.02/11/2026"
 
 
 def test_profil_pemda_from_cli_renders_the_pemda_layout(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       trail_pki: TrailPki) -> None:
     own = tmp_path / "milik-kami.toml"
     own.write_text('nama = "kabupaten-contoh"\njudul = "Kabupaten Contoh"\nextends = "pemda"\n')
     folder = tmp_path / "b"
     monkeypatch.setenv("NASKAH_DB", f"sqlite:///{tmp_path / 'books.db'}")
-    assert cli(["trail", "init", str(folder), "--pelaksana",
-                str(demo.data_dir() / "pelaksana.json"), "--mulai", "2026-11-24T07:55+07:00",
-                "--profil", str(own)]) == 0
+    assert cli(["trail", "init", str(folder), *cli_init_args(trail_pki, tmp_path),
+                "--mulai", "2026-11-24T07:55+07:00", "--profil", str(own)]) == 0
     assert "kabupaten-contoh" in capsys.readouterr().out
     own.unlink()  # the berkas keeps its own copy
     settings = Trail.open(folder).pengaturan
@@ -221,7 +228,8 @@ def test_profil_pemda_from_cli_renders_the_pemda_layout(tmp_path: Path,
     (tmp_path / "disposisi.json").write_text(json.dumps(disposisi))
     assert cli(["trail", "do", str(folder), "1", "--data",
                 str(demo.data_dir() / "langkah-01.json"),
-                "--dokumen", f"disposisi-sesmenko={tmp_path / 'disposisi.json'}"]) == 0
+                "--dokumen", f"disposisi-sesmenko={tmp_path / 'disposisi.json'}",
+                *key_args(trail_pki, SESMENKO)]) == 0
     doc = folder / "dokumen/01-disposisi-sesmenko.docx"
     with zipfile.ZipFile(doc) as z:
         xml = z.read("word/document.xml").decode() + z.read("word/styles.xml").decode()
@@ -232,12 +240,12 @@ def test_profil_pemda_from_cli_renders_the_pemda_layout(tmp_path: Path,
         Trail.open(folder, Renderer(profil="pusat"))
 
 
-def test_broken_profile_writes_nothing(tmp_path: Path) -> None:
+def test_broken_profile_writes_nothing(tmp_path: Path, trail_pki: TrailPki) -> None:
     bad = tmp_path / "rusak.toml"
     bad.write_text('extends = "pemda"\n[huruf]\nisi = "besar"\n')
-    pelaksana = json.loads((demo.data_dir() / "pelaksana.json").read_text())
     with pytest.raises(InputError, match=r"huruf\.isi"):
-        Trail.init(tmp_path / "b", pelaksana, profil=bad)
+        Trail.init(tmp_path / "b", trail_pki.roster(), profil=bad,
+                   **trail_pki.init_kwargs(SESMENKO))
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())
 
 
@@ -246,10 +254,11 @@ def test_register_in_the_berkas_is_not_an_unrecorded_file(berkas: Path) -> None:
     assert not [m for m in problems if m.file in ("register.db", "agenda.xlsx")]
 
 
-def test_register_password_is_never_written_into_the_berkas(tmp_path: Path) -> None:
-    pelaksana = json.loads((demo.data_dir() / "pelaksana.json").read_text())
-    trail = Trail.init(tmp_path / "b", pelaksana,
-                       register="postgresql://naskah:rahasia-sekali@db.example:5432/buku")
+def test_register_password_is_never_written_into_the_berkas(tmp_path: Path,
+                                                           trail_pki: TrailPki) -> None:
+    trail = Trail.init(tmp_path / "b", trail_pki.roster(),
+                       register="postgresql://naskah:rahasia-sekali@db.example:5432/buku",
+                       **trail_pki.init_kwargs(SESMENKO))
     assert trail.pengaturan.db == "postgresql+psycopg://naskah@db.example:5432/buku"
     for path in (tmp_path / "b").iterdir():
         assert b"rahasia-sekali" not in path.read_bytes(), path.name

@@ -11,10 +11,13 @@ from naskah.cli.common import EXIT_FAILED, EXIT_OK
 
 def cmd_berkas(args: argparse.Namespace) -> int:
     from naskah.berkas import build_berkas
+    from naskah.cli.trail import signer_from_args
 
-    result = build_berkas(args.dir, args.output, timeout=args.timeout)
+    result = build_berkas(args.dir, args.output, timeout=args.timeout,
+                          seal=signer_from_args(args))
     print(f"{result.path}: {result.halaman} pages, {len(result.bookmark)} step bookmarks, "
-          f"ledger hash {result.hash_akhir}")
+          f"ledger hash {result.hash_akhir}; {len(result.asli)} signed original(s) embedded"
+          + ("; sealed" if result.disegel else ""))
     return EXIT_OK
 
 
@@ -23,6 +26,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out_dir)
     print(f"Running SOP 'Pelaksanaan Tata Kelola Data' (14 steps) into {out}")
+    _, default = demo.passphrase_env()
+    print(f"signing with TEST certificates (root \"naskah UJI — bukan untuk produksi\") made "
+          f"in {out / 'pki-uji'}: they prove nothing outside this demo")
+    if default:
+        print(f"  {demo.PASSPHRASE_ENV} is not set: the keys use the published demo passphrase "
+              f"{demo.DEMO_PASSPHRASE!r}")
     trail, result = demo.run(out, progress=print)
     if not result.utuh:
         print(f"verification FAILED: {result.pertama}", file=sys.stderr)
@@ -37,9 +46,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     from naskah.berkas import build_berkas
 
-    berkas = build_berkas(out, out / "berkas.pdf", pdf_dir=out / "pdf")
+    last = trail.entries()[-1].pelaksana
+    berkas = build_berkas(out, out / "berkas.pdf", pdf_dir=out / "pdf",
+                          seal=demo.signer(out, str(last.nip)))
     print(f"berkas PDF: {berkas.path} ({berkas.halaman} pages, {len(berkas.bookmark)} steps "
-          "bookmarked)")
+          f"bookmarked; {len(berkas.asli)} signed originals embedded; sealed by {last.nama})")
+    print(f"check a signed original: naskah verify {out / 'dokumen' / berkas.asli[-1]} "
+          f"--trail {out}" if berkas.asli else "")
     print(f"open: {out / 'berkas.pdf'}, the documents in {out / 'dokumen'} (DOCX) and "
           f"{out / 'pdf'} (PDF); ledger: {out / 'ledger.json'}")
     return EXIT_OK
@@ -51,6 +64,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("dir", metavar="DIR")
     p.add_argument("-o", "--output", required=True, metavar="BERKAS.pdf")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds for LibreOffice")
+    from naskah.cli.trail import add_signer_options
+
+    add_signer_options(p)  # the seal: sign the finished berkas with this key
     p.set_defaults(handler=cmd_berkas)
 
     p = sub.add_parser("demo", help="run the full 14-step Tata Kelola Data trail on example data")

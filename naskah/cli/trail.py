@@ -7,10 +7,46 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, pairs, parse_datetime, read_input
 from naskah.errors import InputError
 from naskah.inputs import parse_json
+
+if TYPE_CHECKING:
+    from naskah.tte.signer import Signer
+
+
+def signer_from_args(args: argparse.Namespace) -> Signer | None:
+    """The signer the options name: a PKCS#12 file or a PKCS#11 token key. The
+    passphrase / PIN comes from an environment variable or a prompt, never argv."""
+    from naskah.tte.passphrase import Passphrase
+
+    secret = (Passphrase.from_env(args.passphrase_env) if args.passphrase_env
+              else Passphrase.prompt("Passphrase / PIN: "))
+    if args.p12 and args.pkcs11:
+        raise InputError("give one signer: --p12 or --pkcs11, not both")
+    if args.p12:
+        from naskah.tte.pkcs12 import Pkcs12Signer
+
+        return Pkcs12Signer(args.p12, secret)
+    if args.pkcs11:
+        from naskah.tte.pkcs11 import Pkcs11Signer
+
+        module, token, key = (args.pkcs11 + "::").split(":")[:3]
+        if not (module and token and key):
+            raise InputError("--pkcs11 takes MODULE.so:TOKEN_LABEL:KEY_LABEL")
+        return Pkcs11Signer(module, token, key, secret)
+    return None
+
+
+def add_signer_options(p: argparse.ArgumentParser) -> None:
+    """--p12 / --pkcs11 / --passphrase-env on a parser."""
+    p.add_argument("--p12", metavar="FILE.p12", help="sign with this PKCS#12 file")
+    p.add_argument("--pkcs11", metavar="MODULE:TOKEN:KEY",
+                   help="sign with a key on a PKCS#11 token (smart card / HSM)")
+    p.add_argument("--passphrase-env", metavar="VAR",
+                   help="environment variable holding the passphrase / PIN (else: prompt)")
 
 
 def cmd_trail_init(args: argparse.Namespace) -> int:
@@ -20,12 +56,21 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     sop = Sop.load(args.sop) if args.sop else Sop.tata_kelola_data()
     text, label = read_input(args.pelaksana)
     roster = parse_json(text, label)
+    if not isinstance(roster, dict):
+        raise InputError(f"{label}: a daftar pelaksana is a JSON object")
+    certs = pairs(args.sertifikat, "--sertifikat")
+    if certs:
+        roster = {**roster, "sertifikat": {
+            **(roster.get("sertifikat") or {}),
+            **{nip: read_input(path)[0] for nip, path in certs.items()}}}
     dibuat = parse_datetime(args.mulai, "--mulai") if args.mulai else None
     # Like every register command: --db, else $NASKAH_DB; neither means no register.
     db = args.db or os.environ.get("NASKAH_DB") or None
-    trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, register=db,
+    trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, trust=args.trust or [],
+                       oleh=args.oleh, signer=signer_from_args(args), register=db,
                        profil=args.profil)
-    print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}")
+    print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}; "
+          f"header signed by {trail.header.oleh.nama if trail.header.oleh else '-'}")
     settings = trail.pengaturan
     if settings.db:
         print(f"  numbers from the register {settings.db}")
@@ -62,7 +107,7 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
     if args.max_lampiran_mb <= 0:
         raise InputError("--max-lampiran-mb must be a positive number of megabytes")
     trail = Trail.open(args.dir, max_lampiran=int(args.max_lampiran_mb * 1024 * 1024))
-    entry = trail.perform(args.step, **data.perform_kwargs())
+    entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer_from_args(args))
     files = [r.file for r in entry.keluaran if r.file]
     print(f"step {entry.step} performed by {entry.pelaksana.nama} ({entry.peran}); "
           f"{entry.durasi_menit:g} of {entry.standar_menit} working minutes")
@@ -96,10 +141,22 @@ def cmd_trail_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _quiet_pyhanko() -> None:
+    from naskah.cli.tte import _quiet_pyhanko as quiet
+
+    quiet()
+
+
 def cmd_trail_verify(args: argparse.Namespace) -> int:
     from naskah.trail import Trail
 
-    result = Trail.open(args.dir).verify()
+    trust = None
+    if args.trust:
+        from naskah.tte.trust import TrustStore
+
+        trust = TrustStore.from_files(args.trust)
+    _quiet_pyhanko()
+    result = Trail.open(args.dir).verify(trust)
     if args.json:
         from dataclasses import asdict
 
@@ -143,6 +200,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="who holds which role: {\"peran\": {\"karo-po\": [pejabat, ...]}}")
     p.add_argument("--sop", metavar="FILE.json", help="another SOP (default: Tata Kelola Data)")
     p.add_argument("--mulai", metavar="ISO", help="when the trail started (default: now)")
+    p.add_argument("--sertifikat", action="append", metavar="NIP=CERT.pem",
+                   help="an official's signing certificate (else from pelaksana.json)")
+    p.add_argument("--trust", action="append", metavar="CA.pem",
+                   help="root CA certificate(s) the officials' certificates chain to")
+    p.add_argument("--oleh", metavar="NIP|NAMA",
+                   help="who starts the trail (signs the ledger header)")
+    add_signer_options(p)
     p.add_argument("--db", metavar="URL",
                    help="the register that numbers documents at signing (default: $NASKAH_DB; "
                         "none: documents keep the nomor their data carries)")
@@ -165,6 +229,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="let paths in the --data file lead outside the data file's folder")
     p.add_argument("--max-lampiran-mb", type=float, default=50.0, metavar="MB",
                    help="largest attachment accepted (default 50)")
+    add_signer_options(p)
     p.set_defaults(handler=cmd_trail_do)
 
     p = tsub.add_parser("status", help="list the performed steps and the next one")
@@ -176,6 +241,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--json", action="store_true",
                    help="every problem with its kind (jenis), step and file")
+    p.add_argument("--trust", action="append", metavar="CA.pem",
+                   help="check the signatures against these roots (default: the berkas's "
+                        "trust.pem; give your own to rule out a replaced one)")
     p.set_defaults(handler=cmd_trail_verify)
 
     p = tsub.add_parser("report", help="actual time against each step's time standard")

@@ -32,8 +32,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from naskah.tte.verify import verify_pdf
 
     path = Path(args.file)
-    if path.suffix.lower() != ".pdf":
-        raise InputError(f"{path}: verify takes a signed PDF (.pdf)")
+    suffix = path.suffix.lower()
+    if suffix not in (".pdf", ".docx") or (suffix == ".docx" and not args.trail):
+        raise InputError(f"{path}: verify takes a signed PDF (.pdf), or a .pdf/.docx with "
+                         "--trail DIR")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -42,11 +44,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
                                    allow_fetching=args.fetch_revocation)
              if args.trust else None)
     _quiet_pyhanko()
-    result = verify_pdf(data, trust)
+    trail_info = _trail_standing(Path(args.trail), data, trust) if args.trail else None
+    if trail_info is not None and trust is None:
+        # The berkas's own roots: what the trail was started with (checked by its hash).
+        from naskah.trail.signatures import load_trust
+
+        trust = load_trust((Path(args.trail) / "trust.pem").read_bytes())
+    if suffix == ".docx":
+        from naskah.tte.verify import PdfVerification
+
+        result = PdfVerification([])
+    else:
+        result = verify_pdf(data, trust)
+    ok = (result.ok or suffix == ".docx") and (
+        trail_info is None or (trail_info["status"] == "VALID" and trail_info["trail_intact"]))
     if args.json:
-        print(json.dumps({"file": str(path), "ok": result.ok,
-                          "signatures": [s.as_dict() for s in result.signatures]},
+        print(json.dumps({"file": str(path), "ok": ok,
+                          "signatures": [s.as_dict() for s in result.signatures],
+                          **({"trail": trail_info} if trail_info else {})},
                          ensure_ascii=False, indent=2))
+    elif suffix == ".docx":
+        _print_standing(path, trail_info)
     else:
         print(f"{path}: {len(result.signatures)} signature(s)")
         for s in result.signatures:
@@ -67,7 +85,39 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(f"    problem:       {problem}")
         if not result.signatures:
             print("  no signatures: this PDF is not signed")
-    return EXIT_OK if result.ok else EXIT_FAILED
+        if trail_info:
+            _print_standing(path, trail_info)
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def _trail_standing(folder: Path, data: bytes, trust: object) -> dict[str, object]:
+    """The file's standing in the trail at ``folder`` (VALID / VOID / NOT IN TRAIL) and
+    whether the trail itself verifies."""
+    from naskah.trail import Trail
+    from naskah.trail.status import kedudukan
+    from naskah.tte.trust import TrustStore
+
+    trail = Trail.open(folder)
+    check = trail.verify(trust if isinstance(trust, TrustStore) else None)
+    found = kedudukan(trail.entries(), data)
+    return {
+        "dir": str(folder), "status": found.status.value, "step": found.step,
+        "kode": found.ref.kode if found.ref else None,
+        "file": found.ref.file if found.ref else None, "replaced_by": found.pengganti,
+        "trail_intact": check.utuh, "trail_problem": str(check.pertama) if check.pertama else None,
+    }
+
+
+def _print_standing(path: Path, info: dict[str, object] | None) -> None:
+    if info is None:
+        return
+    status = info["status"]
+    where = f" (step {info['step']}, {info['file']})" if info["file"] else ""
+    print(f"  in trail {info['dir']}: {status}{where}")
+    if status == "VOID":
+        print(f"    replaced by {info['replaced_by']}")
+    if not info["trail_intact"]:
+        print(f"    the trail fails verification: {info['trail_problem']}")
 
 
 def _yes(flag: bool) -> str:
@@ -114,7 +164,7 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah verify`` and ``naskah pki`` to the ``naskah`` parser."""
     p = sub.add_parser("verify", help="check the electronic signatures (TTE) of a signed PDF")
-    p.add_argument("file", metavar="FILE.pdf")
+    p.add_argument("file", metavar="FILE.pdf|FILE.docx")
     p.add_argument("--trust", action="append", metavar="CA.pem",
                    help="trusted root CA certificate(s), PEM or DER; repeatable")
     p.add_argument("--crl", action="append", metavar="FILE.crl",
@@ -122,6 +172,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--fetch-revocation", action="store_true",
                    help="fetch OCSP/CRL over the network (default: offline)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--trail", metavar="DIR",
+                   help="also report the file's standing in this trail: VALID (current), "
+                        "VOID (replaced by a later version) or NOT IN TRAIL")
     p.set_defaults(handler=cmd_verify)
 
     pki = sub.add_parser("pki", help="test certificates (NOT for production)")

@@ -165,6 +165,9 @@ class Sop(NaskahModel):
     peran: list[Peran] = Field(min_length=1)
     masukan: list[Masukan] = Field(default_factory=list)
     langkah: list[Langkah] = Field(min_length=1)
+    paraf_dan_tanda_tangan_sama: bool = Field(default=False, exclude_if=lambda v: not v)
+    """Whether one official may give both a paraf and the tanda tangan on the same
+    document (default no: a paraf is a check by someone other than the signer)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Sop:

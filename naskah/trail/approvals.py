@@ -16,7 +16,7 @@ from naskah.metadata import read_metadata
 from naskah.models import NaskahDinas, jenis_class
 from naskah.models.disposisi import Disposisi
 from naskah.models.pejabat import Pejabat
-from naskah.pelaksana import person_mismatch
+from naskah.pelaksana import person_mismatch, same_person
 from naskah.pengesahan import Paraf, Pengesahan, TandaTangan
 from naskah.sop.model import JenisOutput, Output
 from naskah.trail.rules import Keadaan
@@ -60,13 +60,20 @@ def first_approval(out: Output, model: NaskahDinas, pejabat: Pejabat, peran: str
 
 
 def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: str,
-            waktu: datetime, *, isi: Callable[[NaskahDinas], NaskahDinas] | None = None
+            waktu: datetime, *, same_signer: bool = False,
+            isi: Callable[[NaskahDinas], NaskahDinas] | None = None,
+            tandai: Callable[[str], str] | None = None
             ) -> tuple[Output, NaskahDinas, Pengesahan]:
     """Paraf or sign the current version of a document (checked; nothing written).
 
+    The official who gave a paraf may not also sign the document unless the SOP allows
+    it (``same_signer``, the SOP's ``paraf_dan_tanda_tangan_sama``): a paraf is a check
+    by someone other than the signer.
+
     A paraf covers the konsep (its ``konsep_hash``); ``isi`` fills in what signing
     adds (the register's number and the date) before the tanda tangan covers the
-    final content.
+    final content. ``tandai`` signs a paraf (its konsep hash in, the base64 CMS
+    signature out), kept in the paraf record (:attr:`~naskah.pengesahan.Paraf.tte`).
     """
     _, current = state.refs[out.kode]
     meta = read_metadata(root / str(current.file))
@@ -83,6 +90,11 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
             pengesahan = meta.pengesahan.with_paraf(Paraf(
                 pejabat=pejabat, peran=peran, waktu=waktu, konsep_hash=model.konsep_hash()))
         else:
+            if not same_signer and any(same_person(p.pejabat, pejabat)
+                                       for p in meta.pengesahan.paraf):
+                raise TrailError(
+                    f"{out.kode}: {pejabat.nama} gave a paraf on this document and may not "
+                    "also sign it (the SOP does not allow paraf_dan_tanda_tangan_sama)")
             signer = model.penandatangan_utama
             problem = person_mismatch(signer, pejabat)
             if problem:
@@ -94,7 +106,12 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
                 raise ValueError("the document is already signed")
     except ValueError as exc:
         raise TrailError(f"{out.kode}: {exc}") from None
-    if out.jenis is not JenisOutput.PARAF:
+    if out.jenis is JenisOutput.PARAF:
+        if tandai is not None:  # signed only once every check has passed
+            paraf = pengesahan.paraf[-1]
+            pengesahan = meta.pengesahan.with_paraf(
+                paraf.model_copy(update={"tte": tandai(str(paraf.konsep_hash))}))
+    else:
         # Numbered only once every check has passed: a refused signing takes no number.
         if isi is not None:
             model = isi(model)

@@ -3,9 +3,11 @@
 A berkas folder holds::
 
     sop.json          the SOP the trail runs under (canonical JSON)
-    pelaksana.json    who holds which role
-    ledger.json       the hash-chained entries, one per step
+    pelaksana.json    who holds which role, and each official's certificate
+    trust.pem         the trust roots the certificates chain to
+    ledger.json       the hash-chained entries, one per step, each signed by its performer
     dokumen/NN-kode.docx    documents, one file per step that produced or approved them
+    dokumen/NN-kode.pdf     signed originals (PAdES) of the documents signed at step NN
     lampiran/NN-kode.ext    attached files (and outside inputs)
     aset/NN-kode-logo.ext   kop logos the documents use
     pengaturan.json   (optional) the register and format profile (naskah.trail.pengaturan)
@@ -18,17 +20,21 @@ checks the ledger's chain and the files the step depends on, applies the SOP's r
 stages and places its files (:mod:`naskah.trail.folder`) and only then appends its
 entry. Readers (:meth:`Trail.verify`, status, report, the berkas PDF) take a shared
 lock, so they never see half a step.
+
+Nothing is done without the key of the official doing it (:mod:`naskah.trail.signatures`):
+the header is signed by whoever starts the trail, each entry by its performer, each
+paraf by its giver, and each tanda tangan makes a PAdES-signed PDF of the document.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -39,17 +45,21 @@ from naskah.inputs import validate
 from naskah.ledger import DraftEntry, Entry, Header, JenisRujukan, Ledger, Rujukan
 from naskah.metadata import now
 from naskah.models import NaskahDinas
+from naskah.models.pejabat import Pejabat
 from naskah.pelaksana import DaftarPelaksana
 from naskah.pengesahan import Pengesahan
 from naskah.profil import Profil, load_profil
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
-from naskah.trail import approvals, pengaturan, penomoran, rules
+from naskah.trail import approvals, pengaturan, penomoran, rules, signatures
+from naskah.trail.asli import sign_originals
 from naskah.trail.folder import (
     DOKUMEN,
     LEDGER,
     PELAKSANA_FILE,
+    PENGATURAN_FILE,
     SOP_FILE,
+    TRUST_FILE,
     StepFiles,
     exclusive_lock,
     recover,
@@ -58,22 +68,37 @@ from naskah.trail.folder import (
 )
 from naskah.trail.penomoran import Penomor
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
-from naskah.trail.verification import Verifikasi, check_chain, check_files, verify
+from naskah.trail.verification import (
+    Verifikasi,
+    check_chain,
+    check_files,
+    check_signatures,
+    verify_deferred,
+)
+
+if TYPE_CHECKING:
+    from naskah.tte.signer import Signer
+    from naskah.tte.stamp import ProfilTte
+    from naskah.tte.trust import TrustStore
 
 M = TypeVar("M", bound=BaseModel)
+
 
 
 class Trail:
     """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
 
-    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB).
+    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB);
+    ``profil_tte`` is what the signed originals show (QR URL pattern, footer statement).
     """
 
     def __init__(self, folder: Path, renderer: Renderer | None = None, *,
-                 max_lampiran: int = MAX_LAMPIRAN_BYTES) -> None:
+                 max_lampiran: int = MAX_LAMPIRAN_BYTES,
+                 profil_tte: ProfilTte | None = None) -> None:
         self.folder = folder
         self.renderer = renderer or default_renderer()
         self.max_lampiran = max_lampiran
+        self.profil_tte = profil_tte
 
     # ------------------------------------------------------------ lifecycle
 
@@ -87,20 +112,32 @@ class Trail:
         dibuat: datetime | None = None,
         renderer: Renderer | None = None,
         demo: bool = False,
+        trust: Sequence[str | os.PathLike[str]] = (),
+        oleh: str | None = None,
+        signer: Signer | None = None,
         register: str | None = None,
         profil: str | os.PathLike[str] | Profil | None = None,
     ) -> Trail:
         """Start a trail in ``folder`` (created if needed; must hold no trail yet).
 
-        ``demo`` marks the berkas as written by ``naskah demo``, the only kind of
-        folder the demo may later replace. ``register`` is the URL of the register
-        that numbers the documents at signing (as each SOP output's ``penomoran``
-        says); without one they keep the nomor their data carries. ``profil`` (a
-        shipped name, a file or a :class:`~naskah.profil.Profil`) is the format
-        profile every document of the berkas renders with; it is copied into the
-        berkas. Both are kept in the berkas's settings (:mod:`naskah.trail.pengaturan`).
+        ``pelaksana`` must bind every official to their certificate (``sertifikat``,
+        by NIP); a certificate issued to another name or NIP is refused. ``trust`` names
+        the root CA file(s) the certificates chain to (kept in the berkas as
+        ``trust.pem``). ``oleh`` (NIP or name, in the roster) starts the trail and signs
+        the ledger header with ``signer``, their own key. ``demo`` marks the berkas as
+        written by ``naskah demo``, the only kind of folder the demo may later replace.
+
+        ``register`` is the URL of the register that numbers the documents at signing
+        (as each SOP output's ``penomoran`` says); without one they keep the nomor their
+        data carries. ``profil`` (a shipped name, a file or a
+        :class:`~naskah.profil.Profil`) is the format profile every document of the
+        berkas renders with; it is copied into the berkas. Both are kept in the berkas's
+        settings (:mod:`naskah.trail.pengaturan`), whose hash the signed header holds
+        like those of the SOP, the roster and the trust roots.
         """
         sop = sop or Sop.tata_kelola_data()
+        if (Path(folder) / LEDGER).exists():  # checked again under the lock
+            raise TrailError(f"{folder} already holds a trail ({LEDGER} exists)")
         if not isinstance(pelaksana, DaftarPelaksana):
             pelaksana = validate(DaftarPelaksana, pelaksana, PELAKSANA_FILE)
         unknown = pelaksana.unknown_roles({p.kode for p in sop.peran})
@@ -112,6 +149,17 @@ class Trail:
         if dibuat is not None and dibuat > now() + rules.CLOCK_SKEW:
             raise InputError(f"dibuat {dibuat.isoformat()} lies in the future: a trail starts "
                              "when it is started", [("dibuat", "lies in the future")])
+        signatures.check_roster(pelaksana)
+        if not oleh:
+            raise signatures.SignerMissingError(
+                "oleh: say who starts the trail (NIP); they sign the ledger header",
+                [("oleh", "missing")])
+        try:
+            pemula, _ = pelaksana.cari(oleh)
+        except KeyError as exc:
+            raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
+        signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
+        trust_bytes = signatures.trust_pem(trust)
         if profil is not None:
             profil = load_profil(profil)  # a broken profile is refused before anything is written
         root = Path(folder)
@@ -119,11 +167,10 @@ class Trail:
         with exclusive_lock(root):
             if (root / LEDGER).exists():
                 raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
-            settings = pengaturan.write(root, register, profil)
+            settings_files = pengaturan.prepare(root, register, profil)
+            settings = settings_files.get(PENGATURAN_FILE)
             sop_bytes = sop.canonical_json()
             roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))
-            write_atomic(root / SOP_FILE, sop_bytes)
-            write_atomic(root / PELAKSANA_FILE, roster_bytes)
             header = Header(
                 berkas=str(uuid.uuid4()),
                 sop_judul=sop.judul,
@@ -133,13 +180,24 @@ class Trail:
                 dibuat=(dibuat or now()).astimezone(sop.tz),
                 demo=demo,
                 pengaturan_sha256=sha256_bytes(settings) if settings is not None else None,
+                trust_sha256=sha256_bytes(trust_bytes),
+                oleh=pemula,
             )
-            Ledger.new(root / LEDGER, header).save()
+            # Signed before anything is written: a wrong passphrase leaves no trail.
+            ledger = Ledger.new(root / LEDGER, header,
+                                sign=lambda payload: signatures.sign(signer, payload))
+            for name, data in settings_files.items():
+                write_atomic(root / name, data)
+            write_atomic(root / SOP_FILE, sop_bytes)
+            write_atomic(root / PELAKSANA_FILE, roster_bytes)
+            write_atomic(root / TRUST_FILE, trust_bytes)
+            ledger.save()
         return cls.open(root, renderer)
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], renderer: Renderer | None = None, *,
-             max_lampiran: int = MAX_LAMPIRAN_BYTES) -> Trail:
+             max_lampiran: int = MAX_LAMPIRAN_BYTES,
+             profil_tte: ProfilTte | None = None) -> Trail:
         """Open an existing trail."""
         root = Path(folder)
         if not (root / LEDGER).is_file():
@@ -153,7 +211,7 @@ class Trail:
                 # checks the settings first (check_chain) and refuses.
                 profil = None
             renderer = _renderer_for(profil, renderer)
-        return cls(root, renderer, max_lampiran=max_lampiran)
+        return cls(root, renderer, max_lampiran=max_lampiran, profil_tte=profil_tte)
 
     # ------------------------------------------------------------ reading
 
@@ -202,10 +260,13 @@ class Trail:
             raise KeyError(f"no file for {kode!r} in this trail yet")
         return self.folder / str(state.refs[kode][1].file)
 
-    def verify(self) -> Verifikasi:
-        """Recompute every hash and check every file; report problems in step order."""
+    def verify(self, trust: TrustStore | None = None) -> Verifikasi:
+        """Recompute every hash, check every file and every signature; report problems in
+        step order. ``trust``: the roots to check signatures against (default: the
+        berkas's own ``trust.pem``; give your own to rule out a replaced one)."""
         with shared_lock(self.folder):
-            return verify(self.folder)
+            finish = verify_deferred(self.folder, trust)
+        return finish()  # the signature checks, without holding the berkas
 
     # ------------------------------------------------------------ performing
 
@@ -220,8 +281,10 @@ class Trail:
         mulai: datetime | None = None,
         selesai: datetime | None = None,
         catatan: str | None = None,
+        signer: Signer | None = None,
     ) -> Entry:
-        """Perform step ``step`` as the official ``oleh`` (NIP or full name).
+        """Perform step ``step`` as the official ``oleh`` (NIP or full name), signing with
+        ``signer``, the key of the certificate ``pelaksana.json`` binds to ``oleh``.
 
         ``dokumen`` gives the model (or its JSON data) for each naskah output of the
         step, ``lampiran`` a file for each attachment output (and for external inputs
@@ -232,7 +295,11 @@ class Trail:
         ``mulai`` defaults to when the previous step finished, ``selesai`` to now; a
         time given is recorded as reported by the performer. Attachments and kop
         logos are checked (real type, size, no special or outside files) and copied
-        into the berkas. Raises :class:`TrailError` when the step is refused,
+        into the berkas. Without the performer's signer (or with another's) the step is
+        refused (:class:`~naskah.trail.signatures.SignerMissingError`,
+        :class:`~naskah.tte.errors.CertificateError`). A tanda tangan exports the document
+        to PDF (LibreOffice) and signs it (PAdES), stored as ``dokumen/NN-kode.pdf``.
+        Raises :class:`TrailError` when the step is refused,
         :class:`InputError` for unusable input and :class:`TrailLockedError` when
         another process holds the berkas.
         """
@@ -245,6 +312,7 @@ class Trail:
             sop, roster = self.sop, self.pelaksana
             langkah = rules.check_order(sop, step, len(entries))
             pejabat, peran = rules.check_performer(sop, roster, langkah, oleh)
+            key = signatures.require_signer(signer, roster, pejabat, f"step {step}")
             waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
             state = rules.Keadaan.of(entries)
             penomor = Penomor(self.folder, pengaturan.read(self.folder,
@@ -273,13 +341,16 @@ class Trail:
                     elif out.jenis.pengesahan:
                         rendered[out.kode] = approvals.approve(
                             self.folder, out, state, pejabat, peran, waktu.selesai,
-                            isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai))
+                            same_signer=sop.paraf_dan_tanda_tangan_sama,
+                            isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai),
+                            tandai=partial(_sign_paraf, key, pejabat))
                 note = rules.validate_text(catatan, "catatan") if catatan else None
                 for kode in external:  # outside inputs are stored with the step needing them
                     masukan.append(store_lampiran(
                         files, step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
                         lampiran[kode], self.max_lampiran))
                 keluaran: list[Rujukan] = []
+                to_sign: list[tuple[Rujukan, bytes]] = []
                 for out in langkah.output:
                     if out.jenis is JenisOutput.LAMPIRAN:
                         keluaran.append(store_lampiran(
@@ -291,19 +362,31 @@ class Trail:
                             sha256=sha256_bytes(accounts[out.kode].encode("utf-8"))))
                     else:
                         source, model, pengesahan = rendered[out.kode]
-                        ref = self._store_naskah(step, source, model, pengesahan, waktu.selesai,
-                                                 files)
-                        keluaran.append(ref.model_copy(update={"jenis": JenisRujukan(out.jenis)}))
+                        ref, data = self._store_naskah(step, source, model, pengesahan,
+                                                       waktu.selesai, files)
+                        ref = ref.model_copy(update={"jenis": JenisRujukan(out.jenis)})
+                        if out.jenis is JenisOutput.PARAF:
+                            # The same signature as in the document's paraf record.
+                            paraf = pengesahan.paraf[-1]
+                            ref = ref.model_copy(update={"konsep_hash": paraf.konsep_hash,
+                                                         "tte": paraf.tte})
+                        elif out.jenis is JenisOutput.TANDA_TANGAN:
+                            to_sign.append((ref, data))
+                        keluaran.append(ref)
+                asli = sign_originals(step, to_sign, key, files, ledger.header.berkas,
+                                      self.profil_tte)
                 draft = DraftEntry(
                     step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
                     mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
                     waktu_dilaporkan=waktu.dilaporkan,
                     durasi_menit=round(sop.jam_kerja.menit_kerja(waktu.mulai, waktu.selesai), 2),
                     standar_menit=sop.waktu_menit(langkah), masukan=masukan, keluaran=keluaran,
-                    aset=aset, tindakan=accounts, catatan=note,
+                    aset=aset, tindakan=accounts, catatan=note, asli=asli,
                 )
+                # Signed before anything is placed: a wrong passphrase leaves no trace.
+                payload_signer = lambda payload: signatures.sign(key, payload)  # noqa: E731
+                recorded = ledger.append(draft, sign=payload_signer)
                 files.place()
-                recorded = ledger.append(draft)
                 ledger.save()  # the step exists from this write on, not before
             except BaseException as exc:
                 files.rollback()  # the ledger was not written: neither are the files
@@ -321,7 +404,7 @@ class Trail:
     def _check_chain(self, ledger: Ledger) -> list[Entry]:
         """Refuse to extend a ledger whose chain, header, SOP or roster fails.
 
-        Only the ledger (cheap: one JSON file) and the two small files it names are
+        Only the ledger (cheap: one JSON file, its signatures) and the small files it names are
         checked here, not every document of the berkas: that made each step re-hash
         and re-read everything before it, so a trail's cost grew with the square of
         its length. The files a step depends on are checked in _check_depends; the
@@ -329,6 +412,13 @@ class Trail:
         """
         result = Verifikasi()
         entries = check_chain(self.folder, ledger, result)
+        if entries is not None and not result.masalah:
+            # The header's and the last entry's signatures: the last entry signs its
+            # prev_hash, which chains every earlier entry, so a ledger rewritten without
+            # the keys is never extended, at a constant cost per step. verify checks
+            # each entry's own signature (and the signed PDFs).
+            result.masalah.extend(check_signatures(self.folder, ledger, entries[-1:], None,
+                                                   originals=False))
         if result.masalah or entries is None:
             first = result.masalah[0] if result.masalah else "the ledger is unreadable"
             raise TamperError(f"refusing to extend a berkas that fails verification: {first}")
@@ -350,12 +440,17 @@ class Trail:
     # ------------------------------------------------------------ writing
 
     def _store_naskah(self, step: int, out: Output, model: NaskahDinas, pengesahan: Pengesahan,
-                      waktu: datetime, files: StepFiles) -> Rujukan:
+                      waktu: datetime, files: StepFiles) -> tuple[Rujukan, bytes]:
         data = self.renderer.render(model, pengesahan=pengesahan, dibuat=waktu)
         rel = step_file(DOKUMEN, step, out.kode, ".docx")
         return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
                        file=str(rel), sha256=files.add(rel, data),
-                       content_hash=model.content_hash(), status=pengesahan.status)
+                       content_hash=model.content_hash(), status=pengesahan.status), data
+
+
+def _sign_paraf(key: Signer, pejabat: Pejabat, konsep_hash: str) -> str:
+    """The paraf-giver's signature over the konsep hash (base64 CMS)."""
+    return signatures.sign(key, signatures.paraf_payload(konsep_hash, pejabat))
 
 
 def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | None:
@@ -376,7 +471,7 @@ def _recorded(ledger: Ledger) -> set[str]:
     for raw in ledger.raw_entries:
         if not isinstance(raw, dict):
             continue
-        for key in ("masukan", "keluaran", "aset"):
+        for key in ("masukan", "keluaran", "aset", "asli"):
             refs = raw.get(key)
             for ref in refs if isinstance(refs, list) else ():
                 if isinstance(ref, dict) and isinstance(ref.get("file"), str):

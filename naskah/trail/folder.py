@@ -26,11 +26,12 @@ from naskah.errors import TrailError, TrailLockedError
 from naskah.fileio import write_atomic
 from naskah.hashing import sha256_bytes, sha256_file
 
-LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE = (
+LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, TRUST_FILE = (
     "ledger.json",
     "sop.json",
     "pelaksana.json",
     ".naskah.lock",
+    "trust.pem",
 )
 PENGATURAN_FILE, PROFIL_FILE = "pengaturan.json", "profil.json"
 """The trail's settings (register, profile) and the copy of its format profile."""
@@ -41,13 +42,16 @@ STAGING = ".naskah-staging"
 """Where a step's files wait until they are placed; only the engine writes here."""
 BERKAS_PDF, PDF_DIR = "berkas.pdf", "pdf"
 """The dossier's default name and the folder of per-document PDFs (derived, not tracked)."""
+DEMO_PKI = "pki-uji"
+"""The test PKI ``naskah demo`` keeps in its own berkas (keys of test certificates only)."""
 AGENDA_XLSX = "agenda.xlsx"
 """The register's buku agenda exported beside the dossier (derived, not tracked)."""
-ENGINE_FILES = frozenset({LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, STAGING,
+ENGINE_FILES = frozenset({LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, STAGING, TRUST_FILE,
                           PENGATURAN_FILE, PROFIL_FILE})
 _JOURNAL = "journal.json"
 _STALE_TEMP = re.compile(
-    r"^\.(?:ledger|sop|pelaksana|pengaturan|profil)\.json\..+\.(?:tmp|naskah-tmp)$|\.naskah-tmp$"
+    r"^\.(?:(?:ledger|sop|pelaksana|pengaturan|profil)\.json|trust\.pem)\..+\.(?:tmp|naskah-tmp)$"
+    r"|\.naskah-tmp$"
 )
 """Temporary files of an atomic write of the engine's own files (see naskah.fileio)."""
 _STALE_STEP_TEMP = re.compile(
@@ -243,6 +247,7 @@ __all__ = [
     "AGENDA_XLSX",
     "ASET",
     "BERKAS_PDF",
+    "DEMO_PKI",
     "DOKUMEN",
     "LAMPIRAN",
     "LEDGER",
@@ -254,6 +259,7 @@ __all__ = [
     "SOP_FILE",
     "STAGING",
     "TRACKED_DIRS",
+    "TRUST_FILE",
     "StepFiles",
     "exclusive_lock",
     "is_engine_temp",

@@ -92,25 +92,36 @@ def stored_url(url: str, root: Path) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def prepare(root: Path, register: str | None,
+            profil: str | os.PathLike[str] | Profil | None) -> dict[str, bytes]:
+    """The settings files of a new berkas (``profil.json`` then ``pengaturan.json``, by
+    name), nothing when there is nothing to set. Nothing is written: the trail signs its
+    header (which holds their hash) before it writes any file."""
+    if register is None and profil is None:
+        return {}
+    files: dict[str, bytes] = {}
+    chosen: ProfilBerkas | None = None
+    if profil is not None:
+        resolved = load_profil(profil)
+        data = canonical_json(resolved.model_dump(mode="json"))
+        files[PROFIL_FILE] = data
+        chosen = ProfilBerkas(nama=resolved.nama, sha256=sha256_bytes(data))
+    settings = Pengaturan(db=stored_url(register, root) if register else None,
+                          profil=chosen)
+    files[PENGATURAN_FILE] = canonical_json(settings.model_dump(mode="json"))
+    return files
+
+
 def write(root: Path, register: str | None, profil: str | os.PathLike[str] | Profil | None
           ) -> bytes | None:
     """Write ``profil.json`` and ``pengaturan.json`` into a new berkas; the settings'
     bytes (for the header's hash), or None when there is nothing to set."""
     from naskah.fileio import write_atomic
 
-    if register is None and profil is None:
-        return None
-    chosen: ProfilBerkas | None = None
-    if profil is not None:
-        resolved = load_profil(profil)
-        data = canonical_json(resolved.model_dump(mode="json"))
-        write_atomic(root / PROFIL_FILE, data)
-        chosen = ProfilBerkas(nama=resolved.nama, sha256=sha256_bytes(data))
-    settings = Pengaturan(db=stored_url(register, root) if register else None,
-                          profil=chosen)
-    data = canonical_json(settings.model_dump(mode="json"))
-    write_atomic(root / PENGATURAN_FILE, data)
-    return data
+    files = prepare(root, register, profil)
+    for name, data in files.items():
+        write_atomic(root / name, data)
+    return files.get(PENGATURAN_FILE)
 
 
 def read(root: Path, expected: str | None) -> Pengaturan:
@@ -167,4 +178,5 @@ def _url(text: str) -> URL:
     return make_url(text)
 
 
-__all__ = ["Pengaturan", "ProfilBerkas", "problems", "profil", "read", "stored_url", "write"]
+__all__ = ["Pengaturan", "ProfilBerkas", "prepare", "problems", "profil", "read", "stored_url",
+           "write"]

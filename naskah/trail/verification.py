@@ -10,10 +10,11 @@ alone by a step, which checks only what it depends on (see ``engine.Trail.perfor
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from naskah.errors import MetadataError, NaskahError, TamperError
 from naskah.hashing import canonical_json, sha256_bytes, sha256_file
@@ -24,6 +25,7 @@ from naskah.trail import pengaturan
 from naskah.trail.folder import (
     AGENDA_XLSX,
     BERKAS_PDF,
+    DEMO_PKI,
     ENGINE_FILES,
     LEDGER,
     PDF_DIR,
@@ -31,8 +33,12 @@ from naskah.trail.folder import (
     PENGATURAN_FILE,
     SOP_FILE,
     TRACKED_DIRS,
+    TRUST_FILE,
     is_engine_temp,
 )
+
+if TYPE_CHECKING:
+    from naskah.tte.trust import TrustStore
 
 
 class JenisMasalah(StrEnum):
@@ -60,6 +66,10 @@ class JenisMasalah(StrEnum):
     """A hidden file in a folder of recorded files."""
     LEFTOVER = "leftover"
     """A temporary file of an interrupted write; the next step removes it."""
+    SIGNATURE = "signature"
+    """A signature (ledger header, entry, paraf or signed original) is missing, does not
+    match what it signs, does not chain to a trusted root, or was made with another
+    certificate than the roster binds to the official."""
 
 
 @dataclass(frozen=True)
@@ -105,24 +115,41 @@ class Verifikasi:
         return self.masalah[0] if self.masalah else None
 
 
-def verify(root: Path) -> Verifikasi:
-    """Recompute every hash and check every file; report problems in step order."""
+def verify(root: Path, trust: TrustStore | None = None) -> Verifikasi:
+    """Recompute every hash, check every file and every signature; report problems in
+    step order. ``trust`` replaces the berkas's own trust.pem as the roots signatures
+    must chain to."""
+    return verify_deferred(root, trust)()
+
+
+def verify_deferred(root: Path, trust: TrustStore | None = None
+                    ) -> Callable[[], Verifikasi]:
+    """:func:`verify` in two parts: everything that reads the berkas now (call it under
+    the shared lock), the signature checks (which need only what was read, and take most
+    of the time) in the function returned, to call after the lock is let go, so a step
+    waiting for the lock is not kept out by them."""
     result = Verifikasi()
     try:
         ledger = Ledger.read(root / LEDGER)
     except TamperError as exc:
         result.masalah.append(Masalah(JenisMasalah.LEDGER_UNREADABLE, str(exc), file=LEDGER))
-        return result
+        return lambda: result
     entries = check_chain(root, ledger, result)
     if entries is None:
-        return result
+        return lambda: result
     recorded = _settings_files(root, ledger.header.pengaturan_sha256)
     for entry in entries:
         recorded.update(str(r.file) for r in entry.files)
         result.masalah.extend(check_files(root, entry.step, entry.files))
-    result.masalah.extend(check_extras(root, recorded))
-    result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
-    return result
+    signed = prepare_signatures(root, ledger, entries, trust)
+    result.masalah.extend(check_extras(root, recorded, _is_demo(ledger)))
+
+    def finish() -> Verifikasi:
+        result.masalah.extend(signed())
+        result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
+        return result
+
+    return finish
 
 
 def check_chain(root: Path, ledger: Ledger, result: Verifikasi) -> list[Entry] | None:
@@ -208,13 +235,70 @@ def check_files(root: Path, step: int, refs: list[Rujukan]) -> list[Masalah]:
     return found
 
 
-def check_extras(root: Path, recorded: set[str]) -> list[Masalah]:
-    """Files in the berkas the ledger does not record, hidden files and leftovers."""
+def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
+                     trust: TrustStore | None, *, originals: bool = True) -> list[Masalah]:
+    """Every signature problem: the header's, each entry's, each paraf's and (with
+    ``originals``) each signed original's (see :mod:`naskah.trail.signatures`)."""
+    return prepare_signatures(root, ledger, entries, trust, originals=originals)()
+
+
+def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
+                       trust: TrustStore | None, *, originals: bool = True
+                       ) -> Callable[[], list[Masalah]]:
+    """Read what :func:`check_signatures` needs (trust roots, roster, signed originals)
+    now; check the signatures when the function returned is called."""
+    from naskah.pelaksana import DaftarPelaksana
+    from naskah.trail import signatures
+
+    found: list[Masalah] = []
+    raw_trust = ledger.raw_header.get("trust_sha256")
+    if trust is None and (root / TRUST_FILE).is_file() and not (root / TRUST_FILE).is_symlink():
+        data = (root / TRUST_FILE).read_bytes()
+        if sha256_bytes(data) != raw_trust:
+            found.append(Masalah(JenisMasalah.FILE_CHANGED, "the trust roots were changed "
+                                 "after the trail started", None, TRUST_FILE))
+        else:
+            try:
+                trust = signatures.load_trust(data)
+            except NaskahError as exc:
+                found.append(Masalah(JenisMasalah.FILE_CHANGED, str(exc), None, TRUST_FILE))
+    try:
+        roster: DaftarPelaksana | None = DaftarPelaksana.model_validate_json(
+            (root / PELAKSANA_FILE).read_bytes())
+    except (ValueError, OSError):
+        roster = None  # reported by check_chain
+
+    def read(rel: str | None) -> bytes | None:
+        path = root / str(rel)
+        if (not originals or rel is None or not _tracked_name(rel) or path.is_symlink()
+                or not path.is_file()):
+            return None
+        return path.read_bytes()
+
+    files = {str(r.file): read(r.file) for e in entries for r in e.asli}
+
+    def check() -> list[Masalah]:
+        for t in signatures.check(ledger, entries, roster, trust, files.get):
+            found.append(Masalah(JenisMasalah.SIGNATURE, t.pesan, t.step, t.file))
+        return found
+
+    return check
+
+
+def _is_demo(ledger: Ledger) -> bool:
+    return ledger.raw_header.get("demo") is True
+
+
+def check_extras(root: Path, recorded: set[str], demo: bool = False) -> list[Masalah]:
+    """Files in the berkas the ledger does not record, hidden files and leftovers
+    (``demo``: the demo's test PKI folder is expected)."""
     found: list[Masalah] = []
     for path in sorted(root.iterdir()):
         name = path.name
         if name in ENGINE_FILES or name in (BERKAS_PDF, PDF_DIR, AGENDA_XLSX) or (
                 name in TRACKED_DIRS or name in recorded):
+            continue
+        if demo and name == DEMO_PKI:
             continue
         if is_engine_temp(name):
             found.append(Masalah(JenisMasalah.LEFTOVER, "a temporary file of an interrupted "
@@ -262,6 +346,11 @@ def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
     if content_hash != ref.content_hash or meta.content_hash != content_hash:
         return "the document's content does not match its recorded content hash"
     problems = meta.pengesahan.invalid_for(model)
+    if ref.tte is not None and (not meta.pengesahan.paraf
+                                or meta.pengesahan.paraf[-1].tte != ref.tte):
+        # The ledger's paraf signature is checked in naskah.trail.signatures; the
+        # document must carry that same one in its paraf record.
+        problems.append("the paraf signature in the document is not the one in the ledger")
     return "; ".join(problems) or None
 
 
@@ -310,4 +399,5 @@ def _short(exc: BaseException) -> str:
 
 
 __all__ = ["JenisMasalah", "Masalah", "Verifikasi", "check_chain", "check_extras",
-           "check_files", "document_problem", "verify"]
+           "check_files", "check_signatures", "document_problem", "prepare_signatures", "verify",
+           "verify_deferred"]

@@ -61,9 +61,10 @@ class Pkcs12Signer(LocalKeySigner):
             except OSError as exc:
                 raise InputError(f"pkcs12: cannot read {self.path}: {exc.strerror or exc}"
                                  ) from None
+            secret = self.passphrase.get()  # a missing one is its own error, not "wrong"
             try:
                 loaded = signers.SimpleSigner.load_pkcs12_data(
-                    data, other_certs=[], passphrase=self.passphrase.get())
+                    data, other_certs=[], passphrase=secret)
             except ValueError:
                 # cryptography does not say whether the passphrase or the file is bad;
                 # a readable PKCS#12 file failing to open is almost always the passphrase.

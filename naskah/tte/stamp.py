@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.content import RawContent
 from pyhanko.pdf_utils.font.basic import SimpleFontEngineFactory
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import QRStampStyle, TextStampStyle
@@ -60,7 +61,11 @@ def stamp_style(profil: ProfilTte) -> QRStampStyle:
         stamp_text=f"{profil.judul}\n%(jabatan)s\n%(nama)s\nNIP %(nip)s",
         text_box_style=TextBoxStyle(font=_font(), font_size=profil.ukuran_huruf, leading=None),
         border_width=0,
-        background=None,
+        # Opaque white: a stamp placed at a tag covers the tag text (e.g. the template's
+        # "Ditandatangani secara elektronik pada ..." line) instead of overprinting it.
+        # The form's bounding box clips the rectangle to the stamp.
+        background=RawContent(b"1 1 1 rg -1000 -1000 3000 3000 re f"),
+        background_opacity=1.0,
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID,
             inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT),

@@ -1,0 +1,64 @@
+"""Signed originals: the PAdES-signed PDF a tanda tangan step makes of each document.
+
+The final DOCX of every document signed at the step is exported to PDF (one
+LibreOffice run for all of them) and signed by the performer with the visible stamp
+(QR code, jabatan, nama, NIP) placed over the template's signature line. The signed
+PDF is staged like the step's other files, hashed into the ledger, and never written
+again: anything added to it afterwards breaks its signature.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from naskah.ledger import Rujukan
+from naskah.trail.folder import DOKUMEN, StepFiles, step_file
+
+if TYPE_CHECKING:
+    from naskah.tte.signer import Signer
+    from naskah.tte.stamp import ProfilTte
+
+TTE_TAG = "Ditandatangani secara elektronik pada"
+"""The line the templates print in the signature space of a signed document: the stamp
+of the signed original covers it (like BSrE's tag_koordinat), so the page shows the
+stamp once, between the jabatan and the name. Without it, the stamp goes to the lower
+right of the last page."""
+TTE_STAMP = (220.0, 48.0)
+"""Stamp size (pt) fitting the signature space of the templates."""
+
+
+def sign_originals(step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
+                   files: StepFiles, berkas: str, profil: ProfilTte | None = None
+                   ) -> list[Rujukan]:
+    """The signed originals of ``docs`` (each document's reference and final DOCX bytes),
+    staged in ``files`` as ``dokumen/NN-kode.pdf``. The QR code and footer carry the
+    document id ``{berkas}-{NN}-{kode}``."""
+    if not docs:
+        return []
+    from naskah.pdf import convert_to_pdf
+    from naskah.tte.pades import PdfSignOptions
+    from naskah.tte.stamp import ProfilTte
+
+    profil = profil or ProfilTte()
+    out: list[Rujukan] = []
+    with tempfile.TemporaryDirectory(prefix="naskah-ttd-") as tmp:
+        sources = []
+        for ref, data in docs:
+            path = Path(tmp) / Path(str(ref.file)).name
+            path.write_bytes(data)
+            sources.append(path)
+        pdfs = convert_to_pdf(sources, Path(tmp) / "pdf")
+        for (ref, _), pdf in zip(docs, pdfs, strict=True):
+            rel = step_file(DOKUMEN, step, ref.kode, ".pdf")
+            signed = signer.sign_pdf(pdf.read_bytes(), PdfSignOptions(
+                doc_id=f"{berkas}-{step:02d}-{ref.kode}", profil=profil,
+                tag=TTE_TAG, stamp_size=TTE_STAMP))
+            out.append(Rujukan(kode=ref.kode, nama=f"{ref.nama} (asli bertanda tangan "
+                               "elektronik)", jenis=ref.jenis, file=str(rel),
+                               sha256=files.add(rel, signed)))
+    return out
+
+
+__all__ = ["TTE_STAMP", "TTE_TAG", "sign_originals"]
