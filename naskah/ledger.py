@@ -254,6 +254,20 @@ class Ledger:
     def entries(self) -> list[Entry]:
         return [Entry.model_validate(raw) for raw in self.raw_entries]
 
+    def recorded_files(self) -> set[str]:
+        """Every file the entries reference (relative to the berkas), read from the raw
+        entries so that a damaged entry still protects the files it names."""
+        found: set[str] = set()
+        for raw in self.raw_entries:
+            if not isinstance(raw, dict):
+                continue
+            for key in ("masukan", "keluaran", "aset", "asli"):
+                refs = raw.get(key)
+                for ref in refs if isinstance(refs, list) else ():
+                    if isinstance(ref, dict) and isinstance(ref.get("file"), str):
+                        found.add(ref["file"])
+        return found
+
     def append(self, draft: DraftEntry, sign: Callable[[bytes], str] | None = None) -> Entry:
         """Chain a new entry and return it; call save() after.
 

@@ -29,7 +29,6 @@ paraf by its giver, and each tanda tangan makes a PAdES-signed PDF of the docume
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import partial
@@ -38,34 +37,28 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from naskah.errors import InputError, TamperError, TrailError
-from naskah.fileio import write_atomic
-from naskah.hashing import canonical_json, sha256_bytes
-from naskah.inputs import validate
+from naskah.errors import TamperError, TrailError
 from naskah.ledger import DraftEntry, Entry, Header, JenisRujukan, Ledger, Rujukan
 from naskah.metadata import now
 from naskah.models import NaskahDinas
 from naskah.models.pejabat import Pejabat
 from naskah.pelaksana import DaftarPelaksana
 from naskah.pengesahan import Pengesahan
-from naskah.profil import Profil, load_profil
+from naskah.profil import Profil
 from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
-from naskah.trail import approvals, pengaturan, penomoran, rules, signatures
+from naskah.trail import approvals, mulai, pengaturan, penomoran, rules, signatures
 from naskah.trail.asli import sign_originals
 from naskah.trail.folder import (
-    DOKUMEN,
     LEDGER,
     PELAKSANA_FILE,
-    PENGATURAN_FILE,
     SOP_FILE,
-    TRUST_FILE,
     StepFiles,
     exclusive_lock,
     recover,
     shared_lock,
-    step_file,
 )
+from naskah.trail.outputs import store_outputs
 from naskah.trail.penomoran import Penomor
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
 from naskah.trail.verification import (
@@ -135,63 +128,8 @@ class Trail:
         settings (:mod:`naskah.trail.pengaturan`), whose hash the signed header holds
         like those of the SOP, the roster and the trust roots.
         """
-        sop = sop or Sop.tata_kelola_data()
-        if (Path(folder) / LEDGER).exists():  # checked again under the lock
-            raise TrailError(f"{folder} already holds a trail ({LEDGER} exists)")
-        if not isinstance(pelaksana, DaftarPelaksana):
-            pelaksana = validate(DaftarPelaksana, pelaksana, PELAKSANA_FILE)
-        unknown = pelaksana.unknown_roles({p.kode for p in sop.peran})
-        if unknown:
-            raise InputError(
-                f"{PELAKSANA_FILE}: role(s) {', '.join(unknown)} are not in the SOP; "
-                f"its roles are {', '.join(p.kode for p in sop.peran)}"
-            )
-        if dibuat is not None and dibuat > now() + rules.CLOCK_SKEW:
-            raise InputError(f"dibuat {dibuat.isoformat()} lies in the future: a trail starts "
-                             "when it is started", [("dibuat", "lies in the future")])
-        signatures.check_roster(pelaksana)
-        if not oleh:
-            raise signatures.SignerMissingError(
-                "oleh: say who starts the trail (NIP); they sign the ledger header",
-                [("oleh", "missing")])
-        try:
-            pemula, _ = pelaksana.cari(oleh)
-        except KeyError as exc:
-            raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
-        signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
-        trust_bytes = signatures.trust_pem(trust)
-        if profil is not None:
-            profil = load_profil(profil)  # a broken profile is refused before anything is written
-        root = Path(folder)
-        root.mkdir(parents=True, exist_ok=True)
-        with exclusive_lock(root):
-            if (root / LEDGER).exists():
-                raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
-            settings_files = pengaturan.prepare(root, register, profil)
-            settings = settings_files.get(PENGATURAN_FILE)
-            sop_bytes = sop.canonical_json()
-            roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))
-            header = Header(
-                berkas=str(uuid.uuid4()),
-                sop_judul=sop.judul,
-                sop_nomor=sop.nomor,
-                sop_sha256=sha256_bytes(sop_bytes),
-                pelaksana_sha256=sha256_bytes(roster_bytes),
-                dibuat=(dibuat or now()).astimezone(sop.tz),
-                demo=demo,
-                pengaturan_sha256=sha256_bytes(settings) if settings is not None else None,
-                trust_sha256=sha256_bytes(trust_bytes),
-                oleh=pemula,
-            )
-            # Signed before anything is written: a wrong passphrase leaves no trail.
-            ledger = Ledger.new(root / LEDGER, header,
-                                sign=lambda payload: signatures.sign(signer, payload))
-            for name, data in settings_files.items():
-                write_atomic(root / name, data)
-            write_atomic(root / SOP_FILE, sop_bytes)
-            write_atomic(root / PELAKSANA_FILE, roster_bytes)
-            write_atomic(root / TRUST_FILE, trust_bytes)
-            ledger.save()
+        root = mulai.start(folder, pelaksana, sop=sop, dibuat=dibuat, demo=demo, trust=trust,
+                           oleh=oleh, signer=signer, register=register, profil=profil)
         return cls.open(root, renderer)
 
     @classmethod
@@ -307,7 +245,7 @@ class Trail:
                                        dict(tindakan or {}))
         with exclusive_lock(self.folder):
             ledger = Ledger.read(self.folder / LEDGER)
-            recover(self.folder, _recorded(ledger))
+            recover(self.folder, ledger.recorded_files())
             entries = self._check_chain(ledger)
             sop, roster = self.sop, self.pelaksana
             langkah = rules.check_order(sop, step, len(entries))
@@ -349,30 +287,10 @@ class Trail:
                     masukan.append(store_lampiran(
                         files, step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
                         lampiran[kode], self.max_lampiran))
-                keluaran: list[Rujukan] = []
-                to_sign: list[tuple[Rujukan, bytes]] = []
-                for out in langkah.output:
-                    if out.jenis is JenisOutput.LAMPIRAN:
-                        keluaran.append(store_lampiran(
-                            files, step, out.kode, out.nama, JenisRujukan.LAMPIRAN,
-                            lampiran[out.kode], self.max_lampiran))
-                    elif out.jenis is JenisOutput.TINDAKAN:
-                        keluaran.append(Rujukan(
-                            kode=out.kode, nama=out.nama, jenis=JenisRujukan.TINDAKAN,
-                            sha256=sha256_bytes(accounts[out.kode].encode("utf-8"))))
-                    else:
-                        source, model, pengesahan = rendered[out.kode]
-                        ref, data = self._store_naskah(step, source, model, pengesahan,
-                                                       waktu.selesai, files)
-                        ref = ref.model_copy(update={"jenis": JenisRujukan(out.jenis)})
-                        if out.jenis is JenisOutput.PARAF:
-                            # The same signature as in the document's paraf record.
-                            paraf = pengesahan.paraf[-1]
-                            ref = ref.model_copy(update={"konsep_hash": paraf.konsep_hash,
-                                                         "tte": paraf.tte})
-                        elif out.jenis is JenisOutput.TANDA_TANGAN:
-                            to_sign.append((ref, data))
-                        keluaran.append(ref)
+                keluaran, to_sign = store_outputs(
+                    langkah.output, step, rendered, accounts, lampiran, files,
+                    render=partial(self.renderer.render, dibuat=waktu.selesai),
+                    max_lampiran=self.max_lampiran)
                 asli = sign_originals(step, to_sign, key, files, ledger.header.berkas,
                                       self.profil_tte)
                 draft = DraftEntry(
@@ -437,17 +355,6 @@ class Trail:
                     raise TamperError("refusing to extend a berkas that fails verification: "
                                       f"{problems[0]}")
 
-    # ------------------------------------------------------------ writing
-
-    def _store_naskah(self, step: int, out: Output, model: NaskahDinas, pengesahan: Pengesahan,
-                      waktu: datetime, files: StepFiles) -> tuple[Rujukan, bytes]:
-        data = self.renderer.render(model, pengesahan=pengesahan, dibuat=waktu)
-        rel = step_file(DOKUMEN, step, out.kode, ".docx")
-        return Rujukan(kode=out.kode, nama=out.nama, jenis=JenisRujukan(out.jenis),
-                       file=str(rel), sha256=files.add(rel, data),
-                       content_hash=model.content_hash(), status=pengesahan.status), data
-
-
 def _sign_paraf(key: Signer, pejabat: Pejabat, konsep_hash: str) -> str:
     """The paraf-giver's signature over the konsep hash (base64 CMS)."""
     return signatures.sign(key, signatures.paraf_payload(konsep_hash, pejabat))
@@ -464,19 +371,6 @@ def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | N
         raise TrailError(f"the berkas renders with profile {profil.nama!r}; the renderer given "
                          f"uses {given.profil.nama!r}")
     return given
-
-
-def _recorded(ledger: Ledger) -> set[str]:
-    found: set[str] = set()
-    for raw in ledger.raw_entries:
-        if not isinstance(raw, dict):
-            continue
-        for key in ("masukan", "keluaran", "aset", "asli"):
-            refs = raw.get(key)
-            for ref in refs if isinstance(refs, list) else ():
-                if isinstance(ref, dict) and isinstance(ref.get("file"), str):
-                    found.add(ref["file"])
-    return found
 
 
 def _read_model(model: type[M], path: Path) -> M:
