@@ -14,6 +14,7 @@ from sqlalchemy import Engine, Row, func, insert, select
 from naskah.errors import InputError
 from naskah.models.klasifikasi import Klasifikasi, Sifat
 from naskah.register import masukan, penghitung
+from naskah.register.rekaman import json_fields
 from naskah.register.schema import agenda as t_agenda
 from naskah.register.schema import scan as t_scan
 
@@ -47,11 +48,7 @@ class SuratMasuk:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields (dates as ISO text)."""
-        out: dict[str, Any] = {}
-        for name in self.__slots__:
-            value = getattr(self, name)
-            out[name] = value.isoformat() if isinstance(value, date) else value
-        return out
+        return json_fields(self)
 
 
 class Agenda:

@@ -24,6 +24,7 @@ from naskah.models.naskah import NaskahDinas
 from naskah.register import masukan, penghitung
 from naskah.register.db import open_engine
 from naskah.register.pola import Pola, check_kode, isian
+from naskah.register.rekaman import json_fields
 from naskah.register.schema import nomor as t_nomor
 from naskah.register.schema import pola as t_pola
 from naskah.register.schema import riwayat_nomor
@@ -74,11 +75,7 @@ class Nomor:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields (dates as ISO text)."""
-        out: dict[str, Any] = {}
-        for name in self.__slots__:
-            value = getattr(self, name)
-            out[name] = value.isoformat() if isinstance(value, date) else value
-        return out
+        return json_fields(self)
 
 
 @dataclass(frozen=True, slots=True)
