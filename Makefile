@@ -36,6 +36,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/register.py
+	$(BIN)/python bench/sign.py
+	$(BIN)/python bench/trail.py
+	$(BIN)/python bench/startup.py
 
 templates: $(STAMP)
 	$(BIN)/python tools/build_templates.py
