@@ -3,7 +3,10 @@
 This is what `naskah demo` does, written out with the public API so you can adapt it.
 Each step is performed by the official holding the step's role; the library refuses a
 step done out of order, by the wrong person, or without its kelengkapan (inputs), and
-records every step in a tamper-evident ledger.
+records every step in a ledger signed by each performer. Every official signs with their
+own key; this example makes TEST keys (a test PKI, "naskah UJI — bukan untuk produksi")
+in BERKAS_DIR/../pki-uji — in real use each official brings their own .p12 file, token
+or BSrE account, and the certificates come from BSrE.
 
 Run from the project folder:
 
@@ -21,8 +24,12 @@ from datetime import datetime
 from pathlib import Path
 
 from naskah.data_langkah import DataLangkah
+from naskah.demo import passphrase_env
+from naskah.pelaksana import DaftarPelaksana, kunci
 from naskah.ringkasan import laporan_waktu_teks
 from naskah.trail import Trail
+from naskah.tte import Identitas, Passphrase, Pkcs12Signer
+from naskah.tte.pki import init_test_pki
 
 DATA = Path(__file__).resolve().parent / "data" / "trail"
 
@@ -37,25 +44,41 @@ def main() -> int:
     #    Kasubbag Data and the representatives of the related units. Fixed at the start.
     pelaksana = json.loads((DATA / "pelaksana.json").read_text(encoding="utf-8"))
 
-    # 2. Start the trail. Without `sop=`, the packaged Tata Kelola Data SOP is used;
-    #    pass `sop=Sop.load("my-sop.json")` to run another procedure.
-    trail = Trail.init(berkas, pelaksana, dibuat=datetime.fromisoformat("2026-11-24T07:55+07:00"))
+    # 2. Each official's certificate, bound to their NIP in the roster. Here: test keys.
+    people = DaftarPelaksana.model_validate(pelaksana).orang()
+    passphrase = passphrase_env()[0]  # NASKAH_DEMO_PASSPHRASE, or the published demo one
+    pki = init_test_pki(berkas.parent / "pki-uji",
+                        [Identitas(p.nama, p.nip, p.jabatan) for p in people],
+                        passphrase.encode("utf-8"))
+    pelaksana["sertifikat"] = {kunci(p): pki.cert_pem[kunci(p)].read_text(encoding="ascii")
+                               for p in people}
 
-    # 3. Perform the 14 steps. Each langkah-NN.json names who does it (`oleh`: a NIP),
+    def key(nip: str) -> Pkcs12Signer:
+        return Pkcs12Signer(pki.p12[nip], Passphrase.literal(passphrase))
+
+    # 3. Start the trail, signed by whoever starts it. Without `sop=`, the packaged Tata
+    #    Kelola Data SOP is used; pass `sop=Sop.load("my-sop.json")` for another one.
+    #    `register=` (a numbering register URL) and `profil=` are optional.
+    first = DataLangkah.load(DATA / "langkah-01.json").oleh
+    trail = Trail.init(berkas, pelaksana, dibuat=datetime.fromisoformat("2026-11-24T07:55+07:00"),
+                       trust=[pki.ca_pem], oleh=first, signer=key(first))
+
+    # 4. Perform the 14 steps, each signed by its performer. Each langkah-NN.json names
+    #    who does it (`oleh`: a NIP),
     #    when it finished, and what it produces: documents (disposisi, undangan, ...),
     #    attachments (files), or a written account of an action (tindakan).
     #    Paraf and signing steps need no data: they apply to the current document.
     for nomor in range(1, 15):
         data = DataLangkah.load(DATA / f"langkah-{nomor:02d}.json")
-        entry = trail.perform(nomor, **data.perform_kwargs())
+        entry = trail.perform(nomor, **data.perform_kwargs(), signer=key(data.oleh))
         made = ", ".join(r.file or r.nama for r in entry.keluaran)
         print(f"langkah {nomor:>2}: {entry.pelaksana.nama} — {made}")
 
-    # 4. Check everything: every document and ledger entry against its recorded hash.
+    # 5. Check everything: every document, signature and ledger entry.
     hasil = trail.verify()
     print("\nverifikasi:", "utuh" if hasil.utuh else f"GAGAL — {hasil.pertama}")
 
-    # 5. Who took longer than the SOP's time standard?
+    # 6. Who took longer than the SOP's time standard?
     print()
     print(laporan_waktu_teks(trail))
     return 0 if hasil.utuh else 1
