@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
-from naskah.cli.common import EXIT_OK
-from naskah.cli.db import add_db_option, add_oleh_option, db_errors, oleh
+from naskah.cli.common import EXIT_OK, print_json
+from naskah.cli.db import add_db_option, add_oleh_option, db_errors, oleh, open_register
 from naskah.errors import InputError
-
-
-def _register(args: argparse.Namespace) -> Any:
-    from naskah.register import Register
-
-    return Register(args.db)
 
 
 @db_errors
 def cmd_masuk(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         surat = reg.agenda.masuk(
             pengirim=args.pengirim, nomor_surat=args.nomor_surat,
             tanggal_surat=args.tanggal_surat, hal=args.hal, sifat=args.sifat,
@@ -32,12 +24,10 @@ def cmd_masuk(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_daftar(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         entries = reg.agenda.daftar(tahun=args.tahun, bulan=args.bulan)
     if args.json:
-        json.dump([e.as_dict() for e in entries], sys.stdout, indent=2, ensure_ascii=False,
-                  default=str)
-        sys.stdout.write("\n")
+        print_json([e.as_dict() for e in entries], default=str)
     else:
         for e in entries:
             print(f"{e.id}\t{e.agenda}\t{e.diterima_tanggal.isoformat()}\t{e.pengirim}\t"
@@ -54,7 +44,7 @@ def cmd_ekspor(args: argparse.Namespace) -> int:
     if pdf and (args.tahun is None or args.bulan is None):
         raise InputError("--bulan: the PDF buku agenda is of one month: give --tahun and "
                          "--bulan", [("bulan", "required")])
-    with _register(args) as reg:
+    with open_register(args) as reg:
         entries = reg.agenda.daftar(tahun=args.tahun, bulan=args.bulan)
     if pdf:
         print(write_atomic(args.output, ekspor.agenda_pdf(entries, args.tahun, args.bulan)))
@@ -65,7 +55,7 @@ def cmd_ekspor(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_beri(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         items = reg.disposisi.beri(args.agenda, dari=args.dari, kepada=args.kepada,
                                    instruksi=args.instruksi, tanggal=args.tanggal,
                                    batas_waktu=args.batas_waktu, induk_id=args.induk)
@@ -76,7 +66,7 @@ def cmd_beri(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_status(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         item = reg.disposisi.ubah_status(args.id, args.status, oleh=oleh(args),
                                          catatan=args.catatan or "")
     print(f"{item.id}\t{item.status.value}")
@@ -104,12 +94,11 @@ def _print_tree(items: list[Any], depth: int = 0) -> None:
 
 @db_errors
 def cmd_pohon(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         reg.agenda.get(args.agenda)
         tree = reg.disposisi.pohon(args.agenda)
     if args.json:
-        json.dump([_item_dict(i) for i in tree], sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json([_item_dict(i) for i in tree])
     else:
         _print_tree(tree)
     return EXIT_OK
@@ -117,11 +106,10 @@ def cmd_pohon(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_terlambat(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         items = reg.disposisi.terlambat(args.tanggal)
     if args.json:
-        json.dump([_item_dict(i) for i in items], sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json([_item_dict(i) for i in items])
     else:
         _print_tree(items)
     return EXIT_OK

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from naskah.errors import InputError
 from naskah.inputs import read_stdin, read_text
@@ -23,6 +26,12 @@ def read_input(name: str) -> tuple[str, str]:
     if name == "-":
         return read_stdin(), "<stdin>"
     return read_text(name, "input"), name
+
+
+def print_json(value: Any, *, default: Callable[[Any], Any] | None = None) -> None:
+    """``value`` as indented JSON on stdout (non-ASCII kept as is), then a newline."""
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=default)
+    sys.stdout.write("\n")
 
 
 def pairs(values: list[str] | None, option: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import getpass
+from typing import Any
 
 from naskah.cli.common import EXIT_OK, Handler
 from naskah.errors import NaskahError
@@ -27,6 +28,13 @@ def add_oleh_option(parser: argparse.ArgumentParser) -> None:
 def oleh(args: argparse.Namespace) -> str:
     """The ``--oleh`` value, or the login name."""
     return str(args.oleh) if args.oleh else getpass.getuser()
+
+
+def open_register(args: argparse.Namespace) -> Any:
+    """The register at ``--db`` (or NASKAH_DB); the database stack is imported here."""
+    from naskah.register import Register
+
+    return Register(args.db)
 
 
 def db_errors(handler: Handler) -> Handler:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input
 from naskah.fonts import FontWarning
 from naskah.inputs import load_naskah
 from naskah.models import JENIS, jenis_class
@@ -31,8 +30,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     schema = jenis_class(args.jenis).model_json_schema()
-    json.dump(schema, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    print_json(schema)
     return EXIT_OK
 
 
@@ -43,8 +41,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
     record = meta.model_dump(mode="json")
     if masalah:  # an intact document prints exactly its metadata, as before
         record["keutuhan"] = {"status": "rusak", "masalah": masalah}
-    json.dump(record, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    print_json(record)
     if masalah:
         print(f"naskah: {args.file}: status rusak (changed outside naskah): "
               + "; ".join(masalah), file=sys.stderr)

@@ -7,23 +7,14 @@ other commands' start time.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from typing import Any
 
-from naskah.cli.common import EXIT_OK
-from naskah.cli.db import add_db_option, add_oleh_option, db_errors, oleh
-
-
-def _register(args: argparse.Namespace) -> Any:
-    from naskah.register import Register
-
-    return Register(args.db)
+from naskah.cli.common import EXIT_OK, print_json
+from naskah.cli.db import add_db_option, add_oleh_option, db_errors, oleh, open_register
 
 
 @db_errors
 def cmd_pola(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         if args.muat:
             from naskah.inputs import load_json_file
             from naskah.register import DaftarPola
@@ -31,8 +22,7 @@ def cmd_pola(args: argparse.Namespace) -> int:
             reg.simpan_pola(*load_json_file(DaftarPola, args.muat, "pattern file").pola)
         patterns = reg.daftar_pola()
     if args.json:
-        json.dump([p.model_dump() for p in patterns], sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json([p.model_dump() for p in patterns])
     else:
         for p in patterns:
             print(f"{p.nama}\t{p.format}\t{p.keterangan}")
@@ -41,7 +31,7 @@ def cmd_pola(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_ambil(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         take = reg.ambil_sementara if args.sementara else reg.ambil_final
         nomor = take(args.pola, unit=args.unit, kka=args.kka, klasifikasi=args.klasifikasi,
                      tanggal=args.tanggal, oleh=oleh(args), dokumen=args.dokumen or "",
@@ -52,7 +42,7 @@ def cmd_ambil(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_sisipan(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         nomor = reg.sisipan(args.pola, unit=args.unit, kka=args.kka,
                             klasifikasi=args.klasifikasi, tanggal=args.tanggal,
                             oleh=oleh(args), dokumen=args.dokumen or "",
@@ -63,7 +53,7 @@ def cmd_sisipan(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_final(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         nomor = reg.final(args.id, oleh=oleh(args), tanggal=args.tanggal,
                           content_hash=args.content_hash)
     print(nomor.teks)
@@ -72,7 +62,7 @@ def cmd_final(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_batal(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         nomor = reg.batal(args.nomor, alasan=args.alasan, oleh=oleh(args))
     print(f"{nomor.teks}\tbatal")
     return EXIT_OK
@@ -80,12 +70,10 @@ def cmd_batal(args: argparse.Namespace) -> int:
 
 @db_errors
 def cmd_daftar(args: argparse.Namespace) -> int:
-    with _register(args) as reg:
+    with open_register(args) as reg:
         numbers = reg.daftar(tahun=args.tahun, unit=args.unit, pola=args.pola)
     if args.json:
-        json.dump([n.as_dict() for n in numbers], sys.stdout, indent=2, ensure_ascii=False,
-                  default=str)
-        sys.stdout.write("\n")
+        print_json([n.as_dict() for n in numbers], default=str)
     else:
         for n in numbers:
             print(f"{n.id}\t{n.teks}\t{n.status}\t{n.tanggal.isoformat()}\t{n.dibuat_oleh}")
@@ -96,7 +84,7 @@ def cmd_daftar(args: argparse.Namespace) -> int:
 def cmd_ekspor(args: argparse.Namespace) -> int:
     from naskah.register import ekspor
 
-    with _register(args) as reg:
+    with open_register(args) as reg:
         numbers = reg.daftar(tahun=args.tahun, unit=args.unit, pola=args.pola)
     print(ekspor.tulis(ekspor.tabel_nomor(numbers), args.output, "Register Nomor"))
     return EXIT_OK

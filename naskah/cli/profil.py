@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json
 from naskah.fonts import installed_problems
 from naskah.profil import Profil, daftar_profil, load_profil, profil_json
 
@@ -37,8 +36,7 @@ def cmd_periksa(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    json.dump(Profil.model_json_schema(), sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    print_json(Profil.model_json_schema())
     return EXIT_OK
 
 
