@@ -120,9 +120,17 @@ class Pengesahan(NaskahModel):
             raise ValueError("the document is already signed")
         return self.model_copy(update={"tanda_tangan": ttd})
 
-    def invalid_for(self, naskah: NaskahDinas) -> list[str]:
-        """Descriptions of records not given on this document (paraf: its konsep)."""
-        return self.invalid_records(naskah.content_hash(), naskah.konsep_hash())
+    def invalid_for(self, naskah: NaskahDinas, content_hash: str | None = None) -> list[str]:
+        """Descriptions of records not given on this document (paraf: its konsep).
+
+        ``content_hash`` is the document's, when the caller has it already. Each hash is
+        a dump of the whole model, so neither is computed when no record needs it (a
+        konsep without approvals, the common render).
+        """
+        if not self.paraf and self.tanda_tangan is None:
+            return []
+        konsep = naskah.konsep_hash() if any(p.konsep_hash for p in self.paraf) else None
+        return self.invalid_records(content_hash or naskah.content_hash(), konsep)
 
     def invalid_records(self, content_hash: str, konsep_hash: str | None = None) -> list[str]:
         """Descriptions of records made on other content than these hashes.

@@ -107,7 +107,7 @@ class Renderer:
         """
         pengesahan = pengesahan or Pengesahan()
         content_hash = naskah.content_hash()
-        problems = pengesahan.invalid_for(naskah)
+        problems = pengesahan.invalid_for(naskah, content_hash)
         if problems:
             raise NaskahError(
                 f"cannot render {naskah.jenis}: " + "; ".join(problems)
