@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, pairs, parse_datetime, read_input
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, pairs, parse_datetime, print_json, read_input
 from naskah.errors import InputError
 from naskah.inputs import parse_json
 
@@ -123,7 +122,7 @@ def cmd_trail_status(args: argparse.Namespace) -> int:
     trail = Trail.open(args.dir)
     info = status(trail)
     if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        print_json(info)
         return EXIT_OK
     per_hari = trail.sop.jam_kerja.menit_per_hari
     print(f"{info['sop']['judul']} — {len(info['entries'])} of {info['sop']['langkah']} steps")
@@ -160,10 +159,9 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
     if args.json:
         from dataclasses import asdict
 
-        print(json.dumps({"utuh": result.utuh, "langkah": result.langkah,
+        print_json({"utuh": result.utuh, "langkah": result.langkah,
                           "hash_akhir": result.hash_akhir,
-                          "masalah": [asdict(m) for m in result.masalah]},
-                         ensure_ascii=False, indent=2))
+                          "masalah": [asdict(m) for m in result.masalah]})
         return EXIT_OK if result.utuh else EXIT_FAILED
     if result.utuh:
         print(f"intact: {result.langkah} steps, final hash {result.hash_akhir}")
@@ -183,8 +181,7 @@ def cmd_trail_report(args: argparse.Namespace) -> int:
     trail = Trail.open(args.dir)
     if args.json:
         rows = [asdict(r) for r in laporan_waktu(trail)]
-        print(json.dumps({"langkah": rows, "melebihi": [r["step"] for r in rows if r["melebihi"]]},
-                         ensure_ascii=False, indent=2))
+        print_json({"langkah": rows, "melebihi": [r["step"] for r in rows if r["melebihi"]]})
     else:
         print(laporan_waktu_teks(trail))
     return EXIT_OK

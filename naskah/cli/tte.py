@@ -5,12 +5,11 @@ imported inside the handlers, so ``naskah --help`` does not load pyHanko."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json
 from naskah.errors import InputError
 
 PKI_PASSPHRASE_ENV = "NASKAH_PKI_PASSPHRASE"
@@ -59,10 +58,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     ok = (result.ok or suffix == ".docx") and (
         trail_info is None or (trail_info["status"] == "VALID" and trail_info["trail_intact"]))
     if args.json:
-        print(json.dumps({"file": str(path), "ok": ok,
+        print_json({"file": str(path), "ok": ok,
                           "signatures": [s.as_dict() for s in result.signatures],
-                          **({"trail": trail_info} if trail_info else {})},
-                         ensure_ascii=False, indent=2))
+                          **({"trail": trail_info} if trail_info else {})})
     elif suffix == ".docx":
         _print_standing(path, trail_info)
     else:

@@ -27,13 +27,17 @@ from naskah.errors import InputError
 from naskah.tte.errors import CertificateError
 
 
-def load_certificates(path: str | Path) -> list[asn1_x509.Certificate]:
-    """Every certificate in a PEM (one or more blocks) or DER file."""
+def _read(path: str | Path, field: str) -> tuple[Path, bytes]:
     p = Path(path)
     try:
-        data = p.read_bytes()
+        return p, p.read_bytes()
     except OSError as exc:
-        raise InputError(f"trust: cannot read {p}: {exc.strerror or exc}") from None
+        raise InputError(f"{field}: cannot read {p}: {exc.strerror or exc}") from None
+
+
+def load_certificates(path: str | Path) -> list[asn1_x509.Certificate]:
+    """Every certificate in a PEM (one or more blocks) or DER file."""
+    p, data = _read(path, "trust")
     try:
         if pem.detect(data):
             return [asn1_x509.Certificate.load(der) for kind, _, der in pem.unarmor(data, True)
@@ -47,11 +51,7 @@ def load_certificates(path: str | Path) -> list[asn1_x509.Certificate]:
 
 def load_crl(path: str | Path) -> asn1_crl.CertificateList:
     """A certificate revocation list from a PEM or DER file."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"crl: cannot read {p}: {exc.strerror or exc}") from None
+    p, data = _read(path, "crl")
     try:
         if pem.detect(data):
             _, _, data = pem.unarmor(data)
