@@ -8,54 +8,57 @@ Quick use::
     naskah.save(nodin, "nota-dinas.docx")            # DOCX, written atomically
     data = naskah.render(nodin)                      # or the DOCX as bytes
     naskah.read_metadata("nota-dinas.docx").jenis    # 'nota-dinas'
+
+Every name here is imported from its module on first use (PEP 562), so ``import
+naskah`` and the command line's start cost only what a command needs.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from naskah.errors import (
-    InputError,
-    MetadataError,
-    NaskahError,
-    PdfError,
-    TamperError,
-    TemplateError,
-    TrailError,
-    TrailLockedError,
-)
-from naskah.inputs import load_naskah
-from naskah.metadata import NaskahMetadata, read_metadata
-from naskah.models import (
-    JENIS,
-    Delegasi,
-    Disposisi,
-    Harapan,
-    Instansi,
-    JabatanSementara,
-    JadwalRapat,
-    Klasifikasi,
-    Lampiran,
-    Laporan,
-    NaskahDinas,
-    NomorNaskah,
-    NotaDinas,
-    Notulen,
-    Pejabat,
-    Pelaksana,
-    Penandatangan,
-    Pendahuluan,
-    Peserta,
-    Sifat,
-    UndanganRapat,
-    Zona,
-)
-from naskah.pengesahan import JenisParaf, Paraf, Pengesahan, Status, TandaTangan
-from naskah.profil import Profil, load_profil
-from naskah.render import Kertas, Renderer, render, save
 from naskah.version import __version__
 
 if TYPE_CHECKING:
+    from naskah.errors import (
+        InputError,
+        MetadataError,
+        NaskahError,
+        PdfError,
+        TamperError,
+        TemplateError,
+        TrailError,
+        TrailLockedError,
+    )
+    from naskah.inputs import load_naskah
+    from naskah.metadata import NaskahMetadata, read_metadata
+    from naskah.models import (
+        JENIS,
+        Delegasi,
+        Disposisi,
+        Harapan,
+        Instansi,
+        JabatanSementara,
+        JadwalRapat,
+        Klasifikasi,
+        Lampiran,
+        Laporan,
+        NaskahDinas,
+        NomorNaskah,
+        NotaDinas,
+        Notulen,
+        Pejabat,
+        Pelaksana,
+        Penandatangan,
+        Pendahuluan,
+        Peserta,
+        Sifat,
+        UndanganRapat,
+        Zona,
+    )
+    from naskah.pengesahan import JenisParaf, Paraf, Pengesahan, Status, TandaTangan
+    from naskah.profil import Profil, load_profil
     from naskah.register import (
         Agenda,
         DisposisiTracker,
@@ -66,19 +69,40 @@ if TYPE_CHECKING:
         StatusDisposisi,
         SuratMasuk,
     )
+    from naskah.render import Kertas, Renderer, render, save
 
-# The register needs SQLAlchemy; it is imported on first use so `import naskah` (and the
-# CLI's start) stays fast.
-_REGISTER_NAMES = frozenset({"Agenda", "DisposisiTracker", "ItemDisposisi", "Nomor", "Pola",
-                             "Register", "StatusDisposisi", "SuratMasuk"})
+_HOME: dict[str, str] = {
+    **dict.fromkeys(("InputError", "MetadataError", "NaskahError", "PdfError", "TamperError",
+                     "TemplateError", "TrailError", "TrailLockedError"), "naskah.errors"),
+    "load_naskah": "naskah.inputs",
+    **dict.fromkeys(("NaskahMetadata", "read_metadata"), "naskah.metadata"),
+    **dict.fromkeys(("JENIS", "Delegasi", "Disposisi", "Harapan", "Instansi",
+                     "JabatanSementara", "JadwalRapat", "Klasifikasi", "Lampiran", "Laporan",
+                     "NaskahDinas", "NomorNaskah", "NotaDinas", "Notulen", "Pejabat",
+                     "Pelaksana", "Penandatangan", "Pendahuluan", "Peserta", "Sifat",
+                     "UndanganRapat", "Zona"), "naskah.models"),
+    **dict.fromkeys(("JenisParaf", "Paraf", "Pengesahan", "Status", "TandaTangan"),
+                    "naskah.pengesahan"),
+    **dict.fromkeys(("Profil", "load_profil"), "naskah.profil"),
+    **dict.fromkeys(("Agenda", "DisposisiTracker", "ItemDisposisi", "Nomor", "Pola",
+                     "Register", "StatusDisposisi", "SuratMasuk"), "naskah.register"),
+    **dict.fromkeys(("Kertas", "Renderer", "render", "save"), "naskah.render"),
+}
+"""The module each public name lives in."""
 
 
 def __getattr__(name: str) -> Any:
-    if name in _REGISTER_NAMES:
-        import naskah.register
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'naskah' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # found once; later lookups skip this function
+    return value
 
-        return getattr(naskah.register, name)
-    raise AttributeError(f"module 'naskah' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
 
 __all__ = [  # noqa: RUF022 (the register's names are grouped at the end)
     "JENIS",

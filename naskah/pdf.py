@@ -128,7 +128,7 @@ def convert_to_pdf(
     _check_sources(paths)
     soffice = find_soffice()
 
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).absolute()  # LibreOffice takes URLs, which must be absolute
     out_dir.mkdir(parents=True, exist_ok=True)
     # Same directory as the targets, so os.replace stays on one filesystem (atomic).
     work_dir = Path(tempfile.mkdtemp(prefix=".naskah-pdf-", dir=out_dir))
@@ -343,7 +343,7 @@ def pdf_to_png(
     tool = shutil.which("pdftoppm")
     if tool is None:
         raise PdfError("pdftoppm is needed to preview pages; apt-get install poppler-utils")
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).absolute()  # LibreOffice takes URLs, which must be absolute
     out_dir.mkdir(parents=True, exist_ok=True)
     prefix = out_dir / Path(pdf).stem
     cmd = [tool, "-png", "-r", str(dpi)]

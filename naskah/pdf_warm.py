@@ -126,7 +126,9 @@ class _Worker:
     def convert(self, src: Path, dst: Path, pdfa: bool, timeout: float) -> str | None:
         """Convert one file; the error text, or None on success. Raises PdfError if dead."""
         assert self.proc.stdin is not None
-        request = json.dumps({"src": str(src), "dst": str(dst), "pdfa": pdfa}) + "\n"
+        # The bridge makes file URLs of them, which must be absolute.
+        request = json.dumps({"src": os.path.abspath(src), "dst": os.path.abspath(dst),
+                              "pdfa": pdfa}) + "\n"
         try:
             self.proc.stdin.write(request.encode())
             self.proc.stdin.flush()
