@@ -4,8 +4,8 @@
 or ready models) and writes one file per row into a folder. Rows are read lazily
 and only a few are in flight at a time, so memory stays flat however long the
 input; a row that fails is recorded (row number, field path, reason) and the batch
-goes on. With ``pdf=True`` the DOCX files are converted in small groups by the
-warm LibreOffice converter (:mod:`naskah.pdf_warm`).
+goes on. With ``pdf=True`` each DOCX file goes to LibreOffice as soon as it is
+rendered (:mod:`naskah.pdf_pipeline`), so rendering and converting overlap.
 """
 
 from __future__ import annotations
@@ -19,14 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.errors import InputError, NaskahError
-from naskah.fileio import fsync_dir
+from naskah.fileio import fsync_dir, write_replacing
 from naskah.mailmerge import DEFAULT_PATTERN, Formatter, merge, output_name
+from naskah.pdf_pipeline import Converted, PdfPipeline
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
-
-_PDF_GROUP = 16  # DOCX files converted together: enough to keep 2 LibreOffices busy
-
 
 @dataclass(frozen=True)
 class Failure:
@@ -52,28 +50,6 @@ class BatchResult:
 
 # ------------------------------------------------------------------ worker side
 
-
-def write_replacing(target: Path, data: bytes) -> Path:
-    """Write through a temporary file and a rename: never a partial file at ``target``.
-
-    Unlike :func:`naskah.fileio.write_atomic` it does not fsync each file (that
-    costs more than rendering); the batch syncs its folder once at the end, and a
-    batch cut short by a power failure is simply run again.
-    """
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 _renderer: Any = None
 
@@ -146,25 +122,42 @@ def render_batch(
     result = BatchResult()
     stage = Path(tempfile.mkdtemp(prefix=".naskah-batch-", dir=folder)) if pdf else None
     finished: dict[int, Path] = {}
-    pending_pdf: list[tuple[int, Path, dict[str, str], Path]] = []
     done = 0
+
+    def record(converted: list[Converted]) -> None:
+        nonlocal done
+        for outcome in converted:
+            done += 1
+            if outcome.pdf is not None:
+                finished[outcome.key] = outcome.pdf
+            else:
+                result.failures.append(Failure(outcome.key, "", outcome.error or ""))
+        if converted and progress is not None:
+            progress(done)
+
+    pipeline: PdfPipeline | None = None
     try:
         work = _jobs(jenis, rows, base or {}, nama_berkas, stage or folder, pdf, result)
         started = _prestart_converter if pdf else None
         for number, path, info, problems in _run(work, jobs, template_paths, kertas, started):
-            done += 1
             if problems:
                 result.failures += [Failure(number, f, r) for f, r in problems]
-            elif path is not None and info is not None:
-                pending_pdf.append((number, path, info, folder / f"{path.stem}.pdf"))
-                if len(pending_pdf) >= _PDF_GROUP:
-                    _convert(pending_pdf, finished, result)
+                done += 1
+            elif path is not None and info is not None and stage is not None:
+                if pipeline is None:  # here, after the pool forked: it starts threads
+                    pipeline = PdfPipeline(stage)
+                record(pipeline.submit(number, path, info, folder / f"{path.stem}.pdf"))
+                continue
             elif path is not None:
                 finished[number] = path
+                done += 1
             if progress is not None:
                 progress(done)
-        _convert(pending_pdf, finished, result)
+        if pipeline is not None:
+            record(pipeline.drain())
     finally:
+        if pipeline is not None:
+            pipeline.close()
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
     # The folder's names, once. A batch is re-runnable output: after a power cut (not
@@ -237,39 +230,6 @@ def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
                     yield future.result()
         for future in running:
             yield future.result()
-
-
-def _convert(pending: list[tuple[int, Path, dict[str, str], Path]], finished: dict[int, Path],
-             result: BatchResult) -> None:
-    """Convert the staged DOCX files to their final PDFs; one row's failure is its own."""
-    from naskah import pdf
-
-    if not pending:
-        return
-    sources = [path for _, path, _, _ in pending]
-    out = sources[0].parent / "pdf"
-    made: list[Path | None] = []
-    try:
-        made += pdf.convert_to_pdf(sources, out)
-    except NaskahError:  # all or nothing: find the row(s) at fault one by one
-        for number, path, _, _ in pending:
-            try:
-                made += pdf.convert_to_pdf([path], out)
-            except NaskahError as exc:
-                result.failures.append(Failure(number, "", str(exc)))
-                made.append(None)
-    for (number, path, info, target), converted in zip(pending, made, strict=True):
-        try:
-            if converted is not None:
-                data = pdf.stamp_metadata(converted.read_bytes(), info)
-                finished[number] = write_replacing(target, data)
-                converted.unlink()
-        except NaskahError as exc:
-            result.failures.append(Failure(number, "", str(exc)))
-        except OSError as exc:
-            result.failures.append(Failure(number, "", f"cannot write: {exc.strerror or exc}"))
-        path.unlink(missing_ok=True)
-    pending.clear()
 
 
 __all__ = ["DEFAULT_PATTERN", "BatchResult", "Failure", "merge", "output_name", "render_batch"]

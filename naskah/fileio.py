@@ -99,11 +99,12 @@ def writable_target_problem(target: Path) -> str | None:
     return None
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     The temporary file is flushed and fsync'ed before ``os.replace``, so a crash leaves
     either the previous file or the complete new one. The folder must exist.
+    ``durable=False`` skips the fsyncs (see :func:`write_replacing`).
     """
     target = Path(path)
     with contextlib.suppress(FileNotFoundError):
@@ -124,15 +125,27 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         os.chmod(tmp, _mode_for(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    fsync_dir(target.parent)
+    if durable:
+        fsync_dir(target.parent)
     return target
+
+
+def write_replacing(path: str | os.PathLike[str], data: bytes) -> Path:
+    """:func:`write_atomic` without the fsyncs: never a partial file at ``path``, but
+    after a power failure maybe the previous one.
+
+    For batches, where an fsync per file costs more than rendering it: a batch syncs
+    its folder once at the end (:func:`fsync_dir`), and one cut short is run again.
+    """
+    return write_atomic(path, data, durable=False)
 
 
 # Read once at import: os.umask can only be read by setting it, which is not thread-safe.

@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from naskah import pdf_warm, xmp_metadata
+from naskah import pdf_warm, soffice_profile, xmp_metadata
 from naskah.errors import PdfError
 
 __all__ = [
@@ -135,9 +135,12 @@ def convert_to_pdf(
     try:
         produced = [work_dir / f"{path.stem}.pdf" for path in paths]
         warm = pdf_warm.shared()
+        errors: list[str | None] | None = None
         if warm is not None:
-            errors = warm.convert(list(zip(paths, produced, strict=True)), pdfa=pdfa,
-                                  timeout=timeout)
+            with contextlib.suppress(pdf_warm.UnoUnavailable):  # then the cold way below
+                errors = warm.convert(list(zip(paths, produced, strict=True)), pdfa=pdfa,
+                                      timeout=timeout)
+        if errors is not None:
             detail = "; ".join(f"{path.name}: {error}" for path, error
                                in zip(paths, errors, strict=True) if error)
         else:
@@ -194,7 +197,7 @@ def _run_soffice(
     soffice: str, paths: Sequence[Path], work_dir: Path, timeout: float, pdfa: bool
 ) -> str:
     """Run one soffice conversion and return its stderr; kill it all on timeout."""
-    profile_dir = Path(tempfile.mkdtemp(prefix="naskah-soffice-"))
+    profile_dir, _ = soffice_profile.new_profile(soffice)
     try:
         return _run_soffice_in(soffice, paths, work_dir, profile_dir, timeout, pdfa)
     finally:

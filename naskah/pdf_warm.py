@@ -17,146 +17,34 @@ process-wide converter, shut down at exit, on SIGINT and on SIGTERM.
 from __future__ import annotations
 
 import atexit
-import contextlib
-import json
 import os
-import select
 import shutil
 import signal
-import subprocess
-import tempfile
 import threading
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from naskah import soffice_profile
 from naskah.errors import PdfError
+from naskah.soffice_worker import UnoUnavailable, Worker
 
-_BRIDGE = Path(__file__).with_name("soffice_bridge.py")
 _ENV_PYTHON = "NASKAH_UNO_PYTHON"
 _ENV_PROCESSES = "NASKAH_PDF_PROCESSES"
 _ENV_WARM = "NASKAH_PDF_WARM"
-START_TIMEOUT = 90.0
-"""Seconds a LibreOffice may take to start and accept the bridge."""
+# A shipped template: a real naskah document's styles, tables, headers and fonts.
+_WARMUP = Path(__file__).with_name("templates") / "nota_dinas.docx"
 
 
 def uno_python() -> str | None:
-    """The Python that can import LibreOffice's ``uno`` module, or None.
+    """The Python to run the bridge under, or None when there is none.
 
-    ``NASKAH_UNO_PYTHON`` names it; the default is ``/usr/bin/python3``. The check
-    runs that interpreter once per process.
+    ``NASKAH_UNO_PYTHON`` names it; the default is ``/usr/bin/python3``. Whether it
+    can import LibreOffice's ``uno`` is learnt when the first bridge starts (a check
+    of its own would cost a Python start before LibreOffice's): then
+    :class:`~naskah.soffice_worker.UnoUnavailable` is raised and the converter
+    marks itself :attr:`~WarmConverter.unavailable`.
     """
-    global _uno_python_checked
-    if _uno_python_checked is not None:
-        return _uno_python_checked or None
-    python = os.environ.get(_ENV_PYTHON, "/usr/bin/python3")
-    ok = False
-    if shutil.which(python):
-        try:
-            ok = subprocess.run([python, "-c", "import uno"], capture_output=True,
-                                timeout=30, check=False).returncode == 0
-        except (OSError, subprocess.TimeoutExpired):
-            ok = False
-    _uno_python_checked = python if ok else ""
-    return python if ok else None
-
-
-_uno_python_checked: str | None = None
-
-
-def soffice_bin(soffice: str) -> str:
-    """``soffice.bin`` next to the ``soffice`` wrapper script, so it is our direct child."""
-    real = Path(os.path.realpath(soffice))
-    candidate = real.with_name("soffice.bin")
-    return str(candidate) if candidate.is_file() else soffice
-
-
-class _Worker:
-    """One bridge process and its LibreOffice."""
-
-    def __init__(self, python: str, soffice: str) -> None:
-        """Start the bridge (and through it LibreOffice); :meth:`wait_ready` waits for it."""
-        self.profile = Path(tempfile.mkdtemp(prefix="naskah-soffice-"))
-        # LibreOffice's own temporary files go inside the profile, removed with it.
-        (self.profile / "tmp").mkdir()
-        self._buffer = b""
-        try:
-            self.proc = subprocess.Popen(
-                [python, str(_BRIDGE), soffice_bin(soffice), str(self.profile),
-                 f"naskah-{uuid.uuid4().hex}"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                start_new_session=True, env={**os.environ, "TMPDIR": str(self.profile / "tmp")},
-            )
-        except OSError as exc:
-            shutil.rmtree(self.profile, ignore_errors=True)
-            raise PdfError(f"cannot start the LibreOffice bridge ({python}): {exc}") from None
-
-    def wait_ready(self) -> None:
-        """Wait until LibreOffice accepts work; kill it all on failure or interruption."""
-        try:
-            reply = self._read(START_TIMEOUT)
-        except BaseException:  # SIGINT/SIGTERM while LibreOffice starts
-            self.kill()
-            raise
-        if not reply or not reply.get("ready"):
-            self.kill()
-            raise PdfError("LibreOffice did not start: "
-                           + str((reply or {}).get("error", "no answer from the bridge")))
-
-    def _read(self, timeout: float) -> dict[str, object] | None:
-        """One JSON line from the bridge; None on timeout or when it died."""
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        deadline = _now() + timeout
-        while b"\n" not in self._buffer:
-            left = deadline - _now()
-            try:
-                if left <= 0 or not select.select([fd], [], [], left)[0]:
-                    return None
-                chunk = os.read(fd, 65536)
-            except (OSError, ValueError):
-                return None  # its pipe was closed by a shutdown in another thread: it died
-            if not chunk:
-                return None
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        reply: dict[str, object] = json.loads(line)
-        return reply
-
-    def convert(self, src: Path, dst: Path, pdfa: bool, timeout: float) -> str | None:
-        """Convert one file; the error text, or None on success. Raises PdfError if dead."""
-        assert self.proc.stdin is not None
-        # The bridge makes file URLs of them, which must be absolute.
-        request = json.dumps({"src": os.path.abspath(src), "dst": os.path.abspath(dst),
-                              "pdfa": pdfa}) + "\n"
-        try:
-            self.proc.stdin.write(request.encode())
-            self.proc.stdin.flush()
-        except OSError:
-            raise PdfError("LibreOffice stopped") from None
-        reply = self._read(timeout)
-        if reply is None:
-            raise PdfError(f"LibreOffice timed out after {timeout:g} s converting {src.name}")
-        return None if reply.get("ok") else str(reply.get("error"))
-
-    def kill(self) -> None:
-        """Kill the bridge and its LibreOffice, and remove the profile."""
-        with contextlib.suppress(ProcessLookupError, PermissionError, AttributeError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        if hasattr(self, "proc"):
-            for stream in (self.proc.stdin, self.proc.stdout):
-                if stream is not None:
-                    with contextlib.suppress(OSError):
-                        stream.close()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(timeout=10)
-        shutil.rmtree(self.profile, ignore_errors=True)
-
-
-def _now() -> float:
-    import time
-
-    return time.monotonic()
+    return shutil.which(os.environ.get(_ENV_PYTHON, "/usr/bin/python3"))
 
 
 class WarmConverter:
@@ -171,16 +59,20 @@ class WarmConverter:
         self._python, self._soffice = python, find_soffice()
         self.processes = max(1, processes)
         self.timeout = timeout
-        self._idle: list[_Worker] = []
-        self._busy: set[_Worker] = set()
+        self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
         self._started = 0
         self._lock = threading.Condition()
         self._closed = False
+        self.unavailable: UnoUnavailable | None = None
+        """Set when the bridge's Python turned out to have no ``uno`` module."""
 
-    def _take(self) -> _Worker:
+    def _take(self) -> Worker:
         with self._lock:
             while not self._idle and self._started >= self.processes:
                 self._lock.wait()
+            if self.unavailable is not None:
+                raise self.unavailable
             if self._closed:
                 raise PdfError("the PDF converter was shut down")
             if self._idle:
@@ -188,27 +80,48 @@ class WarmConverter:
                 self._busy.add(worker)
                 return worker
             self._started += 1
+        worker = self._launch()
+        self._ready(worker)
+        return worker
+
+    def _launch(self) -> Worker:
+        """Start one more LibreOffice (counted in ``_started`` by the caller)."""
         try:
-            worker = _Worker(self._python, self._soffice)
-            with self._lock:
-                self._busy.add(worker)  # from here close(busy=True) can stop it
-            if self._closed:
-                worker.kill()
-                raise PdfError("the PDF converter was shut down")
-            try:
-                worker.wait_ready()
-            except BaseException:
-                with self._lock:
-                    self._busy.discard(worker)
-                raise
-            return worker
+            worker = Worker(self._python, self._soffice, _WARMUP)
         except BaseException:
             with self._lock:
                 self._started -= 1
                 self._lock.notify()
             raise
+        with self._lock:
+            self._busy.add(worker)  # from here close(busy=True) can stop it
+        if self._closed:
+            self._drop(worker)
+            raise PdfError("the PDF converter was shut down")
+        return worker
 
-    def _give(self, worker: _Worker) -> None:
+    def _ready(self, worker: Worker) -> None:
+        """Wait for a started LibreOffice; on failure it is dropped and the error raised."""
+        try:
+            worker.wait_ready()
+        except UnoUnavailable as exc:
+            with self._lock:
+                self.unavailable = exc
+            self._drop(worker)
+            raise
+        except BaseException:
+            self._drop(worker)
+            raise
+
+    def _drop(self, worker: Worker) -> None:
+        worker.kill()
+        with self._lock:
+            if worker in self._busy:
+                self._busy.discard(worker)
+                self._started -= 1
+            self._lock.notify_all()
+
+    def _give(self, worker: Worker) -> None:
         with self._lock:
             self._busy.discard(worker)
             if self._closed or worker.proc.poll() is not None:
@@ -219,20 +132,31 @@ class WarmConverter:
             self._lock.notify()
 
     def prestart(self) -> None:
-        """Start every LibreOffice now, in the background: the first conversion then need
-        not wait for one to start (a second or more), e.g. while a batch still renders."""
-
-        def start_one() -> None:
-            try:
-                worker = self._take()
-            except (PdfError, OSError):
-                return  # the conversion that needs it will report the problem
-            self._give(worker)
-
+        """Start every LibreOffice now: the first conversion then need not wait for one
+        to start, e.g. while a batch still renders. The processes are launched here, in
+        the caller's thread (a thread of their own would wait for the interpreter lock
+        while the caller imports); only waiting for them happens in the background."""
         with self._lock:
-            missing = self.processes - self._started
-        for _ in range(missing):
-            threading.Thread(target=start_one, name="naskah-pdf-start", daemon=True).start()
+            missing = (0 if self._closed or self.unavailable is not None
+                       else self.processes - self._started)
+            self._started += missing
+        for launched in range(missing):
+            try:
+                worker = self._launch()
+            except (PdfError, OSError):
+                with self._lock:
+                    self._started -= missing - launched - 1  # the ones never launched
+                    self._lock.notify_all()
+                return  # the conversion that needs one will report the problem
+            threading.Thread(target=self._ready_then_idle, args=(worker,),
+                             name="naskah-pdf-start", daemon=True).start()
+
+    def _ready_then_idle(self, worker: Worker) -> None:
+        try:
+            self._ready(worker)
+        except (PdfError, OSError):
+            return  # the conversion that needs it will report the problem
+        self._give(worker)
 
     def convert_one(self, src: Path, dst: Path, *, pdfa: bool = False,
                     timeout: float | None = None) -> str | None:
@@ -285,13 +209,24 @@ class WarmConverter:
 
     def close(self, *, busy: bool = False) -> None:
         """Stop every idle LibreOffice of this converter (and those converting, with
-        ``busy``); the converter takes no more work."""
+        ``busy``); the converter takes no more work.
+
+        Stopping is a kill, except once per LibreOffice build: an idle LibreOffice that
+        started unseeded is then closed cleanly and its profile kept as the seed of
+        later ones (:mod:`naskah.soffice_profile`), which start faster.
+        """
         with self._lock:
             self._closed = True
-            stop, self._idle = self._idle + (list(self._busy) if busy else []), []
+            idle, busy_now = self._idle, (list(self._busy) if busy else [])
+            self._idle = []
             self._lock.notify_all()
-        for worker in stop:
+        for worker in busy_now:
             worker.kill()
+        for worker in idle:
+            if not worker.seeded and soffice_profile.needs_seed(worker.soffice):
+                worker.stop()
+            else:
+                worker.kill()
 
     @property
     def closed(self) -> bool:
@@ -315,6 +250,8 @@ def shared() -> WarmConverter | None:
         return None
     global _exit_hook
     with _shared_lock:
+        if _shared is not None and _shared.unavailable is not None:
+            return None
         if (_shared is None or _shared.closed) and uno_python() is not None:
             default = min(2, os.cpu_count() or 1)
             processes = int(os.environ.get(_ENV_PROCESSES, default) or default)
@@ -324,6 +261,21 @@ def shared() -> WarmConverter | None:
                 _exit_hook = True
             install_signal_handlers()
         return _shared
+
+
+def prestart() -> None:
+    """Start the shared converter's LibreOffice processes now, in the background.
+
+    Call it as early as a program knows it will make PDFs: LibreOffice then starts
+    (most of a second) while Python imports and renders. Problems are left for the
+    conversion to report.
+    """
+    try:
+        converter = shared()
+    except PdfError:
+        return
+    if converter is not None:
+        converter.prestart()
 
 
 def shutdown() -> None:
@@ -359,4 +311,5 @@ def install_signal_handlers() -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
 
 
-__all__ = ["WarmConverter", "install_signal_handlers", "shared", "shutdown", "uno_python"]
+__all__ = ["UnoUnavailable", "WarmConverter", "install_signal_handlers", "prestart", "shared",
+           "shutdown", "uno_python"]

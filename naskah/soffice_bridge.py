@@ -4,14 +4,17 @@ LibreOffice's Python binding (Debian's ``python3-uno``) only works in the Python
 was built for, ``/usr/bin/python3``, not in the project's virtual environment. So
 :mod:`naskah.pdf_warm` runs this file as a script under that interpreter:
 
-    /usr/bin/python3 soffice_bridge.py SOFFICE_BIN PROFILE_DIR PIPE_NAME
+    /usr/bin/python3 soffice_bridge.py SOFFICE_BIN PROFILE_DIR PIPE_NAME [WARMUP.docx]
 
 It starts LibreOffice headless with its own user profile, listening on a named
-pipe, connects to it, prints ``{"ready": true}`` and then converts one document per
-request: a JSON line ``{"src": DOCX, "dst": PDF, "pdfa": bool}`` on stdin gets a
-JSON line ``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout. At end of
-input it closes LibreOffice and exits. If LibreOffice dies, it exits with code 3
-and naskah starts a fresh bridge.
+pipe, connects to it, prints ``{"ready": true}``, converts WARMUP.docx (if given) to
+load what every conversion needs, and then converts one document per request: a
+JSON line ``{"src": DOCX, "dst": PDF, "pdfa": bool}`` on stdin gets a JSON line
+``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout. At end of input it
+closes LibreOffice and exits. If LibreOffice dies, it exits with code 3 and naskah
+starts a fresh bridge; if this Python has no ``uno`` module, it prints ``{"ready":
+false, "uno": false, ...}`` and exits with code 4 (naskah then converts with one
+``soffice --convert-to`` run instead).
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 _DOCX_FILTER = "MS Word 2007 XML"
 _PR_SET_PDEATHSIG = 1
 _QUIET_UPDATE = 1  # com.sun.star.document.UpdateDocMode.QUIET_UPDATE: never ask, never wait
 _RESTART = 81  # soffice.bin's exit code for "start me again" (the wrapper script loops)
+_NO_UNO = 4  # exit code: this Python has no uno module
 
 
 def _die_with_parent() -> None:
@@ -44,16 +49,13 @@ def _reply(**fields: Any) -> None:
 
 
 def main(argv: list[str]) -> int:
-    import uno
-    from com.sun.star.beans import PropertyValue
-    from com.sun.star.connection import NoConnectException
-
     # The bridge itself ends at end of input, when naskah exits or dies (no death
     # signal here: naskah may start it from a worker thread that ends before it).
     soffice, profile, pipe = argv[1], argv[2], argv[3]
+    warmup = argv[4] if len(argv) > 4 else None
     command = [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck",
          "--nodefault", "--nocrashreport", "--nofirststartwizard",
-         f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
+         f"-env:UserInstallation={Path(profile).as_uri()}",
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
 
     def launch() -> subprocess.Popen[bytes]:
@@ -64,7 +66,17 @@ def main(argv: list[str]) -> int:
             preexec_fn=_die_with_parent,
         )
 
+    # LibreOffice first: it takes most of a second to start, importing uno meanwhile.
     office = launch()
+    try:
+        import uno
+        from com.sun.star.beans import PropertyValue
+        from com.sun.star.connection import NoConnectException
+    except ImportError as exc:
+        office.kill()
+        _reply(ready=False, uno=False, error=f"this Python cannot import uno ({exc}); "
+               "install python3-uno or set NASKAH_UNO_PYTHON")
+        return _NO_UNO
 
     def prop(name: str, value: Any) -> Any:
         p = PropertyValue()
@@ -85,42 +97,56 @@ def main(argv: list[str]) -> int:
             elif office.poll() is not None or time.monotonic() > deadline:
                 _reply(ready=False, error="LibreOffice did not start")
                 return 3
-            time.sleep(0.05)
+            time.sleep(0.02)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    load_options = (prop("Hidden", True), prop("ReadOnly", True),
+                    prop("UpdateDocMode", _QUIET_UPDATE), prop("FilterName", _DOCX_FILTER))
+
+    def convert(src: str, dst: str, pdfa: bool, done: Any) -> None:
+        """Convert; ``done(error or None)`` is called before the document is closed."""
+        try:
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
+                                               load_options)
+        except Exception as exc:
+            if office.poll() is not None:
+                raise
+            done(f"LibreOffice cannot open it: {exc}")
+            return
+        if doc is None:
+            done("LibreOffice cannot open it as a DOCX document")
+            return
+        try:
+            url = uno.systemPathToFileUrl(dst)
+            if pdfa:
+                data = uno.Any("[]com.sun.star.beans.PropertyValue",
+                               (prop("SelectPdfVersion", 2),))
+                options = (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))
+                uno.invoke(doc, "storeToURL", (url, options))
+            else:
+                doc.storeToURL(url, (prop("FilterName", "writer_pdf_Export"),))
+            done(None)  # naskah carries on while LibreOffice closes the document
+        except Exception as exc:
+            if office.poll() is not None:
+                raise
+            done(f"LibreOffice cannot export it: {exc}")
+        finally:
+            with contextlib.suppress(Exception):
+                doc.close(True)
+
     _reply(ready=True)
     try:
+        if warmup:
+            # The first document in a LibreOffice costs 3-4 times the next ones (libraries,
+            # fonts): pay that now, while naskah is still rendering its first document.
+            target = os.path.join(profile, "tmp", "warmup.pdf")
+            convert(warmup, target, False, lambda error: None)
+            with contextlib.suppress(OSError):
+                os.unlink(target)
         for line in sys.stdin:
             job = json.loads(line)
-            try:
-                doc = desktop.loadComponentFromURL(
-                    uno.systemPathToFileUrl(job["src"]), "_blank", 0,
-                    (prop("Hidden", True), prop("ReadOnly", True),
-                     prop("UpdateDocMode", _QUIET_UPDATE), prop("FilterName", _DOCX_FILTER)))
-            except Exception as exc:
-                if office.poll() is not None:
-                    raise
-                _reply(ok=False, error=f"LibreOffice cannot open it: {exc}")
-                continue
-            if doc is None:
-                _reply(ok=False, error="LibreOffice cannot open it as a DOCX document")
-                continue
-            try:
-                url = uno.systemPathToFileUrl(job["dst"])
-                if job.get("pdfa"):
-                    data = uno.Any("[]com.sun.star.beans.PropertyValue",
-                                   (prop("SelectPdfVersion", 2),))
-                    options = (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))
-                    uno.invoke(doc, "storeToURL", (url, options))
-                else:
-                    doc.storeToURL(url, (prop("FilterName", "writer_pdf_Export"),))
-                _reply(ok=True)
-            except Exception as exc:
-                if office.poll() is not None:
-                    raise
-                _reply(ok=False, error=f"LibreOffice cannot export it: {exc}")
-            finally:
-                with contextlib.suppress(Exception):
-                    doc.close(True)
+            convert(job["src"], job["dst"], bool(job.get("pdfa")),
+                    lambda error: _reply(ok=True) if error is None else _reply(ok=False,
+                                                                                error=error))
     except Exception:
         return 3  # LibreOffice went away: naskah starts a new bridge
     finally:

@@ -25,6 +25,13 @@ from tests.trail_keys import PASS_ENV, PASSPHRASE, TrailPki, make_trail_pki
 __all__ = ["ALL_JENIS", "EXAMPLES", "docx_lines", "docx_text", "png_bytes"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """naskah's per-user cache (the LibreOffice profile seed) in a folder of the run's,
+    not the home folder of whoever runs the tests; subprocesses inherit it."""
+    os.environ["NASKAH_CACHE_DIR"] = str(tmp_path_factory.mktemp("naskah-cache"))
+
+
 @pytest.fixture
 def example_data() -> Callable[[str], dict[str, Any]]:
     """``example_data(jenis)``: the example JSON of a type as a fresh dict."""

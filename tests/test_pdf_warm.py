@@ -65,7 +65,7 @@ def test_sigterm_mid_conversion_leaves_no_soffice_and_no_temp_files(
     command = ["render", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), "-o", str(out)]
     if warm == "batch":  # several documents on two LibreOffice processes at once
         rows = tmp_path / "rows.jsonl"
-        rows.write_text("".join(f'{{"hal": "Nota {i}"}}\n' for i in range(8)), encoding="utf-8")
+        rows.write_text("".join(f'{{"hal": "Nota {i}"}}\n' for i in range(40)), encoding="utf-8")
         out = tmp_path / "batch"
         command = ["render-batch", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), str(rows),
                    "-o", str(out), "--pdf", "--jobs", "1"]
@@ -80,6 +80,11 @@ def test_sigterm_mid_conversion_leaves_no_soffice_and_no_temp_files(
             assert proc.poll() is None, "naskah ended before LibreOffice started"
             assert time.monotonic() < deadline, "LibreOffice never started"
             time.sleep(0.05)
+        # LibreOffice starts before the batch renders: wait for documents in flight.
+        while warm == "batch" and not any(out.glob(".naskah-batch-*/*.docx")):
+            assert proc.poll() is None, "the batch ended before the signal"
+            assert time.monotonic() < deadline, "the batch never staged a document"
+            time.sleep(0.01)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     finally:

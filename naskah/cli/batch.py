@@ -64,6 +64,12 @@ def _jsonl_rows(handle: Any) -> Iterator[dict[str, Any] | InputError]:
 
 
 def cmd_render_batch(args: argparse.Namespace) -> int:
+    if args.pdf and args.jobs == 1:
+        # LibreOffice starts (most of a second) while Python imports and renders. Not
+        # with a process pool: its fork must come before any thread is started.
+        from naskah import pdf_warm
+
+        pdf_warm.prestart()
     from naskah.batch import render_batch
     from naskah.inputs import parse_json
 

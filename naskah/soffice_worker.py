@@ -1,0 +1,144 @@
+"""One LibreOffice kept running, driven through :mod:`naskah.soffice_bridge`.
+
+A :class:`Worker` is a bridge process (Debian's ``/usr/bin/python3``, which has the
+``uno`` module) and the LibreOffice it started, in a process group of their own so
+one signal stops both. The bridge talks JSON lines over its stdin/stdout.
+:mod:`naskah.pdf_warm` keeps one or two of them and hands them documents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+from naskah import soffice_profile
+from naskah.errors import PdfError
+
+_BRIDGE = Path(__file__).with_name("soffice_bridge.py")
+START_TIMEOUT = 90.0
+"""Seconds a LibreOffice may take to start and accept the bridge."""
+STOP_TIMEOUT = 10.0
+"""Seconds a LibreOffice may take to close cleanly before it is killed."""
+
+
+class UnoUnavailable(PdfError):
+    """The bridge's Python cannot import LibreOffice's ``uno`` module."""
+
+
+def soffice_bin(soffice: str) -> str:
+    """``soffice.bin`` next to the ``soffice`` wrapper script, so it is our direct child."""
+    real = Path(os.path.realpath(soffice))
+    candidate = real.with_name("soffice.bin")
+    return str(candidate) if candidate.is_file() else soffice
+
+
+class Worker:
+    """One bridge process and its LibreOffice, started at once (:meth:`wait_ready`
+    waits until it takes work). ``warmup`` is a DOCX file the bridge converts first,
+    untimed, so that the first real document does not pay for loading LibreOffice's
+    filters and fonts."""
+
+    def __init__(self, python: str, soffice: str, warmup: Path | None = None) -> None:
+        self.soffice = soffice_bin(soffice)
+        self.profile, self.seeded = soffice_profile.new_profile(self.soffice)
+        # LibreOffice's own temporary files go inside the profile, removed with it.
+        (self.profile / "tmp").mkdir()
+        self._buffer = b""
+        try:
+            self.proc = subprocess.Popen(
+                [python, str(_BRIDGE), self.soffice, str(self.profile),
+                 f"naskah-{uuid.uuid4().hex}", *([str(warmup)] if warmup else [])],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                start_new_session=True, env={**os.environ, "TMPDIR": str(self.profile / "tmp")},
+            )
+        except OSError as exc:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise PdfError(f"cannot start the LibreOffice bridge ({python}): {exc}") from None
+
+    def wait_ready(self) -> None:
+        """Wait until LibreOffice accepts work; kill it all on failure or interruption.
+
+        Raises :class:`UnoUnavailable` when the bridge's Python has no ``uno``.
+        """
+        try:
+            reply = self._read(START_TIMEOUT)
+        except BaseException:  # SIGINT/SIGTERM while LibreOffice starts
+            self.kill()
+            raise
+        if not reply or not reply.get("ready"):
+            self.kill()
+            error = str((reply or {}).get("error", "no answer from the bridge"))
+            if reply is not None and reply.get("uno") is False:
+                raise UnoUnavailable(error)
+            raise PdfError("LibreOffice did not start: " + error)
+
+    def _read(self, timeout: float) -> dict[str, object] | None:
+        """One JSON line from the bridge; None on timeout or when it died."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            try:
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    return None
+                chunk = os.read(fd, 65536)
+            except (OSError, ValueError):
+                return None  # its pipe was closed by a shutdown in another thread: it died
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        reply: dict[str, object] = json.loads(line)
+        return reply
+
+    def convert(self, src: Path, dst: Path, pdfa: bool, timeout: float) -> str | None:
+        """Convert one file; the error text, or None on success. Raises PdfError if dead."""
+        assert self.proc.stdin is not None
+        # The bridge makes file URLs of them, which must be absolute.
+        request = json.dumps({"src": os.path.abspath(src), "dst": os.path.abspath(dst),
+                              "pdfa": pdfa}) + "\n"
+        try:
+            self.proc.stdin.write(request.encode())
+            self.proc.stdin.flush()
+        except OSError:
+            raise PdfError("LibreOffice stopped") from None
+        reply = self._read(timeout)
+        if reply is None:
+            raise PdfError(f"LibreOffice timed out after {timeout:g} s converting {src.name}")
+        return None if reply.get("ok") else str(reply.get("error"))
+
+    def stop(self) -> None:
+        """Close LibreOffice cleanly (end of input: the bridge closes it), keep its profile
+        as the seed when none exists yet, then remove everything (:meth:`kill`)."""
+        with contextlib.suppress(OSError, AttributeError):
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired, AttributeError):
+            if self.proc.wait(timeout=STOP_TIMEOUT) == 0:
+                soffice_profile.save_seed(self.soffice, self.profile)
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill the bridge and its LibreOffice, and remove the profile."""
+        with contextlib.suppress(ProcessLookupError, PermissionError, AttributeError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        if hasattr(self, "proc"):
+            for stream in (self.proc.stdin, self.proc.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+__all__ = ["START_TIMEOUT", "UnoUnavailable", "Worker", "soffice_bin"]
