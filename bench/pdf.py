@@ -11,6 +11,10 @@ For each N (15 and 100) and for 1 and 2 LibreOffice processes, on each side:
   in, PDFs out: validation and rendering included), for Carbone converting the same N
   DOCX files (rendered beforehand) from a fresh node process.
 
+naskah's side runs with a fresh per-user cache (``NASKAH_CACHE_DIR``), which the
+first child fills with the LibreOffice profile seed (:mod:`naskah.soffice_profile`),
+as the first PDF on a user's machine does.
+
 Carbone (npm package ``carbone``) is installed into a temporary folder when ``npm``
 is present; its child runs with ``PATH`` starting at LibreOffice's program folder
 (``soffice.bin``) and ``/usr/bin`` (Debian's ``python3`` with ``python3-uno``, which
@@ -161,7 +165,11 @@ def main(argv: list[str] | None = None) -> int:
         demo.run(root / "berkas")
         trail_docs = sorted((root / "berkas" / "dokumen").glob("*.docx"))
         carbone = None if args.no_carbone else _install_carbone(root)
-        naskah_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        # The cache of LibreOffice profile seeds, fresh: the first child's LibreOffice
+        # makes the seed every later naskah process starts from (as on a user's machine
+        # after the first PDF).
+        naskah_env = {**os.environ, "PYTHONPATH": str(ROOT),
+                      "NASKAH_CACHE_DIR": str(root / "naskah-cache")}
         carbone_env = {**os.environ,
                        "PATH": f"{LIBREOFFICE_PROGRAM}:/usr/bin:/bin",
                        "NODE_PATH": str(root / "node_modules")}
