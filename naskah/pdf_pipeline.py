@@ -16,16 +16,19 @@ that fails is retried one document at a time, so a failure stays that document's
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from naskah import pdf_warm
+from naskah import pdf_group, pdf_warm
 from naskah.errors import NaskahError
+from naskah.fileio import write_replacing
 
 _COLD_GROUP = 16  # documents per cold soffice run: its start-up is shared among them
+_ENV_GROUP = "NASKAH_PDF_GROUP"
 
 
 @dataclass(frozen=True)
@@ -44,23 +47,42 @@ class _Job:
     info: Mapping[str, str]
     target: Path
     future: Future[str | None] | None = None
+    group: _Group | None = None
+
+
+@dataclass
+class _Group:
+    """Documents converted as one (:mod:`naskah.pdf_group`)."""
+
+    jobs: list[_Job]
+    docx: Path
+    pdf: Path
 
 
 class PdfPipeline:
     """DOCX files in, stamped PDFs out, converting while more are submitted.
 
     ``stage`` is a folder of the caller's for LibreOffice's output (on the same
-    filesystem as the targets). Use it as a context manager, or call :meth:`close`.
+    filesystem as the targets). Consecutive documents of one template are converted
+    together, up to :data:`~naskah.pdf_group.GROUP_SIZE` at a time, when ``group`` is
+    true (the default, except for PDF/A; ``NASKAH_PDF_GROUP=0`` turns it off). Use it as
+    a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, stage: Path, *, pdfa: bool = False, window: int = 32) -> None:
+    def __init__(self, stage: Path, *, pdfa: bool = False, window: int = 32,
+                 group: bool | None = None) -> None:
         self.stage = stage
         self.pdfa = pdfa
         self.window = window
         self._warm = pdf_warm.shared()
         self._pool = (ThreadPoolExecutor(self._warm.processes, thread_name_prefix="naskah-pdf")
                       if self._warm is not None else None)
+        # PDF/A is not split: the parts would lose the conformance LibreOffice wrote.
+        default = os.environ.get(_ENV_GROUP, "1") != "0" and not pdfa
+        self.group = default if group is None else group and not pdfa
         self._jobs: deque[_Job] = deque()
+        self._open: list[_Job] = []  # the group being filled, not yet handed over
+        self._open_key: str | None = None
 
     def __enter__(self) -> PdfPipeline:
         return self
@@ -73,14 +95,22 @@ class PdfPipeline:
         """Queue ``docx`` to become ``target`` with ``info`` stamped; the documents
         finished meanwhile (waiting for the oldest when ``window`` are in flight)."""
         job = _Job(key, docx, info, target)
-        if self._pool is not None and self._warm is not None:
-            job.future = self._pool.submit(self._warm.convert_one, docx, self._produced(job),
-                                           pdfa=self.pdfa)
         self._jobs.append(job)
         if self._pool is None:
             return self._cold() if len(self._jobs) >= _COLD_GROUP else []
+        joined = pdf_group.group_key(docx.read_bytes()) if self.group else None
+        if joined is None or joined != self._open_key:
+            self._flush()
+        if joined is None:
+            self._start(job)
+        else:
+            self._open.append(job)
+            self._open_key = joined
+            if len(self._open) >= pdf_group.GROUP_SIZE:
+                self._flush()
         done = self.ready()
         while self._jobs and len(self._jobs) >= self.window:
+            self._flush()
             done += self._finish()
         return done
 
@@ -93,6 +123,7 @@ class PdfPipeline:
 
     def drain(self) -> list[Converted]:
         """Wait for every document submitted; their outcomes, oldest first."""
+        self._flush()
         done: list[Converted] = []
         while self._jobs:
             done += self._finish() if self._pool is not None else self._cold()
@@ -110,25 +141,91 @@ class PdfPipeline:
     def _produced(self, job: _Job) -> Path:
         return self.stage / f"{job.key}.pdf"
 
+    def _start(self, job: _Job) -> None:
+        assert self._pool is not None and self._warm is not None
+        job.future = self._pool.submit(self._warm.convert_one, job.docx, self._produced(job),
+                                       pdfa=self.pdfa)
+
+    def _flush(self) -> None:
+        """Hand the group being filled over to LibreOffice (alone, if it is one)."""
+        jobs, self._open, self._open_key = self._open, [], None
+        if len(jobs) == 1:
+            self._start(jobs[0])
+        if len(jobs) < 2:
+            return
+        assert self._pool is not None and self._warm is not None
+        first = jobs[0].key
+        group = _Group(jobs, self.stage / f"kelompok-{first}.docx",
+                       self.stage / f"kelompok-{first}.pdf")
+        try:
+            group.docx.write_bytes(pdf_group.merge([job.docx.read_bytes() for job in jobs]))
+        except (OSError, ValueError, SyntaxError):  # lxml's XMLSyntaxError is a SyntaxError
+            for job in jobs:
+                self._start(job)
+            return
+        future = self._pool.submit(self._warm.convert_one, group.docx, group.pdf,
+                                   destinations=True)
+        for job in jobs:
+            job.future, job.group = future, group
+
     def _finish(self) -> list[Converted]:
-        """The oldest document's outcome, waiting for it."""
-        job = self._jobs.popleft()
+        """The oldest document's outcome (its whole group's), waiting for it."""
+        job = self._jobs[0]
+        group = job.group
+        jobs = group.jobs if group is not None else [job]
+        for _ in jobs:
+            self._jobs.popleft()
         assert job.future is not None
         try:
             error = job.future.result()
         except pdf_warm.UnoUnavailable:
-            # No uno after all: this document and the rest go the cold way.
+            # No uno after all: these documents and the rest go the cold way.
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-            self._jobs.appendleft(job)
+            self._jobs.extendleft(_Job(j.key, j.docx, j.info, j.target) for j in reversed(jobs))
             return self._cold()
         except NaskahError as exc:
             error = str(exc)
+        if group is not None:
+            return self._finish_group(group, error)
         if error is not None:
             job.docx.unlink(missing_ok=True)
             return [Converted(job.key, None, error)]
         return [self._stamp(job, self._produced(job))]
+
+    def _finish_group(self, group: _Group, error: str | None) -> list[Converted]:
+        from pypdf.errors import PyPdfError
+
+        parts: list[bytes] = []
+        if error is None:
+            try:
+                parts = pdf_group.split(group.pdf.read_bytes(), len(group.jobs),
+                                        [job.info for job in group.jobs])
+            except (OSError, ValueError, KeyError, TypeError, PyPdfError) as exc:
+                error = str(exc)
+        group.docx.unlink(missing_ok=True)
+        group.pdf.unlink(missing_ok=True)
+        if error is not None:  # one of them may be at fault: each alone, each its own result
+            for job in group.jobs:
+                job.group = None
+                self._start(job)
+            done: list[Converted] = []
+            for job in group.jobs:
+                self._jobs.appendleft(job)
+                done += self._finish()
+            return done
+        done = []
+        for job, data in zip(group.jobs, parts, strict=True):
+            try:
+                write_replacing(job.target, data)
+            except OSError as exc:
+                done.append(Converted(job.key, None, f"cannot write: {exc.strerror or exc}"))
+            else:
+                done.append(Converted(job.key, job.target, None))
+            finally:
+                job.docx.unlink(missing_ok=True)
+        return done
 
     def _cold(self) -> list[Converted]:
         group = list(self._jobs)
@@ -149,7 +246,6 @@ class PdfPipeline:
 
     def _stamp(self, job: _Job, produced: Path) -> Converted:
         from naskah import pdf
-        from naskah.fileio import write_replacing
 
         try:
             data = pdf.stamp_metadata(produced.read_bytes(), job.info)

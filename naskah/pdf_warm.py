@@ -159,15 +159,23 @@ class WarmConverter:
         self._give(worker)
 
     def convert_one(self, src: Path, dst: Path, *, pdfa: bool = False,
-                    timeout: float | None = None) -> str | None:
+                    timeout: float | None = None, destinations: bool = False) -> str | None:
         """Convert one file; the error text for a document LibreOffice refused, or None.
 
-        A LibreOffice that hangs or dies is replaced and the document tried once more.
+        ``pdfa`` writes PDF/A-2b; ``destinations`` exports the document's bookmarks as
+        named destinations (how :mod:`naskah.pdf_group` finds where each document of a
+        group begins). A LibreOffice that hangs or dies is replaced and the document
+        tried once more.
         """
+        options: dict[str, int | bool] = {}
+        if pdfa:
+            options["SelectPdfVersion"] = 2
+        if destinations:
+            options["ExportBookmarksToPDFDestination"] = True
         for attempt in (1, 2):
             worker = self._take()
             try:
-                error = worker.convert(src, dst, pdfa, timeout or self.timeout)
+                error = worker.convert(src, dst, options, timeout or self.timeout)
             except PdfError:
                 worker.kill()
                 self._give(worker)

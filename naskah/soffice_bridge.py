@@ -9,7 +9,8 @@ was built for, ``/usr/bin/python3``, not in the project's virtual environment. S
 It starts LibreOffice headless with its own user profile, listening on a named
 pipe, connects to it, prints ``{"ready": true}``, converts WARMUP.docx (if given) to
 load what every conversion needs, and then converts one document per request: a
-JSON line ``{"src": DOCX, "dst": PDF, "pdfa": bool}`` on stdin gets a JSON line
+JSON line ``{"src": DOCX, "dst": PDF, "options": {...}}`` (the PDF export filter's
+options, e.g. ``{"SelectPdfVersion": 2}`` for PDF/A-2b) on stdin gets a JSON line
 ``{"ok": true}`` or ``{"ok": false, "error": "..."}`` on stdout. At end of input it
 closes LibreOffice and exits. If LibreOffice dies, it exits with code 3 and naskah
 starts a fresh bridge; if this Python has no ``uno`` module, it prints ``{"ready":
@@ -102,8 +103,9 @@ def main(argv: list[str]) -> int:
     load_options = (prop("Hidden", True), prop("ReadOnly", True),
                     prop("UpdateDocMode", _QUIET_UPDATE), prop("FilterName", _DOCX_FILTER))
 
-    def convert(src: str, dst: str, pdfa: bool, done: Any) -> None:
-        """Convert; ``done(error or None)`` is called before the document is closed."""
+    def convert(src: str, dst: str, options: dict[str, Any], done: Any) -> None:
+        """Convert; ``done(error or None)`` is called before the document is closed.
+        ``options`` are the PDF export filter's (FilterData), e.g. SelectPdfVersion."""
         try:
             doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
                                                load_options)
@@ -117,11 +119,11 @@ def main(argv: list[str]) -> int:
             return
         try:
             url = uno.systemPathToFileUrl(dst)
-            if pdfa:
+            if options:
                 data = uno.Any("[]com.sun.star.beans.PropertyValue",
-                               (prop("SelectPdfVersion", 2),))
-                options = (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))
-                uno.invoke(doc, "storeToURL", (url, options))
+                               tuple(prop(name, value) for name, value in options.items()))
+                store = (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data))
+                uno.invoke(doc, "storeToURL", (url, store))
             else:
                 doc.storeToURL(url, (prop("FilterName", "writer_pdf_Export"),))
             done(None)  # naskah carries on while LibreOffice closes the document
@@ -139,12 +141,12 @@ def main(argv: list[str]) -> int:
             # The first document in a LibreOffice costs 3-4 times the next ones (libraries,
             # fonts): pay that now, while naskah is still rendering its first document.
             target = os.path.join(profile, "tmp", "warmup.pdf")
-            convert(warmup, target, False, lambda error: None)
+            convert(warmup, target, {}, lambda error: None)
             with contextlib.suppress(OSError):
                 os.unlink(target)
         for line in sys.stdin:
             job = json.loads(line)
-            convert(job["src"], job["dst"], bool(job.get("pdfa")),
+            convert(job["src"], job["dst"], dict(job.get("options") or {}),
                     lambda error: _reply(ok=True) if error is None else _reply(ok=False,
                                                                                 error=error))
     except Exception:

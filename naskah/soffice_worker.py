@@ -17,6 +17,7 @@ import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 from naskah import soffice_profile
@@ -100,12 +101,14 @@ class Worker:
         reply: dict[str, object] = json.loads(line)
         return reply
 
-    def convert(self, src: Path, dst: Path, pdfa: bool, timeout: float) -> str | None:
-        """Convert one file; the error text, or None on success. Raises PdfError if dead."""
+    def convert(self, src: Path, dst: Path, options: Mapping[str, int | bool],
+                timeout: float) -> str | None:
+        """Convert one file with the PDF export ``options``; the error text, or None on
+        success. Raises PdfError if LibreOffice is dead."""
         assert self.proc.stdin is not None
         # The bridge makes file URLs of them, which must be absolute.
         request = json.dumps({"src": os.path.abspath(src), "dst": os.path.abspath(dst),
-                              "pdfa": pdfa}) + "\n"
+                              "options": dict(options)}) + "\n"
         try:
             self.proc.stdin.write(request.encode())
             self.proc.stdin.flush()
