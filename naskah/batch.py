@@ -124,9 +124,12 @@ def render_batch(
     finished: dict[int, Path] = {}
     done = 0
 
+    staged: dict[int, Path] = {}  # rows' DOCX files handed to the pipeline
+
     def record(converted: list[Converted]) -> None:
         nonlocal done
         for outcome in converted:
+            staged.pop(outcome.key).unlink(missing_ok=True)
             done += 1
             if outcome.pdf is not None:
                 finished[outcome.key] = outcome.pdf
@@ -146,6 +149,7 @@ def render_batch(
             elif path is not None and info is not None and stage is not None:
                 if pipeline is None:  # here, after the pool forked: it starts threads
                     pipeline = PdfPipeline(stage)
+                staged[number] = path
                 record(pipeline.submit(number, path, info, folder / f"{path.stem}.pdf"))
                 continue
             elif path is not None:

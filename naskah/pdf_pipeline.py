@@ -44,7 +44,7 @@ class Converted:
 class _Job:
     key: int
     docx: Path
-    info: Mapping[str, str]
+    info: Mapping[str, str] | None
     target: Path
     future: Future[str | None] | None = None
     group: _Group | None = None
@@ -70,9 +70,10 @@ class PdfPipeline:
     """
 
     def __init__(self, stage: Path, *, pdfa: bool = False, window: int = 32,
-                 group: bool | None = None) -> None:
+                 group: bool | None = None, timeout: float | None = None) -> None:
         self.stage = stage
         self.pdfa = pdfa
+        self.timeout = timeout
         self.window = window
         self._warm = pdf_warm.shared()
         self._pool = (ThreadPoolExecutor(self._warm.processes, thread_name_prefix="naskah-pdf")
@@ -90,10 +91,12 @@ class PdfPipeline:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def submit(self, key: int, docx: Path, info: Mapping[str, str],
+    def submit(self, key: int, docx: Path, info: Mapping[str, str] | None,
                target: Path) -> list[Converted]:
-        """Queue ``docx`` to become ``target`` with ``info`` stamped; the documents
-        finished meanwhile (waiting for the oldest when ``window`` are in flight)."""
+        """Queue ``docx`` to become ``target`` with ``info`` stamped (None: LibreOffice's
+        document information as it is); the documents finished meanwhile (waiting for
+        the oldest when ``window`` are in flight). ``docx`` is the caller's: it is read,
+        never removed."""
         job = _Job(key, docx, info, target)
         self._jobs.append(job)
         if self._pool is None:
@@ -144,7 +147,7 @@ class PdfPipeline:
     def _start(self, job: _Job) -> None:
         assert self._pool is not None and self._warm is not None
         job.future = self._pool.submit(self._warm.convert_one, job.docx, self._produced(job),
-                                       pdfa=self.pdfa)
+                                       pdfa=self.pdfa, timeout=self.timeout)
 
     def _flush(self) -> None:
         """Hand the group being filled over to LibreOffice (alone, if it is one)."""
@@ -164,7 +167,7 @@ class PdfPipeline:
                 self._start(job)
             return
         future = self._pool.submit(self._warm.convert_one, group.docx, group.pdf,
-                                   destinations=True)
+                                   destinations=True, timeout=self.timeout)
         for job in jobs:
             job.future, job.group = future, group
 
@@ -190,7 +193,6 @@ class PdfPipeline:
         if group is not None:
             return self._finish_group(group, error)
         if error is not None:
-            job.docx.unlink(missing_ok=True)
             return [Converted(job.key, None, error)]
         return [self._stamp(job, self._produced(job))]
 
@@ -201,7 +203,7 @@ class PdfPipeline:
         if error is None:
             try:
                 parts = pdf_group.split(group.pdf.read_bytes(), len(group.jobs),
-                                        [job.info for job in group.jobs])
+                                        [job.info or {} for job in group.jobs])
             except (OSError, ValueError, KeyError, TypeError, PyPdfError) as exc:
                 error = str(exc)
         group.docx.unlink(missing_ok=True)
@@ -223,8 +225,6 @@ class PdfPipeline:
                 done.append(Converted(job.key, None, f"cannot write: {exc.strerror or exc}"))
             else:
                 done.append(Converted(job.key, job.target, None))
-            finally:
-                job.docx.unlink(missing_ok=True)
         return done
 
     def _cold(self) -> list[Converted]:
@@ -236,20 +236,24 @@ class PdfPipeline:
         from naskah import pdf
 
         try:
-            made = pdf.convert_to_pdf([job.docx for job in group], self.stage, pdfa=self.pdfa)
+            made = pdf.convert_to_pdf([job.docx for job in group], self.stage, pdfa=self.pdfa,
+                                      **({} if self.timeout is None else
+                                         {"timeout": self.timeout}))
         except NaskahError as exc:
             if len(group) > 1:  # all or nothing: find the document(s) at fault one by one
                 return [outcome for job in group for outcome in self._convert_cold([job])]
-            group[0].docx.unlink(missing_ok=True)
             return [Converted(group[0].key, None, str(exc))]
         return [self._stamp(job, produced) for job, produced in zip(group, made, strict=True)]
 
     def _stamp(self, job: _Job, produced: Path) -> Converted:
+        """Put the PDF LibreOffice wrote in place, with the document information."""
         from naskah import pdf
 
         try:
-            data = pdf.stamp_metadata(produced.read_bytes(), job.info)
-            write_replacing(job.target, data)
+            if job.info is None:
+                os.replace(produced, job.target)
+            else:
+                write_replacing(job.target, pdf.stamp_metadata(produced.read_bytes(), job.info))
         except NaskahError as exc:
             return Converted(job.key, None, str(exc))
         except OSError as exc:
@@ -257,7 +261,6 @@ class PdfPipeline:
         finally:
             with contextlib.suppress(OSError):
                 produced.unlink()
-            job.docx.unlink(missing_ok=True)
         return Converted(job.key, job.target, None)
 
 

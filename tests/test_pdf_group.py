@@ -59,7 +59,8 @@ def test_grouped_pages_are_the_pages_of_each_document_alone(
     alone.mkdir()
     for i, data in enumerate(docs):
         (alone / f"{i}.docx").write_bytes(data)
-    singles = pdf.convert_to_pdf([alone / f"{i}.docx" for i in range(len(docs))], alone)
+    # One conversion per document: convert_to_pdf would group them too.
+    singles = [pdf.convert_to_pdf([alone / f"{i}.docx"], alone)[0] for i in range(len(docs))]
     merged = tmp_path / "group.docx"
     merged.write_bytes(pdf_group.merge(docs))
     assert warm.convert_one(merged, tmp_path / "group.pdf", destinations=True) is None
@@ -172,3 +173,31 @@ def test_a_group_that_cannot_be_split_is_converted_one_by_one(
         assert f"Nomor {i}" in text
         assert PdfReader(tmp_path / f"{i}.pdf").metadata["/Title"] == f"T{i}"
     assert list(stage.iterdir()) == []
+
+
+@pytest.mark.pdf
+def test_convert_to_pdf_groups_documents_of_one_template_wherever_they_are(
+    soffice: str, warm: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    real_merge = pdf_group.merge
+
+    def counting_merge(docs: Any) -> bytes:
+        sizes.append(len(docs))
+        return real_merge(docs)
+
+    monkeypatch.setattr(pdf_group, "merge", counting_merge)
+    sources = []
+    for i in range(5):
+        jenis = "nota-dinas" if i % 2 == 0 else "undangan"
+        data = load_example_data(jenis)
+        data["hal"] = f"Hal khusus nomor {i}"
+        sources.append(tmp_path / f"{i}-{jenis}.docx")
+        sources[-1].write_bytes(naskah.render(naskah.load_naskah(jenis, data)))
+    made = pdf.convert_to_pdf(sources, tmp_path / "out")
+    assert [p.stem for p in made] == [s.stem for s in sources]
+    for i, path in enumerate(made):
+        text = "".join(page.extract_text() for page in PdfReader(path).pages)
+        assert f"Hal khusus nomor {i}" in text
+        assert all(f"Hal khusus nomor {j}" not in text for j in range(5) if j != i)
+    assert sorted(sizes) == [2, 3]  # three nota dinas together, two undangan together
