@@ -10,6 +10,9 @@ import json
 import subprocess
 import sys
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 import naskah.models
 from naskah.models import JENIS, JENIS_MODULES, JENIS_NAMES, jenis_class
 
@@ -45,3 +48,20 @@ def test_importing_the_models_package_builds_no_model() -> None:
     loaded = _modules_after("import naskah.models; assert naskah.models.JENIS_NAMES")
     assert not any(m.startswith("naskah.models.") for m in loaded)
     assert "pydantic" not in loaded
+
+
+@given(st.integers(min_value=-(10**18), max_value=10**18))
+def test_terbilang_is_num2words_indonesian(n: int) -> None:
+    # terbilang loads num2words' Indonesian module alone; it must say what num2words says.
+    from num2words import num2words
+
+    from naskah.formatting import terbilang
+
+    assert terbilang(n) == num2words(n, lang="id")
+
+
+def test_terbilang_does_not_import_every_num2words_language() -> None:
+    loaded = _modules_after("from naskah.formatting import terbilang\n"
+                            "assert terbilang(21) == 'dua puluh satu'")
+    assert "num2words" not in loaded
+    assert "num2words.lang_JA" not in loaded
