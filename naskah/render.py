@@ -90,7 +90,9 @@ class Renderer:
             with self._lock:
                 compiled = self._compiled.get(jenis)
                 if compiled is None:
-                    compiled = Template.load(self._paths.get(jenis) or packaged_template(jenis))
+                    own = self._paths.get(jenis)
+                    compiled = (Template.load(own) if own is not None
+                                else Template.packaged(packaged_template(jenis)))
                     self._compiled[jenis] = compiled
         return compiled
 

@@ -69,40 +69,24 @@ def make_environment() -> jinja2.Environment:
 class Template:
     """A compiled docxtpl template.
 
-    Create it with :meth:`load`; it is immutable and safe to share across threads.
-    Compiling reads the package once: the parts with Jinja tags (body, headers,
-    footers, footnotes) are patched the way docxtpl patches them and compiled; every
-    other part is kept as its compressed bytes. :meth:`start` begins one rendering.
+    Create it with :meth:`load` (or :meth:`packaged` for a template shipped with
+    naskah); it is immutable and safe to share across threads. Compiling reads the
+    package once: the parts with Jinja tags (body, headers, footers, footnotes) are
+    patched the way docxtpl patches them and compiled; every other part is kept as its
+    compressed bytes. :meth:`start` begins one rendering.
     """
 
-    def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
-        # docxtpl (and python-docx under it) only compile; rendering needs neither.
-        from docx.opc.exceptions import PackageNotFoundError
-        from docxtpl import DocxTemplate
+    precompiled: bool = False
+    """Whether the Jinja code came precompiled (:mod:`naskah.templates.compiled`)."""
 
+    def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
         self.name = name
         self._env = env or make_environment()
-        try:
-            check_zip(blob)
-            probe = DocxTemplate(io.BytesIO(blob))
-            probe.init_docx()
-            self.package = PackageLayout.read(blob, probe)
-        except PackageTooLarge as exc:
-            raise TemplateError(f"template {name} is refused: it {exc}") from None
-        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError,
-                SyntaxError) as exc:
-            # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
-            raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
-        if any(m.name.startswith(_METADATA_PREFIX) for m in self.package.members):
-            # Its metadata part would clash with the one every render adds.
-            raise TemplateError(f"template {name} is a document naskah rendered (it holds "
-                                "naskah metadata), not a template; start from a template")
+        self.package, sources = _read_sources(blob, name)
         self._parts: dict[str, jinja2.Template] = {}
         variables: set[str] = set()
         try:
-            for key, xml in self._sources(probe):
-                if key != self.package.main and _is_static(xml):
-                    continue  # rendering would give the part back unchanged: copy it as stored
+            for key, xml in sources:
                 ast = self._env.parse(xml)
                 _refuse_other_files(ast, name)
                 variables |= meta.find_undeclared_variables(ast)
@@ -122,27 +106,38 @@ class Template:
     ) -> Template:
         """Read and compile a template file."""
         p = Path(path)
-        try:
-            blob = read_capped(p, MAX_TEMPLATE_BYTES)
-        except PackageTooLarge as exc:
-            raise TemplateError(f"template {p} is refused: it is {exc}") from None
-        except OSError as exc:
-            raise TemplateError(f"cannot read template {p}: {exc.strerror}") from None
-        except ValueError as exc:
-            raise TemplateError(f"cannot read template {p}: {exc}") from None
-        return cls(blob, str(p), env)
+        return cls(_read_file(p), str(p), env)
 
-    @staticmethod
-    def _sources(tpl: DocxTemplate) -> Iterator[tuple[str, str]]:
-        """The patched XML of every part with tags, keyed by its name in the zip."""
-        yield tpl.docx.part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_xml()))
-        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for _, part in tpl.get_headers_footers(uri):
-                yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_part_xml(part)))
-        for part in tpl.docx.part.package.parts:
-            if part.content_type == _FOOTNOTES_CT:
-                xml = part.blob.decode("utf-8")
-                yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(xml))
+    @classmethod
+    def packaged(cls, path: str | os.PathLike[str]) -> Template:
+        """Read a template shipped with naskah, with its precompiled Jinja code.
+
+        The code generated when the template was built (``tools/build_templates.py``)
+        is used only while the file's sha256 and the installed jinja2 version are the
+        ones it was generated from; otherwise the template compiles as :meth:`load`
+        compiles it. Every precompiled template shares one environment, made by
+        :func:`make_environment` like any other.
+        """
+        p = Path(path)
+        blob = _read_file(p)
+        from naskah.templates.compiled import find
+
+        found = find(p.name, blob)
+        if found is None:
+            return cls(blob, str(p))
+        template = cls.__new__(cls)
+        template.name = str(p)
+        template._env = env = shared_environment()
+        template.package = _read_layout(blob, str(p))
+        # The environment binds to each module once (always this one): from_module_dict
+        # sets the module's ``environment`` global, which the generated code reads.
+        template._parts = {
+            key: env.template_class.from_module_dict(env, module.__dict__, env.make_globals(None))
+            for key, module in found.parts.items()
+        }
+        template.variables = found.variables
+        template.precompiled = True
+        return template
 
     def check(self, context: Mapping[str, Any]) -> None:
         """Raise TemplateError naming every variable the template uses but the context lacks."""
@@ -186,6 +181,105 @@ class Template:
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {self.name} failed to render: {exc}") from None
         return rendering
+
+
+_shared: jinja2.Environment | None = None
+
+
+def shared_environment() -> jinja2.Environment:
+    """The one environment every precompiled template is bound to.
+
+    Jinja's generated code reads ``environment`` as a module global, so a module can
+    serve one environment only: all precompiled templates share this one.
+    """
+    global _shared
+    if _shared is None:
+        _shared = make_environment()
+    return _shared
+
+
+def _read_file(p: Path) -> bytes:
+    try:
+        return read_capped(p, MAX_TEMPLATE_BYTES)
+    except PackageTooLarge as exc:
+        raise TemplateError(f"template {p} is refused: it is {exc}") from None
+    except OSError as exc:
+        raise TemplateError(f"cannot read template {p}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise TemplateError(f"cannot read template {p}: {exc}") from None
+
+
+def _read_layout(blob: bytes, name: str) -> PackageLayout:
+    try:
+        check_zip(blob)
+        package = PackageLayout.read(blob)
+    except PackageTooLarge as exc:
+        raise TemplateError(f"template {name} is refused: it {exc}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+        # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
+        raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
+    if any(m.name.startswith(_METADATA_PREFIX) for m in package.members):
+        # Its metadata part would clash with the one every render adds.
+        raise TemplateError(f"template {name} is a document naskah rendered (it holds "
+                            "naskah metadata), not a template; start from a template")
+    return package
+
+
+def _read_sources(blob: bytes, name: str) -> tuple[PackageLayout, list[tuple[str, str]]]:
+    """A template's layout and the patched XML of each part Jinja has to render.
+
+    docxtpl (and python-docx under it) patch the XML; only compiling needs them.
+    """
+    from docx.opc.exceptions import PackageNotFoundError
+    from docxtpl import DocxTemplate
+
+    package = _read_layout(blob, name)
+    try:
+        probe = DocxTemplate(io.BytesIO(blob))
+        probe.init_docx()
+        sources = [(key, xml) for key, xml in _sources(probe)
+                   # a part rendering would give back unchanged is copied as stored
+                   if key == package.main or not _is_static(xml)]
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError,
+            SyntaxError) as exc:
+        raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
+    return package, sources
+
+
+def _sources(tpl: DocxTemplate) -> Iterator[tuple[str, str]]:
+    """The patched XML of every part with tags, keyed by its name in the zip."""
+    yield tpl.docx.part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_xml()))
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_part_xml(part)))
+    for part in tpl.docx.part.package.parts:
+        if part.content_type == _FOOTNOTES_CT:
+            xml = part.blob.decode("utf-8")
+            yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(xml))
+
+
+def compile_sources(
+    blob: bytes, name: str, env: jinja2.Environment
+) -> tuple[list[tuple[str, str]], frozenset[str]]:
+    """Jinja's generated Python module source for each tagged part, and the variables.
+
+    What ``tools/build_templates.py`` writes into :mod:`naskah.templates.compiled`
+    (``defer_init``: the code binds its environment when loaded, not when generated).
+    Raises TemplateError as compiling the template would.
+    """
+    _, sources = _read_sources(blob, name)
+    modules, variables = [], set()
+    try:
+        for key, xml in sources:
+            ast = env.parse(xml)
+            _refuse_other_files(ast, name)
+            variables |= meta.find_undeclared_variables(ast)
+            modules.append((key, env.compile(ast, key, raw=True, defer_init=True)))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template {name} has a Jinja syntax error near line {exc.lineno}: {exc.message}"
+        ) from None
+    return modules, frozenset(variables)
 
 
 _OTHER_FILES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
@@ -253,4 +347,4 @@ def _resolve_text(xml: str, ppr: str, rpr: str) -> str:
                               f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
 
 
-__all__ = ["Rendering", "Template", "make_environment"]
+__all__ = ["Rendering", "Template", "compile_sources", "make_environment", "shared_environment"]
