@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.sandbox
-from jinja2 import meta, nodes
+from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
@@ -80,6 +80,8 @@ class Template:
     """Whether the Jinja code came precompiled (:mod:`naskah.templates.compiled`)."""
 
     def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
+        from jinja2 import meta  # compiling only
+
         self.name = name
         self._env = env or make_environment()
         self.package, sources = _read_sources(blob, name)
@@ -267,6 +269,8 @@ def compile_sources(
     (``defer_init``: the code binds its environment when loaded, not when generated).
     Raises TemplateError as compiling the template would.
     """
+    from jinja2 import meta
+
     _, sources = _read_sources(blob, name)
     modules, variables = [], set()
     try:

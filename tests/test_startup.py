@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 import naskah.models
 from naskah.models import JENIS, JENIS_MODULES, JENIS_NAMES, jenis_class
+from naskah.render import packaged_template
+from tests.helpers import EXAMPLES, docx_lines
 
 
 def _modules_after(code: str) -> set[str]:
@@ -65,3 +70,40 @@ def test_terbilang_does_not_import_every_num2words_language() -> None:
                             "assert terbilang(21) == 'dua puluh satu'")
     assert "num2words" not in loaded
     assert "num2words.lang_JA" not in loaded
+
+
+def _render_modules(tmp_path: Path, jenis: str, template: Path | None = None) -> set[str]:
+    out = tmp_path / f"{jenis}.docx"
+    argv = ["render", jenis, str(EXAMPLES / f"{jenis}.json"), "-o", str(out)]
+    if template is not None:
+        argv += ["--template", str(template)]
+    loaded = _modules_after(f"from naskah.cli import main\nassert main({argv!r}) == 0")
+    assert docx_lines(out.read_bytes()), "the command wrote no document"
+    return loaded
+
+
+# Imported only on the paths that need them: PDF, signing, the register, compiling templates.
+NOT_FOR_A_DOCX = ("docx", "docxtpl", "pypdf", "pyhanko", "sqlalchemy", "alembic", "httpx",
+                  "cryptography", "jinja2.meta", "subprocess", "getpass", "naskah.pdf",
+                  "naskah.pdf_warm", "naskah.soffice_bridge", "naskah.tte", "naskah.register",
+                  "naskah.trail")
+
+
+@pytest.mark.parametrize("jenis", ["nota-dinas", "disposisi"])
+def test_render_to_docx_imports_only_what_a_docx_needs(tmp_path: Path, jenis: str) -> None:
+    loaded = _render_modules(tmp_path, jenis)
+    assert f"naskah.templates.compiled.{jenis.replace('-', '_')}" in loaded  # precompiled
+    heavy = sorted(m for m in loaded if m.split(".")[0] in NOT_FOR_A_DOCX
+                   or any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_DOCX))
+    assert heavy == []
+    # Spelled-out numbers load num2words' Indonesian module alone, never the package.
+    assert "num2words" not in loaded
+
+
+def test_render_with_own_template_compiles_it(tmp_path: Path) -> None:
+    # A user's own template is compiled (python-docx and docxtpl patch its XML).
+    own = tmp_path / "own.docx"
+    own.write_bytes(Path(packaged_template("nota-dinas")).read_bytes())
+    loaded = _render_modules(tmp_path, "nota-dinas", own)
+    assert {"docx", "docxtpl", "jinja2.meta"} <= loaded
+    assert not any(m.startswith("naskah.templates.compiled.") for m in loaded)
