@@ -6,6 +6,7 @@ each in a fresh interpreter.
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import naskah.models
+from naskah.cli import _parser_for, build_parser, main
 from naskah.models import JENIS, JENIS_MODULES, JENIS_NAMES, jenis_class
 from naskah.render import packaged_template
 from tests.helpers import EXAMPLES, docx_lines
@@ -106,3 +108,41 @@ def test_render_with_own_template_compiles_it(tmp_path: Path) -> None:
     loaded = _render_modules(tmp_path, "nota-dinas", own)
     assert {"docx", "docxtpl", "jinja2.meta"} <= loaded
     assert not any(m.startswith("naskah.templates.compiled.") for m in loaded)
+
+
+def _helps(parser: argparse.ArgumentParser, path: str = "") -> dict[str, str]:
+    """The help text of a parser and of every subcommand under it, by command path."""
+    out = {path: parser.format_help()}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                out.update(_helps(child, f"{path} {name}".strip()))
+    return out
+
+
+def _commands() -> list[str]:
+    return [name for action in build_parser()._actions
+            if isinstance(action, argparse._SubParsersAction) for name in action.choices]
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_one_command_parser_is_the_full_parsers_subcommand(command: str) -> None:
+    # Running a command builds only its parser; it must be the one `naskah --help` lists.
+    full = {path: text for path, text in _helps(build_parser()).items()
+            if path == command or path.startswith(command + " ")}
+    alone = _helps(build_parser(command))
+    alone = {path: text for path, text in alone.items() if path}
+    assert alone == full
+    assert _parser_for([command])._actions[-1].choices.keys() == {command}
+
+
+def test_help_and_unknown_commands_get_the_full_parser(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for argv in (["--help"], [], ["rendr"], ["--version"]):
+        parser = _parser_for(argv)
+        assert set(_commands()) <= set(parser._actions[-1].choices)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["rendr", "x"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'rendr'" in capsys.readouterr().err
