@@ -130,7 +130,8 @@ class Template:
         template = cls.__new__(cls)
         template.name = str(p)
         template._env = env = shared_environment()
-        template.package = _read_layout(blob, str(p))
+        # The bytes are the template checked and read when the code was generated.
+        template.package = found.package(blob)
         # The environment binds to each module once (always this one): from_module_dict
         # sets the module's ``environment`` global, which the generated code reads.
         template._parts = {

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import naskah
 import naskah.templates.compiled as compiled
 from naskah.render import Renderer, packaged_template
+from naskah.rendering import PackageLayout
 from naskah.template import Template, shared_environment
 from tests.helpers import ALL_JENIS, docx_lines, load_example
 from tests.test_properties import FIELDS, _base, _set
@@ -52,6 +53,15 @@ def test_every_shipped_template_loads_precompiled(jenis: str) -> None:
     assert not RUNTIME.template(jenis).precompiled
     assert template.variables == RUNTIME.template(jenis).variables
     assert list(template._parts) == list(RUNTIME.template(jenis)._parts)
+
+
+@pytest.mark.parametrize("jenis", ALL_JENIS)
+def test_precomputed_layout_is_what_reading_the_package_gives(jenis: str) -> None:
+    blob = Path(packaged_template(jenis)).read_bytes()
+    found = compiled.find(Path(packaged_template(jenis)).name, blob)
+    assert found is not None
+    assert found.package(blob) == PackageLayout.read(blob)
+    assert PRECOMPILED.template(jenis).package == RUNTIME.template(jenis).package
 
 
 @pytest.mark.parametrize("jenis", ALL_JENIS)

@@ -6,8 +6,9 @@ XML, Jinja parsing it, generating Python and compiling that) took most of a one-
 writes here, for each ``<name>.docx`` in :mod:`naskah.templates`:
 
 - ``<name>.py``: the manifest: the sha256 of the .docx the code was generated from, the
-  jinja2 version that generated it, the template's variables and, per tagged part, the
-  module holding its code;
+  jinja2 version that generated it, the template's variables, per tagged part the
+  module holding its code, and what :meth:`naskah.rendering.PackageLayout.read` derives
+  from the package with lxml (:func:`layout_literal`);
 - ``<name>__<part>.py``: Jinja's generated module for that part
   (``Environment.compile(..., raw=True, defer_init=True)``, the form jinja2's
   ``ModuleLoader`` loads).
@@ -23,10 +24,14 @@ import hashlib
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 import jinja2
 
-FORMAT = 1
+from naskah.rendering import PackageLayout, _Rels
+from naskah.zipcopy import read_members
+
+FORMAT = 2
 """Version of the layout of the generated files; a manifest of another one is not used."""
 
 
@@ -38,6 +43,45 @@ class Compiled:
     """Jinja's generated module per tagged part (zip name), in rendering order."""
     variables: frozenset[str]
     """Top-level context names the template uses."""
+    layout: dict[str, Any]
+    """The package layout's derived fields (:func:`layout_literal`)."""
+
+    def package(self, blob: bytes) -> PackageLayout:
+        """The template's layout: its members read from ``blob``, the rest as generated."""
+        return layout_from_literal(blob, self.layout)
+
+
+def layout_literal(layout: PackageLayout) -> dict[str, Any]:
+    """A layout's fields other than its members, as Python literals (for the manifest)."""
+    return {
+        "main": layout.main,
+        "document_head": layout.document_head,
+        "document_tail": layout.document_tail,
+        "rels": {name: (tuple(sorted(r.ids)), r.xml) for name, r in layout.rels.items()},
+        "content_type_defaults": tuple(sorted(layout.content_type_defaults)),
+        "content_types": layout.content_types,
+        "core_part": layout.core_part,
+        "core_kept": layout.core_kept,
+        "next_ids": dict(layout.next_ids),
+        "media_numbers": tuple(sorted(layout.media_numbers)),
+    }
+
+
+def layout_from_literal(blob: bytes, literal: dict[str, Any]) -> PackageLayout:
+    """The layout :func:`layout_literal` described, with the members of ``blob``."""
+    return PackageLayout(
+        members=tuple(read_members(blob)),
+        main=literal["main"],
+        document_head=literal["document_head"],
+        document_tail=literal["document_tail"],
+        rels={name: _Rels(frozenset(ids), xml) for name, (ids, xml) in literal["rels"].items()},
+        content_type_defaults=frozenset(literal["content_type_defaults"]),
+        content_types=literal["content_types"],
+        core_part=literal["core_part"],
+        core_kept=literal["core_kept"],
+        next_ids=literal["next_ids"],
+        media_numbers=frozenset(literal["media_numbers"]),
+    )
 
 
 def manifest_name(filename: str) -> str | None:
@@ -63,4 +107,4 @@ def find(filename: str, blob: bytes) -> Compiled | None:
         return None
     parts = {key: importlib.import_module(f"{__name__}.{module}")
              for key, module in manifest.PARTS.items()}
-    return Compiled(parts, frozenset(manifest.VARIABLES))
+    return Compiled(parts, frozenset(manifest.VARIABLES), manifest.LAYOUT)
