@@ -146,3 +146,32 @@ def test_help_and_unknown_commands_get_the_full_parser(
         main(["rendr", "x"])
     assert exit_info.value.code == 2
     assert "invalid choice: 'rendr'" in capsys.readouterr().err
+
+
+def test_program_entry_leaves_collection_on_for_the_command(tmp_path: Path) -> None:
+    # run() (the naskah script, python -m naskah) freezes start-up's objects; the
+    # collector itself stays on during the command, so a long render-batch or trail
+    # still frees its garbage.
+    out = tmp_path / "nota.docx"
+    argv = ["naskah", "render", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), "-o", str(out)]
+    code = (
+        "import gc, json, sys\n"
+        f"sys.argv = {argv!r}\n"
+        "import naskah.cli.dokumen as dokumen\n"
+        "real, seen = dokumen.cmd_render, []\n"
+        "def spy(args):\n"
+        "    seen.append([gc.isenabled(), gc.get_freeze_count()])\n"
+        "    return real(args)\n"
+        "dokumen.cmd_render = spy\n"
+        "from naskah.__main__ import run\n"
+        "status = run()\n"
+        "print(json.dumps([status, seen, gc.isenabled()]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True)
+    status, seen, enabled_after = json.loads(done.stdout.splitlines()[-1])
+    assert status == 0 and enabled_after is True
+    [[enabled, frozen]] = seen
+    assert enabled is True
+    assert frozen > 10_000  # start-up's objects, out of the collections' way
+    assert "NOTA DINAS" in docx_lines(out.read_bytes())
