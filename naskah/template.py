@@ -20,29 +20,21 @@ The Jinja environment is strict and escaping:
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 import jinja2.sandbox
-from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from naskah.errors import TemplateError
-from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_zip, read_capped
-from naskah.rendering import PackageLayout, Rendering
+from naskah.rendering import Rendering
+from naskah.template_sources import read_file
 
-if TYPE_CHECKING:
-    from docxtpl import DocxTemplate
-
-_METADATA_PREFIX = "customXml/naskah-metadata"
-_FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
 _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
 
@@ -80,26 +72,15 @@ class Template:
     """Whether the Jinja code came precompiled (:mod:`naskah.templates.compiled`)."""
 
     def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
-        from jinja2 import meta  # compiling only
+        from naskah.template_sources import compile_parts, read_sources  # compiling only
 
         self.name = name
         self._env = env or make_environment()
-        self.package, sources = _read_sources(blob, name)
-        self._parts: dict[str, jinja2.Template] = {}
-        variables: set[str] = set()
-        try:
-            for key, xml in sources:
-                ast = self._env.parse(xml)
-                _refuse_other_files(ast, name)
-                variables |= meta.find_undeclared_variables(ast)
-                self._parts[key] = self._env.from_string(ast)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(
-                f"template {name} has a Jinja syntax error near line {exc.lineno}: {exc.message}"
-            ) from None
-        except RecursionError:
-            raise TemplateError(f"template {name} is nested too deeply to compile") from None
-        self.variables: frozenset[str] = frozenset(variables)
+        self.package, sources = read_sources(blob, name)
+        parts, variables = compile_parts(sources, name, self._env,
+                                         lambda _, ast: self._env.from_string(ast))
+        self._parts: dict[str, jinja2.Template] = dict(parts)
+        self.variables: frozenset[str] = variables
         """Top-level context names the template uses."""
 
     @classmethod
@@ -108,7 +89,7 @@ class Template:
     ) -> Template:
         """Read and compile a template file."""
         p = Path(path)
-        return cls(_read_file(p), str(p), env)
+        return cls(read_file(p), str(p), env)
 
     @classmethod
     def packaged(cls, path: str | os.PathLike[str]) -> Template:
@@ -121,7 +102,7 @@ class Template:
         :func:`make_environment` like any other.
         """
         p = Path(path)
-        blob = _read_file(p)
+        blob = read_file(p)
         from naskah.templates.compiled import find
 
         found = find(p.name, blob)
@@ -201,114 +182,6 @@ def shared_environment() -> jinja2.Environment:
     return _shared
 
 
-def _read_file(p: Path) -> bytes:
-    try:
-        return read_capped(p, MAX_TEMPLATE_BYTES)
-    except PackageTooLarge as exc:
-        raise TemplateError(f"template {p} is refused: it is {exc}") from None
-    except OSError as exc:
-        raise TemplateError(f"cannot read template {p}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise TemplateError(f"cannot read template {p}: {exc}") from None
-
-
-def _read_layout(blob: bytes, name: str) -> PackageLayout:
-    try:
-        check_zip(blob)
-        package = PackageLayout.read(blob)
-    except PackageTooLarge as exc:
-        raise TemplateError(f"template {name} is refused: it {exc}") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
-        # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
-        raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
-    if any(m.name.startswith(_METADATA_PREFIX) for m in package.members):
-        # Its metadata part would clash with the one every render adds.
-        raise TemplateError(f"template {name} is a document naskah rendered (it holds "
-                            "naskah metadata), not a template; start from a template")
-    return package
-
-
-def _read_sources(blob: bytes, name: str) -> tuple[PackageLayout, list[tuple[str, str]]]:
-    """A template's layout and the patched XML of each part Jinja has to render.
-
-    docxtpl (and python-docx under it) patch the XML; only compiling needs them.
-    """
-    from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
-
-    package = _read_layout(blob, name)
-    try:
-        probe = DocxTemplate(io.BytesIO(blob))
-        probe.init_docx()
-        sources = [(key, xml) for key, xml in _sources(probe)
-                   # a part rendering would give back unchanged is copied as stored
-                   if key == package.main or not _is_static(xml)]
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError,
-            SyntaxError) as exc:
-        raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
-    return package, sources
-
-
-def _sources(tpl: DocxTemplate) -> Iterator[tuple[str, str]]:
-    """The patched XML of every part with tags, keyed by its name in the zip."""
-    yield tpl.docx.part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_xml()))
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        for _, part in tpl.get_headers_footers(uri):
-            yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_part_xml(part)))
-    for part in tpl.docx.part.package.parts:
-        if part.content_type == _FOOTNOTES_CT:
-            xml = part.blob.decode("utf-8")
-            yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(xml))
-
-
-def compile_sources(
-    blob: bytes, name: str, env: jinja2.Environment
-) -> tuple[list[tuple[str, str]], frozenset[str]]:
-    """Jinja's generated Python module source for each tagged part, and the variables.
-
-    What ``tools/build_templates.py`` writes into :mod:`naskah.templates.compiled`
-    (``defer_init``: the code binds its environment when loaded, not when generated).
-    Raises TemplateError as compiling the template would.
-    """
-    from jinja2 import meta
-
-    _, sources = _read_sources(blob, name)
-    modules, variables = [], set()
-    try:
-        for key, xml in sources:
-            ast = env.parse(xml)
-            _refuse_other_files(ast, name)
-            variables |= meta.find_undeclared_variables(ast)
-            modules.append((key, env.compile(ast, key, raw=True, defer_init=True)))
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"template {name} has a Jinja syntax error near line {exc.lineno}: {exc.message}"
-        ) from None
-    return modules, frozenset(variables)
-
-
-_OTHER_FILES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
-
-
-def _refuse_other_files(ast: nodes.Template, name: str) -> None:
-    for node in ast.find_all(_OTHER_FILES):
-        tag = type(node).__name__.lower().replace("fromimport", "from ... import")
-        raise TemplateError(
-            f"template {name} uses {{% {tag} %}} near line {node.lineno}: a template must be "
-            "one self-contained file; include, import and extends are not allowed"
-        )
-
-
-def _prepare(xml: str) -> str:
-    # Same step docxtpl's render_xml_part takes before compiling; done once here.
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
-
-
-def _is_static(source: str) -> bool:
-    """Whether a patched part has nothing Jinja or docxtpl's post-processing would change."""
-    return not re.search(r"[{}]|_[{}%]|\t|\a|\f|\n(?!<w:p[ >])", source)
-
-
 def _post_process(xml: str) -> str:
     # The steps docxtpl's render_xml_part takes after Jinja, in the same order.
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
@@ -352,4 +225,4 @@ def _resolve_text(xml: str, ppr: str, rpr: str) -> str:
                               f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
 
 
-__all__ = ["Rendering", "Template", "compile_sources", "make_environment", "shared_environment"]
+__all__ = ["Rendering", "Template", "make_environment", "shared_environment"]

@@ -19,7 +19,8 @@ from pathlib import Path
 import jinja2
 
 from naskah.rendering import PackageLayout
-from naskah.template import compile_sources, make_environment
+from naskah.template import make_environment
+from naskah.template_sources import compile_sources
 from naskah.templates.compiled import FORMAT, layout_literal, manifest_name
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "naskah" / "templates"
