@@ -16,6 +16,8 @@ naskah`` and the command line's start cost only what a command needs.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from naskah.version import __version__
@@ -89,6 +91,23 @@ _HOME: dict[str, str] = {
     **dict.fromkeys(("Kertas", "Renderer", "render", "save"), "naskah.render"),
 }
 """The module each public name lives in."""
+
+
+class _Package(types.ModuleType):
+    """The ``naskah`` module's class: ``naskah.render`` stays the function.
+
+    Importing the submodule ``naskah.render`` binds it as the package attribute
+    ``render`` (after which ``__getattr__`` is never asked), so ``naskah.render(doc)``
+    would call a module. The submodule stays in ``sys.modules["naskah.render"]``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _HOME and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

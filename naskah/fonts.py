@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import warnings
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -158,6 +156,9 @@ def check_pdf(data: bytes, profil: Profil, mode: FontCheck = "warn", label: str 
 
 def fc_match(family: str) -> str | None:
     """The family fontconfig (and so LibreOffice) uses for ``family``; None without fc-match."""
+    import shutil
+    import subprocess  # only here: rendering a DOCX starts without it
+
     exe = shutil.which("fc-match")
     if exe is None:
         return None

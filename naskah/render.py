@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from naskah import fonts
 from naskah.errors import InputError, NaskahError, TemplateError
@@ -29,13 +29,16 @@ from naskah.metadata import (
     datastore_props_xml,
     now,
 )
-from naskah.models import JENIS, NaskahDinas, jenis_class
+from naskah.models import NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
 from naskah.pengesahan import Pengesahan
 from naskah.profil import Kertas, Profil, load_profil, template_context
 from naskah.profil import apply as apply_profil
 from naskah.template import Rendering, Template
 from naskah.version import __version__
+
+if TYPE_CHECKING:
+    from naskah.models import JENIS
 
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
@@ -87,7 +90,9 @@ class Renderer:
             with self._lock:
                 compiled = self._compiled.get(jenis)
                 if compiled is None:
-                    compiled = Template.load(self._paths.get(jenis) or packaged_template(jenis))
+                    own = self._paths.get(jenis)
+                    compiled = (Template.load(own) if own is not None
+                                else Template.packaged(packaged_template(jenis)))
                     self._compiled[jenis] = compiled
         return compiled
 
@@ -311,6 +316,15 @@ def check_template(jenis: str, path: str | os.PathLike[str], sample: NaskahDinas
     context = {**sample.context(), **Pengesahan().context(),
                **template_context(load_profil(None), jenis)}
     Template.load(path).check(context)
+
+
+def __getattr__(name: str) -> Any:
+    # JENIS imports every document type: only when asked for (naskah.models.JENIS).
+    if name == "JENIS":
+        from naskah.models import JENIS
+
+        return JENIS
+    raise AttributeError(f"module 'naskah.render' has no attribute {name!r}")
 
 
 __all__ = ["JENIS", "Kertas", "Renderer", "check_template", "packaged_template", "render", "save"]

@@ -35,6 +35,7 @@ _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _RT_IMAGE = _RT + "image"
 _RT_CUSTOM_XML = _RT + "customXml"
 _RT_CUSTOM_XML_PROPS = _RT + "customXmlProps"
+_RT_OFFICE_DOCUMENT = _RT + "officeDocument"
 _RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 _CONTENT_TYPES = "[Content_Types].xml"
@@ -104,11 +105,12 @@ class PackageLayout:
     media_numbers: frozenset[int]
 
     @classmethod
-    def read(cls, blob: bytes, probe: Any) -> PackageLayout:
-        """Read the layout of a template package (``probe``: its opened docxtpl document)."""
+    def read(cls, blob: bytes) -> PackageLayout:
+        """Read the layout of a template package (lxml only: no python-docx)."""
         members = tuple(read_members(blob))
         by_name = {m.name: m for m in members}
-        main = probe.docx.part.partname.lstrip("/")
+        root_rels = etree.fromstring(by_name["_rels/.rels"].content(), _PARSER)
+        main = main_part(root_rels)
         root = etree.fromstring(by_name[main].content(), _PARSER)
         body = root.find(f"{{{_W}}}body")
         if body is None:
@@ -127,7 +129,6 @@ class PackageLayout:
         defaults = frozenset(e.get("Extension", "").lower()
                              for e in types.iter(f"{{{_CT_NS}}}Default"))
         core_part, core_kept = None, ""
-        root_rels = etree.fromstring(by_name["_rels/.rels"].content(), _PARSER)
         for rel in root_rels.iter(f"{{{_R_NS}}}Relationship"):
             if rel.get("Type") == _RT_CORE and rel.get("TargetMode") != "External":
                 core_part = rel.get("Target", "").lstrip("/")
@@ -149,6 +150,18 @@ class PackageLayout:
                           if (n := _media_number(m.name)) is not None)
         return cls(members, main, head, tail, rels, defaults, by_name[_CONTENT_TYPES].content(),
                    core_part, core_kept, next_ids, media)
+
+
+def main_part(root_rels: Any) -> str:
+    """The main document's zip name, from the package relationships (``_rels/.rels``).
+
+    The part python-docx opens as the document: the target of the package's
+    officeDocument relationship. Raises ValueError when there is none.
+    """
+    for rel in root_rels.iter(f"{{{_R_NS}}}Relationship"):
+        if rel.get("Type") == _RT_OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
+            return posixpath.normpath(posixpath.join("/", rel.get("Target", ""))).lstrip("/")
+    raise ValueError("the package has no main document (no officeDocument relationship)")
 
 
 def _relative(target: str, folder: str) -> str:

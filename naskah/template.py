@@ -20,29 +20,21 @@ The Jinja environment is strict and escaping:
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 import jinja2.sandbox
-from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from naskah.errors import TemplateError
-from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_zip, read_capped
-from naskah.rendering import PackageLayout, Rendering
+from naskah.rendering import Rendering
+from naskah.template_sources import read_file
 
-if TYPE_CHECKING:
-    from docxtpl import DocxTemplate
-
-_METADATA_PREFIX = "customXml/naskah-metadata"
-_FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
 _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
 
@@ -69,51 +61,26 @@ def make_environment() -> jinja2.Environment:
 class Template:
     """A compiled docxtpl template.
 
-    Create it with :meth:`load`; it is immutable and safe to share across threads.
-    Compiling reads the package once: the parts with Jinja tags (body, headers,
-    footers, footnotes) are patched the way docxtpl patches them and compiled; every
-    other part is kept as its compressed bytes. :meth:`start` begins one rendering.
+    Create it with :meth:`load` (or :meth:`packaged` for a template shipped with
+    naskah); it is immutable and safe to share across threads. Compiling reads the
+    package once: the parts with Jinja tags (body, headers, footers, footnotes) are
+    patched the way docxtpl patches them and compiled; every other part is kept as its
+    compressed bytes. :meth:`start` begins one rendering.
     """
 
+    precompiled: bool = False
+    """Whether the Jinja code came precompiled (:mod:`naskah.templates.compiled`)."""
+
     def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
-        # docxtpl (and python-docx under it) only compile; rendering needs neither.
-        from docx.opc.exceptions import PackageNotFoundError
-        from docxtpl import DocxTemplate
+        from naskah.template_sources import compile_parts, read_sources  # compiling only
 
         self.name = name
         self._env = env or make_environment()
-        try:
-            check_zip(blob)
-            probe = DocxTemplate(io.BytesIO(blob))
-            probe.init_docx()
-            self.package = PackageLayout.read(blob, probe)
-        except PackageTooLarge as exc:
-            raise TemplateError(f"template {name} is refused: it {exc}") from None
-        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError,
-                SyntaxError) as exc:
-            # lxml's XMLSyntaxError is a SyntaxError: a part that is not well-formed XML.
-            raise TemplateError(f"template {name} is not a readable DOCX file: {exc}") from None
-        if any(m.name.startswith(_METADATA_PREFIX) for m in self.package.members):
-            # Its metadata part would clash with the one every render adds.
-            raise TemplateError(f"template {name} is a document naskah rendered (it holds "
-                                "naskah metadata), not a template; start from a template")
-        self._parts: dict[str, jinja2.Template] = {}
-        variables: set[str] = set()
-        try:
-            for key, xml in self._sources(probe):
-                if key != self.package.main and _is_static(xml):
-                    continue  # rendering would give the part back unchanged: copy it as stored
-                ast = self._env.parse(xml)
-                _refuse_other_files(ast, name)
-                variables |= meta.find_undeclared_variables(ast)
-                self._parts[key] = self._env.from_string(ast)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(
-                f"template {name} has a Jinja syntax error near line {exc.lineno}: {exc.message}"
-            ) from None
-        except RecursionError:
-            raise TemplateError(f"template {name} is nested too deeply to compile") from None
-        self.variables: frozenset[str] = frozenset(variables)
+        self.package, sources = read_sources(blob, name)
+        parts, variables = compile_parts(sources, name, self._env,
+                                         lambda _, ast: self._env.from_string(ast))
+        self._parts: dict[str, jinja2.Template] = dict(parts)
+        self.variables: frozenset[str] = variables
         """Top-level context names the template uses."""
 
     @classmethod
@@ -122,27 +89,39 @@ class Template:
     ) -> Template:
         """Read and compile a template file."""
         p = Path(path)
-        try:
-            blob = read_capped(p, MAX_TEMPLATE_BYTES)
-        except PackageTooLarge as exc:
-            raise TemplateError(f"template {p} is refused: it is {exc}") from None
-        except OSError as exc:
-            raise TemplateError(f"cannot read template {p}: {exc.strerror}") from None
-        except ValueError as exc:
-            raise TemplateError(f"cannot read template {p}: {exc}") from None
-        return cls(blob, str(p), env)
+        return cls(read_file(p), str(p), env)
 
-    @staticmethod
-    def _sources(tpl: DocxTemplate) -> Iterator[tuple[str, str]]:
-        """The patched XML of every part with tags, keyed by its name in the zip."""
-        yield tpl.docx.part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_xml()))
-        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for _, part in tpl.get_headers_footers(uri):
-                yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(tpl.get_part_xml(part)))
-        for part in tpl.docx.part.package.parts:
-            if part.content_type == _FOOTNOTES_CT:
-                xml = part.blob.decode("utf-8")
-                yield part.partname.lstrip("/"), _prepare(tpl.patch_xml(xml))
+    @classmethod
+    def packaged(cls, path: str | os.PathLike[str]) -> Template:
+        """Read a template shipped with naskah, with its precompiled Jinja code.
+
+        The code generated when the template was built (``tools/build_templates.py``)
+        is used only while the file's sha256 and the installed jinja2 version are the
+        ones it was generated from; otherwise the template compiles as :meth:`load`
+        compiles it. Every precompiled template shares one environment, made by
+        :func:`make_environment` like any other.
+        """
+        p = Path(path)
+        blob = read_file(p)
+        from naskah.templates.compiled import find
+
+        found = find(p.name, blob)
+        if found is None:
+            return cls(blob, str(p))
+        template = cls.__new__(cls)
+        template.name = str(p)
+        template._env = env = shared_environment()
+        # The bytes are the template checked and read when the code was generated.
+        template.package = found.package(blob)
+        # The environment binds to each module once (always this one): from_module_dict
+        # sets the module's ``environment`` global, which the generated code reads.
+        template._parts = {
+            key: env.template_class.from_module_dict(env, module.__dict__, env.make_globals(None))
+            for key, module in found.parts.items()
+        }
+        template.variables = found.variables
+        template.precompiled = True
+        return template
 
     def check(self, context: Mapping[str, Any]) -> None:
         """Raise TemplateError naming every variable the template uses but the context lacks."""
@@ -188,26 +167,19 @@ class Template:
         return rendering
 
 
-_OTHER_FILES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+_shared: jinja2.Environment | None = None
 
 
-def _refuse_other_files(ast: nodes.Template, name: str) -> None:
-    for node in ast.find_all(_OTHER_FILES):
-        tag = type(node).__name__.lower().replace("fromimport", "from ... import")
-        raise TemplateError(
-            f"template {name} uses {{% {tag} %}} near line {node.lineno}: a template must be "
-            "one self-contained file; include, import and extends are not allowed"
-        )
+def shared_environment() -> jinja2.Environment:
+    """The one environment every precompiled template is bound to.
 
-
-def _prepare(xml: str) -> str:
-    # Same step docxtpl's render_xml_part takes before compiling; done once here.
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
-
-
-def _is_static(source: str) -> bool:
-    """Whether a patched part has nothing Jinja or docxtpl's post-processing would change."""
-    return not re.search(r"[{}]|_[{}%]|\t|\a|\f|\n(?!<w:p[ >])", source)
+    Jinja's generated code reads ``environment`` as a module global, so a module can
+    serve one environment only: all precompiled templates share this one.
+    """
+    global _shared
+    if _shared is None:
+        _shared = make_environment()
+    return _shared
 
 
 def _post_process(xml: str) -> str:
@@ -253,4 +225,4 @@ def _resolve_text(xml: str, ppr: str, rpr: str) -> str:
                               f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
 
 
-__all__ = ["Rendering", "Template", "make_environment"]
+__all__ = ["Rendering", "Template", "make_environment", "shared_environment"]

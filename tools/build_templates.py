@@ -1,8 +1,9 @@
 """Build the packaged docxtpl templates in ``naskah/templates/``.
 
 What ships is the ``.docx`` files; this script is how they are made, so a layout
-change is a reviewable code change. Run ``python tools/build_templates.py`` and
-commit the result. Users who want their own kop, font or layout start from a copy
+change is a reviewable code change. Run ``python tools/build_templates.py`` (``make templates``) and
+commit the result: the ``.docx`` files and their precompiled Jinja code in
+``naskah/templates/compiled/``. Users who want their own kop, font or layout start from a copy
 of a shipped template and edit it in Word or LibreOffice.
 
 Layout (tata-naskah-dinas.md): kop on page 1 only; page numbers centred at the top
@@ -39,8 +40,10 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 from naskah.models import JENIS
 
 try:  # run as a script (tools/ is on sys.path) or imported as tools.build_templates
+    from compile_templates import write as write_compiled
     from lean_template import trim_bytes
 except ImportError:
+    from tools.compile_templates import write as write_compiled
     from tools.lean_template import trim_bytes
 
 OUT = Path(__file__).resolve().parent.parent / "naskah" / "templates"
@@ -662,6 +665,9 @@ def main(argv: list[str]) -> int:
     for name in BUILDERS:
         (out / name).write_bytes(build_template(name))
         print(out / name)
+    # Their Jinja code, precompiled for naskah.templates.compiled (tools/compile_templates.py).
+    for path in write_compiled(out):
+        print(path)
     return 0
 
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from naskah.cli import main
+from naskah.__main__ import run
 
-sys.exit(main())
+sys.exit(run())

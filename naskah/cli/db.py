@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 from typing import Any
 
 from naskah.cli.common import EXIT_OK, Handler
@@ -27,7 +26,11 @@ def add_oleh_option(parser: argparse.ArgumentParser) -> None:
 
 def oleh(args: argparse.Namespace) -> str:
     """The ``--oleh`` value, or the login name."""
-    return str(args.oleh) if args.oleh else getpass.getuser()
+    if args.oleh:
+        return str(args.oleh)
+    import getpass  # imports termios: only for the commands that record who acted
+
+    return getpass.getuser()
 
 
 def open_register(args: argparse.Namespace) -> Any:

@@ -9,7 +9,7 @@ import warnings
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input
 from naskah.fonts import FontWarning
 from naskah.inputs import load_naskah
-from naskah.models import JENIS, jenis_class
+from naskah.models import JENIS_NAMES, jenis_class
 from naskah.render import Kertas, Renderer
 
 
@@ -52,7 +52,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the subcommands of this module to the ``naskah`` parser."""
     p = sub.add_parser("render", help="render a document from JSON to DOCX or PDF")
-    p.add_argument("jenis", choices=list(JENIS), metavar="JENIS", help=" | ".join(JENIS))
+    p.add_argument("jenis", choices=JENIS_NAMES, metavar="JENIS", help=" | ".join(JENIS_NAMES))
     p.add_argument("input", metavar="INPUT.json", help="the document's JSON, or - for stdin")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; .docx or .pdf")
@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_render)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document type")
-    p.add_argument("jenis", choices=list(JENIS), metavar="JENIS", help=" | ".join(JENIS))
+    p.add_argument("jenis", choices=JENIS_NAMES, metavar="JENIS", help=" | ".join(JENIS_NAMES))
     p.set_defaults(handler=cmd_schema)
 
     p = sub.add_parser("meta", help="print the naskah metadata stored in a DOCX as JSON, "
