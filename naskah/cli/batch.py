@@ -112,8 +112,9 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``render-batch`` to the ``naskah`` parser."""
+    from naskah.kertas import Kertas
     from naskah.mailmerge import DEFAULT_PATTERN
-    from naskah.models import JENIS
+    from naskah.models import JENIS_NAMES
 
     p = sub.add_parser(
         "render-batch",
@@ -123,7 +124,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     f"are listed in DIR/{FAILED_CSV}. Exit 0 all written, 1 some rows "
                     "failed, 2 bad input.",
     )
-    p.add_argument("jenis", choices=list(JENIS), metavar="JENIS", help=" | ".join(JENIS))
+    p.add_argument("jenis", choices=JENIS_NAMES, metavar="JENIS", help=" | ".join(JENIS_NAMES))
     p.add_argument("base", metavar="BASE.json", help="the document every row starts from")
     p.add_argument("rows", metavar="ROWS", help="rows: a .csv or .jsonl file")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
@@ -134,7 +135,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"file name pattern, e.g. '{{nomor_urut:04d}}-{{hal}}' "
                         f"(default {DEFAULT_PATTERN!r})")
     p.add_argument("--template", metavar="FILE.docx", help="your own docxtpl template")
-    p.add_argument("--kertas", choices=["A4", "F4"], default="A4", help="paper size")
+    p.add_argument("--kertas", choices=[k.value for k in Kertas], default="A4",
+                   help="paper size")
     p.set_defaults(handler=cmd_render_batch)
 
 

@@ -7,13 +7,20 @@ import sys
 import warnings
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input
-from naskah.fonts import FontWarning
-from naskah.inputs import load_naskah
+from naskah.kertas import Kertas
 from naskah.models import JENIS_NAMES, jenis_class
-from naskah.render import Kertas, Renderer
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    if str(args.output).lower().endswith(".pdf"):
+        # LibreOffice starts while Python imports and renders (the renderer comes after).
+        from naskah import pdf_warm
+
+        pdf_warm.prestart()
+    from naskah.fonts import FontWarning
+    from naskah.inputs import load_naskah
+    from naskah.render import Renderer
+
     text, label = read_input(args.input)
     naskah = load_naskah(args.jenis, text, label)
     templates = {args.jenis: args.template} if args.template else None
