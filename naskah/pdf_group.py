@@ -13,7 +13,7 @@ Only documents whose result cannot differ from converting them alone are joined
 (:func:`group_key` is None otherwise): every part but the body and the per-document
 properties byte-identical, one section whose body ends in a paragraph, no list numbering
 (it would continue from one document into the next), no footnotes, comments or
-bookmarks of their own, no drawings in the body, no field but PAGE (NUMPAGES would
+bookmarks of their own, no field but PAGE (NUMPAGES would
 count every document's pages), no even/odd headers (LibreOffice would insert blank
 pages to keep odd numbers on right-hand pages). ``tests/test_pdf_group.py``
 compares page images of grouped and single conversions of every document type.
@@ -42,7 +42,8 @@ _PER_DOCUMENT = frozenset({_MAIN, "docProps/core.xml", "docProps/app.xml",
 _MARK = "NaskahDokumen"  # letters and digits only: LibreOffice escapes others in the PDF
 _FIELDS = re.compile(rb'w:instr="([^"]*)"|<w:instrText[^>]*>([^<]*)<')
 _REFUSED = re.compile(rb"<w:(numPr|footnoteReference|endnoteReference|commentReference|"
-                      rb"bookmarkStart|pStyle|type)\b|<wp:docPr\b|<w:sectPr\b[^>]*>")
+                      rb"bookmarkStart|pStyle|type)\b|<w:sectPr\b[^>]*>")
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 # Children of w:sectPr that come after w:pgNumType in the schema's order.
 _AFTER_PGNUMTYPE = frozenset(f"{{{_W}}}{tag}" for tag in (
@@ -103,10 +104,14 @@ def merge(docs: Sequence[bytes]) -> bytes:
     assert body is not None
     for child in list(body):
         body.remove(child)
+    drawings = 1000
     for index, docx in enumerate(docs):
         with zipfile.ZipFile(io.BytesIO(docx)) as package:
             own = etree.fromstring(package.read(_MAIN), _PARSER).find(f"{{{_W}}}body")
         assert own is not None
+        for drawing in own.iter(f"{{{_WP}}}docPr"):  # ids unique in the joined document
+            drawings += 1
+            drawing.set("id", str(drawings))
         children = list(own)
         section, last = children[-1], children[-2]
         _restart_page_numbers(section)

@@ -114,7 +114,7 @@ class PdfPipeline:
         done = self.ready()
         while self._jobs and len(self._jobs) >= self.window:
             self._flush()
-            done += self._finish()
+            done += self._finish() if self._pool is not None else self._cold()
         return done
 
     def ready(self) -> list[Converted]:
@@ -152,6 +152,8 @@ class PdfPipeline:
     def _flush(self) -> None:
         """Hand the group being filled over to LibreOffice (alone, if it is one)."""
         jobs, self._open, self._open_key = self._open, [], None
+        if self._pool is None:
+            return  # gone cold: the jobs are queued and converted the cold way
         if len(jobs) == 1:
             self._start(jobs[0])
         if len(jobs) < 2:
@@ -186,6 +188,7 @@ class PdfPipeline:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            self._open, self._open_key = [], None  # those are queued too
             self._jobs.extendleft(_Job(j.key, j.docx, j.info, j.target) for j in reversed(jobs))
             return self._cold()
         except NaskahError as exc:

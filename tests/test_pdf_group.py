@@ -17,7 +17,7 @@ from pypdf import PdfReader
 import naskah
 from naskah import pdf, pdf_group, pdf_warm
 from naskah.pdf_pipeline import PdfPipeline
-from tests.helpers import load_example_data
+from tests.helpers import EXAMPLES, load_example_data
 from tests.pdf_pages import page_images
 
 
@@ -27,6 +27,9 @@ def _variants(jenis: str) -> list[dict[str, Any]]:
     out = []
     for n in range(0, 16, 2):
         data = load_example_data(jenis)
+        if n % 4 == 2:  # a kop with a logo: a drawing in the body, its id made unique
+            data["kop"] = {**naskah.Instansi.kemenko_polhukam().model_dump(
+                mode="json", exclude_none=True), "logo": str(EXAMPLES / "logo-contoh.png")}
         if jenis == "nota-dinas":
             data["isi"] = [*data["isi"], *(f"Paragraf tambahan nomor {i} untuk mengisi "
                                            "halaman sampai batas bawah." for i in range(n))]
@@ -53,34 +56,35 @@ def test_grouped_pages_are_the_pages_of_each_document_alone(
     soffice: str, warm: Any, tmp_path: Path, jenis: str
 ) -> None:
     docs = [naskah.render(naskah.load_naskah(jenis, data)) for data in _variants(jenis)]
-    keys = {pdf_group.group_key(d) for d in docs}
-    assert len(keys) == 1 and None not in keys
+    keys = [pdf_group.group_key(d) for d in docs]
+    assert None not in keys and len(set(keys)) == 2  # with and without a logo in the kop
     alone = tmp_path / "alone"
     alone.mkdir()
     for i, data in enumerate(docs):
         (alone / f"{i}.docx").write_bytes(data)
     # One conversion per document: convert_to_pdf would group them too.
     singles = [pdf.convert_to_pdf([alone / f"{i}.docx"], alone)[0] for i in range(len(docs))]
-    merged = tmp_path / "group.docx"
-    merged.write_bytes(pdf_group.merge(docs))
-    assert warm.convert_one(merged, tmp_path / "group.pdf", destinations=True) is None
-    parts = pdf_group.split((tmp_path / "group.pdf").read_bytes(), len(docs),
-                            [{"Title": f"Judul {i}"} for i in range(len(docs))])
     pages_seen = []
-    for i, (single, part) in enumerate(zip(singles, parts, strict=True)):
-        (tmp_path / f"part{i}.pdf").write_bytes(part)
-        expected = page_images(single, tmp_path / f"img-single-{i}")
-        got = page_images(tmp_path / f"part{i}.pdf", tmp_path / f"img-part-{i}")
-        assert [p.read_bytes() for p in got] == [p.read_bytes() for p in expected], (
-            f"{jenis} document {i}: grouped pages differ from its pages alone")
-        pages_seen.append(len(got))
-        reader = PdfReader(io.BytesIO(part))
-        assert reader.metadata is not None and reader.metadata["/Title"] == f"Judul {i}"
-        assert reader.metadata["/Producer"].startswith("LibreOffice")
-        alone_root = PdfReader(single).trailer["/Root"]
-        root = reader.trailer["/Root"]
-        assert root["/Lang"] == alone_root["/Lang"]
-        assert root["/OpenAction"][0].get_object() == reader.pages[0].get_object()
+    for key in sorted(set(keys), key=str):
+        members = [i for i, k in enumerate(keys) if k == key]
+        merged = tmp_path / f"group-{key}.docx"
+        merged.write_bytes(pdf_group.merge([docs[i] for i in members]))
+        assert warm.convert_one(merged, merged.with_suffix(".pdf"), destinations=True) is None
+        parts = pdf_group.split(merged.with_suffix(".pdf").read_bytes(), len(members),
+                                [{"Title": f"Judul {i}"} for i in members])
+        for i, part in zip(members, parts, strict=True):
+            (tmp_path / f"part{i}.pdf").write_bytes(part)
+            expected = page_images(singles[i], tmp_path / f"img-single-{i}")
+            got = page_images(tmp_path / f"part{i}.pdf", tmp_path / f"img-part-{i}")
+            assert [p.read_bytes() for p in got] == [p.read_bytes() for p in expected], (
+                f"{jenis} document {i}: grouped pages differ from its pages alone")
+            pages_seen.append(len(got))
+            reader = PdfReader(io.BytesIO(part))
+            assert reader.metadata is not None and reader.metadata["/Title"] == f"Judul {i}"
+            assert reader.metadata["/Producer"].startswith("LibreOffice")
+            root = reader.trailer["/Root"]
+            assert root["/Lang"] == PdfReader(singles[i]).trailer["/Root"]["/Lang"]
+            assert root["/OpenAction"][0].get_object() == reader.pages[0].get_object()
     assert max(pages_seen) >= 2  # page numbers restart in the next document
 
 
