@@ -38,6 +38,8 @@ from docxtpl import DocxTemplate  # noqa: E402
 
 import naskah  # noqa: E402
 from naskah.pengesahan import Pengesahan  # noqa: E402
+from naskah.profil import apply as apply_profil  # noqa: E402
+from naskah.profil import load_profil, template_context  # noqa: E402
 from naskah.render import packaged_template  # noqa: E402
 from naskah.template import make_environment  # noqa: E402
 from tools.build_templates import BUILDERS  # noqa: E402
@@ -66,7 +68,10 @@ def bench(jenis: str, rounds: int, fat: Path) -> dict[str, float]:
     data = json.loads((EXAMPLES / f"{jenis}.json").read_text(encoding="utf-8"))
     renderer = naskah.Renderer()
     model = naskah.load_naskah(jenis, data)
-    context = {**model.context(), **Pengesahan().context()}
+    # The context Renderer.render gives the template: the document's, then the profile's.
+    profil = load_profil(None)
+    context = apply_profil(profil, jenis, {**model.context(), **Pengesahan().context()})
+    context.update(template_context(profil, jenis))
     path = packaged_template(jenis)
     env = make_environment()
 
