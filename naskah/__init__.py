@@ -15,11 +15,11 @@ naskah`` and the command line's start cost only what a command needs.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+from naskah.lazy import exported
 from naskah.version import __version__
 
 if TYPE_CHECKING:
@@ -111,12 +111,7 @@ sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'naskah' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # found once; later lookups skip this function
-    return value
+    return exported(__name__, _HOME, name)
 
 
 def __dir__() -> list[str]:

@@ -56,6 +56,14 @@ def docx_bytes(source: bytes | bytearray | str | os.PathLike[str]) -> bytes:
     return Path(source).read_bytes()
 
 
+def make_docx(path: Path, text: str) -> Path:
+    """A plain DOCX (python-docx's default template) with one paragraph of ``text``."""
+    document = docx.Document()
+    document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
 def docx_lines(source: DocxSource) -> list[str]:
     """The text of every paragraph of the body, in document order.
 

@@ -16,13 +16,7 @@ from pypdf import PdfReader
 
 from naskah.errors import PdfError
 from naskah.pdf import convert_to_pdf, docx_to_pdf_bytes, find_soffice, soffice_available
-
-
-def _make_docx(path: Path, text: str) -> Path:
-    document = docx.Document()
-    document.add_paragraph(text)
-    document.save(str(path))
-    return path
+from tests.helpers import make_docx
 
 
 def _docx_bytes(text: str) -> bytes:
@@ -49,7 +43,7 @@ def test_many_files_in_one_call(soffice: str, tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
     texts = [f"Nota Dinas uji {i}" for i in range(1, 4)]
-    sources = [_make_docx(src / f"nota-{i}.docx", text) for i, text in enumerate(texts, 1)]
+    sources = [make_docx(src / f"nota-{i}.docx", text) for i, text in enumerate(texts, 1)]
     out_dir = tmp_path / "out" / "nested"  # created on demand
 
     pdfs = convert_to_pdf(sources, out_dir)
@@ -64,8 +58,8 @@ def test_many_files_in_one_call(soffice: str, tmp_path: Path) -> None:
 
 @pytest.mark.pdf
 def test_output_order_follows_sources(soffice: str, tmp_path: Path) -> None:
-    b = _make_docx(tmp_path / "b.docx", "Surat Edaran uji B")
-    a = _make_docx(tmp_path / "a.docx", "Surat Edaran uji A")
+    b = make_docx(tmp_path / "b.docx", "Surat Edaran uji B")
+    a = make_docx(tmp_path / "a.docx", "Surat Edaran uji A")
 
     pdfs = convert_to_pdf([b, a], tmp_path / "out")
 
@@ -76,7 +70,7 @@ def test_output_order_follows_sources(soffice: str, tmp_path: Path) -> None:
 
 @pytest.mark.pdf
 def test_replaces_existing_pdf(soffice: str, tmp_path: Path) -> None:
-    source = _make_docx(tmp_path / "undangan.docx", "Undangan uji baru")
+    source = make_docx(tmp_path / "undangan.docx", "Undangan uji baru")
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     (out_dir / "undangan.pdf").write_bytes(b"old")
@@ -107,7 +101,7 @@ def test_missing_soffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     assert soffice_available() is False
     with pytest.raises(PdfError, match="libreoffice-writer-nogui"):
         find_soffice()
-    source = _make_docx(tmp_path / "nota.docx", "Nota Dinas uji")
+    source = make_docx(tmp_path / "nota.docx", "Nota Dinas uji")
     with pytest.raises(PdfError, match="libreoffice-writer-nogui"):
         convert_to_pdf([source], tmp_path / "out")
 
@@ -134,7 +128,7 @@ def test_naskah_soffice_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
 @pytest.mark.pdf
 def test_timeout(soffice: str, tmp_path: Path) -> None:
-    source = _make_docx(tmp_path / "nota.docx", "Nota Dinas uji timeout")
+    source = make_docx(tmp_path / "nota.docx", "Nota Dinas uji timeout")
     out_dir = tmp_path / "out"
 
     with pytest.raises(PdfError, match="timed out"):
@@ -146,7 +140,7 @@ def test_timeout(soffice: str, tmp_path: Path) -> None:
 
 @pytest.mark.pdf
 def test_corrupt_docx(soffice: str, tmp_path: Path) -> None:
-    good = _make_docx(tmp_path / "baik.docx", "Nota Dinas uji baik")
+    good = make_docx(tmp_path / "baik.docx", "Nota Dinas uji baik")
     bad = tmp_path / "rusak.docx"
     bad.write_bytes(os.urandom(4096))
     out_dir = tmp_path / "out"
@@ -164,8 +158,8 @@ def test_corrupt_docx(soffice: str, tmp_path: Path) -> None:
 def test_duplicate_stems_rejected(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    first = _make_docx(tmp_path / "a" / "nota.docx", "Nota Dinas uji a")
-    second = _make_docx(tmp_path / "b" / "nota.docx", "Nota Dinas uji b")
+    first = make_docx(tmp_path / "a" / "nota.docx", "Nota Dinas uji a")
+    second = make_docx(tmp_path / "b" / "nota.docx", "Nota Dinas uji b")
 
     with pytest.raises(PdfError, match="distinct"):
         convert_to_pdf([first, second], tmp_path / "out")

@@ -10,20 +10,13 @@ import shutil
 import sys
 from pathlib import Path
 
-import docx
 import pytest
 from pypdf import PdfReader
 
 from naskah import pdf, pdf_warm, soffice_profile
 from naskah.pdf_pipeline import PdfPipeline
 from naskah.soffice_worker import soffice_bin
-
-
-def _docx(path: Path, text: str) -> Path:
-    document = docx.Document()
-    document.add_paragraph(text)
-    document.save(str(path))
-    return path
+from tests.helpers import make_docx
 
 
 def _text(path: Path) -> str:
@@ -55,7 +48,7 @@ def test_every_profile_records_the_installed_version(soffice: str, cache: Path) 
 def test_libreoffice_skips_its_self_test_and_a_clean_close_leaves_a_seed(
     soffice: str, cache: Path, tmp_path: Path
 ) -> None:
-    source = _docx(tmp_path / "a.docx", "Profil pertama")
+    source = make_docx(tmp_path / "a.docx", "Profil pertama")
     converter = pdf_warm.WarmConverter(1)
     try:
         assert converter.convert_one(source, tmp_path / "1.pdf") is None
@@ -135,7 +128,7 @@ def test_a_python_without_uno_falls_back_to_one_soffice_run(
     monkeypatch.setenv("NASKAH_UNO_PYTHON", sys.executable)
     pdf_warm.shutdown()
     try:
-        sources = [_docx(tmp_path / f"{i}.docx", f"Tanpa uno {i}") for i in range(2)]
+        sources = [make_docx(tmp_path / f"{i}.docx", f"Tanpa uno {i}") for i in range(2)]
         made = pdf.convert_to_pdf(sources, tmp_path / "out")
         assert [p.name for p in made] == ["0.pdf", "1.pdf"]
         assert [_text(p).strip() for p in made] == ["Tanpa uno 0", "Tanpa uno 1"]
@@ -155,7 +148,7 @@ def test_pipeline_keeps_order_and_a_failure_stays_its_documents(
     stage.mkdir()
     out = tmp_path / "out"
     out.mkdir()
-    sources = [_docx(stage / f"d{i}.docx", f"Dokumen {i}") for i in range(5)]
+    sources = [make_docx(stage / f"d{i}.docx", f"Dokumen {i}") for i in range(5)]
     sources[2].write_bytes(b"PK\x03\x04 not really a zip")  # LibreOffice cannot open it
     outcomes = []
     try:

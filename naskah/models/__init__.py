@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from naskah.lazy import exported
+
 if TYPE_CHECKING:
     from naskah.models.base import NaskahModel, Teks, TeksPanjang
     from naskah.models.disposisi import Disposisi, Harapan
@@ -79,14 +81,9 @@ _HOME: dict[str, str] = {
 
 def __getattr__(name: str) -> Any:
     if name == "JENIS":
-        value: Any = {jenis: jenis_class(jenis) for jenis in JENIS_NAMES}
-    else:
-        home = _HOME.get(name)
-        if home is None:
-            raise AttributeError(f"module 'naskah.models' has no attribute {name!r}")
-        value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # found once; later lookups skip this function
-    return value
+        globals()["JENIS"] = {jenis: jenis_class(jenis) for jenis in JENIS_NAMES}
+        return globals()["JENIS"]
+    return exported(__name__, _HOME, name)
 
 
 def __dir__() -> list[str]:
