@@ -134,7 +134,9 @@ def convert_to_pdf(
     work_dir = Path(tempfile.mkdtemp(prefix=".naskah-pdf-", dir=out_dir))
     try:
         produced = [work_dir / f"{path.stem}.pdf" for path in paths]
-        errors = _convert_warm(paths, produced, work_dir, pdfa, timeout)
+        from naskah.pdf_pipeline import convert_files
+
+        errors = convert_files(paths, produced, work_dir, pdfa=pdfa, timeout=timeout)
         if errors is not None:
             detail = "; ".join(f"{path.name}: {error}" for path, error
                                in zip(paths, errors, strict=True) if error)
@@ -155,31 +157,6 @@ def convert_to_pdf(
         return targets
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
-
-
-def _convert_warm(paths: Sequence[Path], produced: Sequence[Path], work_dir: Path,
-                  pdfa: bool, timeout: float) -> list[str | None] | None:
-    """Convert on the warm converter, documents of one template together (sorted so
-    they meet); an error text or None for each, or None without a warm converter."""
-    from naskah import pdf_group
-    from naskah.pdf_pipeline import PdfPipeline
-
-    if pdf_warm.shared() is None:
-        return None
-    keys = [pdf_group.group_key(path.read_bytes()) for path in paths] if not pdfa else []
-    order = sorted(range(len(paths)), key=lambda i: (keys[i] or "~", i) if keys else i)
-    stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=work_dir))
-    errors: list[str | None] = [None] * len(paths)
-    try:
-        with PdfPipeline(stage, pdfa=pdfa, timeout=timeout) as pipeline:
-            outcomes = [o for i in order
-                        for o in pipeline.submit(i, paths[i], None, produced[i])]
-            outcomes += pipeline.drain()  # without uno after all: the cold way, inside
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    for outcome in outcomes:
-        errors[outcome.key] = outcome.error
-    return errors
 
 
 def docx_to_pdf_bytes(docx: bytes, *, timeout: float = 180.0, pdfa: bool = False) -> bytes:

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,4 +269,28 @@ class PdfPipeline:
         return Converted(job.key, job.target, None)
 
 
-__all__ = ["Converted", "PdfPipeline"]
+def convert_files(paths: Sequence[Path], produced: Sequence[Path], work_dir: Path, *,
+                  pdfa: bool = False, timeout: float | None = None) -> list[str | None] | None:
+    """Convert each of ``paths`` to the PDF at the same place in ``produced`` on the warm
+    converter, documents of one template together (sorted so they meet); an error text
+    or None for each, or None when there is no warm converter. ``work_dir`` holds the
+    intermediate files. What :func:`naskah.pdf.convert_to_pdf` runs."""
+    if pdf_warm.shared() is None:
+        return None
+    keys = [pdf_group.group_key(path.read_bytes()) for path in paths] if not pdfa else []
+    order = sorted(range(len(paths)), key=lambda i: (keys[i] or "~", i) if keys else i)
+    stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=work_dir))
+    errors: list[str | None] = [None] * len(paths)
+    try:
+        with PdfPipeline(stage, pdfa=pdfa, timeout=timeout) as pipeline:
+            outcomes = [o for i in order
+                        for o in pipeline.submit(i, paths[i], None, produced[i])]
+            outcomes += pipeline.drain()  # without uno after all: the cold way, inside
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    for outcome in outcomes:
+        errors[outcome.key] = outcome.error
+    return errors
+
+
+__all__ = ["Converted", "PdfPipeline", "convert_files"]

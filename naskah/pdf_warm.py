@@ -86,15 +86,20 @@ class WarmConverter:
 
     def _launch(self) -> Worker:
         """Start one more LibreOffice (counted in ``_started`` by the caller)."""
+        worker: Worker | None = None
         try:
             worker = Worker(self._python, self._soffice, _WARMUP)
-        except BaseException:
             with self._lock:
+                self._busy.add(worker)  # from here close(busy=True) can stop it
+        except BaseException:  # SIGTERM too: prestart runs in the caller's thread
+            if worker is not None:
+                worker.kill()
+            with self._lock:
+                if worker is not None:
+                    self._busy.discard(worker)
                 self._started -= 1
                 self._lock.notify()
             raise
-        with self._lock:
-            self._busy.add(worker)  # from here close(busy=True) can stop it
         if self._closed:
             self._drop(worker)
             raise PdfError("the PDF converter was shut down")

@@ -71,16 +71,20 @@ def seed_path(soffice_bin: str) -> Path:
 def new_profile(soffice_bin: str) -> tuple[Path, bool]:
     """A new throwaway profile folder with :data:`SETTINGS`, and whether it was seeded."""
     profile = Path(tempfile.mkdtemp(prefix="naskah-soffice-"))
-    seed = seed_path(soffice_bin)
     seeded = False
-    if _trusted(seed):
-        try:
-            _copy_tree(seed / "user", profile / "user")
-            seeded = True
-        except OSError:
-            shutil.rmtree(profile / "user", ignore_errors=True)  # start unseeded instead
-    with contextlib.suppress(OSError):  # else a slower start, nothing worse
-        _apply_settings(profile / "user", product_version(soffice_bin))
+    try:
+        seed = seed_path(soffice_bin)
+        if _trusted(seed):
+            try:
+                _copy_tree(seed / "user", profile / "user")
+                seeded = True
+            except OSError:
+                shutil.rmtree(profile / "user", ignore_errors=True)  # start unseeded instead
+        with contextlib.suppress(OSError):  # else a slower start, nothing worse
+            _apply_settings(profile / "user", product_version(soffice_bin))
+    except BaseException:  # e.g. SIGTERM's SystemExit half-way: leave nothing behind
+        shutil.rmtree(profile, ignore_errors=True)
+        raise
     return profile, seeded
 
 

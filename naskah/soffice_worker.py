@@ -50,19 +50,21 @@ class Worker:
     def __init__(self, python: str, soffice: str, warmup: Path | None = None) -> None:
         self.soffice = soffice_bin(soffice)
         self.profile, self.seeded = soffice_profile.new_profile(self.soffice)
-        # LibreOffice's own temporary files go inside the profile, removed with it.
-        (self.profile / "tmp").mkdir()
         self._buffer = b""
         try:
+            # LibreOffice's own temporary files go inside the profile, removed with it.
+            (self.profile / "tmp").mkdir()
             self.proc = subprocess.Popen(
                 [python, str(_BRIDGE), self.soffice, str(self.profile),
                  f"naskah-{uuid.uuid4().hex}", *([str(warmup)] if warmup else [])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 start_new_session=True, env={**os.environ, "TMPDIR": str(self.profile / "tmp")},
             )
-        except OSError as exc:
+        except BaseException as exc:  # SIGTERM too: the caller may be the main thread
             shutil.rmtree(self.profile, ignore_errors=True)
-            raise PdfError(f"cannot start the LibreOffice bridge ({python}): {exc}") from None
+            if isinstance(exc, OSError):
+                raise PdfError(f"cannot start the LibreOffice bridge ({python}): {exc}") from None
+            raise
 
     def wait_ready(self) -> None:
         """Wait until LibreOffice accepts work; kill it all on failure or interruption.
