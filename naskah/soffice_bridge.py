@@ -49,6 +49,13 @@ def _reply(**fields: Any) -> None:
     sys.stdout.flush()
 
 
+def _answer(error: str | None) -> None:
+    if error is None:
+        _reply(ok=True)
+    else:
+        _reply(ok=False, error=error)
+
+
 def main(argv: list[str]) -> int:
     # The bridge itself ends at end of input, when naskah exits or dies (no death
     # signal here: naskah may start it from a worker thread that ends before it).
@@ -146,9 +153,7 @@ def main(argv: list[str]) -> int:
                 os.unlink(target)
         for line in sys.stdin:
             job = json.loads(line)
-            convert(job["src"], job["dst"], dict(job.get("options") or {}),
-                    lambda error: _reply(ok=True) if error is None else _reply(ok=False,
-                                                                                error=error))
+            convert(job["src"], job["dst"], dict(job.get("options") or {}), _answer)
     except Exception:
         return 3  # LibreOffice went away: naskah starts a new bridge
     finally:
