@@ -30,6 +30,8 @@ from typing import Any
 
 from lxml import etree
 
+from naskah.package import PackageTooLarge, check_open_zip
+
 GROUP_SIZE = 8
 """Documents joined into one conversion at most: the saving levels off above this, while
 a larger group delays the first PDF and costs more to redo if one document fails."""
@@ -56,6 +58,7 @@ def group_key(docx: bytes) -> str | None:
     must be converted alone (see the module notes)."""
     try:
         with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            check_open_zip(package)  # a file given to convert_to_pdf may be anything
             names = sorted(package.namelist())
             if _MAIN not in names or "word/settings.xml" not in names:
                 return None
@@ -69,7 +72,7 @@ def group_key(docx: bytes) -> str | None:
                     key.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
                 if name.startswith("word/") and name.endswith(".xml") and not _only_page(data):
                     return None
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+    except (zipfile.BadZipFile, PackageTooLarge, KeyError, OSError, RuntimeError):
         return None
     return key.hexdigest()
 
@@ -98,8 +101,9 @@ def _only_page(xml: bytes) -> bool:
 
 def merge(docs: Sequence[bytes]) -> bytes:
     """One DOCX holding ``docs`` (same :func:`group_key`) in order, a section each."""
-    first = zipfile.ZipFile(io.BytesIO(docs[0]))
-    root = etree.fromstring(first.read(_MAIN), _PARSER)
+    with zipfile.ZipFile(io.BytesIO(docs[0])) as first:
+        members = [(info, first.read(info.filename)) for info in first.infolist()]
+    root = etree.fromstring(next(d for i, d in members if i.filename == _MAIN), _PARSER)
     body = root.find(f"{{{_W}}}body")
     assert body is not None
     for child in list(body):
@@ -126,8 +130,7 @@ def merge(docs: Sequence[bytes]) -> bytes:
         body.extend(children)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        for info in first.infolist():
-            data = first.read(info.filename)
+        for info, data in members:
             if info.filename == _MAIN:
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                       standalone=True)

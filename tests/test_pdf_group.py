@@ -109,7 +109,7 @@ def _docx_bytes(build: Callable[[Any], None] | None = None) -> bytes:
 def _with_part(data: bytes, name: str, edit: Callable[[str], str]) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == name:
@@ -146,6 +146,9 @@ def test_documents_that_could_look_different_together_are_not_grouped() -> None:
             plain, "word/document.xml",
             lambda x: x.replace("<w:r>", '<w:bookmarkStart w:id="0" w:name="a"/><w:r>', 1)),
         "not a zip": b"PK\x03\x04 broken",
+        # convert_to_pdf takes any file: a zip bomb is not unpacked to find its key.
+        "a zip bomb": _with_part(plain, "word/styles.xml",
+                                 lambda x: x + " " * (10 * 1024 * 1024)),
     }
     for reason, data in refused.items():
         assert pdf_group.group_key(data) is None, reason
