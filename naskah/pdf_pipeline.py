@@ -99,11 +99,23 @@ class PdfPipeline:
         document information as it is); the documents finished meanwhile (waiting for
         the oldest when ``window`` are in flight). ``docx`` is the caller's: it is read,
         never removed."""
+        return self.submit_keyed(key, docx, info, target, self.group_key(docx))
+
+    def group_key(self, docx: Path) -> str | None:
+        """The :func:`~naskah.pdf_group.group_key` this pipeline joins ``docx`` by, or None
+        when it converts it alone (grouping off, PDF/A, no warm converter)."""
+        if not self.group or self._pool is None:
+            return None
+        return pdf_group.group_key(docx.read_bytes())
+
+    def submit_keyed(self, key: int, docx: Path, info: Mapping[str, str] | None,
+                     target: Path, joined: str | None) -> list[Converted]:
+        """:meth:`submit` with the document's :meth:`group_key` already known (a caller
+        that sorted documents by it need not unpack them again)."""
         job = _Job(key, docx, info, target)
         self._jobs.append(job)
         if self._pool is None:
             return self._cold() if len(self._jobs) >= _COLD_GROUP else []
-        joined = pdf_group.group_key(docx.read_bytes()) if self.group else None
         if joined is None or joined != self._open_key:
             self._flush()
         if joined is None:
@@ -135,10 +147,15 @@ class PdfPipeline:
         return done
 
     def close(self) -> None:
-        """Stop converting: documents not yet started are dropped."""
+        """Stop converting: documents not yet started are dropped. Closing with documents
+        still converting (an error, Ctrl-C or SIGTERM cut the caller short) stops the
+        LibreOffices they wait on, rather than waiting for them or their timeouts."""
         for job in self._jobs:
             if job.future is not None:
                 job.future.cancel()
+        if self._warm is not None and any(
+                job.future is not None and job.future.running() for job in self._jobs):
+            self._warm.close(busy=True)
         self._jobs.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -277,14 +294,14 @@ def convert_files(paths: Sequence[Path], produced: Sequence[Path], work_dir: Pat
     intermediate files. What :func:`naskah.pdf.convert_to_pdf` runs."""
     if pdf_warm.shared() is None:
         return None
-    keys = [pdf_group.group_key(path.read_bytes()) for path in paths] if not pdfa else []
-    order = sorted(range(len(paths)), key=lambda i: (keys[i] or "~", i) if keys else i)
     stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=work_dir))
     errors: list[str | None] = [None] * len(paths)
     try:
         with PdfPipeline(stage, pdfa=pdfa, timeout=timeout) as pipeline:
+            keys = [pipeline.group_key(path) for path in paths]
+            order = sorted(range(len(paths)), key=lambda i: (keys[i] or "~", i))
             outcomes = [o for i in order
-                        for o in pipeline.submit(i, paths[i], None, produced[i])]
+                        for o in pipeline.submit_keyed(i, paths[i], None, produced[i], keys[i])]
             outcomes += pipeline.drain()  # without uno after all: the cold way, inside
     finally:
         shutil.rmtree(stage, ignore_errors=True)

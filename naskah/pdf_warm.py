@@ -21,7 +21,6 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 
 from naskah import soffice_profile
@@ -194,31 +193,6 @@ class WarmConverter:
             self._give(worker)
             return error
         return None  # not reached
-
-    def convert(self, jobs: Sequence[tuple[Path, Path]], *, pdfa: bool = False,
-                timeout: float | None = None) -> list[str | None]:
-        """Convert ``(src, dst)`` pairs on all processes; an error text or None for each."""
-        results: list[str | None] = [None] * len(jobs)
-        if len(jobs) <= 1 or self.processes == 1:
-            for i, (src, dst) in enumerate(jobs):
-                results[i] = self.convert_one(src, dst, pdfa=pdfa, timeout=timeout)
-            return results
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(self.processes) as pool:
-            futures = [pool.submit(self.convert_one, src, dst, pdfa=pdfa, timeout=timeout)
-                       for src, dst in jobs]
-            try:
-                for i, future in enumerate(futures):
-                    results[i] = future.result()
-            except BaseException:
-                # Ctrl-C or SIGTERM here: kill the LibreOffices the other threads wait
-                # on, or leaving the pool would wait for their conversions to time out.
-                for future in futures:
-                    future.cancel()
-                self.close(busy=True)
-                raise
-        return results
 
     def close(self, *, busy: bool = False) -> None:
         """Stop every idle LibreOffice of this converter (and those converting, with
