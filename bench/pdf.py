@@ -12,7 +12,7 @@ For each N (15 and 100) and for 1 and 2 LibreOffice processes, on each side:
   DOCX files (rendered beforehand) from a fresh node process.
 
 naskah's side runs with a fresh per-user cache (``NASKAH_CACHE_DIR``), which the
-first child fills with the LibreOffice profile seed (:mod:`naskah.soffice_profile`),
+first child fills with the LibreOffice profile seed (:mod:`naskah.pdf.profile`),
 as the first PDF on a user's machine does.
 
 Carbone (npm package ``carbone``) is installed into a temporary folder when ``npm``
@@ -49,7 +49,8 @@ LIBREOFFICE_PROGRAM = "/usr/lib/libreoffice/program"
 _NASKAH_CHILD = """
 import sys, time
 from pathlib import Path
-from naskah import pdf, pdf_warm
+from naskah import pdf
+from naskah.pdf import warm as pdf_warm
 out, docs = Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]
 pdf.convert_to_pdf(docs, out / "a")
 print("done", flush=True)

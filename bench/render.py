@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 from docxtpl import DocxTemplate  # noqa: E402
 
 import naskah  # noqa: E402
-from naskah.pengesahan import Pengesahan  # noqa: E402
+from naskah.docx.renderer import packaged_template  # noqa: E402
+from naskah.docx.template import make_environment  # noqa: E402
+from naskah.models.pengesahan import Pengesahan  # noqa: E402
 from naskah.profil import apply as apply_profil  # noqa: E402
 from naskah.profil import load_profil, template_context  # noqa: E402
-from naskah.render import packaged_template  # noqa: E402
-from naskah.template import make_environment  # noqa: E402
 from tools.build_templates import BUILDERS  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "data"

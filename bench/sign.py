@@ -2,7 +2,7 @@
 
 Prints one JSON object. Measures, on the example nota dinas:
 
-- ``render_ms``: model -> DOCX (naskah.render);
+- ``render_ms``: model -> DOCX (naskah.docx.renderer);
 - ``pdf_export_ms``: DOCX -> PDF through LibreOffice (null without LibreOffice);
 - ``sign_ms.<kind>``: PAdES B-B with the visible QR stamp, per signer kind:
   ``pkcs12`` (key in a .p12 file), ``pkcs11`` (SoftHSM2 token; null without SoftHSM2),

@@ -82,7 +82,7 @@ _PERFORMER = """
 import sys
 from pathlib import Path
 from naskah import demo
-from naskah.data_langkah import DataLangkah
+from naskah.trail.data_langkah import DataLangkah
 from naskah.trail import Trail
 trail = Trail.open(sys.argv[1])
 for n in range(1, 15):

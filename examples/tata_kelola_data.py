@@ -23,11 +23,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from naskah.data_langkah import DataLangkah
 from naskah.demo import passphrase_env
-from naskah.pelaksana import DaftarPelaksana, kunci
-from naskah.ringkasan import laporan_waktu_teks
 from naskah.trail import Trail
+from naskah.trail.data_langkah import DataLangkah
+from naskah.trail.pelaksana import DaftarPelaksana, kunci
+from naskah.trail.ringkasan import laporan_waktu_teks
 from naskah.tte import Identitas, Passphrase, Pkcs12Signer
 from naskah.tte.pki import init_test_pki
 

@@ -15,14 +15,14 @@ naskah`` and the command line's start cost only what a command needs.
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from naskah.lazy import exported
 from naskah.version import __version__
 
 if TYPE_CHECKING:
+    from naskah.docx.metadata import NaskahMetadata, read_metadata
+    from naskah.docx.renderer import Renderer, render, save
     from naskah.errors import (
         InputError,
         MetadataError,
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
         TrailLockedError,
     )
     from naskah.inputs import load_naskah
-    from naskah.metadata import NaskahMetadata, read_metadata
     from naskah.models import (
         JENIS,
         Delegasi,
@@ -59,8 +58,8 @@ if TYPE_CHECKING:
         UndanganRapat,
         Zona,
     )
-    from naskah.pengesahan import JenisParaf, Paraf, Pengesahan, Status, TandaTangan
-    from naskah.profil import Profil, load_profil
+    from naskah.models.pengesahan import JenisParaf, Paraf, Pengesahan, Status, TandaTangan
+    from naskah.profil import Kertas, Profil, load_profil
     from naskah.register import (
         Agenda,
         DisposisiTracker,
@@ -71,43 +70,25 @@ if TYPE_CHECKING:
         StatusDisposisi,
         SuratMasuk,
     )
-    from naskah.render import Kertas, Renderer, render, save
 
 _HOME: dict[str, str] = {
     **dict.fromkeys(("InputError", "MetadataError", "NaskahError", "PdfError", "TamperError",
                      "TemplateError", "TrailError", "TrailLockedError"), "naskah.errors"),
     "load_naskah": "naskah.inputs",
-    **dict.fromkeys(("NaskahMetadata", "read_metadata"), "naskah.metadata"),
+    **dict.fromkeys(("NaskahMetadata", "read_metadata"), "naskah.docx.metadata"),
     **dict.fromkeys(("JENIS", "Delegasi", "Disposisi", "Harapan", "Instansi",
                      "JabatanSementara", "JadwalRapat", "Klasifikasi", "Lampiran", "Laporan",
                      "NaskahDinas", "NomorNaskah", "NotaDinas", "Notulen", "Pejabat",
                      "Pelaksana", "Penandatangan", "Pendahuluan", "Peserta", "Sifat",
                      "UndanganRapat", "Zona"), "naskah.models"),
     **dict.fromkeys(("JenisParaf", "Paraf", "Pengesahan", "Status", "TandaTangan"),
-                    "naskah.pengesahan"),
-    **dict.fromkeys(("Profil", "load_profil"), "naskah.profil"),
+                    "naskah.models.pengesahan"),
+    **dict.fromkeys(("Kertas", "Profil", "load_profil"), "naskah.profil"),
     **dict.fromkeys(("Agenda", "DisposisiTracker", "ItemDisposisi", "Nomor", "Pola",
                      "Register", "StatusDisposisi", "SuratMasuk"), "naskah.register"),
-    **dict.fromkeys(("Kertas", "Renderer", "render", "save"), "naskah.render"),
+    **dict.fromkeys(("Renderer", "render", "save"), "naskah.docx.renderer"),
 }
 """The module each public name lives in."""
-
-
-class _Package(types.ModuleType):
-    """The ``naskah`` module's class: ``naskah.render`` stays the function.
-
-    Importing the submodule ``naskah.render`` binds it as the package attribute
-    ``render`` (after which ``__getattr__`` is never asked), so ``naskah.render(doc)``
-    would call a module. The submodule stays in ``sys.modules["naskah.render"]``.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _HOME and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

@@ -1,7 +1,30 @@
-"""``python -m naskah`` and the ``naskah`` script: the command line as a program."""
+"""``python -m naskah`` and the ``naskah`` script: the command line as a program.
+
+The program, not the library, owns the process's signals: SIGTERM is made to unwind
+like Ctrl-C (so temporary files are removed and LibreOffice is stopped) and the exit
+status is then 143, whatever error the unwinding caused on the way (a conversion cut
+short is not the failure to report; a library may even wrap the SystemExit into an
+error of its own, as pydantic's schema build does).
+"""
 
 import gc
+import signal
 import sys
+import threading
+
+_EXIT_TERMINATED = 128 + signal.SIGTERM
+_terminated = threading.Event()
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    _terminated.set()
+    raise SystemExit(128 + signum)
+
+
+def install_sigterm_handler() -> None:
+    """Make SIGTERM unwind the program, where SIGTERM still has its default action."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 def run() -> int:
@@ -14,6 +37,7 @@ def run() -> int:
     too: the process exits next, and its last full collection would only slow the
     exit. Together about 30 ms of a one-document render (bench/startup.py).
     """
+    install_sigterm_handler()
     gc.disable()
     try:
         from naskah.cli import main
@@ -21,9 +45,14 @@ def run() -> int:
         gc.freeze()
         gc.enable()
     try:
-        return main()
+        status = main()
+    except BaseException:
+        if _terminated.is_set():
+            return _EXIT_TERMINATED
+        raise
     finally:
         gc.freeze()
+    return _EXIT_TERMINATED if _terminated.is_set() else status
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ or ready models) and writes one file per row into a folder. Rows are read lazily
 and only a few are in flight at a time, so memory stays flat however long the
 input; a row that fails is recorded (row number, field path, reason) and the batch
 goes on. With ``pdf=True`` each DOCX file goes to LibreOffice as soon as it is
-rendered (:mod:`naskah.pdf_pipeline`), so rendering and converting overlap.
+rendered (:mod:`naskah.pdf.pipeline`), so rendering and converting overlap.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from naskah.errors import InputError, NaskahError
 from naskah.fileio import fsync_dir, write_replacing
 from naskah.mailmerge import DEFAULT_PATTERN, Formatter, merge, output_name
-from naskah.pdf_pipeline import Converted, PdfPipeline
+from naskah.pdf.pipeline import Converted, PdfPipeline
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -56,7 +56,7 @@ _renderer: Any = None
 
 def _init_worker(templates: Mapping[str, str] | None, kertas: str) -> None:
     global _renderer
-    from naskah.render import Renderer
+    from naskah.docx.renderer import Renderer
 
     _renderer = Renderer(templates, kertas=kertas)
 
@@ -65,8 +65,8 @@ def _render_one(job: tuple[int, Any, str, str, str, bool]) -> tuple[int, Path | 
                                                                    dict[str, str] | None,
                                                                    list[tuple[str, str]]]:
     """Render one row; (number, path written, pdf info, problems)."""
+    from naskah.docx.renderer import pdf_info
     from naskah.inputs import load_naskah
-    from naskah.render import pdf_info
 
     number, item, jenis, folder, name, to_pdf = job
     try:
@@ -197,7 +197,7 @@ def _jobs(jenis: str, rows: Iterable[Any], base: Mapping[str, Any], pattern: str
 
 
 def _prestart_converter() -> None:
-    from naskah import pdf_warm
+    from naskah.pdf import warm as pdf_warm
 
     converter = pdf_warm.shared()
     if converter is not None:

@@ -29,12 +29,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from naskah.data_langkah import DataLangkah
+from naskah.docx.renderer import Renderer
 from naskah.errors import InputError, TamperError
-from naskah.ledger import Ledger
 from naskah.models.instansi import Instansi
-from naskah.render import Renderer
 from naskah.trail import LEDGER, Trail, Verifikasi, penomoran
+from naskah.trail.data_langkah import DataLangkah
 from naskah.trail.folder import (
     AGENDA_XLSX,
     DEMO_PKI,
@@ -45,6 +44,7 @@ from naskah.trail.folder import (
     TRUST_FILE,
     exclusive_lock,
 )
+from naskah.trail.ledger import Ledger
 
 if TYPE_CHECKING:
     from naskah.register import Register, SuratMasuk
@@ -116,7 +116,7 @@ def passphrase_env() -> tuple[str, bool]:
 
 def make_pki(folder: Path, pelaksana: dict[str, Any]) -> dict[str, Any]:
     """Create the test PKI in ``folder/pki-uji``; the roster with each certificate."""
-    from naskah.pelaksana import DaftarPelaksana, kunci
+    from naskah.trail.pelaksana import DaftarPelaksana, kunci
     from naskah.tte.identity import Identitas
     from naskah.tte.pki import init_test_pki
 

@@ -19,7 +19,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from pypdf import PdfReader
 
-from naskah.package import check_zip
+from naskah.docx.package import check_zip
 
 IMAGE_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".bmp": "bmp",
                   ".tif": "tiff", ".tiff": "tiff"}

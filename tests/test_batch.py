@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import naskah
 from naskah.batch import merge, output_name, render_batch
 from naskah.cli import main
+from naskah.docx.metadata import read_metadata
 from naskah.errors import InputError
-from naskah.metadata import read_metadata
 from tests.helpers import EXAMPLES, docx_lines, load_example, load_example_data
 
 BASE = EXAMPLES / "undangan.json"

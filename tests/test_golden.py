@@ -25,14 +25,14 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import naskah
-from naskah.integrity import element_text_hash
-from naskah.metadata import NaskahMetadata, attach
+from naskah.docx.integrity import element_text_hash
+from naskah.docx.metadata import NaskahMetadata, attach
+from naskah.docx.renderer import Kertas, core_properties, packaged_template
+from naskah.docx.template import make_environment
 from naskah.models.naskah import Gambar
-from naskah.pengesahan import Pengesahan
+from naskah.models.pengesahan import Pengesahan
 from naskah.profil import apply as apply_profil
 from naskah.profil import load_profil, template_context
-from naskah.render import Kertas, core_properties, packaged_template
-from naskah.template import make_environment
 from naskah.version import __version__
 from tests.helpers import ALL_JENIS, load_example, load_example_data, png_bytes
 

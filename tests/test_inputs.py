@@ -22,8 +22,8 @@ import pytest
 
 import naskah
 from naskah.cli import main
+from naskah.docx.package import MAX_TEMPLATE_BYTES
 from naskah.inputs import MAX_JSON_BYTES, parse_json, read_stdin, read_text
-from naskah.package import MAX_TEMPLATE_BYTES
 from tests.helpers import EXAMPLES, docx_text, load_example, load_example_data
 from tests.trail_keys import TrailPki, cli_init_args
 

@@ -18,9 +18,9 @@ import pytest
 
 import naskah
 from naskah.cli import main
-from naskah.integrity import body_text, body_text_hash
-from naskah.metadata import ITEM_PART, DocumentChangedError, periksa_keutuhan
-from naskah.pengesahan import Paraf, Pengesahan, TandaTangan
+from naskah.docx.integrity import body_text, body_text_hash
+from naskah.docx.metadata import ITEM_PART, DocumentChangedError, periksa_keutuhan
+from naskah.models.pengesahan import Paraf, Pengesahan, TandaTangan
 from tests.helpers import docx_text, load_example
 
 REPO = Path(__file__).parent.parent

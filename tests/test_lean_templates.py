@@ -11,7 +11,7 @@ import docx
 import pytest
 from lxml import etree
 
-from naskah.render import packaged_template
+from naskah.docx.renderer import packaged_template
 from tests.helpers import ALL_JENIS
 from tools.lean_template import trim
 

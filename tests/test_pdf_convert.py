@@ -1,4 +1,4 @@
-"""Tests for naskah.pdf (DOCX -> PDF through LibreOffice headless).
+"""Tests for naskah.pdf.convert (DOCX -> PDF through LibreOffice headless).
 
 Tests that need LibreOffice skip when it is missing, except on CI (``CI=true``)
 where a missing LibreOffice must fail loudly instead of hiding untested code.

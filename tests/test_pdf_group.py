@@ -1,4 +1,4 @@
-"""Documents of one template converted together (:mod:`naskah.pdf_group`): the pages each
+"""Documents of one template converted together (:mod:`naskah.pdf.group`): the pages each
 document gets are the pages it gets converted alone, pixel for pixel, and anything that
 could make them differ keeps a document out of a group."""
 
@@ -15,8 +15,10 @@ import pytest
 from pypdf import PdfReader
 
 import naskah
-from naskah import pdf, pdf_group, pdf_warm
-from naskah.pdf_pipeline import PdfPipeline
+from naskah import pdf
+from naskah.pdf import group as pdf_group
+from naskah.pdf import warm as pdf_warm
+from naskah.pdf.pipeline import PdfPipeline
 from tests.helpers import EXAMPLES, load_example_data
 from tests.pdf_pages import page_images
 

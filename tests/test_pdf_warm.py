@@ -18,8 +18,10 @@ import pytest
 from pypdf import PdfReader
 
 import naskah
-from naskah import pdf, pdf_warm
+from naskah import pdf
 from naskah.errors import PdfError
+from naskah.pdf import soffice as soffice_module
+from naskah.pdf import warm as pdf_warm
 from tests.helpers import EXAMPLES, load_example
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,7 +123,7 @@ def test_cold_path_converts_in_chunks(
     soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NASKAH_PDF_WARM", "0")
-    monkeypatch.setattr(pdf, "CHUNK", 2)
+    monkeypatch.setattr(soffice_module, "CHUNK", 2)
     sources = []
     for i in range(5):
         document = docx.Document()

@@ -20,17 +20,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import naskah
-import naskah.templates.compiled as compiled
-from naskah.render import Renderer, packaged_template
-from naskah.rendering import PackageLayout
-from naskah.template import Template, shared_environment
+import naskah.docx.templates.compiled as compiled
+from naskah.docx.layout import PackageLayout
+from naskah.docx.renderer import Renderer, packaged_template
+from naskah.docx.template import Template, shared_environment
 from tests.helpers import ALL_JENIS, docx_lines, load_example
 from tests.test_properties import FIELDS, _base, _set
 from tools.compile_templates import generate_all
 
 WHEN = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
 COMPILED = Path(compiled.__file__).parent
-render_module = __import__("naskah.render", fromlist=["Renderer"])
+render_module = __import__("naskah.docx.renderer", fromlist=["Renderer"])
 
 
 def _parts(blob: bytes) -> dict[str, bytes]:

@@ -201,7 +201,7 @@ def test_malformed_toml_and_json(tmp_path: Path) -> None:
 
 def test_every_layout_the_model_allows_is_in_the_templates() -> None:
     # The layouts a profile may choose are exactly the branches the builder writes.
-    from naskah.render import packaged_template
+    from naskah.docx.renderer import packaged_template
 
     for jenis, layouts in TATA_LETAK_JENIS.items():
         xml = zip_read(packaged_template(jenis), "word/document.xml")
@@ -401,7 +401,7 @@ def test_cli_periksa(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_cli_periksa_unknown_font(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from naskah.fonts import fc_match
+    from naskah.pdf.fonts import fc_match
 
     if fc_match("Arial") is None:
         pytest.skip("no fontconfig on this machine")

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 import naskah
 from naskah.errors import PdfError
-from naskah.fonts import FontWarning, check_pdf, font_problems, pdf_fonts
+from naskah.pdf.fonts import FontWarning, check_pdf, font_problems, pdf_fonts
 from naskah.profil import load_profil
 from tests.helpers import ALL_JENIS, EXAMPLES, load_example_data, png_bytes
 from tests.pdf_pages import ink_share, layout_lines, page_images

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import naskah
+import naskah.docx.metadata
 from naskah.cli import main
 from naskah.errors import InputError, NaskahError
 from naskah.register import FINAL, Pola, Register, bawaan, isi_nomor
@@ -203,7 +204,7 @@ def test_paraf_survives_numbering_at_signing(db_url: str) -> None:
     konsep = konsep.model_copy(update={"nomor": None})
     assert isinstance(konsep, naskah.NotaDinas)
     pejabat = konsep.penandatangan.pejabat
-    waktu = naskah.metadata.now()
+    waktu = naskah.docx.metadata.now()
     paraf = naskah.Paraf(pejabat=pejabat, peran="Kabag", waktu=waktu,
                          konsep_hash=konsep.konsep_hash())
     diparaf = naskah.Pengesahan(paraf=[paraf])
@@ -234,13 +235,13 @@ def test_paraf_survives_numbering_at_signing(db_url: str) -> None:
 def test_paraf_on_full_content_is_void_after_numbering() -> None:
     konsep = load_example("nota-dinas").model_copy(update={"nomor": None})
     old = naskah.Paraf(pejabat=konsep.penandatangan_utama, peran="Kabag",
-                       waktu=naskah.metadata.now(), content_hash=konsep.content_hash())
+                       waktu=naskah.docx.metadata.now(), content_hash=konsep.content_hash())
     signed = isi_nomor(konsep, "5/Ses.PO/OT.01.02/11/2026", date(2026, 11, 27))
     assert naskah.Pengesahan(paraf=[old]).invalid_for(konsep) == []
     assert naskah.Pengesahan(paraf=[old]).invalid_for(signed) != []
     with pytest.raises(ValueError, match="exactly one of konsep_hash and content_hash"):
         naskah.Paraf(pejabat=konsep.penandatangan_utama, peran="x",
-                     waktu=naskah.metadata.now())
+                     waktu=naskah.docx.metadata.now())
 
 
 def test_beri_nomor_refuses_unusable_pattern_and_writes_nothing(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from lxml import etree
 
 import naskah
 from naskah import formatting
-from naskah.render import packaged_template
+from naskah.docx.renderer import packaged_template
 from tests.helpers import (
     ALL_JENIS,
     docx_lines,
@@ -633,7 +633,7 @@ def test_custom_template_with_syntax_error(tmp_path: Path) -> None:
 
 
 def test_check_template(tmp_path: Path) -> None:
-    from naskah.render import check_template
+    from naskah.docx.renderer import check_template
 
     model = load_example("nota-dinas")
     check_template("nota-dinas", packaged_template("nota-dinas"), model)

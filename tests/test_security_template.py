@@ -19,7 +19,7 @@ import pytest
 
 import naskah
 from naskah.cli import main
-from naskah.package import MAX_UNPACKED_BYTES
+from naskah.docx.package import MAX_UNPACKED_BYTES
 from tests.helpers import EXAMPLES, load_example
 
 REPO = Path(__file__).parent.parent

@@ -1,4 +1,4 @@
-"""LibreOffice profiles (:mod:`naskah.soffice_profile`) and the warm converter's start-up:
+"""LibreOffice profiles (:mod:`naskah.pdf.profile`) and the warm converter's start-up:
 the settings that skip LibreOffice's graphics self-test, the seed copied into every new
 profile, and the fallback when the bridge's Python has no ``uno``."""
 
@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from naskah import pdf, pdf_warm, soffice_profile
-from naskah.pdf_pipeline import PdfPipeline
-from naskah.soffice_worker import soffice_bin
+from naskah import pdf
+from naskah.pdf import profile as soffice_profile
+from naskah.pdf import warm as pdf_warm
+from naskah.pdf.pipeline import PdfPipeline
+from naskah.pdf.worker import soffice_bin
 from tests.helpers import make_docx
 
 

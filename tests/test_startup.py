@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import naskah.models
 from naskah.cli import _parser_for, build_parser, main
+from naskah.docx.renderer import packaged_template
 from naskah.models import JENIS, JENIS_MODULES, JENIS_NAMES, jenis_class
-from naskah.render import packaged_template
 from tests.helpers import EXAMPLES, docx_lines
 
 
@@ -83,17 +83,18 @@ def _render_modules(tmp_path: Path, jenis: str, template: Path | None = None) ->
     return loaded
 
 
-# Imported only on the paths that need them: PDF, signing, the register, compiling templates.
+# Imported only on the paths that need them: PDF, signing, the register, compiling templates
+# (naskah.pdf.fonts, the font policy a Renderer is given, is a light module of its own).
 NOT_FOR_A_DOCX = ("docx", "docxtpl", "pypdf", "pyhanko", "sqlalchemy", "alembic", "httpx",
-                  "cryptography", "jinja2.meta", "subprocess", "getpass", "naskah.pdf",
-                  "naskah.pdf_warm", "naskah.soffice_bridge", "naskah.tte", "naskah.register",
-                  "naskah.trail")
+                  "cryptography", "jinja2.meta", "subprocess", "getpass", "naskah.pdf.convert",
+                  "naskah.pdf.soffice", "naskah.pdf.pipeline", "naskah.pdf.warm",
+                  "naskah.pdf.bridge", "naskah.tte", "naskah.register", "naskah.trail")
 
 
 @pytest.mark.parametrize("jenis", ["nota-dinas", "disposisi"])
 def test_render_to_docx_imports_only_what_a_docx_needs(tmp_path: Path, jenis: str) -> None:
     loaded = _render_modules(tmp_path, jenis)
-    assert f"naskah.templates.compiled.{jenis.replace('-', '_')}" in loaded  # precompiled
+    assert f"naskah.docx.templates.compiled.{jenis.replace('-', '_')}" in loaded  # precompiled
     heavy = sorted(m for m in loaded if m.split(".")[0] in NOT_FOR_A_DOCX
                    or any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_DOCX))
     assert heavy == []
@@ -107,7 +108,7 @@ def test_render_with_own_template_compiles_it(tmp_path: Path) -> None:
     own.write_bytes(Path(packaged_template("nota-dinas")).read_bytes())
     loaded = _render_modules(tmp_path, "nota-dinas", own)
     assert {"docx", "docxtpl", "jinja2.meta"} <= loaded
-    assert not any(m.startswith("naskah.templates.compiled.") for m in loaded)
+    assert not any(m.startswith("naskah.docx.templates.compiled.") for m in loaded)
 
 
 def _helps(parser: argparse.ArgumentParser, path: str = "") -> dict[str, str]:

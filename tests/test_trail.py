@@ -29,17 +29,17 @@ from filelock import FileLock
 
 import naskah
 import naskah.fileio
-import naskah.ledger
 import naskah.trail
 import naskah.trail.folder
+import naskah.trail.ledger
 from naskah import demo
 from naskah.cli import main as cli
-from naskah.data_langkah import DataLangkah
-from naskah.ledger import Ledger, entry_hash, header_hash
 from naskah.models import jenis_class
 from naskah.pdf import soffice_available
 from naskah.sop import Sop
 from naskah.trail import Trail
+from naskah.trail.data_langkah import DataLangkah
+from naskah.trail.ledger import Ledger, entry_hash, header_hash
 from tests import trail_keys
 from tests.helpers import EXAMPLES, docx_lines, docx_text, load_example_data
 from tests.trail_keys import cli_init_args, key_args
@@ -103,8 +103,8 @@ def signed_roster(roster: dict[str, Any] | None = None) -> dict[str, Any]:
 def resign(data: dict[str, Any]) -> None:
     """Rechain ``data`` (a ledger) and sign it again with the demo's keys, as the officials
     themselves would: a consistent, validly signed ledger holding whatever was edited."""
-    from naskah.ledger import entry_payload, header_payload
     from naskah.trail import signatures
+    from naskah.trail.ledger import entry_payload, header_payload
 
     header = data["header"]
     header.pop("ttd", None)
@@ -964,7 +964,7 @@ def test_crash_before_the_ledger_write(partial: Callable[[int], Path],
     def crash(self: Ledger) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(naskah.ledger.Ledger, "save", crash)
+    monkeypatch.setattr(naskah.trail.ledger.Ledger, "save", crash)
     with pytest.raises(RuntimeError, match="power cut"):
         Trail.open(folder).perform(3, **step_data(3))
     monkeypatch.undo()
@@ -980,14 +980,14 @@ def test_crash_before_the_ledger_write(partial: Callable[[int], Path],
 
 KILL_DURING_STEP = """
 import os, signal, sys
-import naskah.ledger
-from naskah.data_langkah import DataLangkah
+import naskah.trail.ledger
+from naskah.trail.data_langkah import DataLangkah
 from naskah.trail import Trail
 
 def killed(self):  # the process dies after placing the step's files, before the ledger
     os.kill(os.getpid(), signal.SIGKILL)
 
-naskah.ledger.Ledger.save = killed
+naskah.trail.ledger.Ledger.save = killed
 from pathlib import Path
 from naskah import demo
 data = DataLangkah.load(sys.argv[2]).perform_kwargs()
@@ -1060,7 +1060,7 @@ def test_crash_before_the_ledger_write_then_retry(partial: Callable[[int], Path]
     def crash(self: Ledger) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(naskah.ledger.Ledger, "save", crash)
+    monkeypatch.setattr(naskah.trail.ledger.Ledger, "save", crash)
     with pytest.raises(RuntimeError):
         Trail.open(folder).perform(3, **step_data(3))
     monkeypatch.undo()

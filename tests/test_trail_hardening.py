@@ -26,14 +26,15 @@ from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 import naskah
+import naskah.trail.ledger
 from naskah import demo
-from naskah.berkas import build_berkas
 from naskah.cli import main as cli
-from naskah.data_langkah import DataLangkah
 from naskah.hashing import canonical_json, sha256_bytes
-from naskah.ledger import entry_hash, header_hash
 from naskah.trail import JenisMasalah, Trail
+from naskah.trail.berkas.build import build_berkas
+from naskah.trail.data_langkah import DataLangkah
 from naskah.trail.folder import shared_lock
+from naskah.trail.ledger import entry_hash, header_hash
 from tests.helpers import png_bytes
 from tests.test_trail import (  # noqa: F401 - fixtures
     DATA,
@@ -564,7 +565,7 @@ def test_template_builders_follow_the_jenis_registry() -> None:
     assert set(build_templates.BUILDERS) == {cls.template for cls in naskah.JENIS.values()}
     kinds = {kind.value for kind in naskah.sop.JenisOutput}
     assert kinds >= set(naskah.JENIS)
-    assert {kind.value for kind in naskah.ledger.JenisRujukan} == kinds | {"masukan", "aset"}
+    assert {kind.value for kind in naskah.trail.ledger.JenisRujukan} == kinds | {"masukan", "aset"}
 
 
 def test_logo_read_back_from_a_berkas_may_not_leave_it(tmp_path: Path) -> None:

@@ -20,10 +20,10 @@ import pytest
 
 from naskah import demo
 from naskah.cli import main as cli
+from naskah.docx.metadata import read_metadata
+from naskah.docx.renderer import Renderer
 from naskah.errors import InputError, TamperError, TrailError
-from naskah.metadata import read_metadata
 from naskah.register import Register
-from naskah.render import Renderer
 from naskah.trail import Trail
 from naskah.trail.verification import JenisMasalah, verify
 from tests.trail_keys import SESMENKO, TrailPki, cli_init_args, key_args

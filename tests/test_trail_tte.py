@@ -25,10 +25,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 
 import naskah
+import naskah.trail.ledger
 from naskah import demo
 from naskah.cli import main as cli
-from naskah.ledger import entry_hash
 from naskah.trail import JenisMasalah, Trail
+from naskah.trail.ledger import entry_hash
 from naskah.trail.signatures import SignerMissingError
 from naskah.tte.errors import CertificateError
 from naskah.tte.identity import Identitas
@@ -63,7 +64,7 @@ def first(folder: Path, trust: TrustStore | None = None) -> naskah.trail.Masalah
 
 def rechain_without_keys(data: dict[str, Any]) -> None:
     """What someone without the keys can do: make the hash chain consistent again."""
-    previous = naskah.ledger.header_hash(data["header"])
+    previous = naskah.trail.ledger.header_hash(data["header"])
     for entry in data["entries"]:
         entry["prev_hash"] = previous
         entry["hash"] = previous = entry_hash(entry)
@@ -194,8 +195,8 @@ def test_swapped_certificate_in_the_roster_fails(berkas: Path, tmp_path: Path) -
     data = read_ledger(berkas)
     data["header"]["pelaksana_sha256"] = naskah.hashing.sha256_bytes(roster_bytes)
     rechain_without_keys(data)
-    from naskah.ledger import entry_payload
     from naskah.trail import signatures
+    from naskah.trail.ledger import entry_payload
 
     for entry in data["entries"]:
         if entry["pelaksana"]["nip"] == KABAG:
@@ -231,8 +232,8 @@ def test_replaced_trust_roots_are_caught_by_the_verifiers_own_roots(berkas: Path
     data = read_ledger(berkas)
     data["header"]["pelaksana_sha256"] = naskah.hashing.sha256_bytes(roster_bytes)
     data["header"]["trust_sha256"] = naskah.hashing.sha256_bytes(rogue_ca.cert_pem())
-    from naskah.ledger import entry_payload, header_payload
     from naskah.trail import signatures
+    from naskah.trail.ledger import entry_payload, header_payload
 
     data["header"].pop("ttd")
     data["header"]["ttd"] = signatures.sign(signers[SESMENKO], header_payload(data["header"]))
@@ -299,7 +300,7 @@ def _paraf_refs(folder: Path) -> list[tuple[Any, Any]]:
 def test_paraf_signature_is_in_the_docx_metadata(demo_master: Path) -> None:
     """Issue 8: the paraf signature is stored in the DOCX metadata and in the ledger, the
     same CMS signature, by the paraf-giver's certificate over the konsep hash."""
-    from naskah.pelaksana import DaftarPelaksana
+    from naskah.trail.pelaksana import DaftarPelaksana
     from naskah.trail.signatures import paraf_payload, pem_to_der
     from naskah.tte.cms import signer_certificate, verify_bytes
 

@@ -11,7 +11,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pypdf import PdfReader
 
-from naskah.pdf import docx_to_pdf_bytes
+from naskah.pdf.convert import docx_to_pdf_bytes
 from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs12 import Pkcs12Signer

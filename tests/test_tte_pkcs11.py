@@ -104,8 +104,8 @@ def test_softhsm_key_performs_trail_steps(token: tuple[str, TrustStore], tmp_pat
     from asn1crypto import pem
 
     from naskah import demo
-    from naskah.data_langkah import DataLangkah
     from naskah.trail import Trail
+    from naskah.trail.data_langkah import DataLangkah
 
     module, token_trust = token
     karo = Pkcs11Signer(module, TOKEN, LABEL, Passphrase.literal(PIN))

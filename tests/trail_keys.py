@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from naskah.pelaksana import DaftarPelaksana, kunci
+from naskah.trail.pelaksana import DaftarPelaksana, kunci
 from naskah.tte.identity import Identitas
 from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs12 import Pkcs12Signer

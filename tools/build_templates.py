@@ -46,7 +46,7 @@ except ImportError:
     from tools.compile_templates import write as write_compiled
     from tools.lean_template import trim_bytes
 
-OUT = Path(__file__).resolve().parent.parent / "naskah" / "templates"
+OUT = Path(__file__).resolve().parent.parent / "naskah" / "docx" / "templates"
 FONT = "Arial"  # the styles' fallback; runs name the profile's font
 SIZE = Pt(12)
 HURUF = "{{ profil.huruf.nama }}"
@@ -665,7 +665,7 @@ def main(argv: list[str]) -> int:
     for name in BUILDERS:
         (out / name).write_bytes(build_template(name))
         print(out / name)
-    # Their Jinja code, precompiled for naskah.templates.compiled (tools/compile_templates.py).
+    # Their Jinja code, precompiled for naskah.docx.templates.compiled (tools/compile_templates.py).
     for path in write_compiled(out):
         print(path)
     return 0

@@ -96,20 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser_for(argv)
     args = parser.parse_args(argv)
     handler: Handler = args.handler
-    try:
-        status = _run(handler, args)
-    except BaseException:
-        if _terminated():
-            return 128 + 15
-        raise
-    # SIGTERM: report it, whatever the unwinding caused on the way (a library may even
-    # wrap the SystemExit it raised into an error of its own, as pydantic's schema build does).
-    return 128 + 15 if _terminated() else status
-
-
-def _terminated() -> bool:
-    warm = sys.modules.get("naskah.pdf_warm")
-    return warm is not None and bool(getattr(warm, "terminated", False))
+    return _run(handler, args)
 
 
 def _run(handler: Handler, args: argparse.Namespace) -> int:

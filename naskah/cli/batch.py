@@ -67,7 +67,7 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
     if args.pdf and args.jobs == 1:
         # LibreOffice starts (most of a second) while Python imports and renders. Not
         # with a process pool: its fork must come before any thread is started.
-        from naskah import pdf_warm
+        from naskah.pdf import warm as pdf_warm
 
         pdf_warm.prestart()
     from naskah.batch import render_batch
@@ -112,9 +112,9 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``render-batch`` to the ``naskah`` parser."""
-    from naskah.kertas import Kertas
     from naskah.mailmerge import DEFAULT_PATTERN
     from naskah.models import JENIS_NAMES
+    from naskah.profil.model import Kertas
 
     p = sub.add_parser(
         "render-batch",

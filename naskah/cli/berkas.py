@@ -10,8 +10,8 @@ from naskah.cli.common import EXIT_FAILED, EXIT_OK
 
 
 def cmd_berkas(args: argparse.Namespace) -> int:
-    from naskah.berkas import build_berkas
     from naskah.cli.trail import signer_from_args
+    from naskah.trail.berkas.build import build_berkas
 
     result = build_berkas(args.dir, args.output, timeout=args.timeout,
                           seal=signer_from_args(args))
@@ -44,7 +44,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_pdf:
         print(f"open the documents in {out / 'dokumen'}; ledger: {out / 'ledger.json'}")
         return EXIT_OK
-    from naskah.berkas import build_berkas
+    from naskah.trail.berkas.build import build_berkas
 
     last = trail.entries()[-1].pelaksana
     berkas = build_berkas(out, out / "berkas.pdf", pdf_dir=out / "pdf",

@@ -7,19 +7,19 @@ import sys
 import warnings
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input
-from naskah.kertas import Kertas
 from naskah.models import JENIS_NAMES, jenis_class
+from naskah.profil.model import Kertas
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     if str(args.output).lower().endswith(".pdf"):
         # LibreOffice starts while Python imports and renders (the renderer comes after).
-        from naskah import pdf_warm
+        from naskah.pdf import warm as pdf_warm
 
         pdf_warm.prestart()
-    from naskah.fonts import FontWarning
+    from naskah.docx.renderer import Renderer
     from naskah.inputs import load_naskah
-    from naskah.render import Renderer
+    from naskah.pdf.fonts import FontWarning
 
     text, label = read_input(args.input)
     naskah = load_naskah(args.jenis, text, label)
@@ -42,7 +42,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_meta(args: argparse.Namespace) -> int:
-    from naskah.metadata import periksa_keutuhan
+    from naskah.docx.metadata import periksa_keutuhan
 
     meta, masalah = periksa_keutuhan(args.file)
     record = meta.model_dump(mode="json")

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json
-from naskah.fonts import installed_problems
+from naskah.pdf.fonts import installed_problems
 from naskah.profil import Profil, daftar_profil, load_profil, profil_json
 
 

@@ -79,8 +79,8 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
 
 
 def cmd_trail_do(args: argparse.Namespace) -> int:
-    from naskah.data_langkah import DataLangkah
     from naskah.trail import Trail
+    from naskah.trail.data_langkah import DataLangkah
 
     if args.data:
         data = DataLangkah.load(args.data, allow_outside=args.allow_outside)
@@ -116,8 +116,8 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
 
 
 def cmd_trail_status(args: argparse.Namespace) -> int:
-    from naskah.ringkasan import durasi_teks, status
     from naskah.trail import Trail
+    from naskah.trail.ringkasan import durasi_teks, status
 
     trail = Trail.open(args.dir)
     info = status(trail)
@@ -175,8 +175,8 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
 def cmd_trail_report(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from naskah.ringkasan import laporan_waktu, laporan_waktu_teks
     from naskah.trail import Trail
+    from naskah.trail.ringkasan import laporan_waktu, laporan_waktu_teks
 
     trail = Trail.open(args.dir)
     if args.json:
@@ -214,7 +214,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = tsub.add_parser("do", help="perform step STEP")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("step", type=int, metavar="STEP")
-    p.add_argument("--data", metavar="FILE.json", help="the step's data (see naskah.data_langkah)")
+    p.add_argument("--data", metavar="FILE.json",
+                   help="the step's data (see naskah.trail.data_langkah)")
     p.add_argument("--oleh", metavar="NIP|NAMA", help="who performs it")
     p.add_argument("--mulai", metavar="ISO", help="start time (default: previous step's end)")
     p.add_argument("--selesai", metavar="ISO", help="end time (default: now)")

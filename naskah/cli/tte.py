@@ -126,7 +126,7 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
     from importlib import resources
 
     from naskah.inputs import read_text
-    from naskah.pelaksana import DaftarPelaksana
+    from naskah.trail.pelaksana import DaftarPelaksana
     from naskah.tte.identity import Identitas
     from naskah.tte.pki import PERINGATAN, ROOT_NAMA, init_test_pki
 

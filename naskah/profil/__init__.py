@@ -8,7 +8,6 @@ file may ``extends`` any of them. See :class:`Profil` for every setting.
 
 from __future__ import annotations
 
-from naskah.kertas import Kertas
 from naskah.profil.konteks import apply, tanpa_gelar, template_context
 from naskah.profil.loader import DEFAULT, daftar_profil, load_profil, merge, profil_json
 from naskah.profil.model import (
@@ -19,6 +18,7 @@ from naskah.profil.model import (
     Halaman,
     Huruf,
     JenisNaskah,
+    Kertas,
     Kop,
     Label,
     PosisiLogo,

@@ -31,7 +31,7 @@ def _half_points(pt: float) -> int:
 
 def template_context(profil: Profil, jenis: str, kertas: str | None = None) -> Context:
     """``profil`` and ``tata_letak`` for a document type; ``kertas`` overrides the paper."""
-    from naskah.kertas import Kertas
+    from naskah.profil.model import Kertas
 
     lebar, tinggi = Kertas(kertas or profil.kertas_untuk(jenis)).ukuran_mm
     h, f = profil.halaman, profil.huruf

@@ -13,10 +13,24 @@ from typing import Literal, cast
 
 from pydantic import Field, model_validator
 
-from naskah.kertas import Kertas
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
 from naskah.models.instansi import JenisKop
 from naskah.models.penandatangan import Pelaksana, PimpinanDaerah
+
+
+class Kertas(StrEnum):
+    """Paper size. A4 is the default; many agencies use F4 (folio)."""
+
+    A4 = "A4"
+    F4 = "F4"
+
+    @property
+    def ukuran_mm(self) -> tuple[int, int]:
+        """(width, height) in millimetres."""
+        return _UKURAN_MM[self]
+
+
+_UKURAN_MM = {Kertas.A4: (210, 297), Kertas.F4: (215, 330)}
 
 JenisNaskah = Literal["disposisi", "undangan", "notulen", "nota-dinas", "laporan"]
 """The document type names (the keys of :data:`naskah.JENIS`)."""

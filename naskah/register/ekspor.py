@@ -140,7 +140,7 @@ def agenda_docx(entries: Sequence[SuratMasuk], tahun: int, bulan: int) -> bytes:
 
 def agenda_pdf(entries: Sequence[SuratMasuk], tahun: int, bulan: int) -> bytes:
     """The buku agenda of one month as PDF (through LibreOffice)."""
-    from naskah.pdf import docx_to_pdf_bytes
+    from naskah.pdf.convert import docx_to_pdf_bytes
 
     return docx_to_pdf_bytes(agenda_docx(entries, tahun, bulan))
 

@@ -21,7 +21,7 @@ from naskah.hashing import canonical_json, sha256_bytes
 from naskah.inputs import load_json_file
 from naskah.models import JENIS
 from naskah.models.base import NaskahModel, Teks
-from naskah.pengesahan import Status
+from naskah.models.pengesahan import Status
 from naskah.sop.jam_kerja import JamKerja
 
 

@@ -10,15 +10,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from naskah.docx.metadata import read_metadata
 from naskah.errors import TamperError, TrailError
 from naskah.inputs import input_error, validate
-from naskah.metadata import read_metadata
 from naskah.models import NaskahDinas, jenis_class
 from naskah.models.disposisi import Disposisi
 from naskah.models.pejabat import Pejabat
-from naskah.pelaksana import person_mismatch, same_person
-from naskah.pengesahan import Paraf, Pengesahan, TandaTangan
+from naskah.models.pengesahan import Paraf, Pengesahan, TandaTangan
 from naskah.sop.model import JenisOutput, Output
+from naskah.trail.pelaksana import person_mismatch, same_person
 from naskah.trail.rules import Keadaan
 
 

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from naskah.ledger import Rujukan
 from naskah.trail.folder import DOKUMEN, StepFiles, step_file
+from naskah.trail.ledger import Rujukan
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
@@ -37,7 +37,7 @@ def sign_originals(step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
     document id ``{berkas}-{NN}-{kode}``."""
     if not docs:
         return []
-    from naskah.pdf import convert_to_pdf
+    from naskah.pdf.convert import convert_to_pdf
     from naskah.tte.pades import PdfSignOptions
     from naskah.tte.stamp import ProfilTte
 

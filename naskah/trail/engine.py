@@ -37,15 +37,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from naskah.docx.metadata import now
+from naskah.docx.renderer import Renderer, default_renderer
 from naskah.errors import TamperError, TrailError
-from naskah.ledger import DraftEntry, Entry, Header, JenisRujukan, Ledger, Rujukan
-from naskah.metadata import now
 from naskah.models import NaskahDinas
 from naskah.models.pejabat import Pejabat
-from naskah.pelaksana import DaftarPelaksana
-from naskah.pengesahan import Pengesahan
+from naskah.models.pengesahan import Pengesahan
 from naskah.profil import Profil
-from naskah.render import Renderer, default_renderer
 from naskah.sop.model import JenisOutput, Langkah, Output, Sop
 from naskah.trail import approvals, mulai, pengaturan, penomoran, rules, signatures
 from naskah.trail.asli import sign_originals
@@ -58,7 +56,9 @@ from naskah.trail.folder import (
     recover,
     shared_lock,
 )
+from naskah.trail.ledger import DraftEntry, Entry, Header, JenisRujukan, Ledger, Rujukan
 from naskah.trail.outputs import store_outputs
+from naskah.trail.pelaksana import DaftarPelaksana
 from naskah.trail.penomoran import Penomor
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
 from naskah.trail.verification import (

@@ -15,13 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from naskah.docx.metadata import now
 from naskah.errors import InputError, TrailError
 from naskah.fileio import write_atomic
 from naskah.hashing import canonical_json, sha256_bytes
 from naskah.inputs import validate
-from naskah.ledger import Header, Ledger
-from naskah.metadata import now
-from naskah.pelaksana import DaftarPelaksana
 from naskah.profil import Profil, load_profil
 from naskah.sop.model import Sop
 from naskah.trail import pengaturan, rules, signatures
@@ -33,6 +31,8 @@ from naskah.trail.folder import (
     TRUST_FILE,
     exclusive_lock,
 )
+from naskah.trail.ledger import Header, Ledger
+from naskah.trail.pelaksana import DaftarPelaksana
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer

@@ -8,11 +8,11 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 
 from naskah.hashing import sha256_bytes
-from naskah.ledger import JenisRujukan, Rujukan
 from naskah.models import NaskahDinas
-from naskah.pengesahan import Pengesahan
+from naskah.models.pengesahan import Pengesahan
 from naskah.sop.model import JenisOutput, Output
 from naskah.trail.folder import DOKUMEN, StepFiles, step_file
+from naskah.trail.ledger import JenisRujukan, Rujukan
 from naskah.trail.sources import store_lampiran
 
 Render = Callable[..., bytes]

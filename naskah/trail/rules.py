@@ -16,11 +16,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from naskah.errors import InputError, TrailError
 from naskah.formatting import singkat
-from naskah.ledger import Entry, Rujukan
 from naskah.models.base import TeksPanjang
 from naskah.models.pejabat import Pejabat
-from naskah.pelaksana import DaftarPelaksana
 from naskah.sop.model import JenisOutput, Langkah, Sop
+from naskah.trail.ledger import Entry, Rujukan
+from naskah.trail.pelaksana import DaftarPelaksana
 
 _TEKS: TypeAdapter[str] = TypeAdapter(TeksPanjang)
 CLOCK_SKEW = timedelta(minutes=5)

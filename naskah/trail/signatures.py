@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 from naskah.errors import InputError
 from naskah.hashing import sha256_bytes
-from naskah.ledger import Entry, Ledger, entry_payload, header_payload
 from naskah.models.pejabat import Pejabat
-from naskah.pelaksana import DaftarPelaksana, kunci
 from naskah.sop.model import JenisOutput
 from naskah.trail.folder import TRUST_FILE
+from naskah.trail.ledger import Entry, Ledger, entry_payload, header_payload
+from naskah.trail.pelaksana import DaftarPelaksana, kunci
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer

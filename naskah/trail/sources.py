@@ -18,11 +18,11 @@ from pathlib import Path
 
 from naskah import sniff
 from naskah.errors import InputError
-from naskah.ledger import JenisRujukan, Rujukan
 from naskah.models import NaskahDinas
 from naskah.models.instansi import MAX_LOGO_BYTES
 from naskah.sop.model import Output
 from naskah.trail.folder import ASET, LAMPIRAN, StepFiles, step_file
+from naskah.trail.ledger import JenisRujukan, Rujukan
 
 MAX_LAMPIRAN_BYTES = 50 * 1024 * 1024
 """Default cap per attachment (50 MB); ``Trail(max_lampiran=...)`` or ``--max-lampiran-mb``."""

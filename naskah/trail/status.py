@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 
 from naskah.hashing import sha256_bytes
-from naskah.ledger import Entry, Rujukan
+from naskah.trail.ledger import Entry, Rujukan
 
 
 class StatusDokumen(StrEnum):

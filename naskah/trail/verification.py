@@ -14,10 +14,9 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from naskah.docx.metadata import read_metadata
 from naskah.errors import MetadataError, NaskahError, TamperError
 from naskah.hashing import canonical_json, sha256_bytes, sha256_file
-from naskah.ledger import Entry, Ledger, Rujukan, entry_hash
-from naskah.metadata import read_metadata
 from naskah.models import jenis_class
 from naskah.trail import pengaturan
 from naskah.trail.folder import (
@@ -34,6 +33,7 @@ from naskah.trail.folder import (
     TRUST_FILE,
     is_engine_temp,
 )
+from naskah.trail.ledger import Entry, Ledger, Rujukan, entry_hash
 from naskah.trail.masalah import JenisMasalah, Masalah, Verifikasi
 
 if TYPE_CHECKING:
@@ -172,8 +172,8 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
                        ) -> Callable[[], list[Masalah]]:
     """Read what :func:`check_signatures` needs (trust roots, roster, signed originals)
     now; check the signatures when the function returned is called."""
-    from naskah.pelaksana import DaftarPelaksana
     from naskah.trail import signatures
+    from naskah.trail.pelaksana import DaftarPelaksana
 
     found: list[Masalah] = []
     raw_trust = ledger.raw_header.get("trust_sha256")

@@ -27,7 +27,7 @@ from naskah.fileio import write_atomic
 from naskah.hashing import Sha256, canonical_json, legacy_json, sha256_bytes, sha256_file
 from naskah.models.base import NaskahModel, TeksPanjang
 from naskah.models.pejabat import Pejabat
-from naskah.pengesahan import Status
+from naskah.models.pengesahan import Status
 from naskah.sop.model import JenisOutput
 
 FORMAT = "naskah-ledger/2"

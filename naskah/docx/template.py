@@ -3,7 +3,7 @@
 docxtpl re-reads, re-patches and re-compiles a template's XML on every render.
 :class:`Template` does that work once per template and process, then each render
 only evaluates the compiled Jinja templates on the parts with tags and writes a
-package whose other parts are copied still compressed (:mod:`naskah.rendering`).
+package whose other parts are copied still compressed (:mod:`naskah.docx.rendering`).
 The Jinja environment is strict and escaping:
 
 - ``autoescape``: docxtpl's default is off, and then ``&`` or ``<`` in user text
@@ -31,9 +31,9 @@ import jinja2.sandbox
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
+from naskah.docx.compiler import read_file
+from naskah.docx.rendering import Rendering
 from naskah.errors import TemplateError
-from naskah.rendering import Rendering
-from naskah.template_sources import read_file
 
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
 _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
@@ -69,10 +69,10 @@ class Template:
     """
 
     precompiled: bool = False
-    """Whether the Jinja code came precompiled (:mod:`naskah.templates.compiled`)."""
+    """Whether the Jinja code came precompiled (:mod:`naskah.docx.templates.compiled`)."""
 
     def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
-        from naskah.template_sources import compile_parts, read_sources  # compiling only
+        from naskah.docx.compiler import compile_parts, read_sources  # compiling only
 
         self.name = name
         self._env = env or make_environment()
@@ -103,7 +103,7 @@ class Template:
         """
         p = Path(path)
         blob = read_file(p)
-        from naskah.templates.compiled import find
+        from naskah.docx.templates.compiled import find
 
         found = find(p.name, blob)
         if found is None:

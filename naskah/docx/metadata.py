@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from lxml import etree
 from pydantic import AwareDatetime, Field, ValidationError
 
+from naskah.docx.integrity import body_text_hash
+from naskah.docx.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_open_zip, read_capped
 from naskah.errors import MetadataError, NaskahError
-from naskah.integrity import body_text_hash
 from naskah.models import jenis_class
 from naskah.models.base import NaskahModel
-from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_open_zip, read_capped
-from naskah.pengesahan import Pengesahan
+from naskah.models.pengesahan import Pengesahan
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -136,7 +136,7 @@ def read_metadata(
     document never reads as paraf'd or signed.
 
     Raises :class:`~naskah.errors.MetadataError` when the file is not a DOCX, is over
-    the size caps of :mod:`naskah.package` (a zip bomb), or holds no naskah metadata.
+    the size caps of :mod:`naskah.docx.package` (a zip bomb), or holds no naskah metadata.
     """
     label = "the document" if isinstance(source, bytes) else os.fspath(source)
     meta, masalah = _read(source, label)

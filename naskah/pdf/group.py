@@ -30,7 +30,7 @@ from typing import Any
 
 from lxml import etree
 
-from naskah.package import PackageTooLarge, check_open_zip
+from naskah.docx.package import PackageTooLarge, check_open_zip
 
 GROUP_SIZE = 8
 """Documents joined into one conversion at most: the saving levels off above this, while

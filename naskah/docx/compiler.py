@@ -5,7 +5,7 @@ docxtpl patches them (python-docx and docxtpl are imported here only, when a
 template is compiled), parsed in the sandboxed environment, refused if they pull in
 other files, and compiled: into a :class:`jinja2.Template` at run time
 (:class:`naskah.template.Template`), or into Python source when the shipped
-templates are built (:func:`compile_sources`, for :mod:`naskah.templates.compiled`).
+templates are built (:func:`compile_sources`, for :mod:`naskah.docx.templates.compiled`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, TypeVar
 import jinja2
 from jinja2 import nodes
 
+from naskah.docx.layout import PackageLayout
+from naskah.docx.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_zip, read_capped
 from naskah.errors import TemplateError
-from naskah.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_zip, read_capped
-from naskah.rendering import PackageLayout
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -115,7 +115,7 @@ def compile_sources(
 ) -> tuple[list[tuple[str, str]], frozenset[str]]:
     """Jinja's generated Python module source for each tagged part, and the variables.
 
-    What ``tools/compile_templates.py`` writes into :mod:`naskah.templates.compiled`
+    What ``tools/compile_templates.py`` writes into :mod:`naskah.docx.templates.compiled`
     (``defer_init``: the code binds its environment when loaded, not when generated).
     """
     _, sources = read_sources(blob, name)

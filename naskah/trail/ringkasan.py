@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from naskah.ledger import Entry
 from naskah.sop.model import Sop
 from naskah.trail import Trail
+from naskah.trail.ledger import Entry
 
 
 def durasi_teks(menit: float, menit_per_hari: int) -> str:

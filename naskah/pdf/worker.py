@@ -1,9 +1,9 @@
-"""One LibreOffice kept running, driven through :mod:`naskah.soffice_bridge`.
+"""One LibreOffice kept running, driven through :mod:`naskah.pdf.bridge`.
 
 A :class:`Worker` is a bridge process (Debian's ``/usr/bin/python3``, which has the
 ``uno`` module) and the LibreOffice it started, in a process group of their own so
 one signal stops both. The bridge talks JSON lines over its stdin/stdout.
-:mod:`naskah.pdf_warm` keeps one or two of them and hands them documents.
+:mod:`naskah.pdf.warm` keeps one or two of them and hands them documents.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-from naskah import soffice_profile
 from naskah.errors import PdfError
+from naskah.pdf import profile as soffice_profile
 
-_BRIDGE = Path(__file__).with_name("soffice_bridge.py")
+_BRIDGE = Path(__file__).with_name("bridge.py")
 START_TIMEOUT = 90.0
 """Seconds a LibreOffice may take to start and accept the bridge."""
 STOP_TIMEOUT = 10.0

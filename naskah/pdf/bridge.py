@@ -2,7 +2,7 @@
 
 LibreOffice's Python binding (Debian's ``python3-uno``) only works in the Python it
 was built for, ``/usr/bin/python3``, not in the project's virtual environment. So
-:mod:`naskah.pdf_warm` runs this file as a script under that interpreter:
+:mod:`naskah.pdf.warm` runs this file as a script under that interpreter:
 
     /usr/bin/python3 soffice_bridge.py SOFFICE_BIN PROFILE_DIR PIPE_NAME [WARMUP.docx]
 

@@ -3,7 +3,7 @@
 Starting LibreOffice costs about a second; converting a short document in a
 running one costs tens of milliseconds. :class:`WarmConverter` keeps one or two
 LibreOffice processes running, each with its own user profile and driven over UNO
-by :mod:`naskah.soffice_bridge` under Debian's ``/usr/bin/python3`` (the only
+by :mod:`naskah.pdf.bridge` under Debian's ``/usr/bin/python3`` (the only
 Python LibreOffice's ``python3-uno`` binding works in). The bridge talks JSON lines
 over its stdin/stdout: no port, no file copies, nothing else to install — the
 ``unoserver`` package would need installing into the system Python, which Debian
@@ -11,7 +11,8 @@ forbids (PEP 668), and adds an XML-RPC server and port per process.
 
 Each document has a timeout; a LibreOffice that hangs or crashes is killed with
 its bridge (a process group of their own) and replaced. :func:`shared` gives the
-process-wide converter, shut down at exit, on SIGINT and on SIGTERM.
+process-wide converter, shut down at exit (a program that wants SIGTERM to unwind
+like SIGINT, as the ``naskah`` command does, installs that handler itself).
 """
 
 from __future__ import annotations
@@ -19,19 +20,19 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import signal
 import threading
 from pathlib import Path
 
-from naskah import soffice_profile
 from naskah.errors import PdfError
-from naskah.soffice_worker import UnoUnavailable, Worker
+from naskah.pdf import profile as soffice_profile
+from naskah.pdf.soffice import find_soffice
+from naskah.pdf.worker import UnoUnavailable, Worker
 
 _ENV_PYTHON = "NASKAH_UNO_PYTHON"
 _ENV_PROCESSES = "NASKAH_PDF_PROCESSES"
 _ENV_WARM = "NASKAH_PDF_WARM"
 # A shipped template: a real naskah document's styles, tables, headers and fonts.
-_WARMUP = Path(__file__).with_name("templates") / "nota_dinas.docx"
+_WARMUP = Path(__file__).parent.parent / "docx" / "templates" / "nota_dinas.docx"
 
 
 def uno_python() -> str | None:
@@ -53,8 +54,6 @@ class WarmConverter:
         python = uno_python()
         if python is None:
             raise PdfError("LibreOffice's Python binding (python3-uno) is not available")
-        from naskah.pdf import find_soffice
-
         self._python, self._soffice = python, find_soffice()
         self.processes = max(1, processes)
         self.timeout = timeout
@@ -167,7 +166,7 @@ class WarmConverter:
         """Convert one file; the error text for a document LibreOffice refused, or None.
 
         ``pdfa`` writes PDF/A-2b; ``destinations`` exports the document's bookmarks as
-        named destinations (how :mod:`naskah.pdf_group` finds where each document of a
+        named destinations (how :mod:`naskah.pdf.group` finds where each document of a
         group begins). A LibreOffice that hangs or dies is replaced and the document
         tried once more.
         """
@@ -200,7 +199,7 @@ class WarmConverter:
 
         Stopping is a kill, except once per LibreOffice build: an idle LibreOffice that
         started unseeded is then closed cleanly and its profile kept as the seed of
-        later ones (:mod:`naskah.soffice_profile`), which start faster.
+        later ones (:mod:`naskah.pdf.profile`), which start faster.
         """
         with self._lock:
             self._closed = True
@@ -246,7 +245,6 @@ def shared() -> WarmConverter | None:
             if not _exit_hook:
                 atexit.register(shutdown)
                 _exit_hook = True
-            install_signal_handlers()
         return _shared
 
 
@@ -274,29 +272,5 @@ def shutdown() -> None:
         converter.close(busy=True)
 
 
-terminated = False
-"""Set once SIGTERM was received: the command line then exits 143 whatever error the
-unwinding caused on the way (a conversion cut short is not the failure to report)."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    # Unwind like Ctrl-C does, so temporary files are removed and LibreOffice stopped.
-    global terminated
-    terminated = True
-    raise SystemExit(128 + signum)
-
-
-def install_signal_handlers() -> None:
-    """Make SIGTERM unwind the program (like SIGINT), so cleanup runs.
-
-    Only from the main thread, and only where SIGTERM still has its default action
-    (an application's own handler is left alone).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _on_sigterm)
-
-
-__all__ = ["UnoUnavailable", "WarmConverter", "install_signal_handlers", "prestart", "shared",
+__all__ = ["UnoUnavailable", "WarmConverter", "prestart", "shared",
            "shutdown", "uno_python"]

@@ -1,6 +1,6 @@
 """The berkas PDF's electronic signatures: the trail's signed originals with their
 verification result (for the cover and the embedded files), and drawing the stamps of
-merged originals into their pages (see :mod:`naskah.berkas`)."""
+merged originals into their pages (see :mod:`naskah.trail.berkas.build`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfWriter
 
-from naskah.ledger import Entry, Rujukan
+from naskah.trail.ledger import Entry, Rujukan
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A batch renders a document in a millisecond or two and LibreOffice converts one in
 tens of milliseconds, so the batch should never wait for LibreOffice except at the
 end. :class:`PdfPipeline` hands each DOCX file to the warm converter
-(:mod:`naskah.pdf_warm`) as soon as it is written, one thread per LibreOffice
+(:mod:`naskah.pdf.warm`) as soon as it is written, one thread per LibreOffice
 process, and gives back finished PDFs (document information stamped, written into
 place atomically) in the order they were submitted. At most ``window`` documents
 are in flight, so a long batch keeps memory and disk use flat.
@@ -25,9 +25,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from naskah import pdf_group, pdf_warm
 from naskah.errors import NaskahError
 from naskah.fileio import write_replacing
+from naskah.pdf import group as pdf_group
+from naskah.pdf import soffice
+from naskah.pdf import warm as pdf_warm
+from naskah.pdf.info import stamp_metadata
 
 _COLD_GROUP = 16  # documents per cold soffice run: its start-up is shared among them
 _ENV_GROUP = "NASKAH_PDF_GROUP"
@@ -54,7 +57,7 @@ class _Job:
 
 @dataclass
 class _Group:
-    """Documents converted as one (:mod:`naskah.pdf_group`)."""
+    """Documents converted as one (:mod:`naskah.pdf.group`)."""
 
     jobs: list[_Job]
     docx: Path
@@ -255,12 +258,9 @@ class PdfPipeline:
         return self._convert_cold(group)
 
     def _convert_cold(self, group: list[_Job]) -> list[Converted]:
-        from naskah import pdf
-
         try:
-            made = pdf.convert_to_pdf([job.docx for job in group], self.stage, pdfa=self.pdfa,
-                                      **({} if self.timeout is None else
-                                         {"timeout": self.timeout}))
+            made = soffice.convert_cold([job.docx.resolve() for job in group], self.stage,
+                                        pdfa=self.pdfa, timeout=self.timeout or 180.0)
         except NaskahError as exc:
             if len(group) > 1:  # all or nothing: find the document(s) at fault one by one
                 return [outcome for job in group for outcome in self._convert_cold([job])]
@@ -269,13 +269,11 @@ class PdfPipeline:
 
     def _stamp(self, job: _Job, produced: Path) -> Converted:
         """Put the PDF LibreOffice wrote in place, with the document information."""
-        from naskah import pdf
-
         try:
             if job.info is None:
                 os.replace(produced, job.target)
             else:
-                write_replacing(job.target, pdf.stamp_metadata(produced.read_bytes(), job.info))
+                write_replacing(job.target, stamp_metadata(produced.read_bytes(), job.info))
         except NaskahError as exc:
             return Converted(job.key, None, str(exc))
         except OSError as exc:

@@ -3,11 +3,11 @@
 Compiling a template at start-up (python-docx and docxtpl opening and patching the
 XML, Jinja parsing it, generating Python and compiling that) took most of a one-document
 ``naskah render``. ``tools/build_templates.py`` (via ``tools/compile_templates.py``)
-writes here, for each ``<name>.docx`` in :mod:`naskah.templates`:
+writes here, for each ``<name>.docx`` in :mod:`naskah.docx.templates`:
 
 - ``<name>.py``: the manifest: the sha256 of the .docx the code was generated from, the
   jinja2 version that generated it, the template's variables, per tagged part the
-  module holding its code, and what :meth:`naskah.rendering.PackageLayout.read` derives
+  module holding its code, and what :meth:`naskah.docx.layout.PackageLayout.read` derives
   from the package with lxml (:func:`layout_literal`);
 - ``<name>__<part>.py``: Jinja's generated module for that part
   (``Environment.compile(..., raw=True, defer_init=True)``, the form jinja2's
@@ -15,7 +15,7 @@ writes here, for each ``<name>.docx`` in :mod:`naskah.templates`:
 
 :func:`find` hands the modules out only while the file's sha256, the jinja2 version
 and :data:`FORMAT` all match; anything else compiles as before
-(:meth:`naskah.template.Template.packaged`). Do not edit the generated files.
+(:meth:`naskah.docx.template.Template.packaged`). Do not edit the generated files.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from typing import Any
 
 import jinja2
 
-from naskah.rendering import PackageLayout, _Rels
-from naskah.zipcopy import read_members
+from naskah.docx.layout import PackageLayout, Rels
+from naskah.docx.zipcopy import read_members
 
 FORMAT = 2
 """Version of the layout of the generated files; a manifest of another one is not used."""
@@ -74,7 +74,7 @@ def layout_from_literal(blob: bytes, literal: dict[str, Any]) -> PackageLayout:
         main=literal["main"],
         document_head=literal["document_head"],
         document_tail=literal["document_tail"],
-        rels={name: _Rels(frozenset(ids), xml) for name, (ids, xml) in literal["rels"].items()},
+        rels={name: Rels(frozenset(ids), xml) for name, (ids, xml) in literal["rels"].items()},
         content_type_defaults=frozenset(literal["content_type_defaults"]),
         content_types=literal["content_types"],
         core_part=literal["core_part"],

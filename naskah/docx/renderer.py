@@ -1,0 +1,330 @@
+"""Rendering: a document model in, DOCX bytes (with naskah metadata) out.
+
+:class:`Renderer` holds the options that stay the same across many documents (which
+template serves each type, the format profile, paper size) and keeps every template
+compiled for the life of the process. The module-level :func:`render` and :func:`save` use a shared
+default renderer.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from naskah.docx.integrity import body_text_hash
+from naskah.docx.metadata import (
+    ITEM_PART,
+    PROPS_CONTENT_TYPE,
+    PROPS_PART,
+    NaskahMetadata,
+    datastore_props_xml,
+    now,
+)
+from naskah.docx.template import Rendering, Template
+from naskah.errors import InputError, NaskahError, TemplateError
+from naskah.fileio import writable_target_problem, write_atomic
+from naskah.models import NaskahDinas, jenis_class
+from naskah.models.naskah import Gambar
+from naskah.models.pengesahan import Pengesahan
+from naskah.pdf import fonts
+from naskah.profil import Kertas, Profil, load_profil, template_context
+from naskah.profil import apply as apply_profil
+from naskah.version import __version__
+
+if TYPE_CHECKING:
+    from naskah.models import JENIS
+
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def packaged_template(jenis: str) -> Path:
+    """Path of the template shipped with naskah for a document type."""
+    name = jenis_class(jenis).template
+    return Path(str(resources.files("naskah.docx.templates").joinpath(name)))
+
+
+class Renderer:
+    """Renders document models to DOCX.
+
+    ``templates`` maps a type name (``"nota-dinas"``) to the user's own template file,
+    replacing the packaged one. ``profil`` is the format profile: a shipped name
+    (``"pusat"``, the default; ``"kemenko-polhukam"``, ``"pemda"``), a profile file
+    (.toml/.json) or a :class:`~naskah.profil.Profil`. ``kertas`` overrides the
+    profile's paper for every type; ``pdfa`` its PDF/A default. ``font_check`` says
+    what a PDF whose fonts are not the profile's (or substitutes it accepts) gets:
+    ``"warn"`` (a :class:`~naskah.fonts.FontWarning`), ``"error"`` or ``"off"``.
+    Templates are read and compiled on first use and then reused, so create one
+    renderer and keep it.
+    """
+
+    def __init__(
+        self,
+        templates: Mapping[str, str | os.PathLike[str]] | None = None,
+        *,
+        profil: str | os.PathLike[str] | Profil | None = None,
+        kertas: Kertas | str | None = None,
+        pdfa: bool | None = None,
+        font_check: fonts.FontCheck = "warn",
+    ) -> None:
+        self.profil = load_profil(profil)
+        self.kertas = Kertas(kertas) if kertas is not None else None
+        self.pdfa = self.profil.pdfa if pdfa is None else pdfa
+        self.font_check = fonts.check_mode(font_check)
+        self._paths: dict[str, Path] = {}
+        for jenis, path in (templates or {}).items():
+            jenis_class(jenis)  # an unknown type name is an error now, not at render time
+            self._paths[jenis] = Path(path)
+        self._compiled: dict[str, Template] = {}
+        self._lock = threading.Lock()
+
+    def template(self, jenis: str) -> Template:
+        """The compiled :class:`~naskah.template.Template` for a document type."""
+        compiled = self._compiled.get(jenis)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(jenis)
+                if compiled is None:
+                    own = self._paths.get(jenis)
+                    compiled = (Template.load(own) if own is not None
+                                else Template.packaged(packaged_template(jenis)))
+                    self._compiled[jenis] = compiled
+        return compiled
+
+    def render(
+        self,
+        naskah: NaskahDinas,
+        *,
+        pengesahan: Pengesahan | None = None,
+        dibuat: datetime | None = None,
+    ) -> bytes:
+        """Render a document to DOCX bytes.
+
+        ``pengesahan`` carries the paraf and tanda tangan given so far; each must have
+        been given on this exact content (its content hash), or this raises
+        :class:`~naskah.errors.NaskahError`. ``dibuat`` is the time recorded in the
+        metadata and document properties (now, by default).
+        """
+        pengesahan = pengesahan or Pengesahan()
+        content_hash = naskah.content_hash()
+        problems = pengesahan.invalid_for(naskah, content_hash)
+        if problems:
+            raise NaskahError(
+                f"cannot render {naskah.jenis}: " + "; ".join(problems)
+                + " (the document changed after it was approved)"
+            )
+        template = self.template(naskah.jenis)
+        rendering = template.start()
+        context = apply_profil(self.profil, naskah.jenis,
+                               {**naskah.context(), **pengesahan.context()})
+        context.update(template_context(self.profil, naskah.jenis, self.kertas))
+        context = _bind_images(rendering, context)
+        # The profile's paper reaches the shipped templates through the context; it is
+        # also set on the rendered sectPr so a user's own template follows it too.
+        kertas = self.kertas or Kertas(self.profil.kertas_untuk(naskah.jenis))
+        template.render(context, rendering, page_size_mm=kertas.ukuran_mm)
+        # rendering.document_xml (the rendered body part) is final from here on.
+        dibuat = dibuat or now()
+        metadata = NaskahMetadata(
+            generator=f"naskah {__version__}",
+            jenis=naskah.jenis,
+            nomor=str(nomor) if (nomor := getattr(naskah, "nomor", None)) else None,
+            hal=naskah.hal_singkat,
+            content_hash=content_hash,
+            dibuat=dibuat,
+            naskah=naskah.model_dump(mode="json"),
+            pengesahan=pengesahan,
+            teks_hash=body_text_hash(rendering.document_xml),
+        )
+        attach_metadata(rendering, metadata)
+        created = metadata.dibuat.astimezone(UTC).replace(tzinfo=None)
+        return rendering.to_docx(core_properties(naskah, metadata), created)
+
+    def save(
+        self,
+        naskah: NaskahDinas,
+        path: str | os.PathLike[str],
+        *,
+        pengesahan: Pengesahan | None = None,
+        dibuat: datetime | None = None,
+        pdfa: bool | None = None,
+    ) -> Path:
+        """Render and write atomically: a failure never leaves a partial file.
+
+        The format follows the extension: ``.docx``, or ``.pdf`` (converted by
+        LibreOffice, with title, author, subject, keywords and the content hash in
+        the PDF's document information; PDF/A-2b with ``pdfa=True``, by default as the
+        renderer's profile says). The PDF's fonts are checked against the profile.
+        """
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix not in (".docx", ".pdf"):
+            raise InputError(f"{target.name}: the output must end in .docx or .pdf")
+        _check_target(target)
+        data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
+        if suffix == ".pdf":
+            from naskah import pdf  # LibreOffice plumbing: imported only for PDFs
+
+            data = pdf.docx_to_pdf_bytes(data, pdfa=self.pdfa if pdfa is None else pdfa)
+            fonts.check_pdf(data, self.profil, self.font_check, target.name)
+            data = pdf.stamp_metadata(data, pdf_info(naskah))
+        return write_atomic(target, data)
+
+    def save_many(
+        self, items: Sequence[tuple[NaskahDinas, str | os.PathLike[str]]], *,
+        pdfa: bool | None = None,
+    ) -> list[Path]:
+        """Save several documents; the PDFs among them converted together.
+
+        They go to the running LibreOffice processes (or, without the warm converter,
+        to one ``soffice`` run per 100 documents), so a batch is many times faster
+        than :meth:`save` per document.
+        """
+        targets = [Path(path) for _, path in items]
+        bad = [t.name for t in targets if t.suffix.lower() not in (".docx", ".pdf")]
+        if bad:
+            raise InputError(f"{', '.join(bad)}: the output must end in .docx or .pdf")
+        for target in targets:
+            _check_target(target)
+        pdf_jobs = [(n, t) for (n, _), t in zip(items, targets, strict=True)
+                    if t.suffix.lower() == ".pdf"]
+        for (naskah, _), target in zip(items, targets, strict=True):
+            if target.suffix.lower() == ".docx":
+                write_atomic(target, self.render(naskah))
+        if pdf_jobs:
+            from naskah import pdf
+
+            with tempfile.TemporaryDirectory(prefix="naskah-pdf-") as tmp:
+                sources = []
+                for i, (naskah, _) in enumerate(pdf_jobs):
+                    source = Path(tmp) / f"{i:04d}.docx"
+                    source.write_bytes(self.render(naskah))
+                    sources.append(source)
+                pdf_paths = pdf.convert_to_pdf(sources, Path(tmp) / "pdf",
+                                               pdfa=self.pdfa if pdfa is None else pdfa)
+                # Every PDF is checked before any is written: a font problem in
+                # "error" mode leaves no partial batch behind.
+                converted = [p.read_bytes() for p in pdf_paths]
+                for data, (_, target) in zip(converted, pdf_jobs, strict=True):
+                    fonts.check_pdf(data, self.profil, self.font_check, target.name)
+                for data, (naskah, target) in zip(converted, pdf_jobs, strict=True):
+                    write_atomic(target, pdf.stamp_metadata(data, pdf_info(naskah)))
+        return targets
+
+
+def core_properties(naskah: NaskahDinas, metadata: NaskahMetadata) -> dict[str, str]:
+    """The DOCX core properties of a rendered document, by qualified name.
+
+    Each is cut to 255 characters, the limit Word and python-docx keep to.
+    """
+    values = {
+        "dc:title": metadata.hal,
+        "dc:subject": naskah.judul.title(),
+        "dc:creator": naskah.kop.unit or naskah.kop.nama[0],
+        "cp:keywords": f"naskah dinas; {naskah.jenis}",
+        "dc:description": f"content sha256 {metadata.content_hash}",
+        "cp:lastModifiedBy": metadata.generator,
+        "cp:category": naskah.jenis,
+        "dc:language": "id-ID",
+        "dc:identifier": metadata.nomor or "",
+        "cp:contentStatus": metadata.pengesahan.status.value,
+    }
+    return {name: value[:255] for name, value in values.items()}
+
+
+def attach_metadata(rendering: Rendering, metadata: NaskahMetadata) -> None:
+    """Add the naskah metadata as a custom XML part (the layout of metadata.attach)."""
+    main = rendering.layout.main
+    item, props = ITEM_PART.lstrip("/"), PROPS_PART.lstrip("/")
+    rendering.add_part(item, "application/xml", metadata.to_xml())
+    rendering.add_part(props, PROPS_CONTENT_TYPE, datastore_props_xml(metadata))
+    rendering.relate(item, _RT + "customXmlProps", props)
+    rendering.relate(main, _RT + "customXml", item)
+
+
+def _check_target(target: Path) -> None:
+    # Checked before any work, so a bad path fails fast with a clear message (exit 2).
+    problem = writable_target_problem(target)
+    if problem:
+        raise InputError(problem)
+
+
+def pdf_info(naskah: NaskahDinas) -> dict[str, str]:
+    """PDF document information for a rendered document."""
+    nomor = getattr(naskah, "nomor", None)
+    return {
+        "Title": naskah.hal_singkat,
+        "Author": naskah.kop.unit or naskah.kop.nama[0],
+        "Subject": naskah.judul.title() + (f" {nomor}" if nomor else ""),
+        "Keywords": f"naskah dinas; {naskah.jenis}",
+        "Creator": f"naskah {__version__}",
+        "NaskahJenis": naskah.jenis,
+        "NaskahContentHash": naskah.content_hash(),
+    }
+
+
+def _bind_images(rendering: Rendering, value: Any) -> Any:
+    """Turn :class:`Gambar` placeholders into images bound to this rendering.
+
+    Containers without an image come back as they are (no copy): most have none.
+    """
+    if isinstance(value, Gambar):
+        return rendering.image(value.path, value.lebar_mm)
+    if isinstance(value, dict):
+        changed = {k: b for k, v in value.items() if (b := _bind_images(rendering, v)) is not v}
+        return {**value, **changed} if changed else value
+    if isinstance(value, list):
+        bound = [_bind_images(rendering, v) for v in value]
+        return bound if any(b is not v for b, v in zip(bound, value, strict=True)) else value
+    return value
+
+
+_default: Renderer | None = None
+
+
+def default_renderer() -> Renderer:
+    """The shared renderer behind :func:`render` and :func:`save`."""
+    global _default
+    if _default is None:
+        _default = Renderer()
+    return _default
+
+
+def render(naskah: NaskahDinas, **options: Any) -> bytes:
+    """Render a document to DOCX bytes with the packaged templates (see :meth:`Renderer.render`)."""
+    return default_renderer().render(naskah, **options)
+
+
+def save(naskah: NaskahDinas, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Render a document and write it atomically to ``path`` (see :meth:`Renderer.save`)."""
+    return default_renderer().save(naskah, path, **options)
+
+
+def check_template(jenis: str, path: str | os.PathLike[str], sample: NaskahDinas) -> None:
+    """Check a custom template against a document type, naming unknown variables.
+
+    ``sample`` is any valid document of that type; its context defines what the
+    template may use.
+    """
+    if sample.jenis != jenis:
+        raise TemplateError(f"sample is a {sample.jenis}, not a {jenis}")
+    context = {**sample.context(), **Pengesahan().context(),
+               **template_context(load_profil(None), jenis)}
+    Template.load(path).check(context)
+
+
+def __getattr__(name: str) -> Any:
+    # JENIS imports every document type: only when asked for (naskah.models.JENIS).
+    if name == "JENIS":
+        from naskah.models import JENIS
+
+        return JENIS
+    raise AttributeError(f"module 'naskah.docx.renderer' has no attribute {name!r}")
+
+
+__all__ = ["JENIS", "Kertas", "Renderer", "check_template", "packaged_template", "render", "save"]

@@ -1,0 +1,222 @@
+"""One rendering of a compiled template, written out as a DOCX package.
+
+:class:`Rendering` collects one document's rendered parts (body, headers, footers),
+the images it placed and the per-document parts (core properties, custom XML), and
+writes the package by copying every unchanged member of its
+:class:`~naskah.docx.layout.PackageLayout` as it is. No python-docx document is opened
+or saved per render.
+
+The output is equivalent, part by part, to docxtpl rendering the same template and
+saving with python-docx (``tests/test_golden.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from naskah.docx.layout import (
+    CONTENT_TYPES,
+    CORE_NS,
+    CT_CORE,
+    DECL,
+    DEFAULT_TYPES,
+    R_NS,
+    RT_CORE,
+    RT_IMAGE,
+    W_NS,
+    PackageLayout,
+    escape,
+    media_number,
+    quoteattr,
+    relative,
+    rels_name,
+)
+from naskah.docx.tables import fix_tables
+from naskah.docx.zipcopy import Member, write_zip
+
+_RECOVER = etree.XMLParser(recover=True)  # the parser docxtpl's fix_tables uses
+
+
+@dataclass
+class _Image:
+    """An image placed in the document; Jinja prints it as a drawing (like docxtpl)."""
+
+    rendering: Rendering
+    path: Path
+    width_emu: int
+
+    def __html__(self) -> str:
+        return self.rendering._drawing(self)
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+@dataclass
+class Rendering:
+    """One document being rendered from a :class:`PackageLayout`."""
+
+    layout: PackageLayout
+    current: str = ""
+    parts: dict[str, bytes] = field(default_factory=dict)
+    document_xml: bytes = b""
+    """The rendered main document part, available before the package is written."""
+    _new_rels: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    _media: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # sha1 -> (name, blob)
+    _new_types: dict[str, str] = field(default_factory=dict)  # ext or /partname -> type
+
+    def image(self, path: str | Path, width_mm: float) -> _Image:
+        """An image to put in the context; printed where the template names it."""
+        return _Image(self, Path(path), int(width_mm * 36000))
+
+    def relate(self, source: str, reltype: str, target: str) -> str:
+        """The rId of a relationship from part ``source`` to part ``target`` (added if new)."""
+        ref = relative(target, posixpath.dirname(source))
+        added = self._new_rels.setdefault(source, [])
+        for rid, kind, existing in added:
+            if kind == reltype and existing == ref:
+                return rid
+        old = self.layout.rels.get(rels_name(source))
+        taken = (old.ids if old else frozenset()) | {rid for rid, _, _ in added}
+        rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+        added.append((rid, reltype, ref))
+        return rid
+
+    def _drawing(self, image: _Image) -> str:
+        from docx.image.image import Image
+        from docx.oxml.shape import CT_Inline
+
+        blob = image.path.read_bytes()
+        info = Image.from_blob(blob)
+        digest = hashlib.sha1(blob).hexdigest()
+        if digest not in self._media:
+            used = self.layout.media_numbers | {
+                media_number(name) for name, _ in self._media.values()}
+            n = next(i for i in range(1, len(used) + 2) if i not in used)
+            self._media[digest] = (f"word/media/image{n}.{info.ext}", blob)
+            if (info.ext.lower(), info.content_type) in DEFAULT_TYPES:
+                self._new_types[info.ext.lower()] = info.content_type
+            else:
+                self._new_types[f"/word/media/image{n}.{info.ext}"] = info.content_type
+        rid = self.relate(self.current, RT_IMAGE, self._media[digest][0])
+        cx, cy = info.scaled_dimensions(image.width_emu, None)
+        shape_id = self.layout.next_ids.get(self.current, 1)
+        pic = CT_Inline.new_pic_inline(shape_id, rid, image.path.name, cx, cy).xml
+        return (f'</w:t></w:r><w:r><w:drawing>{pic}</w:drawing></w:r><w:r>'
+                '<w:t xml:space="preserve">')
+
+    def set_body(self, xml: str, page_size_mm: tuple[float, float] | None) -> None:
+        """Take the rendered body: fix tables and ids as docxtpl does, set the paper size."""
+        body = etree.fromstring(xml, _RECOVER)
+        fix_tables(body)
+        for number, docpr in enumerate(body.iter("{http://schemas.openxmlformats.org/"
+                                                 "drawingml/2006/wordprocessingDrawing}docPr"),
+                                       start=1001):
+            docpr.set("id", str(number))
+        if page_size_mm is not None:
+            _set_page_size(body, page_size_mm)
+        text = DECL + self.layout.document_head + etree.tostring(body, encoding="unicode")
+        self.document_xml = (text + self.layout.document_tail).encode("utf-8")
+        self.parts[self.layout.main] = self.document_xml
+
+    def set_part(self, name: str, xml: str) -> None:
+        """Take a rendered header, footer or footnotes part."""
+        self.parts[name] = (DECL + xml).encode("utf-8")
+
+    def add_part(self, name: str, content_type: str, blob: bytes) -> None:
+        """Add a new part (related with :meth:`relate`)."""
+        self.parts[name] = blob
+        ext = posixpath.splitext(name)[1][1:].lower()
+        if (ext, content_type) in DEFAULT_TYPES:
+            if ext not in self.layout.content_type_defaults:
+                self._new_types[ext] = content_type
+        else:
+            self._new_types["/" + name] = content_type
+
+    def to_docx(self, core: Mapping[str, str], created: datetime) -> bytes:
+        """The DOCX package: rendered and added parts, the rest copied as stored.
+
+        ``core`` maps qualified names from :data:`CORE_FIELDS` to their text;
+        ``created`` (naive, UTC) becomes the created and modified times.
+        """
+        layout = self.layout
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        core_part = layout.core_part or "docProps/core.xml"
+        self.parts[core_part] = _core_xml(core, stamp, layout.core_kept)
+        if layout.core_part is None:
+            self.add_part(core_part, CT_CORE, self.parts[core_part])
+            self._add_rels("_rels/.rels", [("rIdCore", RT_CORE, core_part)])
+        for name, image_blob in self._media.values():
+            self.parts[name] = image_blob
+        for source, added in self._new_rels.items():
+            self._add_rels(rels_name(source), added)
+        if self._new_types:
+            self.parts[CONTENT_TYPES] = self._content_types()
+        written = set()
+        out: list[Member] = []
+        for member in layout.members:
+            blob = self.parts.get(member.name)
+            out.append(member if blob is None else Member.deflate(member.name, blob))
+            written.add(member.name)
+        out += [Member.deflate(name, data) for name, data in self.parts.items()
+                if name not in written]
+        return write_zip(out)
+
+    def _add_rels(self, name: str, added: list[tuple[str, str, str]]) -> None:
+        old = self.layout.rels.get(name)
+        text = self.parts.get(name, b"").decode("utf-8") or (old.xml if old else None) or (
+            f'{DECL}<Relationships xmlns="{R_NS}"></Relationships>')
+        new = "".join(f'<Relationship Id="{rid}" Type="{kind}" Target={quoteattr(target)}/>'
+                      for rid, kind, target in added)
+        text = re.sub(r"<Relationships([^>]*)/>", r"<Relationships\1></Relationships>", text)
+        self.parts[name] = text.replace("</Relationships>", new + "</Relationships>").encode()
+
+    def _content_types(self) -> bytes:
+        text = self.layout.content_types
+        new = "".join(
+            f'<Override PartName="{key}" ContentType="{ct}"/>' if key.startswith("/")
+            else f'<Default Extension="{key}" ContentType="{ct}"/>'
+            for key, ct in self._new_types.items()
+        )
+        return text.replace(b"</Types>", new.encode() + b"</Types>")
+
+
+def _core_xml(core: Mapping[str, str], stamp: str, kept: str) -> bytes:
+    decls = " ".join(f'xmlns:{p}="{uri}"' for p, uri in CORE_NS.items())
+    fields = "".join(f"<{name}>{escape(text)}</{name}>" for name, text in core.items())
+    dates = "".join(f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{tag}>'
+                    for tag in ("created", "modified"))
+    return f"{DECL}<cp:coreProperties {decls}>{fields}{kept}{dates}</cp:coreProperties>".encode()
+
+
+_SECTIONS = etree.XPath("./w:p/w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": W_NS})
+_PGSZ_BEFORE = {f"{{{W_NS}}}{tag}" for tag in (
+    "headerReference", "footerReference", "footnotePr", "endnotePr", "type")}
+
+
+def _set_page_size(body: Any, size_mm: tuple[float, float]) -> None:
+    # The same sections python-docx's Document.sections lists, and its twips rounding.
+    width, height = (str(round(int(mm * 36000) / 635)) for mm in size_mm)
+    for sect in _SECTIONS(body):
+        pgsz = sect.find(f"{{{W_NS}}}pgSz")
+        if pgsz is None:
+            before = [child for child in sect if child.tag in _PGSZ_BEFORE]
+            pgsz = etree.Element(f"{{{W_NS}}}pgSz")
+            if before:
+                before[-1].addnext(pgsz)
+            else:
+                sect.insert(0, pgsz)
+        pgsz.set(f"{{{W_NS}}}w", width)
+        pgsz.set(f"{{{W_NS}}}h", height)
+
+
+__all__ = ["Rendering"]
