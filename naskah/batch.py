@@ -52,13 +52,14 @@ class BatchResult:
 
 
 _renderer: Any = None
+_aset: str | None = None
 
 
-def _init_worker(templates: Mapping[str, str] | None, kertas: str) -> None:
-    global _renderer
+def _init_worker(templates: Mapping[str, str] | None, kertas: str, aset: str | None) -> None:
+    global _renderer, _aset
     from naskah.docx.renderer import Renderer
 
-    _renderer = Renderer(templates, kertas=kertas)
+    _renderer, _aset = Renderer(templates, kertas=kertas), aset
 
 
 def _render_one(job: tuple[int, Any, str, str, str, bool]) -> tuple[int, Path | None,
@@ -72,7 +73,7 @@ def _render_one(job: tuple[int, Any, str, str, str, bool]) -> tuple[int, Path | 
     try:
         model = item if not isinstance(item, dict) else load_naskah(jenis, item, f"row {number}")
         target = Path(folder) / f"{name}.docx"
-        write_replacing(target, _renderer.render(model))
+        write_replacing(target, _renderer.render(model, aset=_aset))
         return number, target, pdf_info(model) if to_pdf else None, []
     except InputError as exc:
         return number, None, None, exc.errors or [("", str(exc))]
@@ -96,6 +97,7 @@ def render_batch(
     nama_berkas: str = DEFAULT_PATTERN,
     templates: Mapping[str, str | os.PathLike[str]] | None = None,
     kertas: str = "A4",
+    aset: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """Render one document per row into ``out_dir``; see the module notes.
@@ -103,7 +105,9 @@ def render_batch(
     ``rows`` yields dicts (merged over ``base``), document models, or an
     :class:`~naskah.errors.InputError` for a row its reader could not parse. ``jobs`` is the
     number of rendering processes (default: the number of cores; 1 renders in this
-    process). ``progress`` is called with the number of rows finished so far.
+    process). ``aset`` is the folder relative kop image paths are read from (the base
+    document's folder; default: the current directory). ``progress`` is called with the
+    number of rows finished so far.
     """
     from naskah.models import jenis_class
 
@@ -142,7 +146,8 @@ def render_batch(
     try:
         work = _jobs(jenis, rows, base or {}, nama_berkas, stage or folder, pdf, result)
         started = _prestart_converter if pdf else None
-        for number, path, info, problems in _run(work, jobs, template_paths, kertas, started):
+        for number, path, info, problems in _run(work, jobs, template_paths, kertas,
+                                                      None if aset is None else str(aset), started):
             if problems:
                 result.failures += [Failure(number, f, r) for f, r in problems]
                 done += 1
@@ -205,7 +210,7 @@ def _prestart_converter() -> None:
 
 
 def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
-         templates: Mapping[str, str] | None, kertas: str,
+         templates: Mapping[str, str] | None, kertas: str, aset: str | None,
          started: Callable[[], None] | None = None,
          ) -> Iterator[tuple[int, Path | None, dict[str, str] | None, list[tuple[str, str]]]]:
     """Render the jobs; ``started`` is called once rendering is under way (after the
@@ -213,7 +218,7 @@ def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
     if jobs == 1:
         if started is not None:
             started()
-        _init_worker(templates, kertas)
+        _init_worker(templates, kertas, aset)
         for job in work:
             yield _render_one(job)
         return
@@ -221,7 +226,7 @@ def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
 
     window = jobs * 4  # rows in flight: bounded, so memory does not grow with the input
     with ProcessPoolExecutor(jobs, initializer=_init_worker,
-                             initargs=(templates, kertas)) as pool:
+                             initargs=(templates, kertas, aset)) as pool:
         running: set[Future[Any]] = set()
         for job in work:
             running.add(pool.submit(_render_one, job))

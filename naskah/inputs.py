@@ -29,6 +29,8 @@ MAX_JSON_BYTES = 10 * 1024 * 1024
 """Largest JSON input read (a file, stdin, a step's data or documents, a roster, an SOP)."""
 MAX_INT_DIGITS = 64
 """Longest integer accepted in JSON; no field needs more, and Python refuses ~4300."""
+MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
+"""Largest document (PDF, DOCX) read whole, e.g. to verify it (100 MB)."""
 
 
 class _DuplicateKey(ValueError):
@@ -113,9 +115,17 @@ def read_text(
     Only a regular file is read (not a folder, FIFO or device such as ``/dev/zero``),
     and at most ``limit`` bytes of it. A UTF-8 byte-order mark is dropped.
     """
+    return _decode(read_bytes(path, what, limit), str(path))
+
+
+def read_bytes(
+    path: str | os.PathLike[str], what: str = "file", limit: int = MAX_DOCUMENT_BYTES
+) -> bytes:
+    """A file's bytes, read as :func:`read_text` reads (a regular file, at most ``limit``
+    bytes); an InputError naming the file and ``what`` it is."""
     p = Path(path)
     try:
-        data = read_capped(p, limit)
+        return read_capped(p, limit)
     except FileNotFoundError:
         raise InputError(f"{p}: cannot read {what}: no such file") from None
     except NotARegularFile as exc:
@@ -126,7 +136,6 @@ def read_text(
         ) from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read {what}: {exc.strerror}") from None
-    return _decode(data, str(p))
 
 
 def read_stdin(what: str = "input", limit: int = MAX_JSON_BYTES,

@@ -21,6 +21,8 @@ from pypdf import PdfReader
 
 from naskah.docx.package import check_zip
 
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+"""Largest kop image (logo, lambang) accepted: a kop image is a few hundred kilobytes."""
 IMAGE_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".bmp": "bmp",
                   ".tif": "tiff", ".tiff": "tiff"}
 """Image suffixes and the format each must hold."""

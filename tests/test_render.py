@@ -685,14 +685,45 @@ def test_default_kop_has_no_image(rendered_examples: dict[str, bytes]) -> None:
     assert not any(n.startswith("word/media/") for n in zip_names(rendered_examples["laporan"]))
 
 
-def test_logo_must_exist_and_be_an_image(tmp_path: Path) -> None:
+def test_logo_must_be_named_as_an_image_and_the_model_reads_no_file(tmp_path: Path) -> None:
+    # The model is pure: it checks the name; the file is the renderer's to read.
     base = {"nama": ["X"], "alamat": "Y"}
-    with pytest.raises(ValueError, match="does not exist"):
-        naskah.Instansi(**base, logo=tmp_path / "missing.png")
-    text = tmp_path / "logo.txt"
-    text.write_text("x")
+    assert naskah.Instansi(**base, logo=tmp_path / "missing.png").logo == tmp_path / "missing.png"
     with pytest.raises(ValueError, match="must be an image file"):
-        naskah.Instansi(**base, logo=text)
+        naskah.Instansi(**base, logo=tmp_path / "logo.txt")
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (None, "does not exist"),
+    (b"not an image at all", "it is not an image"),
+    (b"GIF89a" + b"\x00" * 20, "its name says PNG but it holds a GIF image"),
+])
+def test_render_refuses_a_bad_logo_naming_the_field(tmp_path: Path, content: bytes | None,
+                                                    problem: str) -> None:
+    logo = tmp_path / "logo.png"
+    if content is not None:
+        logo.write_bytes(content)
+    kop = naskah.Instansi(nama=["X"], alamat="Y", logo=logo)
+    model = load_example("nota-dinas").model_copy(update={"kop": kop})
+    target = tmp_path / "out.docx"
+    with pytest.raises(naskah.InputError, match=problem) as caught:
+        naskah.save(model, target)
+    assert [path for path, _ in caught.value.errors] == ["kop.logo"]
+    assert not target.exists()
+
+
+def test_relative_logo_is_read_from_the_aset_folder(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "gambar").mkdir()
+    (tmp_path / "gambar" / "logo.png").write_bytes(png_bytes(10, 10))
+    kop = naskah.Instansi(nama=["X"], alamat="Y", logo=Path("logo.png"))
+    model = load_example("nota-dinas").model_copy(update={"kop": kop})
+    monkeypatch.chdir(tmp_path)  # not the current directory's logo.png (there is none)
+    with pytest.raises(naskah.InputError, match=r"kop\.logo"):
+        naskah.render(model)
+    data = naskah.render(model, aset=tmp_path / "gambar")
+    assert open_docx(data).inline_shapes
+    assert naskah.read_metadata(data).naskah["kop"]["logo"] == "logo.png"  # recorded as given
 
 
 # ---------------------------------------------------------------- atomic write

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import naskah.models
-from naskah.cli import _parser_for, build_parser, main
+from naskah.cli import COMMANDS, build_parser, main, parser_for
 from naskah.docx.renderer import packaged_template
 from naskah.models import JENIS, JENIS_MODULES, JENIS_NAMES, jenis_class
 from tests.helpers import EXAMPLES, docx_lines
@@ -126,22 +126,28 @@ def _commands() -> list[str]:
             if isinstance(action, argparse._SubParsersAction) for name in action.choices]
 
 
+def test_the_command_table_lists_every_command_in_help_order() -> None:
+    assert list(COMMANDS) == _commands()
+
+
 @pytest.mark.parametrize("command", _commands())
 def test_one_command_parser_is_the_full_parsers_subcommand(command: str) -> None:
-    # Running a command builds only its parser; it must be the one `naskah --help` lists.
+    # Running a command builds only its module's parsers; each must be the one
+    # `naskah --help` lists.
+    siblings = {name for name, module in COMMANDS.items() if module == COMMANDS[command]}
     full = {path: text for path, text in _helps(build_parser()).items()
-            if path == command or path.startswith(command + " ")}
+            if path.split(" ")[0] in siblings}
     alone = _helps(build_parser(command))
     alone = {path: text for path, text in alone.items() if path}
     assert alone == full
-    assert _parser_for([command])._actions[-1].choices.keys() == {command}
+    assert parser_for([command])._actions[-1].choices.keys() == siblings
 
 
 def test_help_and_unknown_commands_get_the_full_parser(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for argv in (["--help"], [], ["rendr"], ["--version"]):
-        parser = _parser_for(argv)
+        parser = parser_for(argv)
         assert set(_commands()) <= set(parser._actions[-1].choices)
     with pytest.raises(SystemExit) as exit_info:
         main(["rendr", "x"])

@@ -387,7 +387,7 @@ def test_every_approval_refers_to_the_document_content(berkas: Path, trail: Trai
     assert len(docs) == 15
     for path in docs:
         meta = naskah.read_metadata(path)
-        model = jenis_class(meta.jenis).model_validate(meta.naskah, context={"berkas": berkas})
+        model = jenis_class(meta.jenis).model_validate(meta.naskah)
         assert model.content_hash() == meta.content_hash, path.name
         assert recorded[f"dokumen/{path.name}"].content_hash == meta.content_hash
         assert recorded[f"dokumen/{path.name}"].status == meta.pengesahan.status
@@ -739,8 +739,8 @@ def _rerender(name: str, change: Callable[[dict[str, Any]], None]) -> Callable[[
         meta = naskah.read_metadata(path)
         data = copy.deepcopy(meta.naskah)
         change(data)
-        model = jenis_class(meta.jenis).model_validate(data, context={"berkas": folder})
-        path.write_bytes(naskah.render(model, dibuat=meta.dibuat))
+        model = jenis_class(meta.jenis).model_validate(data)
+        path.write_bytes(naskah.render(model, dibuat=meta.dibuat, aset=folder))
         # it is a perfectly valid naskah document of its own
         fresh = naskah.read_metadata(path)
         assert fresh.content_hash == model.content_hash() != meta.content_hash

@@ -35,7 +35,7 @@ from naskah.trail.berkas.build import build_berkas
 from naskah.trail.data_langkah import DataLangkah
 from naskah.trail.folder import shared_lock
 from naskah.trail.ledger import entry_hash, header_hash
-from tests.helpers import png_bytes
+from tests.helpers import load_example, png_bytes
 from tests.test_trail import (  # noqa: F401 - fixtures
     DATA,
     KABAG,
@@ -120,9 +120,10 @@ def test_relative_logo_is_stored_in_the_berkas(partial: Callable[[int], Path], t
 def test_logo_that_is_not_an_image_is_refused(tmp_path: Path) -> None:
     fake = tmp_path / "logo.png"
     fake.write_text("<html>not a picture</html>", encoding="utf-8")
-    kop = naskah.Instansi.kemenko_polhukam().model_dump(mode="json", exclude_none=True)
-    with pytest.raises(ValueError, match=r"logo\n.*not an image"):
-        naskah.Instansi.model_validate(kop | {"logo": str(fake)})
+    kop = naskah.Instansi.kemenko_polhukam().model_copy(update={"logo": fake})
+    model = load_example("nota-dinas").model_copy(update={"kop": kop})
+    with pytest.raises(naskah.InputError, match=r"kop\.logo: .*not an image"):
+        naskah.render(model)
 
 
 def test_huge_fake_logo_is_refused_by_its_size(tmp_path: Path) -> None:
@@ -131,9 +132,10 @@ def test_huge_fake_logo_is_refused_by_its_size(tmp_path: Path) -> None:
     with big.open("wb") as fh:
         fh.write(png_bytes(2, 2))
         fh.truncate(1024 * 1024 * 1024)
-    kop = naskah.Instansi.kemenko_polhukam().model_dump(mode="json", exclude_none=True)
-    with pytest.raises(ValueError, match=r"may be at most 5 MB"):
-        naskah.Instansi.model_validate(kop | {"logo": str(big)})
+    kop = naskah.Instansi.kemenko_polhukam().model_copy(update={"logo": big})
+    model = load_example("nota-dinas").model_copy(update={"kop": kop})
+    with pytest.raises(naskah.InputError, match=r"kop\.logo: .*larger than 5 MB"):
+        naskah.render(model)
 
 
 # ---------------------------------------------------------------- item 4: attachment types
@@ -570,16 +572,21 @@ def test_template_builders_follow_the_jenis_registry() -> None:
 
 def test_logo_read_back_from_a_berkas_may_not_leave_it(tmp_path: Path) -> None:
     """A document in a berkas names its logo relative to the berkas, never outside it."""
+    from naskah.trail.sources import aset_resolver
+
     (tmp_path / "luar.png").write_bytes(png_bytes())
     berkas = tmp_path / "berkas"
     (berkas / "aset").mkdir(parents=True)
     (berkas / "aset" / "logo.png").write_bytes(png_bytes())
-    kop = naskah.Instansi.kemenko_polhukam().model_dump(mode="json", exclude_none=True)
-    inside = naskah.Instansi.model_validate(kop | {"logo": "aset/logo.png"},
-                                            context={"berkas": berkas})
-    assert inside.logo_file == berkas / "aset" / "logo.png"
-    with pytest.raises(ValueError, match="leads outside the berkas"):
-        naskah.Instansi.model_validate(kop | {"logo": "../luar.png"}, context={"berkas": berkas})
+    resolve = aset_resolver(berkas)
+    assert resolve(Path("aset/logo.png")) == berkas / "aset" / "logo.png"
+    for outside in ("../luar.png", str(tmp_path / "luar.png")):
+        with pytest.raises(naskah.InputError, match="leads outside the berkas"):
+            resolve(Path(outside))
+    kop = naskah.Instansi.kemenko_polhukam().model_copy(update={"logo": Path("../luar.png")})
+    model = load_example("nota-dinas").model_copy(update={"kop": kop})
+    with pytest.raises(naskah.InputError, match=r"kop\.logo.*leads outside the berkas"):
+        naskah.render(model, aset=resolve)
 
 
 JSON_VALUES = st.recursive(

@@ -255,10 +255,10 @@ def test_rewritten_document_metadata_fails_at_that_step(berkas: Path) -> None:
 
     path = berkas / "dokumen/11-notulen-rapat.docx"
     meta = naskah.read_metadata(path)
-    model = jenis_class(meta.jenis).model_validate(meta.naskah, context={"berkas": berkas})
+    model = jenis_class(meta.jenis).model_validate(meta.naskah)
     changed = model.model_copy(update={"hal": "Notulen yang diubah"}) if hasattr(
         model, "hal") else model
-    data_bytes = naskah.render(changed, pengesahan=meta.pengesahan)
+    data_bytes = naskah.render(changed, pengesahan=meta.pengesahan, aset=berkas)
     path.write_bytes(data_bytes)
     data = read_ledger(berkas)
     ref = data["entries"][10]["keluaran"][0]

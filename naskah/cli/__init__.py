@@ -4,97 +4,67 @@ Exit status: 0 success; 1 the operation failed or found a problem (e.g. a tamper
 trail); 2 bad input (malformed JSON, invalid fields, unknown options). Errors are one
 clear message on stderr, never a traceback, and no output file is left behind.
 
-Each group of subcommands lives in its own module with a ``register(sub)`` function;
-:data:`COMMANDS` lists them in the order ``naskah --help`` shows them.
+Each group of subcommands lives in its own module with an ``add_commands(sub)``
+function; :data:`COMMANDS` maps every command name to its module, in the order
+``naskah --help`` shows them. Running one command imports and builds only its module's
+parsers; ``--help``, no command or an unknown one builds them all.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, cast
+from collections.abc import Sequence
 
-from naskah.cli import agenda, batch, berkas, db, dokumen, nomor, profil, trail, tte
 from naskah.cli.common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, Handler
 from naskah.errors import InputError, NaskahError
 from naskah.version import __version__
 
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-
-COMMANDS: tuple[Register, ...] = (dokumen.register, trail.register, berkas.register,
-                                  tte.register, profil.register, nomor.register,
-                                  agenda.register, db.register, batch.register)
-"""Every subcommand module's ``register``; a new group adds one line here."""
+COMMANDS: dict[str, str] = {
+    "render": "naskah.cli.dokumen",
+    "schema": "naskah.cli.dokumen",
+    "meta": "naskah.cli.dokumen",
+    "trail": "naskah.cli.trail",
+    "berkas": "naskah.cli.berkas",
+    "demo": "naskah.cli.berkas",
+    "verify": "naskah.cli.tte",
+    "pki": "naskah.cli.tte",
+    "profil": "naskah.cli.profil",
+    "nomor": "naskah.cli.nomor",
+    "agenda": "naskah.cli.agenda",
+    "db": "naskah.cli.db",
+    "render-batch": "naskah.cli.batch",
+}
+"""Every command and the module whose ``add_commands`` adds it; a new group adds lines here."""
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The ``naskah`` argument parser with every subcommand.
-
-    With ``command``, only that subcommand's parser is built (the others are given
-    to their ``register`` as stand-ins that build nothing): running one command does
-    not pay for building some sixty parsers. None when no module registers it.
-    """
+    """The ``naskah`` argument parser: every command's, or with ``command`` (a key of
+    :data:`COMMANDS`) only the parsers of that command's module."""
     parser = argparse.ArgumentParser(
         prog="naskah",
         description="Indonesian naskah dinas: render from JSON, run and verify SOP trails.",
     )
     parser.add_argument("--version", action="version", version=f"naskah {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    only = _OneCommand(sub, command) if command is not None else None
-    for register in COMMANDS:
-        register(cast("argparse._SubParsersAction[argparse.ArgumentParser]", only or sub))
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(
+        COMMANDS.values()))
+    for name in modules:
+        importlib.import_module(name).add_commands(sub)
     return parser
 
 
-class _Skipped:
-    """Stands in for the parser of a subcommand that is not run: takes any call, builds nothing."""
-
-    def __getattr__(self, name: str) -> _Skipped:
-        return self
-
-    def __call__(self, *args: object, **kwargs: object) -> _Skipped:
-        return self
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(())  # e.g. a register walking its subparsers' .choices.values()
-
-
-class _OneCommand:
-    """What ``register`` sees when one command runs: only that command's parser is real."""
-
-    def __init__(self, sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                 command: str) -> None:
-        self._sub, self._command = sub, command
-
-    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser | _Skipped:
-        if self._command != name and self._command not in kwargs.get("aliases", ()):
-            return _Skipped()
-        return self._sub.add_parser(name, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._sub, name)
-
-
-def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
-    """The parser for running ``argv``: one command's alone when argv names one."""
-    if argv and not argv[0].startswith("-"):
-        parser = build_parser(argv[0])
-        if _has_command(parser, argv[0]):
-            return parser
-    return build_parser()  # --help, --version, no command or an unknown one: all of them
-
-
-def _has_command(parser: argparse.ArgumentParser, command: str) -> bool:
-    return any(isinstance(action, argparse._SubParsersAction) and command in action.choices
-               for action in parser._actions)
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser that runs ``argv``: its command's module's alone when argv starts with
+    a command, else every command's (``--help``, ``--version``, none or an unknown one)."""
+    return build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``naskah`` command line; the exit status (see the module docstring)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = _parser_for(argv)
-    args = parser.parse_args(argv)
+    args = parser_for(argv).parse_args(argv)
     handler: Handler = args.handler
     return _run(handler, args)
 
@@ -126,4 +96,5 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
 
 
 
-__all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_INPUT", "EXIT_OK", "build_parser", "main"]
+__all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_INPUT", "EXIT_OK", "build_parser", "main",
+           "parser_for"]

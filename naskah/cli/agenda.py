@@ -115,7 +115,7 @@ def cmd_terlambat(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah agenda`` to the ``naskah`` parser."""
     p = sub.add_parser("agenda", help="incoming letters (agenda surat masuk) and disposisi")
     asub = p.add_subparsers(dest="agenda_command", required=True, metavar="ACTION")

@@ -91,7 +91,8 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
     try:
         result = render_batch(args.jenis, rows, args.output, base=base, pdf=args.pdf,
                               jobs=args.jobs, nama_berkas=args.nama_berkas,
-                              templates=templates, kertas=args.kertas, progress=progress)
+                              templates=templates, kertas=args.kertas, progress=progress,
+                              aset=None if args.base == "-" else Path(args.base).parent)
     finally:
         if bar is not None:
             bar.close()
@@ -110,7 +111,7 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.failures else EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``render-batch`` to the ``naskah`` parser."""
     from naskah.mailmerge import DEFAULT_PATTERN
     from naskah.models import JENIS_NAMES
@@ -140,4 +141,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_render_batch)
 
 
-__all__ = ["FAILED_CSV", "cmd_render_batch", "read_rows", "register"]
+__all__ = ["FAILED_CSV", "add_commands", "cmd_render_batch", "read_rows"]

@@ -58,7 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah berkas`` and ``naskah demo`` to the ``naskah`` parser."""
     p = sub.add_parser("berkas", help="build one PDF dossier of a trail, bookmarked by step")
     p.add_argument("dir", metavar="DIR")

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from naskah.errors import InputError
-from naskah.inputs import read_stdin, read_text
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -23,6 +22,8 @@ def read_input(name: str) -> tuple[str, str]:
 
     Both are read with the JSON byte cap; only a regular file is read.
     """
+    from naskah.inputs import read_stdin, read_text
+
     if name == "-":
         return read_stdin(), "<stdin>"
     return read_text(name, "input"), name

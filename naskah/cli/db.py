@@ -70,7 +70,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah db`` to the ``naskah`` parser."""
     p = sub.add_parser("db", help="the register's database (numbers, agenda, disposisi)")
     dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")

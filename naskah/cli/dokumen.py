@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from pathlib import Path
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input
 from naskah.models import JENIS_NAMES, jenis_class
@@ -28,7 +29,9 @@ def cmd_render(args: argparse.Namespace) -> int:
                         pdfa=args.pdfa, font_check=args.font_check)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FontWarning)
-        out = renderer.save(naskah, args.output)
+        # The document's own images (kop.logo) are relative to its JSON file.
+        aset = None if args.input == "-" else Path(args.input).parent
+        out = renderer.save(naskah, args.output, aset=aset)
     for warning in caught:
         print(f"naskah: warning: {warning.message}", file=sys.stderr)
     print(out)
@@ -56,7 +59,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the subcommands of this module to the ``naskah`` parser."""
     p = sub.add_parser("render", help="render a document from JSON to DOCX or PDF")
     p.add_argument("jenis", choices=JENIS_NAMES, metavar="JENIS", help=" | ".join(JENIS_NAMES))

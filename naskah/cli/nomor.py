@@ -101,7 +101,7 @@ def _scope(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content-hash", help="SHA-256 content hash of that document")
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah nomor`` to the ``naskah`` parser."""
     p = sub.add_parser("nomor", help="the numbers register: take, finalise, cancel, list")
     nsub = p.add_subparsers(dest="nomor_command", required=True, metavar="ACTION")

@@ -40,7 +40,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah profil`` and its subcommands to the ``naskah`` parser."""
     p = sub.add_parser("profil", help="format profiles: list, show, check a profile file")
     psub = p.add_subparsers(dest="profil_command", required=True, metavar="SUBCOMMAND")

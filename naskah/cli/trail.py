@@ -57,17 +57,13 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     roster = parse_json(text, label)
     if not isinstance(roster, dict):
         raise InputError(f"{label}: a daftar pelaksana is a JSON object")
-    certs = pairs(args.sertifikat, "--sertifikat")
-    if certs:
-        roster = {**roster, "sertifikat": {
-            **(roster.get("sertifikat") or {}),
-            **{nip: read_input(path)[0] for nip, path in certs.items()}}}
     dibuat = parse_datetime(args.mulai, "--mulai") if args.mulai else None
     # Like every register command: --db, else $NASKAH_DB; neither means no register.
     db = args.db or os.environ.get("NASKAH_DB") or None
     trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, trust=args.trust or [],
                        oleh=args.oleh, signer=signer_from_args(args), register=db,
-                       profil=args.profil)
+                       profil=args.profil,
+                       sertifikat=pairs(args.sertifikat, "--sertifikat"))
     print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}; "
           f"header signed by {trail.header.oleh.nama if trail.header.oleh else '-'}")
     settings = trail.pengaturan
@@ -187,7 +183,7 @@ def cmd_trail_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah trail`` and its actions to the ``naskah`` parser."""
     trail = sub.add_parser("trail", help="run and check an SOP trail in a berkas folder")
     tsub = trail.add_subparsers(dest="trail_command", required=True, metavar="ACTION")

@@ -27,42 +27,28 @@ def _quiet_pyhanko() -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from naskah.inputs import read_bytes
+    from naskah.trail.status import verify_document
     from naskah.tte.trust import TrustStore
-    from naskah.tte.verify import verify_pdf
 
     path = Path(args.file)
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".docx") or (suffix == ".docx" and not args.trail):
         raise InputError(f"{path}: verify takes a signed PDF (.pdf), or a .pdf/.docx with "
                          "--trail DIR")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = read_bytes(path, "file")
     trust = (TrustStore.from_files(args.trust, crl_files=args.crl or [],
                                    allow_fetching=args.fetch_revocation)
              if args.trust else None)
     _quiet_pyhanko()
-    trail_info = _trail_standing(Path(args.trail), data, trust) if args.trail else None
-    if trail_info is not None and trust is None:
-        # The berkas's own roots: what the trail was started with (checked by its hash).
-        from naskah.trail.signatures import load_trust
-
-        trust = load_trust((Path(args.trail) / "trust.pem").read_bytes())
-    if suffix == ".docx":
-        from naskah.tte.verify import PdfVerification
-
-        result = PdfVerification([])
-    else:
-        result = verify_pdf(data, trust)
-    ok = (result.ok or suffix == ".docx") and (
-        trail_info is None or (trail_info["status"] == "VALID" and trail_info["trail_intact"]))
+    result = verify_document(data, pdf=suffix == ".pdf", trail=args.trail, trust=trust)
+    standing = result.trail.as_dict() if result.trail else None
     if args.json:
-        print_json({"file": str(path), "ok": ok,
-                          "signatures": [s.as_dict() for s in result.signatures],
-                          **({"trail": trail_info} if trail_info else {})})
-    elif suffix == ".docx":
-        _print_standing(path, trail_info)
+        print_json({"file": str(path), "ok": result.ok,
+                    "signatures": [s.as_dict() for s in result.signatures],
+                    **({"trail": standing} if standing else {})})
+    elif not result.pdf:
+        _print_standing(path, standing)
     else:
         print(f"{path}: {len(result.signatures)} signature(s)")
         for s in result.signatures:
@@ -83,27 +69,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(f"    problem:       {problem}")
         if not result.signatures:
             print("  no signatures: this PDF is not signed")
-        if trail_info:
-            _print_standing(path, trail_info)
-    return EXIT_OK if ok else EXIT_FAILED
-
-
-def _trail_standing(folder: Path, data: bytes, trust: object) -> dict[str, object]:
-    """The file's standing in the trail at ``folder`` (VALID / VOID / NOT IN TRAIL) and
-    whether the trail itself verifies."""
-    from naskah.trail import Trail
-    from naskah.trail.status import kedudukan
-    from naskah.tte.trust import TrustStore
-
-    trail = Trail.open(folder)
-    check = trail.verify(trust if isinstance(trust, TrustStore) else None)
-    found = kedudukan(trail.entries(), data)
-    return {
-        "dir": str(folder), "status": found.status.value, "step": found.step,
-        "kode": found.ref.kode if found.ref else None,
-        "file": found.ref.file if found.ref else None, "replaced_by": found.pengganti,
-        "trail_intact": check.utuh, "trail_problem": str(check.pertama) if check.pertama else None,
-    }
+        _print_standing(path, standing)
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def _print_standing(path: Path, info: dict[str, object] | None) -> None:
@@ -159,7 +126,7 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah verify`` and ``naskah pki`` to the ``naskah`` parser."""
     p = sub.add_parser("verify", help="check the electronic signatures (TTE) of a signed PDF")
     p.add_argument("file", metavar="FILE.pdf|FILE.docx")

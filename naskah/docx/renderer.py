@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.docx.integrity import body_text_hash
+from naskah.docx.konteks import AsetResolver, konteks, read_gambar, resolver
 from naskah.docx.metadata import (
     ITEM_PART,
     PROPS_CONTENT_TYPE,
@@ -34,7 +35,6 @@ from naskah.models.naskah import Gambar
 from naskah.models.pengesahan import Pengesahan
 from naskah.pdf import fonts
 from naskah.profil import Kertas, Profil, load_profil, template_context
-from naskah.profil import apply as apply_profil
 from naskah.version import __version__
 
 if TYPE_CHECKING:
@@ -102,13 +102,17 @@ class Renderer:
         *,
         pengesahan: Pengesahan | None = None,
         dibuat: datetime | None = None,
+        aset: str | os.PathLike[str] | AsetResolver | None = None,
     ) -> bytes:
         """Render a document to DOCX bytes.
 
         ``pengesahan`` carries the paraf and tanda tangan given so far; each must have
         been given on this exact content (its content hash), or this raises
         :class:`~naskah.errors.NaskahError`. ``dibuat`` is the time recorded in the
-        metadata and document properties (now, by default).
+        metadata and document properties (now, by default). ``aset`` is the folder a
+        relative image path (``kop.logo``, ``kop.lambang``) is read from (default: the
+        current directory), or a function resolving one; each image is checked by its
+        content (:class:`~naskah.errors.InputError` naming the field).
         """
         pengesahan = pengesahan or Pengesahan()
         content_hash = naskah.content_hash()
@@ -120,10 +124,8 @@ class Renderer:
             )
         template = self.template(naskah.jenis)
         rendering = template.start()
-        context = apply_profil(self.profil, naskah.jenis,
-                               {**naskah.context(), **pengesahan.context()})
-        context.update(template_context(self.profil, naskah.jenis, self.kertas))
-        context = _bind_images(rendering, context)
+        context = _bind_images(rendering, konteks(naskah, pengesahan, self.profil, self.kertas),
+                               resolver(aset))
         # The profile's paper reaches the shipped templates through the context; it is
         # also set on the rendered sectPr so a user's own template follows it too.
         kertas = self.kertas or Kertas(self.profil.kertas_untuk(naskah.jenis))
@@ -153,6 +155,7 @@ class Renderer:
         pengesahan: Pengesahan | None = None,
         dibuat: datetime | None = None,
         pdfa: bool | None = None,
+        aset: str | os.PathLike[str] | AsetResolver | None = None,
     ) -> Path:
         """Render and write atomically: a failure never leaves a partial file.
 
@@ -160,13 +163,14 @@ class Renderer:
         LibreOffice, with title, author, subject, keywords and the content hash in
         the PDF's document information; PDF/A-2b with ``pdfa=True``, by default as the
         renderer's profile says). The PDF's fonts are checked against the profile.
+        ``aset`` is as for :meth:`render`.
         """
         target = Path(path)
         suffix = target.suffix.lower()
         if suffix not in (".docx", ".pdf"):
             raise InputError(f"{target.name}: the output must end in .docx or .pdf")
         _check_target(target)
-        data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat)
+        data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat, aset=aset)
         if suffix == ".pdf":
             from naskah import pdf  # LibreOffice plumbing: imported only for PDFs
 
@@ -268,18 +272,20 @@ def pdf_info(naskah: NaskahDinas) -> dict[str, str]:
     }
 
 
-def _bind_images(rendering: Rendering, value: Any) -> Any:
+def _bind_images(rendering: Rendering, value: Any, resolve: AsetResolver) -> Any:
     """Turn :class:`Gambar` placeholders into images bound to this rendering.
 
     Containers without an image come back as they are (no copy): most have none.
     """
     if isinstance(value, Gambar):
-        return rendering.image(value.path, value.lebar_mm)
+        blob, name = read_gambar(value, resolve)
+        return rendering.image(blob, name, value.lebar_mm)
     if isinstance(value, dict):
-        changed = {k: b for k, v in value.items() if (b := _bind_images(rendering, v)) is not v}
+        changed = {k: b for k, v in value.items()
+                   if (b := _bind_images(rendering, v, resolve)) is not v}
         return {**value, **changed} if changed else value
     if isinstance(value, list):
-        bound = [_bind_images(rendering, v) for v in value]
+        bound = [_bind_images(rendering, v, resolve) for v in value]
         return bound if any(b is not v for b, v in zip(bound, value, strict=True)) else value
     return value
 
@@ -295,14 +301,30 @@ def default_renderer() -> Renderer:
     return _default
 
 
-def render(naskah: NaskahDinas, **options: Any) -> bytes:
-    """Render a document to DOCX bytes with the packaged templates (see :meth:`Renderer.render`)."""
-    return default_renderer().render(naskah, **options)
+def render(
+    naskah: NaskahDinas,
+    *,
+    pengesahan: Pengesahan | None = None,
+    dibuat: datetime | None = None,
+    aset: str | os.PathLike[str] | AsetResolver | None = None,
+) -> bytes:
+    """Render a document to DOCX bytes with the packaged templates and the ``pusat``
+    profile (see :meth:`Renderer.render`)."""
+    return default_renderer().render(naskah, pengesahan=pengesahan, dibuat=dibuat, aset=aset)
 
 
-def save(naskah: NaskahDinas, path: str | os.PathLike[str], **options: Any) -> Path:
+def save(
+    naskah: NaskahDinas,
+    path: str | os.PathLike[str],
+    *,
+    pengesahan: Pengesahan | None = None,
+    dibuat: datetime | None = None,
+    pdfa: bool | None = None,
+    aset: str | os.PathLike[str] | AsetResolver | None = None,
+) -> Path:
     """Render a document and write it atomically to ``path`` (see :meth:`Renderer.save`)."""
-    return default_renderer().save(naskah, path, **options)
+    return default_renderer().save(naskah, path, pengesahan=pengesahan, dibuat=dibuat,
+                                   pdfa=pdfa, aset=aset)
 
 
 def check_template(jenis: str, path: str | os.PathLike[str], sample: NaskahDinas) -> None:

@@ -18,7 +18,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -51,7 +50,8 @@ class _Image:
     """An image placed in the document; Jinja prints it as a drawing (like docxtpl)."""
 
     rendering: Rendering
-    path: Path
+    blob: bytes
+    name: str
     width_emu: int
 
     def __html__(self) -> str:
@@ -74,9 +74,10 @@ class Rendering:
     _media: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # sha1 -> (name, blob)
     _new_types: dict[str, str] = field(default_factory=dict)  # ext or /partname -> type
 
-    def image(self, path: str | Path, width_mm: float) -> _Image:
-        """An image to put in the context; printed where the template names it."""
-        return _Image(self, Path(path), int(width_mm * 36000))
+    def image(self, blob: bytes, name: str, width_mm: float) -> _Image:
+        """An image (checked bytes and a file name) to put in the context; printed where
+        the template names it."""
+        return _Image(self, blob, name, int(width_mm * 36000))
 
     def relate(self, source: str, reltype: str, target: str) -> str:
         """The rId of a relationship from part ``source`` to part ``target`` (added if new)."""
@@ -95,7 +96,7 @@ class Rendering:
         from docx.image.image import Image
         from docx.oxml.shape import CT_Inline
 
-        blob = image.path.read_bytes()
+        blob = image.blob
         info = Image.from_blob(blob)
         digest = hashlib.sha1(blob).hexdigest()
         if digest not in self._media:
@@ -110,7 +111,7 @@ class Rendering:
         rid = self.relate(self.current, RT_IMAGE, self._media[digest][0])
         cx, cy = info.scaled_dimensions(image.width_emu, None)
         shape_id = self.layout.next_ids.get(self.current, 1)
-        pic = CT_Inline.new_pic_inline(shape_id, rid, image.path.name, cx, cy).xml
+        pic = CT_Inline.new_pic_inline(shape_id, rid, image.name, cx, cy).xml
         return (f'</w:t></w:r><w:r><w:drawing>{pic}</w:drawing></w:r><w:r>'
                 '<w:t xml:space="preserve">')
 

@@ -8,13 +8,11 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from naskah.models.base import BarisKop, NaskahModel, Teks
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
-MAX_LOGO_BYTES = 5 * 1024 * 1024
-"""Largest logo or lambang image accepted: a kop image is a few hundred kilobytes."""
 
 
 class JenisKop(StrEnum):
@@ -78,7 +76,8 @@ class Instansi(NaskahModel):
     """E-mail address."""
     logo: Path | None = None
     """Image file (PNG/JPEG/...) of the agency logo, left of or above the kop text as the
-    profile says; none by default."""
+    profile says; none by default. A relative path is relative to the folder the
+    document's images are read from (see :meth:`naskah.Renderer.render`'s ``aset``)."""
     kota: Teks = "Jakarta"
     """City used as the default tempat in place-and-date lines."""
     jenis_kop: JenisKop | None = None
@@ -88,59 +87,17 @@ class Instansi(NaskahModel):
     daerah: list[Wilayah] = Field(default_factory=list, max_length=4)
     """Kop daerah: the tiers top to bottom, e.g. kabupaten, kecamatan, desa."""
 
-    _basis: Path | None = PrivateAttr(default=None)
-    # The folder a relative logo path is relative to: a berkas stores its logos inside
-    # itself (aset/...), so a document read back from a trail finds its logo wherever
-    # the berkas is and whatever the current directory. Not part of the content.
-
     @field_validator("logo", "lambang")
     @classmethod
-    def _image_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
-        if value is None:
-            return None
-        if value.suffix.lower() not in _IMAGE_SUFFIXES:
+    def _image_name(cls, value: Path | None) -> Path | None:
+        # Only the name is the model's to check: the file itself is read and checked by
+        # the renderer, against the folder the document's images live in (a berkas, the
+        # JSON file's folder), which is not part of the content.
+        if value is not None and value.suffix.lower() not in _IMAGE_SUFFIXES:
             raise ValueError(
                 f"must be an image file ({', '.join(sorted(_IMAGE_SUFFIXES))}), got {value.name!r}"
             )
-        basis = _basis_of(info)
-        path = _resolve(value, basis)
-        if basis is not None and not value.is_absolute() and not path.resolve().is_relative_to(
-            basis.resolve()
-        ):
-            raise ValueError(f"{str(value)!r} leads outside the berkas")
-        if not path.is_file():
-            raise ValueError(f"file {str(value)!r} does not exist")
-        _check_image(path)
         return value
-
-    @model_validator(mode="after")
-    def _remember_basis(self, info: ValidationInfo) -> Instansi:
-        # Validating a document that holds this kop as it is (e.g. filling in its nomor
-        # at signing) runs this again without a context: keep the folder already known.
-        basis = _basis_of(info)
-        if basis is not None:
-            self._basis = basis
-        return self
-
-    @property
-    def logo_file(self) -> Path | None:
-        """The logo's file: ``logo`` itself, or resolved against the berkas holding it."""
-        return None if self.logo is None else _resolve(self.logo, self._basis)
-
-    @property
-    def lambang_file(self) -> Path | None:
-        """The lambang's file, resolved like :attr:`logo_file`."""
-        return None if self.lambang is None else _resolve(self.lambang, self._basis)
-
-    def with_logo(self, logo: Path, basis: Path) -> Instansi:
-        """A copy whose logo is ``logo``, relative to the folder ``basis``."""
-        return self.with_images({"logo": logo}, basis)
-
-    def with_images(self, images: dict[str, Path], basis: Path) -> Instansi:
-        """A copy whose ``logo``/``lambang`` are the given paths, relative to ``basis``."""
-        copy = self.model_copy(update=images)
-        copy._basis = basis
-        return copy
 
     @model_validator(mode="after")
     def _tiers_go_down(self) -> Instansi:
@@ -183,35 +140,6 @@ class Instansi(NaskahModel):
     def kemenko_polhukam(cls) -> Instansi:
         """The Kemenko Polhukam secretariat, the issuer in the Tata Kelola Data SOP."""
         return _default_instansi()
-
-
-def _basis_of(info: ValidationInfo) -> Path | None:
-    context = info.context
-    basis = context.get("berkas") if isinstance(context, dict) else None
-    return Path(basis) if basis is not None else None
-
-
-def _resolve(logo: Path, basis: Path | None) -> Path:
-    return basis / logo if basis is not None and not logo.is_absolute() else logo
-
-
-def _check_image(path: Path) -> None:
-    # Judged by size first and content second, before anything reads the whole file:
-    # a 1 GB "logo.png" is refused from its size alone.
-    from naskah import sniff  # a leaf module; imported here to keep models import-light
-
-    size = path.stat().st_size
-    if size > MAX_LOGO_BYTES:
-        raise ValueError(f"{path.name} is {size} bytes; a kop image may be at most "
-                         f"{MAX_LOGO_BYTES // (1024 * 1024)} MB")
-    try:
-        with path.open("rb") as fh:
-            sniff.check_image(fh.read(MAX_LOGO_BYTES + 1),
-                              sniff.IMAGE_SUFFIXES.get(path.suffix.lower()))
-    except sniff.BadFile as exc:
-        raise ValueError(f"{path.name}: {exc}") from None
-    except OSError as exc:
-        raise ValueError(f"cannot read {path.name}: {exc.strerror}") from None
 
 
 @cache

@@ -25,10 +25,13 @@ Context = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Gambar:
-    """An image slot in a template context; the renderer turns it into a docxtpl image."""
+    """An image slot in a template context; the renderer reads the file (a relative path
+    against the document's image folder), checks it and places it."""
 
     path: Path
     lebar_mm: float
+    lokasi: str
+    """The field it comes from (``kop.logo``), for messages."""
 
 
 class Zona(StrEnum):
@@ -159,10 +162,10 @@ def _kop_context(kop: Instansi) -> Context:
         "unit": kop.unit or "",
         "alamat": kop.alamat,
         "kontak": kop.kontak,
-        "logo": Gambar(kop.logo_file, 22.0) if kop.logo_file else "",
+        "logo": Gambar(kop.logo, 22.0, "kop.logo") if kop.logo else "",
         "jenis": kop.jenis_kop.value if kop.jenis_kop else "",
         "daerah": kop.baris_daerah,
-        "lambang": Gambar(kop.lambang_file, 25.0) if kop.lambang_file else "",
+        "lambang": Gambar(kop.lambang, 25.0, "kop.lambang") if kop.lambang else "",
     }
 
 

@@ -10,6 +10,7 @@ blocks of the document's own context.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -95,7 +96,7 @@ def _kop(profil: Profil, kop: dict[str, Any]) -> dict[str, Any]:
     for key, width in widths:
         image = kop.get(key)
         if isinstance(image, Gambar):
-            out[key] = Gambar(image.path, width)
+            out[key] = dataclasses.replace(image, lebar_mm=width)
     return out
 
 

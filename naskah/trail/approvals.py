@@ -78,8 +78,7 @@ def approve(root: Path, out: Output, state: Keadaan, pejabat: Pejabat, peran: st
     _, current = state.refs[out.kode]
     meta = read_metadata(root / str(current.file))
     try:
-        # A logo stored in the berkas is relative to it, wherever the berkas now is.
-        model = jenis_class(meta.jenis).model_validate(meta.naskah, context={"berkas": root})
+        model = jenis_class(meta.jenis).model_validate(meta.naskah)
     except ValidationError as exc:
         raise input_error(exc, str(current.file)) from None
     content_hash = model.content_hash()

@@ -64,9 +64,10 @@ class DataLangkah(NaskahModel):
                 # sit beside the data file's folder (the examples share ../disposisi.json);
                 # system and special files are still refused.
                 source = confine(value, f"dokumen.{kode}", base=base, allow_outside=True)
-                dokumen[kode] = parse_json(read_text(source, f"dokumen.{kode}"), str(source))
+                data = parse_json(read_text(source, f"dokumen.{kode}"), str(source))
+                dokumen[kode] = _images_from(data, source.parent)
             else:
-                dokumen[kode] = value
+                dokumen[kode] = _images_from(value, base)
         lampiran = {kode: str(confine(value, f"lampiran {kode!r}", base=base,
                                       allow_outside=allow_outside))
                     for kode, value in self.lampiran.items()}
@@ -83,3 +84,15 @@ class DataLangkah(NaskahModel):
             "selesai": self.selesai,
             "catatan": self.catatan,
         }
+
+
+def _images_from(data: Any, folder: Path) -> Any:
+    """A document's data with its relative kop image paths made relative to ``folder``
+    (the folder of the JSON file that names them), as for ``naskah render``."""
+    kop = data.get("kop") if isinstance(data, dict) else None
+    if not isinstance(kop, dict):
+        return data
+    images = {field: str(folder / value) for field in ("logo", "lambang")
+              if isinstance(value := kop.get(field), str) and value
+              and not Path(value).is_absolute()}
+    return {**data, "kop": {**kop, **images}} if images else data

@@ -31,52 +31,26 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
-from naskah.docx.metadata import now
 from naskah.docx.renderer import Renderer, default_renderer
 from naskah.errors import TamperError, TrailError
 from naskah.models import NaskahDinas
-from naskah.models.pejabat import Pejabat
-from naskah.models.pengesahan import Pengesahan
 from naskah.profil import Profil
-from naskah.sop.model import JenisOutput, Langkah, Output, Sop
-from naskah.trail import approvals, mulai, pengaturan, penomoran, rules, signatures
-from naskah.trail.asli import sign_originals
-from naskah.trail.folder import (
-    LEDGER,
-    PELAKSANA_FILE,
-    SOP_FILE,
-    StepFiles,
-    exclusive_lock,
-    recover,
-    shared_lock,
-)
-from naskah.trail.ledger import DraftEntry, Entry, Header, JenisRujukan, Ledger, Rujukan
-from naskah.trail.outputs import store_outputs
+from naskah.sop.model import Langkah, Sop
+from naskah.trail import mulai, pengaturan, rules
+from naskah.trail.folder import LEDGER, PELAKSANA_FILE, SOP_FILE, shared_lock
+from naskah.trail.ledger import Entry, Header, Ledger
 from naskah.trail.pelaksana import DaftarPelaksana
-from naskah.trail.penomoran import Penomor
-from naskah.trail.sources import MAX_LAMPIRAN_BYTES, store_lampiran, store_logo
-from naskah.trail.verification import (
-    Verifikasi,
-    check_chain,
-    check_files,
-    check_signatures,
-    verify_deferred,
-)
+from naskah.trail.sources import MAX_LAMPIRAN_BYTES
+from naskah.trail.step import perform_step, read_model
+from naskah.trail.verification import Verifikasi, verify_deferred
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
     from naskah.tte.stamp import ProfilTte
     from naskah.tte.trust import TrustStore
-
-M = TypeVar("M", bound=BaseModel)
-
-
 
 class Trail:
     """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
@@ -110,11 +84,13 @@ class Trail:
         signer: Signer | None = None,
         register: str | None = None,
         profil: str | os.PathLike[str] | Profil | None = None,
+        sertifikat: Mapping[str, str | os.PathLike[str]] | None = None,
     ) -> Trail:
         """Start a trail in ``folder`` (created if needed; must hold no trail yet).
 
-        ``pelaksana`` must bind every official to their certificate (``sertifikat``,
-        by NIP); a certificate issued to another name or NIP is refused. ``trust`` names
+        ``pelaksana`` must bind every official to their certificate (its ``sertifikat``,
+        by NIP, or certificate files given here in ``sertifikat``, NIP -> PEM file, over
+        the roster's); a certificate issued to another name or NIP is refused. ``trust`` names
         the root CA file(s) the certificates chain to (kept in the berkas as
         ``trust.pem``). ``oleh`` (NIP or name, in the roster) starts the trail and signs
         the ledger header with ``signer``, their own key. ``demo`` marks the berkas as
@@ -129,7 +105,8 @@ class Trail:
         like those of the SOP, the roster and the trust roots.
         """
         root = mulai.start(folder, pelaksana, sop=sop, dibuat=dibuat, demo=demo, trust=trust,
-                           oleh=oleh, signer=signer, register=register, profil=profil)
+                           oleh=oleh, signer=signer, register=register, profil=profil,
+                           sertifikat=sertifikat)
         return cls.open(root, renderer)
 
     @classmethod
@@ -156,12 +133,12 @@ class Trail:
     @property
     def sop(self) -> Sop:
         """The SOP this trail runs under (from the berkas's sop.json)."""
-        return _read_model(Sop, self.folder / SOP_FILE)
+        return read_model(Sop, self.folder / SOP_FILE)
 
     @property
     def pelaksana(self) -> DaftarPelaksana:
         """The roster of this berkas."""
-        return _read_model(DaftarPelaksana, self.folder / PELAKSANA_FILE)
+        return read_model(DaftarPelaksana, self.folder / PELAKSANA_FILE)
 
     @property
     def pengaturan(self) -> pengaturan.Pengaturan:
@@ -241,124 +218,11 @@ class Trail:
         :class:`InputError` for unusable input and :class:`TrailLockedError` when
         another process holds the berkas.
         """
-        dokumen, lampiran, tindakan = (dict(dokumen or {}), dict(lampiran or {}),
-                                       dict(tindakan or {}))
-        with exclusive_lock(self.folder):
-            ledger = Ledger.read(self.folder / LEDGER)
-            recover(self.folder, ledger.recorded_files())
-            entries = self._check_chain(ledger)
-            sop, roster = self.sop, self.pelaksana
-            langkah = rules.check_order(sop, step, len(entries))
-            pejabat, peran = rules.check_performer(sop, roster, langkah, oleh)
-            key = signatures.require_signer(signer, roster, pejabat, f"step {step}")
-            waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
-            state = rules.Keadaan.of(entries)
-            penomor = Penomor(self.folder, pengaturan.read(self.folder,
-                                                           ledger.header.pengaturan_sha256))
-            masukan, external = rules.check_kelengkapan(sop, langkah, state, lampiran)
-            rules.check_supplied(langkah, dokumen, lampiran, tindakan, external)
-            self._check_depends(langkah.output, masukan, state)
-
-            # The step's files are staged in .naskah-staging (outside the recorded folders)
-            # as they are read and checked; a refused or failed step removes them there,
-            # and from their places, and leaves no trace.
-            files = StepFiles(self.folder)
-            try:
-                aset: list[Rujukan] = []
-                rendered: dict[str, tuple[Output, NaskahDinas, Pengesahan]] = {}
-                accounts: dict[str, str] = {}
-                for out in langkah.output:
-                    if out.jenis.naskah:
-                        model = approvals.new_document(out, dokumen[out.kode], pejabat)
-                        model = store_logo(files, step, out, model, aset)
-                        rendered[out.kode] = (out, model, approvals.first_approval(
-                            out, model, pejabat, peran, waktu.selesai))
-                    elif out.jenis is JenisOutput.TINDAKAN:
-                        accounts[out.kode] = rules.validate_text(tindakan[out.kode],
-                                                                 f"tindakan.{out.kode}")
-                    elif out.jenis.pengesahan:
-                        rendered[out.kode] = approvals.approve(
-                            self.folder, out, state, pejabat, peran, waktu.selesai,
-                            same_signer=sop.paraf_dan_tanda_tangan_sama,
-                            isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai),
-                            tandai=partial(_sign_paraf, key, pejabat))
-                note = rules.validate_text(catatan, "catatan") if catatan else None
-                for kode in external:  # outside inputs are stored with the step needing them
-                    masukan.append(store_lampiran(
-                        files, step, kode, rules.masukan_nama(sop, kode), JenisRujukan.MASUKAN,
-                        lampiran[kode], self.max_lampiran))
-                keluaran, to_sign = store_outputs(
-                    langkah.output, step, rendered, accounts, lampiran, files,
-                    render=partial(self.renderer.render, dibuat=waktu.selesai),
-                    max_lampiran=self.max_lampiran)
-                asli = sign_originals(step, to_sign, key, files, ledger.header.berkas,
-                                      self.profil_tte)
-                draft = DraftEntry(
-                    step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
-                    mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
-                    waktu_dilaporkan=waktu.dilaporkan,
-                    durasi_menit=round(sop.jam_kerja.menit_kerja(waktu.mulai, waktu.selesai), 2),
-                    standar_menit=sop.waktu_menit(langkah), masukan=masukan, keluaran=keluaran,
-                    aset=aset, tindakan=accounts, catatan=note, asli=asli,
-                )
-                # Signed before anything is placed: a wrong passphrase leaves no trace.
-                payload_signer = lambda payload: signatures.sign(key, payload)  # noqa: E731
-                recorded = ledger.append(draft, sign=payload_signer)
-                files.place()
-                ledger.save()  # the step exists from this write on, not before
-            except BaseException as exc:
-                files.rollback()  # the ledger was not written: neither are the files
-                # ... nor the numbers: each is cancelled with the reason, never left a hole.
-                try:
-                    penomor.batal(penomoran.alasan(exc, step), oleh=pejabat.nama)
-                except Exception as cancel:  # the step's own failure is what to report
-                    exc.add_note(f"the numbers it took could not be cancelled: {cancel}")
-                raise
-            finally:
-                penomor.close()
-            files.done()
-            return recorded
-
-    def _check_chain(self, ledger: Ledger) -> list[Entry]:
-        """Refuse to extend a ledger whose chain, header, SOP or roster fails.
-
-        Only the ledger (cheap: one JSON file, its signatures) and the small files it names are
-        checked here, not every document of the berkas: that made each step re-hash
-        and re-read everything before it, so a trail's cost grew with the square of
-        its length. The files a step depends on are checked in _check_depends; the
-        full check of every file is ``verify`` (and the berkas PDF, which runs it).
-        """
-        result = Verifikasi()
-        entries = check_chain(self.folder, ledger, result)
-        if entries is not None and not result.masalah:
-            # The header's and the last entry's signatures: the last entry signs its
-            # prev_hash, which chains every earlier entry, so a ledger rewritten without
-            # the keys is never extended, at a constant cost per step. verify checks
-            # each entry's own signature (and the signed PDFs).
-            result.masalah.extend(check_signatures(self.folder, ledger, entries[-1:], None,
-                                                   originals=False))
-        if result.masalah or entries is None:
-            first = result.masalah[0] if result.masalah else "the ledger is unreadable"
-            raise TamperError(f"refusing to extend a berkas that fails verification: {first}")
-        return entries
-
-    def _check_depends(self, outputs: list[Output], masukan: list[Rujukan],
-                       state: rules.Keadaan) -> None:
-        """The recorded files this step uses (its kelengkapan and the documents it
-        approves) must be exactly as recorded."""
-        kodes = [r.kode for r in masukan] + [o.kode for o in outputs if o.jenis.pengesahan]
-        for kode in dict.fromkeys(kodes):
-            if kode in state.refs:
-                step, ref = state.refs[kode]
-                problems = check_files(self.folder, step, [ref])
-                if problems:
-                    raise TamperError("refusing to extend a berkas that fails verification: "
-                                      f"{problems[0]}")
-
-def _sign_paraf(key: Signer, pejabat: Pejabat, konsep_hash: str) -> str:
-    """The paraf-giver's signature over the konsep hash (base64 CMS)."""
-    return signatures.sign(key, signatures.paraf_payload(konsep_hash, pejabat))
-
+        return perform_step(
+            self.folder, self.renderer, step, oleh, dokumen=dict(dokumen or {}),
+            lampiran=dict(lampiran or {}), tindakan=dict(tindakan or {}), mulai=mulai,
+            selesai=selesai, catatan=catatan, signer=signer, max_lampiran=self.max_lampiran,
+            profil_tte=self.profil_tte)
 
 def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | None:
     """The renderer of a berkas with its own profile: ``given`` when it renders with that
@@ -371,15 +235,6 @@ def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | N
         raise TrailError(f"the berkas renders with profile {profil.nama!r}; the renderer given "
                          f"uses {given.profil.nama!r}")
     return given
-
-
-def _read_model(model: type[M], path: Path) -> M:
-    try:
-        return model.model_validate_json(path.read_bytes())
-    except (ValidationError, ValueError) as exc:
-        raise TamperError(f"{path.name} is damaged: {str(exc)[:300]}") from None
-    except FileNotFoundError:
-        raise TamperError(f"{path.name} is missing from the berkas") from None
 
 
 __all__ = ["Trail"]

@@ -50,6 +50,7 @@ def start(
     signer: Signer | None,
     register: str | None,
     profil: str | os.PathLike[str] | Profil | None,
+    sertifikat: Mapping[str, str | os.PathLike[str]] | None = None,
 ) -> Path:
     """Start a trail in ``folder`` (see :meth:`naskah.trail.Trail.init`); its path."""
     sop = sop or Sop.tata_kelola_data()
@@ -57,6 +58,7 @@ def start(
         raise TrailError(f"{folder} already holds a trail ({LEDGER} exists)")
     if not isinstance(pelaksana, DaftarPelaksana):
         pelaksana = validate(DaftarPelaksana, pelaksana, PELAKSANA_FILE)
+    pelaksana = pelaksana.with_sertifikat(sertifikat or {})
     unknown = pelaksana.unknown_roles({p.kode for p in sop.peran})
     if unknown:
         raise InputError(

@@ -6,7 +6,9 @@ the ledger header); a step's performer is looked up in it by NIP or by name.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 
 from pydantic import Field, model_validator
 
@@ -71,6 +73,17 @@ class DaftarPelaksana(NaskahModel):
     def sertifikat_pem(self, pejabat: Pejabat) -> str | None:
         """The certificate (PEM) the roster binds to ``pejabat``, if any."""
         return self.sertifikat.get(kunci(pejabat))
+
+    def with_sertifikat(self, files: Mapping[str, str | os.PathLike[str]]) -> DaftarPelaksana:
+        """A copy binding each NIP (or name) in ``files`` to the certificate in that PEM
+        file, over what the roster already binds. Each file is read with a size cap and
+        must be a regular file (:class:`~naskah.errors.InputError` naming it)."""
+        if not files:
+            return self
+        from naskah.inputs import read_text
+
+        read = {key: read_text(path, f"sertifikat {key}") for key, path in files.items()}
+        return self.model_copy(update={"sertifikat": {**self.sertifikat, **read}})
 
     def unknown_roles(self, known: set[str]) -> list[str]:
         """Role kodes in the roster that the SOP does not declare."""

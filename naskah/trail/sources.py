@@ -17,9 +17,9 @@ import stat
 from pathlib import Path
 
 from naskah import sniff
+from naskah.docx.konteks import AsetResolver
 from naskah.errors import InputError
 from naskah.models import NaskahDinas
-from naskah.models.instansi import MAX_LOGO_BYTES
 from naskah.sop.model import Output
 from naskah.trail.folder import ASET, LAMPIRAN, StepFiles, step_file
 from naskah.trail.ledger import JenisRujukan, Rujukan
@@ -107,13 +107,13 @@ def store_logo(files: StepFiles, step: int, out: Output, model: NaskahDinas,
     """
     kop = model.kop
     images: dict[str, Path] = {}
-    for field, source, label in (("logo", kop.logo_file, "Logo kop"),
-                                 ("lambang", kop.lambang_file, "Lambang kop")):
+    for field, source, label in (("logo", kop.logo, "Logo kop"),
+                                 ("lambang", kop.lambang, "Lambang kop")):
         if source is None:
             continue
         what = f"dokumen {out.kode!r}: kop.{field}"
         real = confine(source, what)
-        data = read_source(real, what, MAX_LOGO_BYTES, image=True)
+        data = read_source(real, what, sniff.MAX_IMAGE_BYTES, image=True)
         kode = f"{out.kode}-{field}"
         rel = step_file(ASET, step, kode, real.suffix.lower())
         aset.append(Rujukan(kode=kode, nama=f"{label} {out.nama}", jenis=JenisRujukan.ASET,
@@ -121,13 +121,36 @@ def store_logo(files: StepFiles, step: int, out: Output, model: NaskahDinas,
         images[field] = Path(str(rel))
     if not images:
         return model
-    # The documents are rendered before the step's files are placed, so until then the
-    # images are found in the staging folder, which mirrors the berkas's layout.
-    return model.model_copy(update={"kop": kop.with_images(images, files.staging)})
+    return model.model_copy(update={"kop": kop.model_copy(update=images)})
+
+
+def aset_resolver(*folders: Path) -> AsetResolver:
+    """Where a recorded document's image (a path relative to the berkas, ``aset/...``)
+    is read from: the first of ``folders`` holding it (a step renders before its files
+    are placed, so the staging folder, which mirrors the berkas, comes first).
+
+    A path that is absolute or leads out of the berkas is refused: a document of a
+    berkas shows only images the berkas holds.
+    """
+    def resolve(path: Path) -> Path:
+        problem = aset_problem(path)
+        if problem:
+            raise InputError(problem)
+        return next((f / path for f in folders if (f / path).exists()), folders[-1] / path)
+
+    return resolve
+
+
+def aset_problem(path: Path) -> str | None:
+    """Why a document image path recorded in a berkas is not one inside it, or None."""
+    if path.is_absolute() or ".." in path.parts:
+        return f"{str(path)!r} leads outside the berkas"
+    return None
 
 
 def _mb(limit: int) -> str:
     return f"{limit / (1024 * 1024):g} MB"
 
 
-__all__ = ["MAX_LAMPIRAN_BYTES", "confine", "read_source", "store_lampiran", "store_logo"]
+__all__ = ["MAX_LAMPIRAN_BYTES", "aset_problem", "aset_resolver", "confine", "read_source",
+           "store_lampiran", "store_logo"]

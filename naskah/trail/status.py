@@ -1,5 +1,6 @@
 """Where a file stands in a trail: the current version (VALID), replaced by a later
-version (VOID), or not recorded at all (NOT IN TRAIL). For ``naskah verify FILE --trail``.
+version (VOID), or not recorded at all (NOT IN TRAIL); and :func:`verify_document`, a
+document's signatures and standing together (``naskah verify FILE [--trail DIR]``).
 
 A file is found by its SHA-256 among what the ledger records: documents (DOCX) and
 signed originals (PDF). A document is current when no later step recorded another
@@ -8,12 +9,18 @@ version of the same output (same kode) of the same kind of file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from naskah.hashing import sha256_bytes
 from naskah.trail.ledger import Entry, Rujukan
+
+if TYPE_CHECKING:
+    from naskah.tte.trust import TrustStore
+    from naskah.tte.verify import SignatureReport
 
 
 class StatusDokumen(StrEnum):
@@ -63,4 +70,73 @@ def kedudukan(entries: list[Entry], data: bytes) -> Kedudukan:
     return Kedudukan(StatusDokumen.NOT_IN_TRAIL)
 
 
-__all__ = ["Kedudukan", "StatusDokumen", "kedudukan"]
+@dataclass(frozen=True)
+class DiTrail:
+    """A file's standing in the trail of a berkas folder, and whether the trail verifies."""
+
+    folder: Path
+    kedudukan: Kedudukan
+    utuh: bool
+    masalah: str | None
+    """The trail's first problem, when it does not verify."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+        ref = self.kedudukan.ref
+        return {"dir": str(self.folder), "status": self.kedudukan.status.value,
+                "step": self.kedudukan.step, "kode": ref.kode if ref else None,
+                "file": ref.file if ref else None, "replaced_by": self.kedudukan.pengganti,
+                "trail_intact": self.utuh, "trail_problem": self.masalah}
+
+
+@dataclass(frozen=True)
+class HasilVerifikasi:
+    """A document checked: its signatures (a PDF), and its standing in a trail."""
+
+    signatures: list[SignatureReport] = field(default_factory=list)
+    trail: DiTrail | None = None
+    pdf: bool = True
+    """False for a DOCX (which carries no signature of its own; only its standing counts)."""
+    trust_berkas: bool = False
+    """The signatures were checked only against the berkas's own trust roots."""
+
+    @property
+    def ok(self) -> bool:
+        """Every signature valid (a PDF must have one), and the file current in an intact
+        trail when a trail was given."""
+        signed = all(s.ok for s in self.signatures) and bool(self.signatures)
+        return (signed or not self.pdf) and (
+            self.trail is None
+            or (self.trail.kedudukan.status is StatusDokumen.VALID and self.trail.utuh))
+
+
+def verify_document(data: bytes, *, pdf: bool, trail: str | os.PathLike[str] | None = None,
+                    trust: TrustStore | None = None) -> HasilVerifikasi:
+    """Check a document's signatures (``pdf``) and, with ``trail``, its standing in the
+    trail of that berkas folder (which is verified as a whole too).
+
+    ``trust`` is the roots to check signatures against; without it a trail's own
+    ``trust.pem`` is used (:attr:`HasilVerifikasi.trust_berkas`), and a PDF checked
+    without a trail trusts nothing.
+    """
+    from naskah.tte.verify import verify_pdf
+
+    standing, trust_berkas = None, False
+    if trail is not None:
+        from naskah.trail import Trail
+        from naskah.trail.folder import TRUST_FILE
+        from naskah.trail.signatures import load_trust
+
+        opened = Trail.open(trail)
+        check = opened.verify(trust)
+        standing = DiTrail(opened.folder, kedudukan(opened.entries(), data), check.utuh,
+                           str(check.pertama) if check.pertama else None)
+        if trust is None:
+            trust = load_trust((opened.folder / TRUST_FILE).read_bytes())
+            trust_berkas = True
+    signatures = verify_pdf(data, trust).signatures if pdf else []
+    return HasilVerifikasi(signatures, standing, pdf, trust_berkas)
+
+
+__all__ = ["DiTrail", "HasilVerifikasi", "Kedudukan", "StatusDokumen", "kedudukan",
+           "verify_document"]

@@ -35,6 +35,7 @@ from naskah.trail.folder import (
 )
 from naskah.trail.ledger import Entry, Ledger, Rujukan, entry_hash
 from naskah.trail.masalah import JenisMasalah, Masalah, Verifikasi
+from naskah.trail.sources import aset_problem
 
 if TYPE_CHECKING:
     from naskah.tte.trust import TrustStore
@@ -264,13 +265,16 @@ def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
     except MetadataError as exc:
         return str(exc)
     try:
-        model = jenis_class(meta.jenis).model_validate(meta.naskah, context={"berkas": root})
+        model = jenis_class(meta.jenis).model_validate(meta.naskah)
     except (ValueError, NaskahError) as exc:
         return f"the document data in its metadata is invalid: {_short(exc)}"
     content_hash = model.content_hash()
     if content_hash != ref.content_hash or meta.content_hash != content_hash:
         return "the document's content does not match its recorded content hash"
-    problems = meta.pengesahan.invalid_for(model)
+    problems = [f"kop.{field}: {problem}" for field in ("logo", "lambang")
+                if (image := getattr(model.kop, field)) is not None
+                and (problem := aset_problem(image))]
+    problems += meta.pengesahan.invalid_for(model)
     if ref.tte is not None and (not meta.pengesahan.paraf
                                 or meta.pengesahan.paraf[-1].tte != ref.tte):
         # The ledger's paraf signature is checked in naskah.trail.signatures; the
