@@ -19,7 +19,7 @@ import naskah
 import naskah.docx.metadata
 from naskah.cli import main
 from naskah.errors import InputError, NaskahError
-from naskah.register import FINAL, Pola, Register, bawaan, isi_nomor
+from naskah.register import Pola, Register, StatusNomor, bawaan, isi_nomor
 from naskah.register.schema import nomor as t_nomor
 from naskah.register.schema import riwayat_nomor
 from tests.helpers import load_example
@@ -213,7 +213,7 @@ def test_paraf_survives_numbering_at_signing(db_url: str) -> None:
         reg.ambil_final("nota-dinas", tanggal="2026-11-26", **SES)
         signed, nomor = reg.beri_nomor(konsep, pola="nota-dinas", unit="Ses.PO",
                                        kka="OT.01.02", oleh="Karo PO", tanggal="2026-11-27")
-        assert nomor.teks == "2/Ses.PO/OT.01.02/11/2026" and nomor.status == FINAL
+        assert nomor.teks == "2/Ses.PO/OT.01.02/11/2026" and nomor.status is StatusNomor.FINAL
         assert str(signed.nomor) == nomor.teks and signed.tanggal == date(2026, 11, 27)
         assert nomor.content_hash == signed.content_hash() != konsep.content_hash()
         assert signed.konsep_hash() == konsep.konsep_hash()

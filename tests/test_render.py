@@ -234,7 +234,7 @@ def test_unknown_paper_rejected() -> None:
 
 
 def test_unknown_jenis_in_templates_rejected(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown jenis"):
+    with pytest.raises(naskah.InputError, match="unknown jenis"):
         naskah.Renderer({"surat-edaran": tmp_path / "x.docx"})
 
 
@@ -867,9 +867,9 @@ def test_pengesahan_transitions() -> None:
     h = model.content_hash()
     state = naskah.Pengesahan().with_paraf(_paraf(h)).with_tanda_tangan(_tanda_tangan(h))
     assert state.status == naskah.Status.DITANDATANGANI
-    with pytest.raises(ValueError, match="already signed"):
+    with pytest.raises(naskah.InputError, match="already signed"):
         state.with_paraf(_paraf(h))
-    with pytest.raises(ValueError, match="already signed"):
+    with pytest.raises(naskah.InputError, match="already signed"):
         state.with_tanda_tangan(_tanda_tangan(h))
 
 

@@ -554,8 +554,20 @@ def test_ledger_of_naskah_0_1_keeps_its_hashes_but_is_unsigned(
 
 
 def test_plt_plh_enum_has_its_own_name() -> None:
+    import naskah.models
+    import naskah.models.penandatangan
+
     assert naskah.JabatanSementara.PLT.value == "Plt."
-    assert naskah.Pelaksana is naskah.JabatanSementara  # deprecated alias
+    assert "Pelaksana" not in naskah.__all__ and "Pelaksana" not in naskah.models.__all__
+    # The old name still works, with a DeprecationWarning at every use and on every path.
+    for home in (naskah, naskah.models, naskah.models.penandatangan):
+        with pytest.warns(DeprecationWarning, match="Pelaksana is deprecated; use JabatanSem"):
+            assert home.Pelaksana is naskah.JabatanSementara
+        with pytest.warns(DeprecationWarning):
+            assert home.Pelaksana is naskah.JabatanSementara
+    with pytest.warns(DeprecationWarning):
+        from naskah import Pelaksana
+    assert Pelaksana.PLH == "Plh."
 
 
 def test_template_builders_follow_the_jenis_registry() -> None:

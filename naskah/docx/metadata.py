@@ -23,6 +23,7 @@ from pydantic import AwareDatetime, Field, ValidationError
 
 from naskah.docx.integrity import body_text_hash
 from naskah.docx.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_open_zip, read_capped
+from naskah.errors import DocumentChangedError as DocumentChangedError  # its old home
 from naskah.errors import MetadataError, NaskahError
 from naskah.models import jenis_class
 from naskah.models.base import NaskahModel
@@ -112,17 +113,6 @@ def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
     props = Part(PackURI(PROPS_PART), PROPS_CONTENT_TYPE, datastore_props_xml(metadata), package)
     item.relate_to(props, RT.CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT.CUSTOM_XML)
-
-
-class DocumentChangedError(MetadataError):
-    """The DOCX was changed outside naskah: its text or data disagree with its hashes.
-
-    ``masalah`` lists each disagreement in words.
-    """
-
-    def __init__(self, message: str, masalah: list[str]) -> None:
-        super().__init__(message)
-        self.masalah = masalah
 
 
 def read_metadata(

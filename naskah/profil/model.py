@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
 from naskah.models.instansi import JenisKop
-from naskah.models.penandatangan import Pelaksana, PimpinanDaerah
+from naskah.models.penandatangan import JabatanSementara, PimpinanDaerah
 
 
 class Kertas(StrEnum):
@@ -129,7 +129,7 @@ class AturanTtd(AturanNama):
 
     pimpinan_daerah: list[PimpinanDaerah | Literal["lainnya"]] | None = None
     """Matches these posts ('lainnya': a signer who is none of them)."""
-    pelaksana: list[Pelaksana | Literal["definitif"]] | None = None
+    pelaksana: list[JabatanSementara | Literal["definitif"]] | None = None
     """Matches these acting appointments ('definitif': not acting)."""
     jenis: list[JenisNaskah] | None = None
     """Matches these document types."""

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.docx.renderer import Renderer, default_renderer
-from naskah.errors import TamperError, TrailError
+from naskah.errors import InputError, TamperError, TrailError
 from naskah.models import NaskahDinas
 from naskah.profil import Profil
 from naskah.sop.model import Langkah, Sop
@@ -169,10 +169,12 @@ class Trail:
         return langkah[done] if done < len(langkah) else None
 
     def dokumen(self, kode: str) -> Path:
-        """The current file of an output (its latest version)."""
+        """The current file of an output (its latest version); InputError naming ``kode``
+        when the trail has none yet."""
         state = rules.Keadaan.of(self.entries())
         if kode not in state.refs or state.refs[kode][1].file is None:
-            raise KeyError(f"no file for {kode!r} in this trail yet")
+            raise InputError(f"kode: no file for {kode!r} in this trail yet",
+                             [("kode", "no file yet")])
         return self.folder / str(state.refs[kode][1].file)
 
     def verify(self, trust: TrustStore | None = None) -> Verifikasi:

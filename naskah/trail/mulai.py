@@ -75,8 +75,8 @@ def start(
             [("oleh", "missing")])
     try:
         pemula, _ = pelaksana.cari(oleh)
-    except KeyError as exc:
-        raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
+    except InputError as exc:
+        raise InputError(f"oleh: {exc}", exc.errors) from None
     signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
     trust_bytes = signatures.trust_pem(trust)
     if profil is not None:

@@ -78,8 +78,8 @@ def check_performer(sop: Sop, roster: DaftarPelaksana, langkah: Langkah, oleh: s
     """The official performing the step and the role they perform it in."""
     try:
         pejabat, roles = roster.cari(oleh)
-    except KeyError as exc:
-        raise TrailError(str(exc.args[0])) from None
+    except InputError as exc:
+        raise TrailError(str(exc)) from None
     allowed = [r for r in langkah.pelaksana if r in roles]
     if not allowed:
         held = ", ".join(sop.peran_ke(r).nama for r in roles) or "no role"
