@@ -15,7 +15,6 @@ import json
 import os
 import uuid
 import zipfile
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from lxml import etree
@@ -228,8 +227,3 @@ def _konsep_hash(meta: NaskahMetadata) -> str | None:
               if not (k in cls.DIISI_SAAT_TTD and k in cls.model_fields)}
     compact = json.dumps(konsep, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"konsep\n{meta.jenis}\n{compact}".encode()).hexdigest()
-
-
-def now() -> datetime:
-    """The current time, time-zone aware (UTC)."""
-    return datetime.now(UTC)

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from naskah.clock import now
 from naskah.docx.integrity import body_text_hash
 from naskah.docx.konteks import AsetResolver, konteks, read_gambar, resolver
 from naskah.docx.metadata import (
@@ -25,7 +26,6 @@ from naskah.docx.metadata import (
     PROPS_PART,
     NaskahMetadata,
     datastore_props_xml,
-    now,
 )
 from naskah.docx.template import Rendering, Template
 from naskah.errors import InputError, NaskahError, TemplateError

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from naskah.docx.metadata import now
+from naskah.clock import now
 from naskah.errors import InputError, TrailError
 from naskah.fileio import write_atomic
 from naskah.hashing import canonical_json, sha256_bytes

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from naskah.docx.metadata import now
+from naskah.clock import now
 from naskah.errors import TamperError
 from naskah.models import NaskahDinas
 from naskah.models.pejabat import Pejabat
