@@ -632,15 +632,18 @@ def test_custom_template_with_syntax_error(tmp_path: Path) -> None:
         naskah.Renderer({"nota-dinas": template}).render(load_example("nota-dinas"))
 
 
-def test_check_template(tmp_path: Path) -> None:
-    from naskah.docx.renderer import check_template
+def test_template_check_names_unknown_variables(tmp_path: Path) -> None:
+    from naskah.docx.template import Template
+    from naskah.profil import load_profil, template_context
 
     model = load_example("nota-dinas")
-    check_template("nota-dinas", packaged_template("nota-dinas"), model)
+    context = {**model.context(), **naskah.Pengesahan().context(),
+               **template_context(load_profil(None), "nota-dinas")}
+    Template.load(packaged_template("nota-dinas")).check(context)
     template = tmp_path / "t.docx"
     _write_template(template, "{{ hal }} {{ entah }}")
     with pytest.raises(naskah.TemplateError, match="entah"):
-        check_template("nota-dinas", template, model)
+        Template.load(template).check(context)
 
 
 # ---------------------------------------------------------------- custom kop with logo

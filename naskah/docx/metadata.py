@@ -15,7 +15,7 @@ import json
 import os
 import uuid
 import zipfile
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from lxml import etree
 from pydantic import AwareDatetime, Field, ValidationError
@@ -27,9 +27,6 @@ from naskah.errors import MetadataError, NaskahError
 from naskah.models import jenis_class
 from naskah.models.base import NaskahModel
 from naskah.models.pengesahan import Pengesahan
-
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
 
 NAMESPACE = "urn:naskah:metadata:1"
 ITEM_PART = "/customXml/naskah-metadata.xml"
@@ -95,23 +92,6 @@ def datastore_props_xml(metadata: NaskahMetadata) -> bytes:
         f'<ds:datastoreItem ds:itemID="{{{str(item_id).upper()}}}" xmlns:ds="{_DS}">'
         f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>'
     ).encode()
-
-
-def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
-    """Add the metadata as a custom XML part to a python-docx document before saving.
-
-    naskah's own renderer writes the same parts without python-docx
-    (``naskah.render.attach_metadata``); this is for documents built with python-docx.
-    """
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    package = document.part.package
-    item = Part(PackURI(ITEM_PART), "application/xml", metadata.to_xml(), package)
-    props = Part(PackURI(PROPS_PART), PROPS_CONTENT_TYPE, datastore_props_xml(metadata), package)
-    item.relate_to(props, RT.CUSTOM_XML_PROPS)
-    document.part.relate_to(item, RT.CUSTOM_XML)
 
 
 def read_metadata(

@@ -49,23 +49,21 @@ from naskah.trail.verification import Verifikasi, verify_deferred
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
-    from naskah.tte.stamp import ProfilTte
     from naskah.tte.trust import TrustStore
 
 class Trail:
     """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
 
-    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB);
-    ``profil_tte`` is what the signed originals show (QR URL pattern, footer statement).
+    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB). The signed
+    originals show what the berkas's format profile says in its ``[tte]`` (stamp label,
+    footer statement, verification URL): the renderer's profile.
     """
 
     def __init__(self, folder: Path, renderer: Renderer | None = None, *,
-                 max_lampiran: int = MAX_LAMPIRAN_BYTES,
-                 profil_tte: ProfilTte | None = None) -> None:
+                 max_lampiran: int = MAX_LAMPIRAN_BYTES) -> None:
         self.folder = folder
         self.renderer = renderer or default_renderer()
         self.max_lampiran = max_lampiran
-        self.profil_tte = profil_tte
 
     # ------------------------------------------------------------ lifecycle
 
@@ -111,8 +109,7 @@ class Trail:
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], renderer: Renderer | None = None, *,
-             max_lampiran: int = MAX_LAMPIRAN_BYTES,
-             profil_tte: ProfilTte | None = None) -> Trail:
+             max_lampiran: int = MAX_LAMPIRAN_BYTES) -> Trail:
         """Open an existing trail."""
         root = Path(folder)
         if not (root / LEDGER).is_file():
@@ -126,7 +123,7 @@ class Trail:
                 # checks the settings first (check_chain) and refuses.
                 profil = None
             renderer = _renderer_for(profil, renderer)
-        return cls(root, renderer, max_lampiran=max_lampiran, profil_tte=profil_tte)
+        return cls(root, renderer, max_lampiran=max_lampiran)
 
     # ------------------------------------------------------------ reading
 
@@ -223,8 +220,7 @@ class Trail:
         return perform_step(
             self.folder, self.renderer, step, oleh, dokumen=dict(dokumen or {}),
             lampiran=dict(lampiran or {}), tindakan=dict(tindakan or {}), mulai=mulai,
-            selesai=selesai, catatan=catatan, signer=signer, max_lampiran=self.max_lampiran,
-            profil_tte=self.profil_tte)
+            selesai=selesai, catatan=catatan, signer=signer, max_lampiran=self.max_lampiran)
 
 def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | None:
     """The renderer of a berkas with its own profile: ``given`` when it renders with that

@@ -35,11 +35,6 @@ class Penomor:
         """The numbers taken in this step, in order."""
         self._register: Register | None = None
 
-    @property
-    def aktif(self) -> bool:
-        """Whether the trail numbers from a register."""
-        return self.url is not None
-
     def beri(self, out: Output, model: NaskahDinas, pejabat: Pejabat, waktu: datetime
              ) -> NaskahDinas:
         """``model`` with its final number and signing date, when the output is numbered."""

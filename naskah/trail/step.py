@@ -39,7 +39,6 @@ from naskah.trail.verification import Verifikasi, check_chain, check_files, chec
 if TYPE_CHECKING:
     from naskah.docx.renderer import Renderer
     from naskah.tte.signer import Signer
-    from naskah.tte.stamp import ProfilTte
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,7 +57,6 @@ def perform_step(
     catatan: str | None,
     signer: Signer | None,
     max_lampiran: int,
-    profil_tte: ProfilTte | None,
 ) -> Entry:
     """Perform step ``step`` of the trail in ``folder`` (see :meth:`naskah.trail.Trail.perform`)."""
     with exclusive_lock(folder):
@@ -112,7 +110,7 @@ def perform_step(
                                aset=aset_resolver(files.staging, folder)),
                 max_lampiran=max_lampiran)
             asli = sign_originals(step, to_sign, key, files, ledger.header.berkas,
-                                  profil_tte)
+                                  renderer.profil.tte)
             draft = DraftEntry(
                 step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
                 mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
