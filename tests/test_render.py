@@ -229,7 +229,7 @@ def test_f4_paper() -> None:
 
 
 def test_unknown_paper_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(naskah.InputError, match=r"unknown paper 'Letter'; expected A4 or F4"):
         naskah.Renderer(kertas="Letter")
 
 

@@ -73,7 +73,12 @@ class Renderer:
         font_check: fonts.FontCheck = "warn",
     ) -> None:
         self.profil = load_profil(profil)
-        self.kertas = Kertas(kertas) if kertas is not None else None
+        try:
+            self.kertas = Kertas(kertas) if kertas is not None else None
+        except ValueError:
+            raise InputError(f"kertas: unknown paper {kertas!r}; expected "
+                             + " or ".join(k.value for k in Kertas),
+                             [("kertas", "unknown")]) from None
         self.pdfa = self.profil.pdfa if pdfa is None else pdfa
         self.font_check = fonts.check_mode(font_check)
         self._paths: dict[str, Path] = {}
