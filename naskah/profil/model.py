@@ -177,7 +177,7 @@ class Tte(NaskahModel):
     @model_validator(mode="before")
     @classmethod
     def _old_names(cls, data: Any) -> Any:
-        # naskah.tte.ProfilTte's field names (0.1), accepted for one more release.
+        # naskah.tte.ProfilTte's field names before 0.3, accepted until 0.4.
         if isinstance(data, dict) and data.keys() & _TTE_OLD_NAMES:
             old = sorted(data.keys() & _TTE_OLD_NAMES)
             warnings.warn(f"tte: {', '.join(old)} are deprecated names; use "

@@ -46,7 +46,7 @@ from naskah.tte.verify import PdfVerification, SignatureReport, verify_pdf
 
 
 def __getattr__(name: str) -> Any:
-    # ProfilTte: the stamp's settings before they became the format profile's [tte] (0.2).
+    # ProfilTte: the stamp's settings before they became the format profile's [tte] (0.3).
     if name == "ProfilTte":
         from naskah.lazy import deprecated
 

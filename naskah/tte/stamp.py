@@ -29,7 +29,7 @@ from naskah.tte.identity import Identitas
 
 
 def __getattr__(name: str) -> Any:
-    # ProfilTte: the stamp's own settings before they moved into the profile (0.2).
+    # ProfilTte: the stamp's own settings before they moved into the profile (0.3).
     if name == "ProfilTte":
         from naskah.lazy import deprecated
 
