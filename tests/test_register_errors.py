@@ -63,7 +63,7 @@ def test_unreachable_postgresql(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(RegisterUnavailableError) as info:
         Register(url)
     message = clean(str(info.value), "rahasia-sekali")
-    assert message.startswith("cannot open the register at postgresql+psycopg://naskah:***@")
+    assert message.startswith("cannot use the register at postgresql+psycopg://naskah:***@")
     assert "Connection refused" in message
     assert info.value.__cause__ is None and info.value.__suppress_context__
     # The command line: exit 1, the message alone.

@@ -204,9 +204,10 @@ def translate_errors(where: Engine | str) -> Iterator[None]:
 # PostgreSQL SQLSTATE codes (and classes, by their first two characters) by meaning.
 _PG_BUSY = ("40", "55P03", "57014")  # rollback (deadlock, serialisation), lock, cancel
 _PG_SCHEMA = ("42P01", "42703")  # undefined table, undefined column
-_PG_UNAVAILABLE = ("08", "28", "3D", "53", "57P")  # connection, auth, no db, resources
+# connection, authorisation, no such database, too many connections, server shutting down
+_PG_UNAVAILABLE = ("08", "28", "3D", "53300", "57P")
 _SQLITE_UNAVAILABLE = ("SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_READONLY", "SQLITE_PERM",
-                       "SQLITE_IOERR", "SQLITE_CORRUPT", "SQLITE_FULL")
+                       "SQLITE_CORRUPT")
 
 
 def _translated(exc: SQLAlchemyError, where: str) -> RegisterError:
@@ -228,7 +229,7 @@ def _translated(exc: SQLAlchemyError, where: str) -> RegisterError:
     # without a SQLSTATE; SQLite names every error.
     if sqlite in _SQLITE_UNAVAILABLE or sqlstate.startswith(_PG_UNAVAILABLE) or (
             isinstance(exc, OperationalError) and not sqlstate and not sqlite):
-        return RegisterUnavailableError(f"cannot open the register at {where}: {reason}")
+        return RegisterUnavailableError(f"cannot use the register at {where}: {reason}")
     return RegisterError(f"the register's database at {where} failed: {reason}")
 
 
