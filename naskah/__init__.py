@@ -21,6 +21,7 @@ from naskah.lazy import exported
 from naskah.version import __version__
 
 if TYPE_CHECKING:
+    from naskah.docx.freeform import render_template
     from naskah.docx.metadata import NaskahMetadata, read_metadata
     from naskah.docx.renderer import Renderer, render, save
     from naskah.errors import (
@@ -87,6 +88,7 @@ _HOME: dict[str, str] = {
     **dict.fromkeys(("Agenda", "DisposisiTracker", "ItemDisposisi", "Nomor", "Pola",
                      "Register", "StatusDisposisi", "SuratMasuk"), "naskah.register"),
     **dict.fromkeys(("Renderer", "render", "save"), "naskah.docx.renderer"),
+    "render_template": "naskah.docx.freeform",
 }
 """The module each public name lives in."""
 
@@ -144,6 +146,7 @@ __all__ = [  # noqa: RUF022 (the register's names are grouped at the end)
     "load_profil",
     "read_metadata",
     "render",
+    "render_template",
     "save",
     # naskah.register, imported on first use
     "Agenda",
