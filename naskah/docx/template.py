@@ -51,6 +51,8 @@ def _finalize(value: Any) -> Any:
         if "_" in escaped:  # the marker search only where a marker can be
             return Markup(_DOCXTPL_MARKERS.sub("&#95;", str(escaped)))
         return escaped
+    if type(value) in _PLAIN:
+        return value
     module = type(value).__module__
     # A python-docx object would print as its repr. docxtpl's values check nothing and
     # need a DocxTemplate (its links and images): refused in naskah.render_template.
@@ -60,6 +62,9 @@ def _finalize(value: Any) -> Any:
             "naskah template: use naskah.docx's RichText, RichTextParagraph, Listing, "
             "InlineImage or new_subdoc")
     return value
+
+
+_PLAIN = frozenset({int, float, bool, type(None)})
 
 
 def _own_values() -> bool:
