@@ -514,6 +514,7 @@ def _words(data: bytes) -> set[str]:
 
 
 @pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_every_rendering_opens_in_libreoffice(soffice: str, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
