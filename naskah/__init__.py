@@ -21,6 +21,7 @@ from naskah.lazy import deprecated, exported
 from naskah.version import __version__
 
 if TYPE_CHECKING:
+    from naskah.docx.freeform import render_template
     from naskah.docx.metadata import NaskahMetadata, read_metadata
     from naskah.docx.renderer import Renderer, render, save
     from naskah.errors import (
@@ -110,6 +111,7 @@ _HOME: dict[str, str] = {
     **dict.fromkeys(("Agenda", "DisposisiTracker", "ItemDisposisi", "Nomor", "Pola",
                      "Register", "StatusDisposisi", "SuratMasuk"), "naskah.register"),
     **dict.fromkeys(("Renderer", "render", "save"), "naskah.docx.renderer"),
+    "render_template": "naskah.docx.freeform",
 }
 """The module each public name lives in."""
 
@@ -163,6 +165,7 @@ __all__ = [  # noqa: RUF022 (the exceptions and the register's names are grouped
     "load_profil",
     "read_metadata",
     "render",
+    "render_template",
     "save",
     # the exceptions (naskah.errors)
     "BadFile",

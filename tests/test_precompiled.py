@@ -52,6 +52,7 @@ def test_every_shipped_template_loads_precompiled(jenis: str) -> None:
     assert template.precompiled
     assert not RUNTIME.template(jenis).precompiled
     assert template.variables == RUNTIME.template(jenis).variables
+    assert template.optional == RUNTIME.template(jenis).optional
     assert list(template._parts) == list(RUNTIME.template(jenis)._parts)
 
 

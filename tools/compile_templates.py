@@ -38,7 +38,7 @@ def generate(filename: str, blob: bytes) -> dict[str, str]:
     stem = manifest_name(filename)
     if stem is None:
         raise ValueError(f"{filename}: a template name must be an identifier ending in .docx")
-    modules, variables = compile_sources(blob, filename, make_environment())
+    modules, variables, optional = compile_sources(blob, filename, make_environment())
     files: dict[str, str] = {}
     parts: dict[str, str] = {}
     for part, code in modules:
@@ -55,6 +55,10 @@ def generate(filename: str, blob: bytes) -> dict[str, str]:
         "VARIABLES = (",
         *(f"    {name!r}," for name in sorted(variables)),
         ")",
+        # Written only when there are any, so the manifests of templates without guards
+        # stay as they were (find() reads a missing OPTIONAL as none).
+        *(["OPTIONAL = (", *(f"    {name!r}," for name in sorted(optional)), ")"]
+          if optional else []),
         "PARTS = {",
         *(f"    {part!r}: {module!r}," for part, module in parts.items()),
         "}",

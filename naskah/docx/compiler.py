@@ -84,10 +84,11 @@ def read_sources(blob: bytes, name: str) -> tuple[PackageLayout, list[tuple[str,
 def compile_parts(
     sources: list[tuple[str, str]], name: str, env: jinja2.Environment,
     compile_part: Callable[[str, nodes.Template], T],
-) -> tuple[list[tuple[str, T]], frozenset[str]]:
+) -> tuple[list[tuple[str, T]], frozenset[str], frozenset[str]]:
     """Each part parsed in ``env``, checked, and compiled by ``compile_part(key, ast)``.
 
-    Returns the compiled parts and the template's top-level variables. Raises
+    Returns the compiled parts, the template's top-level variables, and those of them
+    it guards somewhere with ``|default`` or ``is defined`` (:func:`guarded`). Raises
     TemplateError for a Jinja syntax error, a template nested too deeply to compile, or
     an include, import or extends.
     """
@@ -95,11 +96,13 @@ def compile_parts(
 
     compiled: list[tuple[str, T]] = []
     variables: set[str] = set()
+    optional: set[str] = set()
     try:
         for key, xml in sources:
             ast = env.parse(xml)
             _refuse_other_files(ast, name)
             variables |= meta.find_undeclared_variables(ast)
+            optional |= guarded(ast)
             compiled.append((key, compile_part(key, ast)))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
@@ -107,13 +110,32 @@ def compile_parts(
         ) from None
     except RecursionError:
         raise TemplateError(f"template {name} is nested too deeply to compile") from None
-    return compiled, frozenset(variables)
+    return compiled, frozenset(variables), frozenset(optional & variables)
+
+
+_DEFAULT_FILTERS = ("default", "d")
+_DEFINED_TESTS = ("defined", "undefined")
+
+
+def guarded(ast: nodes.Template) -> set[str]:
+    """Names the template itself is ready to find missing: ``x|default(...)``, ``x is defined``.
+
+    Such a name is not required up front (:meth:`Template.check`); wherever it is used
+    unguarded and reached while missing, StrictUndefined still makes it an error.
+    """
+    names = set()
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        wanted = _DEFAULT_FILTERS if isinstance(node, nodes.Filter) else _DEFINED_TESTS
+        if node.name in wanted and isinstance(node.node, nodes.Name):
+            names.add(node.node.name)
+    return names
 
 
 def compile_sources(
     blob: bytes, name: str, env: jinja2.Environment
-) -> tuple[list[tuple[str, str]], frozenset[str]]:
-    """Jinja's generated Python module source for each tagged part, and the variables.
+) -> tuple[list[tuple[str, str]], frozenset[str], frozenset[str]]:
+    """Jinja's generated Python module source for each tagged part, the variables and
+    the optional ones (as :func:`compile_parts`).
 
     What ``tools/compile_templates.py`` writes into :mod:`naskah.docx.templates.compiled`
     (``defer_init``: the code binds its environment when loaded, not when generated).
@@ -145,8 +167,15 @@ def _refuse_other_files(ast: nodes.Template, name: str) -> None:
 
 
 def _prepare(xml: str) -> str:
+    # A '&' typed in a tag is '&amp;' in the XML; Jinja must see '&', or a string literal
+    # ("A & B") would be escaped a second time on output.
+    if "&amp;" in xml:
+        xml = _IN_TAG.sub(lambda m: m.group(0).replace("&amp;", "&"), xml)
     # Same step docxtpl's render_xml_part takes before compiling; done once here.
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+_IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")  # what docxtpl's clean_tags reads
 
 
 def _is_static(source: str) -> bool:
@@ -154,4 +183,5 @@ def _is_static(source: str) -> bool:
     return not re.search(r"[{}]|_[{}%]|\t|\a|\f|\n(?!<w:p[ >])", source)
 
 
-__all__ = ["compile_parts", "compile_sources", "read_file", "read_layout", "read_sources"]
+__all__ = ["compile_parts", "compile_sources", "guarded", "read_file", "read_layout",
+           "read_sources"]

@@ -22,7 +22,8 @@ from naskah.docx.zipcopy import Member, read_members
 DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+R_CT = "application/vnd.openxmlformats-package.relationships+xml"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 RT_IMAGE = _RT + "image"
 _RT_CUSTOM_XML = _RT + "customXml"
@@ -31,7 +32,7 @@ _RT_OFFICE_DOCUMENT = _RT + "officeDocument"
 RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 CONTENT_TYPES = "[Content_Types].xml"
-_BODY_SLOT = "naskah-body-slot"
+BODY_SLOT = "naskah-body-slot"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 # Content types that python-docx writes as a Default (by extension), not an Override.
@@ -39,7 +40,7 @@ DEFAULT_TYPES = {
     ("bin", "application/vnd.openxmlformats-officedocument.oleObject"),
     ("bmp", "image/bmp"), ("emf", "image/x-emf"), ("gif", "image/gif"),
     ("jpe", "image/jpeg"), ("jpeg", "image/jpeg"), ("jpg", "image/jpeg"),
-    ("png", "image/png"), ("rels", "application/vnd.openxmlformats-package.relationships+xml"),
+    ("png", "image/png"), ("rels", R_CT),
     ("tif", "image/tiff"), ("tiff", "image/tiff"), ("wdp", "image/vnd.ms-photo"),
     ("wmf", "image/x-wmf"), ("xlsx", "application/vnd.openxmlformats-officedocument."
                                      "spreadsheetml.sheet"),
@@ -107,10 +108,10 @@ class PackageLayout:
         body = root.find(f"{{{W_NS}}}body")
         if body is None:
             raise ValueError(f"{main} has no body")
-        slot = etree.Comment(_BODY_SLOT)
+        slot = etree.Comment(BODY_SLOT)
         slot.tail = body.tail
         root.replace(body, slot)
-        head, tail = etree.tostring(root, encoding="unicode").split(f"<!--{_BODY_SLOT}-->")
+        head, tail = etree.tostring(root, encoding="unicode").split(f"<!--{BODY_SLOT}-->")
         rels: dict[str, Rels] = {}
         for m in members:
             if m.name.endswith(".rels"):
@@ -119,7 +120,7 @@ class PackageLayout:
                 rels[m.name] = Rels(ids, text)
         types = etree.fromstring(by_name[CONTENT_TYPES].content(), _PARSER)
         defaults = frozenset(e.get("Extension", "").lower()
-                             for e in types.iter(f"{{{_CT_NS}}}Default"))
+                             for e in types.iter(f"{{{CT_NS}}}Default"))
         core_part, core_kept = None, ""
         for rel in root_rels.iter(f"{{{R_NS}}}Relationship"):
             if rel.get("Type") == RT_CORE and rel.get("TargetMode") != "External":
@@ -183,7 +184,10 @@ def _strip_ns(xml: str) -> str:
 
 
 __all__ = [
+    "BODY_SLOT",
     "CORE_FIELDS",
+    "CT_NS",
+    "R_CT",
     "PackageLayout",
     "Rels",
     "escape",

@@ -16,6 +16,7 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,11 +24,14 @@ from typing import Any
 from lxml import etree
 
 from naskah.docx.layout import (
+    BODY_SLOT,
     CONTENT_TYPES,
     CORE_NS,
     CT_CORE,
+    CT_NS,
     DECL,
     DEFAULT_TYPES,
+    R_CT,
     R_NS,
     RT_CORE,
     RT_IMAGE,
@@ -43,6 +47,14 @@ from naskah.docx.tables import fix_tables
 from naskah.docx.zipcopy import Member, write_zip
 
 _RECOVER = etree.XMLParser(recover=True)  # the parser docxtpl's fix_tables uses
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_BLANKLESS = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+_BLANK = re.compile(r">[ \t\r\n]+<")
+RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+ACTIVE: ContextVar[Rendering] = ContextVar("naskah_rendering")
+"""The rendering a template is being rendered into, for values that place images or
+links (:mod:`naskah.docx.values`); set by :meth:`naskah.docx.template.Template.render`."""
 
 
 @dataclass
@@ -52,7 +64,9 @@ class _Image:
     rendering: Rendering
     blob: bytes
     name: str
-    width_emu: int
+    width_emu: int | None
+    height_emu: int | None = None
+    url: str | None = None
 
     def __html__(self) -> str:
         return self.rendering._drawing(self)
@@ -70,33 +84,49 @@ class Rendering:
     parts: dict[str, bytes] = field(default_factory=dict)
     document_xml: bytes = b""
     """The rendered main document part, available before the package is written."""
-    _new_rels: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    _new_rels: dict[str, list[tuple[str, str, str, bool]]] = field(default_factory=dict)
     _media: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # sha1 -> (name, blob)
     _new_types: dict[str, str] = field(default_factory=dict)  # ext or /partname -> type
+    source: str = ""
+    """What the rendering was started from (the template's sha256), when its values ask."""
+    exact: bool = False
+    """Write the body with the namespace prefixes python-docx would (slower; see set_body)."""
 
-    def image(self, blob: bytes, name: str, width_mm: float) -> _Image:
+    def image(self, blob: bytes, name: str, width_mm: float | None,
+              height_mm: float | None = None, url: str | None = None) -> _Image:
         """An image (checked bytes and a file name) to put in the context; printed where
-        the template names it."""
-        return _Image(self, blob, name, int(width_mm * 36000))
+        the template names it. Given one of width and height, the other keeps the image's
+        proportions; ``url`` makes it a link."""
+        return _Image(self, blob, name, None if width_mm is None else int(width_mm * 36000),
+                      None if height_mm is None else int(height_mm * 36000), url)
 
-    def relate(self, source: str, reltype: str, target: str) -> str:
-        """The rId of a relationship from part ``source`` to part ``target`` (added if new)."""
-        ref = relative(target, posixpath.dirname(source))
+    def relate(self, source: str, reltype: str, target: str, external: bool = False) -> str:
+        """The rId of a relationship from part ``source`` to part ``target`` (added if new).
+
+        ``external``: ``target`` is a URL (a hyperlink); like python-docx, a relationship
+        the part already has to that URL is reused.
+        """
+        ref = target if external else relative(target, posixpath.dirname(source))
         added = self._new_rels.setdefault(source, [])
-        for rid, kind, existing in added:
-            if kind == reltype and existing == ref:
+        for rid, kind, existing, outside in added:
+            if kind == reltype and existing == ref and outside == external:
                 return rid
         old = self.layout.rels.get(rels_name(source))
-        taken = (old.ids if old else frozenset()) | {rid for rid, _, _ in added}
+        if external and old is not None and old.xml is not None:
+            for rel in etree.fromstring(old.xml.encode(), _PARSER):
+                if (rel.get("Type"), rel.get("Target"), rel.get("TargetMode")) == (
+                        reltype, ref, "External"):
+                    return str(rel.get("Id"))
+        taken = (old.ids if old else frozenset()) | {rid for rid, *_ in added}
         rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
-        added.append((rid, reltype, ref))
+        added.append((rid, reltype, ref, external))
         return rid
 
-    def _drawing(self, image: _Image) -> str:
+    def add_media(self, blob: bytes) -> tuple[str, Any]:
+        """The zip name of an image in this package (added once per content) and its
+        python-docx :class:`~docx.image.image.Image`."""
         from docx.image.image import Image
-        from docx.oxml.shape import CT_Inline
 
-        blob = image.blob
         info = Image.from_blob(blob)
         digest = hashlib.sha1(blob).hexdigest()
         if digest not in self._media:
@@ -104,16 +134,38 @@ class Rendering:
                 media_number(name) for name, _ in self._media.values()}
             n = next(i for i in range(1, len(used) + 2) if i not in used)
             self._media[digest] = (f"word/media/image{n}.{info.ext}", blob)
-            if (info.ext.lower(), info.content_type) in DEFAULT_TYPES:
-                self._new_types[info.ext.lower()] = info.content_type
+            ext = info.ext.lower()
+            if (ext, info.content_type) in DEFAULT_TYPES:
+                if ext not in self.layout.content_type_defaults:
+                    self._new_types[ext] = info.content_type
             else:
                 self._new_types[f"/word/media/image{n}.{info.ext}"] = info.content_type
-        rid = self.relate(self.current, RT_IMAGE, self._media[digest][0])
-        cx, cy = info.scaled_dimensions(image.width_emu, None)
+        return self._media[digest][0], info
+
+    def _drawing(self, image: _Image) -> str:
+        from docx.oxml.shape import CT_Inline
+
+        name, info = self.add_media(image.blob)
+        rid = self.relate(self.current, RT_IMAGE, name)
+        cx, cy = info.scaled_dimensions(image.width_emu, image.height_emu)
         shape_id = self.layout.next_ids.get(self.current, 1)
-        pic = CT_Inline.new_pic_inline(shape_id, rid, image.name, cx, cy).xml
+        inline = CT_Inline.new_pic_inline(shape_id, rid, image.name, cx, cy)
+        pic = inline.xml if image.url is None else self._linked(inline.xml, image.url)
         return (f'</w:t></w:r><w:r><w:drawing>{pic}</w:drawing></w:r><w:r>'
                 '<w:t xml:space="preserve">')
+
+    def _linked(self, pic: str, url: str) -> str:
+        # docxtpl's InlineImage(anchor=url): a click on the picture follows the link.
+        from docx.oxml import OxmlElement, parse_xml
+        from docx.oxml.ns import qn
+
+        rid = self.relate(self.current, RT_HYPERLINK, url, external=True)
+        inline = parse_xml(pic)
+        for where in (inline.xpath(".//wp:docPr")[0], inline.xpath(".//pic:cNvPr")[0]):
+            click = OxmlElement("a:hlinkClick")
+            click.set(qn("r:id"), rid)
+            where.append(click)
+        return str(inline.xml)
 
     def set_body(self, xml: str, page_size_mm: tuple[float, float] | None) -> None:
         """Take the rendered body: fix tables and ids as docxtpl does, set the paper size."""
@@ -125,12 +177,28 @@ class Rendering:
             docpr.set("id", str(number))
         if page_size_mm is not None:
             _set_page_size(body, page_size_mm)
-        text = DECL + self.layout.document_head + etree.tostring(body, encoding="unicode")
-        self.document_xml = (text + self.layout.document_tail).encode("utf-8")
+        head, tail = self.layout.document_head, self.layout.document_tail
+        if self.exact:
+            # docxtpl puts the body back into the parsed document, and lxml then binds
+            # each namespace to the document's prefix for it.
+            root = etree.fromstring(f"{head}<!--{BODY_SLOT}-->{tail}", _PARSER)
+            root.replace(next(root.iter(etree.Comment)), body)
+            text = DECL + etree.tostring(root, encoding="unicode")
+        else:
+            text = DECL + head + etree.tostring(body, encoding="unicode") + tail
+        self.document_xml = text.encode("utf-8")
         self.parts[self.layout.main] = self.document_xml
 
     def set_part(self, name: str, xml: str) -> None:
         """Take a rendered header, footer or footnotes part."""
+        if xml.startswith(("<?xml", "\ufeff<?xml")):
+            # Footnotes: rendered from the part as stored, declaration included.
+            self.parts[name] = xml.encode("utf-8")
+            return
+        if _BLANK.search(xml):
+            # python-docx loads the header or footer docxtpl rendered without the blank
+            # text between tags (an image's drawing XML is indented).
+            xml = etree.tostring(etree.fromstring(xml, _BLANKLESS), encoding="unicode")
         self.parts[name] = (DECL + xml).encode("utf-8")
 
     def add_part(self, name: str, content_type: str, blob: bytes) -> None:
@@ -144,7 +212,7 @@ class Rendering:
             self._new_types["/" + name] = content_type
 
     def to_docx(self, core: Mapping[str, str], created: datetime) -> bytes:
-        """The DOCX package: rendered and added parts, the rest copied as stored.
+        """The DOCX package with naskah's core properties (see :meth:`write`).
 
         ``core`` maps qualified names from :data:`CORE_FIELDS` to their text;
         ``created`` (naive, UTC) becomes the created and modified times.
@@ -155,12 +223,24 @@ class Rendering:
         self.parts[core_part] = _core_xml(core, stamp, layout.core_kept)
         if layout.core_part is None:
             self.add_part(core_part, CT_CORE, self.parts[core_part])
-            self._add_rels("_rels/.rels", [("rIdCore", RT_CORE, core_part)])
+            self._add_rels("_rels/.rels", [("rIdCore", RT_CORE, core_part, False)])
+        return self.write()
+
+    def write(self, rebuild_content_types: bool = False) -> bytes:
+        """The package: rendered and added parts, the rest copied as stored.
+
+        ``rebuild_content_types`` writes ``[Content_Types].xml`` afresh as python-docx
+        does (a Default for rels, xml and each image type, an Override for every other
+        part) instead of adding to the template's.
+        """
+        layout = self.layout
         for name, image_blob in self._media.values():
             self.parts[name] = image_blob
         for source, added in self._new_rels.items():
             self._add_rels(rels_name(source), added)
-        if self._new_types:
+        if rebuild_content_types:
+            self.parts[CONTENT_TYPES] = self._rebuilt_content_types()
+        elif self._new_types:
             self.parts[CONTENT_TYPES] = self._content_types()
         written = set()
         out: list[Member] = []
@@ -172,12 +252,13 @@ class Rendering:
                 if name not in written]
         return write_zip(out)
 
-    def _add_rels(self, name: str, added: list[tuple[str, str, str]]) -> None:
+    def _add_rels(self, name: str, added: list[tuple[str, str, str, bool]]) -> None:
         old = self.layout.rels.get(name)
         text = self.parts.get(name, b"").decode("utf-8") or (old.xml if old else None) or (
             f'{DECL}<Relationships xmlns="{R_NS}"></Relationships>')
-        new = "".join(f'<Relationship Id="{rid}" Type="{kind}" Target={quoteattr(target)}/>'
-                      for rid, kind, target in added)
+        new = "".join(f'<Relationship Id="{rid}" Type="{kind}" Target={quoteattr(target)}'
+                      + (' TargetMode="External"/>' if external else "/>")
+                      for rid, kind, target, external in added)
         text = re.sub(r"<Relationships([^>]*)/>", r"<Relationships\1></Relationships>", text)
         self.parts[name] = text.replace("</Relationships>", new + "</Relationships>").encode()
 
@@ -189,6 +270,37 @@ class Rendering:
             for key, ct in self._new_types.items()
         )
         return text.replace(b"</Types>", new.encode() + b"</Types>")
+
+    def _rebuilt_content_types(self) -> bytes:
+        types = etree.fromstring(self.layout.content_types, _PARSER)
+        default: dict[str, str] = {}
+        override: dict[str, str] = {}
+        for e in types:
+            if e.tag == f"{{{CT_NS}}}Default":
+                default[str(e.get("Extension", "")).lower()] = str(e.get("ContentType", ""))
+            elif e.tag == f"{{{CT_NS}}}Override":
+                override[str(e.get("PartName", "")).lower()] = str(e.get("ContentType", ""))
+        for key, kind in self._new_types.items():
+            (override if key.startswith("/") else default)[key.lower()] = kind
+        defaults = {"rels": R_CT, "xml": "application/xml"}
+        overrides = {}
+        names = [m.name for m in self.layout.members] + list(self.parts)
+        for name in dict.fromkeys(names):
+            if name == CONTENT_TYPES or name.lower().endswith(".rels"):
+                continue  # relationships are not parts
+            ext = posixpath.splitext(name)[1][1:]
+            found = override.get("/" + name.lower()) or default.get(ext.lower())
+            if found is None:
+                continue  # python-docx could not have opened it as a part
+            if (ext.lower(), found) in DEFAULT_TYPES:
+                defaults[ext] = found
+            else:
+                overrides["/" + name] = found
+        xml = "".join(f"<Default Extension={quoteattr(ext)} ContentType={quoteattr(kind)}/>"
+                      for ext, kind in sorted(defaults.items()))
+        xml += "".join(f"<Override PartName={quoteattr(name)} ContentType={quoteattr(kind)}/>"
+                       for name, kind in sorted(overrides.items()))
+        return f'{DECL}<Types xmlns="{CT_NS}">{xml}</Types>'.encode()
 
 
 def _core_xml(core: Mapping[str, str], stamp: str, kept: str) -> bytes:

@@ -13,7 +13,10 @@ The Jinja environment is strict and escaping:
   like ``{_{ x }_}`` comes out literally too;
 - a sandbox (:class:`jinja2.sandbox.ImmutableSandboxedEnvironment`): a template is
   data from outside, and must not reach Python internals
-  (``cycler.__init__.__globals__.os``) or change the values it is given;
+  (``cycler.__init__.__globals__.os``) or change the values it is given; naskah's own
+  values (:mod:`naskah.docx.values`) show it no attribute at all;
+- a variable used only under ``|default`` or ``is defined`` may be missing (the others
+  are checked up front);
 - no ``{% include %}``, ``{% import %}`` or ``{% extends %}``: a template is one
   self-contained file, and may not pull others from disk.
 """
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,8 @@ from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from naskah.docx.compiler import read_file
-from naskah.docx.rendering import Rendering
+from naskah.docx.rendering import ACTIVE, Rendering
+from naskah.docx.values import Opaque, check_text
 from naskah.errors import TemplateError
 
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
@@ -40,22 +44,68 @@ _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
 
 
 def _finalize(value: Any) -> Any:
-    if isinstance(value, str) and not isinstance(value, Markup):
+    if isinstance(value, str):
+        if isinstance(value, Markup):
+            return value
         escaped = escape(value)
         if "_" in escaped:  # the marker search only where a marker can be
             return Markup(_DOCXTPL_MARKERS.sub("&#95;", str(escaped)))
         return escaped
+    if type(value) in _PLAIN:
+        return value
+    module = type(value).__module__
+    # A python-docx object would print as its repr. docxtpl's values check nothing and
+    # need a DocxTemplate (its links and images): refused in naskah.render_template.
+    if module.startswith("docx.") or (module.startswith("docxtpl") and _own_values()):
+        raise TemplateError(
+            f"a {type(value).__name__} from {module.split('.')[0]} cannot be printed by a "
+            "naskah template: use naskah.docx's RichText, RichTextParagraph, Listing, "
+            "InlineImage or new_subdoc")
     return value
 
 
-def make_environment() -> jinja2.Environment:
-    """The sandboxed Jinja environment every naskah template is compiled in."""
-    return jinja2.sandbox.ImmutableSandboxedEnvironment(
+_PLAIN = frozenset({int, float, bool, type(None)})
+
+
+def _own_values() -> bool:
+    rendering = ACTIVE.get(None)
+    return rendering is not None and bool(rendering.source)
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """The immutable sandbox, and naskah's own template values are opaque in it."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, Opaque):
+            return False  # e.g. a sub-document's python-docx methods (save)
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
+def _finalize_checked(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        check_text(value)
+    return _finalize(value)
+
+
+def make_environment(
+    filters: Mapping[str, Callable[..., Any]] | None = None, *, check: bool = False,
+) -> jinja2.Environment:
+    """The sandboxed Jinja environment every naskah template is compiled in.
+
+    ``filters`` adds the caller's own Jinja filters (name to function), as docxtpl's
+    ``jinja_env.filters[...]`` does; what they return is escaped like any value.
+    ``check`` refuses printed text a DOCX cannot hold (:func:`check_text`), for
+    contexts that did not come through naskah's models.
+    """
+    env = _Sandbox(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
+        finalize=_finalize_checked if check else _finalize,
         keep_trailing_newline=True,
     )
+    if filters:
+        env.filters.update(filters)
+    return env
 
 
 class Template:
@@ -77,11 +127,14 @@ class Template:
         self.name = name
         self._env = env or make_environment()
         self.package, sources = read_sources(blob, name)
-        parts, variables = compile_parts(sources, name, self._env,
-                                         lambda _, ast: self._env.from_string(ast))
+        parts, variables, optional = compile_parts(sources, name, self._env,
+                                                   lambda _, ast: self._env.from_string(ast))
         self._parts: dict[str, jinja2.Template] = dict(parts)
         self.variables: frozenset[str] = variables
         """Top-level context names the template uses."""
+        self.optional: frozenset[str] = optional
+        """Those of :attr:`variables` the template guards (``|default``, ``is defined``):
+        a context may lack them."""
 
     @classmethod
     def load(
@@ -120,12 +173,17 @@ class Template:
             for key, module in found.parts.items()
         }
         template.variables = found.variables
+        template.optional = found.optional
         template.precompiled = True
         return template
 
     def check(self, context: Mapping[str, Any]) -> None:
-        """Raise TemplateError naming every variable the template uses but the context lacks."""
-        unknown = self.variables - context.keys()
+        """Raise TemplateError naming every variable the template needs but the context lacks.
+
+        A variable the template only uses under ``|default`` or ``is defined`` is not
+        needed (:attr:`optional`).
+        """
+        unknown = self.variables - self.optional - context.keys()
         if unknown:
             raise TemplateError(
                 f"template {self.name} uses variables this document type does not provide: "
@@ -150,6 +208,7 @@ class Template:
         self.check(context)
         rendering = rendering if rendering is not None else self.start()
         ctx = dict(context)
+        active = ACTIVE.set(rendering)  # for values that place images or links
         try:
             for key, compiled in self._parts.items():
                 rendering.current = key  # an image places its relationship in this part
@@ -164,6 +223,8 @@ class Template:
             raise TemplateError(f"template {self.name} was refused by the sandbox: {exc}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {self.name} failed to render: {exc}") from None
+        finally:
+            ACTIVE.reset(active)
         return rendering
 
 

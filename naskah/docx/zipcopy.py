@@ -52,6 +52,9 @@ class Member:
 def read_members(blob: bytes) -> list[Member]:
     """Every member of a zip archive in stored order, without decompressing any.
 
+    Folder entries (names ending in ``/``, which some zip tools add) are not parts of
+    a package and are left out, as python-docx leaves them out.
+
     Raises :class:`zipfile.BadZipFile` for a damaged archive or an unsupported
     compression method (only stored and deflated members occur in DOCX files).
     """
@@ -60,6 +63,8 @@ def read_members(blob: bytes) -> list[Member]:
     members = []
     with zipfile.ZipFile(io.BytesIO(blob)) as archive:
         for info in archive.infolist():
+            if info.filename.endswith("/"):
+                continue
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise zipfile.BadZipFile(f"{info.filename}: unsupported compression method")
             if info.flag_bits & 0x1:

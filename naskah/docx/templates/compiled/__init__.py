@@ -6,7 +6,8 @@ XML, Jinja parsing it, generating Python and compiling that) took most of a one-
 writes here, for each ``<name>.docx`` in :mod:`naskah.docx.templates`:
 
 - ``<name>.py``: the manifest: the sha256 of the .docx the code was generated from, the
-  jinja2 version that generated it, the template's variables, per tagged part the
+  jinja2 version that generated it, the template's variables (and, as ``OPTIONAL`` when
+  there are any, those it guards with ``|default`` or ``is defined``), per tagged part the
   module holding its code, and what :meth:`naskah.docx.layout.PackageLayout.read` derives
   from the package with lxml (:func:`layout_literal`);
 - ``<name>__<part>.py``: Jinja's generated module for that part
@@ -43,6 +44,8 @@ class Compiled:
     """Jinja's generated module per tagged part (zip name), in rendering order."""
     variables: frozenset[str]
     """Top-level context names the template uses."""
+    optional: frozenset[str]
+    """Those of them it guards with ``|default`` or ``is defined`` (manifest ``OPTIONAL``)."""
     layout: dict[str, Any]
     """The package layout's derived fields (:func:`layout_literal`)."""
 
@@ -107,4 +110,5 @@ def find(filename: str, blob: bytes) -> Compiled | None:
         return None
     parts = {key: importlib.import_module(f"{__name__}.{module}")
              for key, module in manifest.PARTS.items()}
-    return Compiled(parts, frozenset(manifest.VARIABLES), manifest.LAYOUT)
+    return Compiled(parts, frozenset(manifest.VARIABLES),
+                    frozenset(getattr(manifest, "OPTIONAL", ())), manifest.LAYOUT)
