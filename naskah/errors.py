@@ -46,3 +46,8 @@ class TrailLockedError(TrailError):
 
 class TamperError(TrailError):
     """Verification found a changed, removed or reordered document or ledger entry."""
+
+
+class KopWarning(UserWarning):
+    """A kop that does not suit its document, e.g. a kepala daerah signing on the kop of
+    the Sekretariat Daerah (a warning: the document is still rendered)."""

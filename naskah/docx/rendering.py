@@ -22,6 +22,7 @@ from typing import Any
 
 from lxml import etree
 
+from naskah.docx.appearance import Halaman, set_page
 from naskah.docx.layout import (
     CONTENT_TYPES,
     CORE_NS,
@@ -115,8 +116,10 @@ class Rendering:
         return (f'</w:t></w:r><w:r><w:drawing>{pic}</w:drawing></w:r><w:r>'
                 '<w:t xml:space="preserve">')
 
-    def set_body(self, xml: str, page_size_mm: tuple[float, float] | None) -> None:
-        """Take the rendered body: fix tables and ids as docxtpl does, set the paper size."""
+    def set_body(self, xml: str, page_size_mm: tuple[float, float] | None,
+                 halaman: Halaman | None = None) -> None:
+        """Take the rendered body: fix tables and ids as docxtpl does, set the paper size
+        (``page_size_mm``) or the whole page setup (``halaman``)."""
         body = etree.fromstring(xml, _RECOVER)
         fix_tables(body)
         for number, docpr in enumerate(body.iter("{http://schemas.openxmlformats.org/"
@@ -125,6 +128,8 @@ class Rendering:
             docpr.set("id", str(number))
         if page_size_mm is not None:
             _set_page_size(body, page_size_mm)
+        if halaman is not None:
+            set_page(body, halaman)
         text = DECL + self.layout.document_head + etree.tostring(body, encoding="unicode")
         self.document_xml = (text + self.layout.document_tail).encode("utf-8")
         self.parts[self.layout.main] = self.document_xml
