@@ -20,6 +20,9 @@ from lxml import etree
 from tests.pdf_pages import _tool
 
 
+_HTML = etree.HTMLParser(encoding="utf-8")  # poppler's XHTML names no charset
+
+
 @dataclass(frozen=True)
 class Line:
     """One printed line: page (1-based), box in points, and its text (words joined)."""
@@ -43,10 +46,11 @@ class Page:
 
 
 def pdf_layout(pdf: Path) -> tuple[list[Page], list[Line]]:
-    """The pages (size in points) and every line of a PDF, page by page, top to bottom."""
+    """The pages (size in points) and every printed row of a PDF, page by page, top to
+    bottom (see :func:`_rows`)."""
     out = subprocess.run([_tool("pdftotext"), "-bbox-layout", str(pdf), "-"],
                          capture_output=True, check=True, timeout=120).stdout
-    root = etree.fromstring(out, etree.HTMLParser())
+    root = etree.fromstring(out, _HTML)
     pages: list[Page] = []
     lines: list[Line] = []
     for n, page in enumerate(root.iter("page"), 1):
@@ -59,8 +63,26 @@ def pdf_layout(pdf: Path) -> tuple[list[Page], list[Line]]:
             found.append(Line(n, float(line.get("xmin")), float(line.get("ymin")),
                               float(line.get("xmax")), float(line.get("ymax")),
                               " ".join((w.text or "").strip() for w in words)))
-        lines += sorted(found, key=lambda ln: (round(ln.y0), ln.x0))
+        lines += _rows(found)
     return pages, lines
+
+
+def _rows(found: list[Line]) -> list[Line]:
+    """poppler's lines of one page joined into printed rows: pieces on one baseline (a
+    label, its colon and value in table cells or after tabs) become one line, left to
+    right."""
+    rows: list[list[Line]] = []
+    for line in sorted(found, key=lambda ln: (ln.y1, ln.x0)):
+        if rows and abs(rows[-1][0].y1 - line.y1) < 2.5:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    out = []
+    for row in rows:
+        row.sort(key=lambda ln: ln.x0)
+        out.append(Line(row[0].page, row[0].x0, min(ln.y0 for ln in row), row[-1].x1,
+                        max(ln.y1 for ln in row), " ".join(ln.text for ln in row)))
+    return sorted(out, key=lambda ln: (ln.y0, ln.x0))
 
 
 def pdf_lines(pdf: Path) -> list[Line]:
@@ -77,16 +99,18 @@ def find(lines: list[Line], needle: str, start: int = 0) -> int:
 
 
 def word_gaps(pdf: Path, needle: str) -> list[float]:
-    """The gaps (points) between the words of the first line that contains ``needle``."""
-    out = subprocess.run([_tool("pdftotext"), "-bbox-layout", str(pdf), "-"],
+    """The gaps (points) between the consecutive words ``needle`` is made of, where they
+    are printed (however far apart)."""
+    out = subprocess.run([_tool("pdftotext"), "-bbox", str(pdf), "-"],
                          capture_output=True, check=True, timeout=120).stdout
-    root = etree.fromstring(out, etree.HTMLParser())
-    for line in root.iter("line"):
-        words = list(line.iter("word"))
-        if needle in " ".join(w.text or "" for w in words):
-            return [float(b.get("xmin")) - float(a.get("xmax"))
-                    for a, b in itertools.pairwise(words)]
-    raise AssertionError(f"no line containing {needle!r}")
+    root = etree.fromstring(out, _HTML)
+    words = [(w.text or "", float(w.get("xmin")), float(w.get("xmax")))
+             for w in root.iter("word")]
+    wanted = needle.split()
+    for i in range(len(words) - len(wanted) + 1):
+        if [w[0] for w in words[i:i + len(wanted)]] == wanted:
+            return [b[1] - a[2] for a, b in itertools.pairwise(words[i:i + len(wanted)])]
+    raise AssertionError(f"the words {needle!r} are not in {pdf.name}")
 
 
 def gray_png(pdf: Path, out_dir: Path, dpi: int) -> list[Path]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Cm, Pt
 
 from .blocks import fields, kop, numbered, title
@@ -63,10 +62,10 @@ def disposisi() -> Any:
     tag(right, "for h in harapan")
     tag(right, "if h.kotak")
     para(right, "{{ h.kotak }} {{ h.teks }}")
-    tag(right, "else")  # a blank line of dots for an instruction written by hand
-    line = para(right, "\t", left=Cm(0.5))
-    line.paragraph_format.tab_stops.add_tab_stop(Cm(7.6), WD_TAB_ALIGNMENT.RIGHT,
-                                                 WD_TAB_LEADER.DOTS)
+    # A blank line of dots for an instruction written by hand (typed dots: LibreOffice
+    # draws no tab leader on a line that holds nothing else).
+    tag(right, "else")
+    para(right, "." * 48, left=Cm(0.5))
     tag(right, "endif")
     tag(right, "endfor")
     cell = _merge(t.rows[1], 0, 1)

@@ -158,7 +158,7 @@ def root(context, missing=missing):
             yield '</w:t></w:r></w:p>'
         else:
             pass
-            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="4309" w:val="right" w:leader="dot"/></w:tabs><w:ind w:left="283"/></w:pPr><w:r><w:tab/></w:r></w:p>'
+            yield '\n<w:p><w:pPr><w:ind w:left="283"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">................................................</w:t></w:r></w:p>'
     l_1_h = missing
     yield '</w:tc></w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="9070"/><w:gridSpan w:val="2"/></w:tcPr>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Catatan:</w:t></w:r></w:p>\n<w:p><w:pPr><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='catatan') if l_0_catatan is missing else l_0_catatan)))
