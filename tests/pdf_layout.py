@@ -19,7 +19,6 @@ from lxml import etree
 
 from tests.pdf_pages import _tool
 
-
 _HTML = etree.HTMLParser(encoding="utf-8")  # poppler's XHTML names no charset
 
 
