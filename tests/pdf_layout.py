@@ -113,12 +113,39 @@ def word_gaps(pdf: Path, needle: str) -> list[float]:
 
 
 def gray_png(pdf: Path, out_dir: Path, dpi: int) -> list[Path]:
-    """Every page as an 8-bit grayscale PNG (``pdftoppm -gray -png``), in page order."""
+    """Every page as an 8-bit grayscale PNG, in page order (``pdftoppm -gray`` writes
+    PGM; :func:`write_gray_png` makes the PNG)."""
+    from tests.pdf_pages import read_pgm
+
     out_dir.mkdir(parents=True, exist_ok=True)
     prefix = out_dir / pdf.stem
-    subprocess.run([_tool("pdftoppm"), "-r", str(dpi), "-gray", "-png", str(pdf), str(prefix)],
+    subprocess.run([_tool("pdftoppm"), "-r", str(dpi), "-gray", str(pdf), str(prefix)],
                    check=True, timeout=120)
-    return sorted(out_dir.glob(f"{pdf.stem}-*.png"))
+    pngs = []
+    for pgm in sorted(out_dir.glob(f"{pdf.stem}-*.pgm")):
+        png = pgm.with_name(f"{pdf.stem}-{int(pgm.stem.rsplit('-', 1)[1])}.png")
+        write_gray_png(png, *read_pgm(pgm))
+        pgm.unlink()
+        pngs.append(png)
+    return pngs
+
+
+def write_gray_png(path: Path, width: int, height: int, pixels: bytes) -> None:
+    """An 8-bit grayscale PNG, each row filtered against the one above (small for text)."""
+    rows = []
+    prior = bytes(width)
+    for y in range(height):
+        row = pixels[y * width:(y + 1) * width]
+        rows.append(b"\x02" + bytes((a - b) & 0xFF for a, b in zip(row, prior, strict=True)))
+        prior = row
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
 
 
 def read_gray_png(path: Path) -> tuple[int, int, bytes]:
