@@ -4,12 +4,13 @@
 in ``examples/data/trail/pelaksana.json``, across two working days, leaving a complete
 berkas: every DOCX, the attachments, the ledger, and (with LibreOffice) PDFs.
 
-The berkas renders with the ``kemenko-polhukam`` profile (Bookman Old Style 12) and a
-kop carrying the project's placeholder logo. Its numbers come from a fresh SQLite
-register (``register.db``): the incoming instruction the disposisi answer is entered
-in the agenda (its agenda number printed on each disposisi), the disposisi are tracked
-there, and the signed undangan, laporan and nota dinas take their final numbers at
-signing (as the SOP's ``penomoran`` says). The buku agenda is written as
+The berkas renders with the ``kemenko-polhukam`` profile (Bookman Old Style 12); each
+document's kop (the example data's, or the profile's for the trail's dates: the
+ministry's current name) carries the project's placeholder logo. Its numbers come from
+a fresh SQLite register (``register.db``): the incoming instruction the disposisi
+answer is entered in the agenda (its agenda number printed on each disposisi), the
+disposisi are tracked there, and the signed undangan, laporan and nota dinas take
+their final numbers at signing (as the SOP's ``penomoran`` says). The buku agenda is written as
 ``agenda.xlsx`` beside the berkas PDF.
 
 Everything is signed with a TEST PKI made for the run (``OUT_DIR/pki-uji``: a root
@@ -167,8 +168,8 @@ def run(
         trail = Trail.init(folder, pelaksana, dibuat=MULAI, renderer=renderer, demo=True,
                            trust=[folder / DEMO_PKI / "ca.pem"], oleh=first,
                            signer=signer(folder, first), register=url, profil=PROFIL)
-        kop = {**Instansi.kemenko_polhukam().model_dump(mode="json", exclude_none=True),
-               "logo": str(logo())}
+        kop = Instansi.kemenko_polhukam(MULAI.date()).model_dump(mode="json",
+                                                                 exclude_none=True)
         surat: dict[str, SuratMasuk] = {}
         diterima: dict[str, int] = {}
         for langkah in trail.sop.langkah[:sampai]:
@@ -192,7 +193,7 @@ def _demo_dokumen(trail: Trail, reg: Register, kode: str, model: dict[str, Any],
     """The example document as the demo's office writes it: its kop with the logo, the
     agenda number of the letter a disposisi answers, no nomor where the register gives
     one at signing. A disposisi is also tracked in the register."""
-    model.setdefault("kop", kop)
+    model["kop"] = {**model.get("kop", kop), "logo": str(logo())}
     if penomoran.rule_for(trail.sop, kode) is not None:
         model.pop("nomor", None)
     if "nomor_surat" not in model:

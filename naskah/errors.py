@@ -180,6 +180,7 @@ __all__ = [
     "DocumentChangedError",
     "FileTooLarge",
     "InputError",
+    "KopWarning",
     "MetadataError",
     "NaskahError",
     "NotARegularFile",
@@ -200,3 +201,6 @@ __all__ = [
     "UnoUnavailable",
     "UnsupportedOperation",
 ]
+class KopWarning(UserWarning):
+    """A kop that does not suit its document, e.g. a kepala daerah signing on the kop of
+    the Sekretariat Daerah (a warning: the document is still rendered)."""

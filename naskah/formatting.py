@@ -33,8 +33,9 @@ def hari(d: date) -> str:
 
 
 def tempat_tanggal(tempat: str, d: date) -> str:
-    """``Jakarta, 25 November 2026`` (no full stop at the end)."""
-    return f"{tempat}, {tanggal(d)}"
+    """``Jakarta, 25 November 2026`` (no full stop at the end); the date alone without
+    a place."""
+    return f"{tempat}, {tanggal(d)}" if tempat else tanggal(d)
 
 
 def waktu(t: time) -> str:
@@ -42,11 +43,17 @@ def waktu(t: time) -> str:
     return f"{t.hour:02d}.{t.minute:02d}"
 
 
+def pukul(t: time, zona: str) -> str:
+    """``pukul 08.45 WIB``."""
+    return f"pukul {waktu(t)} {zona}"
+
+
 def rentang_waktu(mulai: time, selesai: time | None, zona: str) -> str:
-    """``09.00 - 11.00 WIB``, or ``09.00 WIB - selesai`` when the end is open."""
+    """``pukul 09.00–11.00 WIB`` (an en dash, no spaces), or ``pukul 09.00 WIB s.d.
+    selesai`` when the end is open."""
     if selesai is None:
-        return f"{waktu(mulai)} {zona} - selesai"
-    return f"{waktu(mulai)} - {waktu(selesai)} {zona}"
+        return f"pukul {waktu(mulai)} {zona} s.d. selesai"
+    return f"pukul {waktu(mulai)}\u2013{waktu(selesai)} {zona}"
 
 
 def terbilang(n: int) -> str:
@@ -87,6 +94,17 @@ def jumlah_terbilang(n: int, satuan: str) -> str:
 
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def huruf(n: int) -> str:
+    """The letter of list item ``n``: ``1`` → ``a``, ``26`` → ``z``, ``27`` → ``aa``."""
+    if n < 1:
+        raise ValueError(f"cannot letter item {n}")
+    out = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
 
 
 def romawi(n: int) -> str:

@@ -76,7 +76,8 @@ def test_render_from_stdin(
     out = tmp_path / "undangan.docx"
     code = main(["render", "undangan", "-", "-o", str(out)])
     assert code == EXIT_OK, capsys.readouterr().err
-    assert load_example("undangan").hal in docx_lines(out)  # type: ignore[attr-defined]
+    hal = load_example("undangan").hal  # type: ignore[attr-defined]
+    assert f"Hal\t:\t{hal}" in docx_lines(out)
 
 
 def test_render_with_custom_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

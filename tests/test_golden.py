@@ -2,10 +2,12 @@
 
 The reference path is what naskah 0.1.0 did: docxtpl renders the same template with
 the same context and the same (sandboxed) Jinja environment, python-docx sets the
-paper size and core properties, the metadata part is attached with python-docx's own
-part API (:func:`attach`, what naskah 0.1.0 shipped as ``naskah.metadata.attach``), and
-python-docx saves. Every part of both packages
-is compared: XML parsed and canonicalised (C14N), binary parts byte for byte.
+paper size, margins and core properties, the metadata part is attached with python-docx's
+own part API (:func:`attach`, what naskah 0.1.0 shipped as ``naskah.metadata.attach``),
+and python-docx saves; then the profile's fonts and settings are applied to the saved
+styles and settings parts with the same functions the renderer uses
+(naskah.docx.appearance, tested on their own elsewhere). Every part of both packages is
+compared: XML parsed and canonicalised (C14N), binary parts byte for byte.
 Relationships, content types and core properties are sets, so their children are
 compared in sorted order.
 """
@@ -20,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docx.shared import Mm
+from docx.shared import Mm, Twips
 from docxtpl import DocxTemplate, InlineImage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 import naskah
+from naskah.docx.appearance import Appearance, settings_xml, styles_xml
 from naskah.docx.integrity import element_text
 from naskah.docx.metadata import (
     ITEM_PART,
@@ -84,8 +87,13 @@ def _stock(model: naskah.NaskahDinas, template: Path, kertas: Kertas) -> bytes:
     context = bind(context)
     doc.render(context, jinja_env=make_environment())
     width, height = kertas.ukuran_mm
+    look = Appearance.of(profil, model.jenis, kertas)
     for section in doc.docx.sections:
         section.page_width, section.page_height = Mm(width), Mm(height)
+        section.top_margin, section.bottom_margin = (Twips(look.halaman.atas),
+                                                     Twips(look.halaman.bawah))
+        section.left_margin, section.right_margin = (Twips(look.halaman.kiri),
+                                                     Twips(look.halaman.kanan))
     metadata = NaskahMetadata(
         generator=f"naskah {__version__}", jenis=model.jenis,
         nomor=str(nomor) if (nomor := getattr(model, "nomor", None)) else None,
@@ -100,6 +108,19 @@ def _stock(model: naskah.NaskahDinas, template: Path, kertas: Kertas) -> bytes:
     attach(doc.docx, metadata)
     out = io.BytesIO()
     doc.save(out)
+    return _restyle(out.getvalue(), look)
+
+
+def _restyle(blob: bytes, look: Appearance) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/styles.xml":
+                data = styles_xml(data, look.huruf)
+            elif info.filename == "word/settings.xml":
+                data = settings_xml(data)
+            dst.writestr(info, data)
     return out.getvalue()
 
 

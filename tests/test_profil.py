@@ -79,7 +79,9 @@ def test_kemenko_polhukam_extends_pusat() -> None:
     assert kemenko.halaman == pusat.halaman
     assert kemenko.huruf.isi == pusat.huruf.isi == 12
     assert kemenko.tata_letak == pusat.tata_letak
-    assert kemenko.kop == pusat.kop
+    # The kop kind and sizes are pusat's; the ministry's own kop is its addition.
+    assert kemenko.kop.model_copy(update={"instansi": []}) == pusat.kop
+    assert pusat.kop.instansi == [] and len(kemenko.kop.instansi) == 2
 
 
 def test_pemda_values() -> None:
@@ -272,11 +274,14 @@ def test_docx_page_and_fonts_follow_the_profile(tmp_path: Path) -> None:
     assert _sect(pusat)["left"] == "1701" and _sect(pusat)["top"] == "1134"
     kemenko = naskah.Renderer(profil="kemenko-polhukam").render(nodin)
     xml = zip_read(kemenko, "word/document.xml")
-    fonts = set(re.findall(r'w:ascii="([^"]*)"', xml))
-    assert fonts == {"Bookman Old Style"}
+    # The text names no font: the styles do, the profile's (document defaults, Normal).
+    assert set(re.findall(r'w:ascii="([^"]*)"', xml)) == set()
     assert "{{" not in xml and "{%" not in xml
+    styles = zip_read(kemenko, "word/styles.xml")
+    assert set(re.findall(r'w:ascii="([^"]*)"', styles)) == {"Bookman Old Style"}
+    assert "Arial" not in styles
     header = [n for n in _names(kemenko) if n.startswith("word/header")]
-    assert any("Bookman Old Style" in zip_read(kemenko, n) for n in header)
+    assert not any("w:rFonts" in zip_read(kemenko, n) for n in header)
     f4 = naskah.Renderer(profil="pusat", kertas="F4").render(nodin)
     assert _sect(f4)["w"] == "12189" and _sect(f4)["h"] == "18709"
 
@@ -292,8 +297,11 @@ def test_pemda_undangan_docx_heading_and_signature() -> None:
              if line.strip()]
     assert lines[:2] == ["PEMERINTAH KABUPATEN SUKAMAJU", "SEKRETARIAT DAERAH"]
     tanggal = lines.index("Sukamaju, 24 November 2026")
-    assert tanggal < lines.index("Nomor") < lines.index("Sifat") < lines.index("Hal")
-    assert lines.index("Hal") < lines.index("Yth.")
+
+    def row(label: str) -> int:
+        return next(i for i, line in enumerate(lines) if line.startswith(f"{label}\t:\t"))
+
+    assert tanggal < row("Nomor") < row("Sifat") < row("Hal") < lines.index("Yth.")
     assert "Pj. Sekretaris Daerah," in lines and "Hendra Kusuma" in lines
     text = "\n".join(lines)
     assert "Dr. Hendra" not in text and "S.H." not in text and "NIP" not in text
@@ -304,8 +312,8 @@ def test_same_document_under_pusat_keeps_gelar_and_nip() -> None:
     lines = docx_lines(naskah.Renderer(profil="pusat").render(pemda_example()))
     assert "Dr. Hendra Kusuma, S.H., M.Si." in lines
     assert "NIP 197203151998031004" in lines
-    nomor = lines.index("Nomor")
-    assert lines[nomor + 3] == "Sukamaju, 24 November 2026"  # on the Nomor row
+    # On the Nomor line, at the right margin (a right tab).
+    assert "Nomor\t:\t000.5.6.2/123/2026\tSukamaju, 24 November 2026" in lines
 
 
 def test_kop_kinds(tmp_path: Path) -> None:
@@ -329,8 +337,10 @@ def test_kop_kinds(tmp_path: Path) -> None:
 
 def test_kop_the_profile_needs_is_named() -> None:
     # pemda's kop is a kop daerah: a document without tiers gets one clear error.
+    data = load_example_data("nota-dinas")
+    del data["kop"]["jenis_kop"]  # the kop kind left to the profile
     with pytest.raises(InputError, match=r"kop\.daerah"):
-        naskah.Renderer(profil="pemda").render(load_example("nota-dinas"))
+        naskah.Renderer(profil="pemda").render(naskah.load_naskah("nota-dinas", data))
 
 
 @pytest.mark.parametrize(
@@ -452,7 +462,7 @@ def test_profile_text_is_escaped_in_the_document(tmp_path: Path) -> None:
     }))
     out = naskah.Renderer(profil=path).render(load_example("nota-dinas"))
     assert "Tembusan <b>&amp; {{ 7*7 }}:" in docx_lines(out)
-    xml = zip_read(out, "word/document.xml")
+    xml = zip_read(out, "word/styles.xml")
     assert 'w:evil="1"' not in xml
     from lxml import etree
 

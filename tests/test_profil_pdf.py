@@ -134,9 +134,12 @@ def test_heading_order_korespondensi(rendered: dict[str, dict[str, Path]]) -> No
         assert lines[tanggal].startswith(" " * 30)  # right-aligned
         assert tanggal < _index(lines, "Nomor") < _index(lines, "Sifat") < _index(
             lines, "Lampiran") < _index(lines, "Hal") < _index(lines, "Yth.")
+        # The pemda profile's own order: Yth., Dari, Tanggal, Nomor, Sifat, Lampiran, Hal.
         lines = layout_lines(rendered[profil]["nota-dinas"])
-        assert _index(lines, "NOTA DINAS") < _index(lines, "25 November 2026") < _index(
-            lines, "Nomor") < _index(lines, "Hal") < _index(lines, "Yth.") < _index(lines, "Dari")
+        assert _index(lines, "NOTA DINAS") < _index(lines, "Yth.") < _index(
+            lines, "Dari") < _index(lines, "Tanggal") < _index(lines, "Nomor") < _index(
+            lines, "Sifat") < _index(lines, "Lampiran") < _index(lines, "Hal")
+        assert "25 November 2026" in lines[_index(lines, "Tanggal")]
         assert not any("NOMOR" in line for line in lines)
 
 

@@ -28,13 +28,18 @@ NOT_FREE_TEXT = {
 Path_ = tuple[str | int, ...]
 
 # Fields the packaged templates do not print, by design: the notulen signature blocks are
-# labelled "Pencatat," / "Pimpinan Rapat," instead of the officials' jabatan, and the
-# sekretaris appears by name only.
+# labelled "Pencatat," / "Ketua," instead of the officials' jabatan, and the sekretaris
+# appears by name only; the lampiran titles are listed only when the profile asks
+# (daftar_lampiran, off in the default profile).
 NOT_PRINTED_BY_DESIGN = {
     ("notulen", "ketua.jabatan"),
     ("notulen", "sekretaris.jabatan"),
     ("notulen", "pencatat.jabatan"),
+    ("undangan", "lampiran.daftar[0]"),
+    ("nota-dinas", "lampiran.daftar[0]"),
 }
+# The kop's contacts are printed with no-break spaces and hyphens inside each contact.
+KONTAK = {"kop.telepon", "kop.faksimile", "kop.laman", "kop.email"}
 # The place-and-date line falls back to the kop's city only where a document has one.
 USES_KOTA = {"undangan", "notulen", "laporan"}
 
@@ -100,6 +105,8 @@ def _expected(jenis: str, path: Path_, value: str) -> str | None:
         return None
     if jenis == "laporan" and name == "tentang":
         return value.upper()  # printed in capitals under "LAPORAN TENTANG"
+    if name in KONTAK:
+        return value.replace(" ", "\u00a0").replace("-", "\u2011")
     if path[0] in ("penandatangan", "pemberi") and path[-1] in (
         "jabatan", "atas_nama", "untuk_beliau"
     ):

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "verify": "naskah.cli.tte",
     "pki": "naskah.cli.tte",
     "profil": "naskah.cli.profil",
+    "template": "naskah.cli.template",
     "nomor": "naskah.cli.nomor",
     "agenda": "naskah.cli.agenda",
     "db": "naskah.cli.db",

@@ -6,6 +6,7 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input
 from naskah.models import JENIS_NAMES, jenis_class
@@ -19,6 +20,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
         pdf_warm.prestart()
     from naskah.docx.renderer import Renderer
+    from naskah.errors import KopWarning
     from naskah.inputs import load_naskah
     from naskah.pdf.fonts import FontWarning
 
@@ -26,16 +28,35 @@ def cmd_render(args: argparse.Namespace) -> int:
     naskah = load_naskah(args.jenis, text, label)
     templates = {args.jenis: args.template} if args.template else None
     renderer = Renderer(templates, profil=args.profil, kertas=args.kertas,
-                        pdfa=args.pdfa, font_check=args.font_check)
+                        pdfa=args.pdfa, font_check=args.font_check,
+                        kop=_kop(args.kop) if args.kop else None)
+    kop = renderer.kop_untuk(naskah)  # refused here, before any work, when there is none
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FontWarning)
+        warnings.simplefilter("always", KopWarning)
         # The document's own images (kop.logo) are relative to its JSON file.
         aset = None if args.input == "-" else Path(args.input).parent
         out = renderer.save(naskah, args.output, aset=aset)
+    if kop.sumber != "dokumen":
+        given = f"--kop {args.kop}" if kop.sumber == "renderer" else kop.sumber
+        print(f"naskah: note: the document names no kop; it has the kop from {given}: "
+              f"{' '.join(kop.instansi.nama)}", file=sys.stderr)
     for warning in caught:
         print(f"naskah: warning: {warning.message}", file=sys.stderr)
     print(out)
     return EXIT_OK
+
+
+def _kop(path: str) -> Any:
+    """An Instansi from a JSON file; its image paths relative to that file's folder."""
+    from naskah.inputs import load_json_file
+    from naskah.models import Instansi
+
+    kop = load_json_file(Instansi, path, "kop")
+    folder = Path(path).parent
+    images = {name: folder / value for name in ("logo", "lambang")
+              if (value := getattr(kop, name)) is not None and not value.is_absolute()}
+    return kop.model_copy(update=images) if images else kop
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -67,6 +88,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; .docx or .pdf")
     p.add_argument("--template", metavar="FILE.docx", help="your own docxtpl template")
+    p.add_argument("--kop", metavar="KOP.json",
+                   help="the kop (letterhead) for a document that names none: an instansi as "
+                   "JSON (nama, unit, alamat, telepon, ..., logo relative to this file)")
     p.add_argument("--kertas", choices=[k.value for k in Kertas], default=None,
                    help="paper size for this document (default: the profile's)")
     p.add_argument("--profil", metavar="NAME|FILE", default=None,

@@ -36,6 +36,15 @@ _DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
+class KopMetadata(NaskahModel):
+    """The kop a document that names none was rendered with (naskah.docx.kop)."""
+
+    sumber: str
+    """Where it came from: 'renderer' or 'profil NAME'."""
+    instansi: dict[str, Any]
+    """The kop itself, as JSON (an :class:`~naskah.models.Instansi`)."""
+
+
 class NaskahMetadata(NaskahModel):
     """What naskah records inside every DOCX it writes."""
 
@@ -60,6 +69,8 @@ class NaskahMetadata(NaskahModel):
     teks_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     """SHA-256 of the body's visible text (:func:`naskah.integrity.body_text_hash`);
     none in files written before naskah recorded it."""
+    kop: KopMetadata | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The kop used when the document names none (its data, ``naskah``, has no kop)."""
 
     def to_xml(self) -> bytes:
         root = etree.Element(f"{{{NAMESPACE}}}metadata", nsmap={"naskah": NAMESPACE})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -18,19 +19,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.clock import now
+from naskah.docx import kop as kop_mod
+from naskah.docx.appearance import Appearance
 from naskah.docx.integrity import body_text_hash
 from naskah.docx.konteks import AsetResolver, konteks, read_gambar, resolver
 from naskah.docx.metadata import (
     ITEM_PART,
     PROPS_CONTENT_TYPE,
     PROPS_PART,
+    KopMetadata,
     NaskahMetadata,
     datastore_props_xml,
 )
 from naskah.docx.template import Rendering, Template
-from naskah.errors import InputError, NaskahError
+from naskah.errors import InputError, KopWarning, NaskahError
 from naskah.fileio import writable_target_problem, write_atomic
 from naskah.models import NaskahDinas, jenis_class
+from naskah.models.instansi import Instansi
 from naskah.models.naskah import Gambar
 from naskah.models.pengesahan import Pengesahan
 from naskah.pdf import fonts
@@ -59,8 +64,10 @@ class Renderer:
     profile's paper for every type; ``pdfa`` its PDF/A default. ``font_check`` says
     what a PDF whose fonts are not the profile's (or substitutes it accepts) gets:
     ``"warn"`` (a :class:`~naskah.fonts.FontWarning`), ``"error"`` or ``"off"``.
-    Templates are read and compiled on first use and then reused, so create one
-    renderer and keep it.
+    ``kop`` is the kop (letterhead) of documents that name none; without it, the
+    profile's (``[[kop.instansi]]``); a document with none of the three is refused
+    (:meth:`kop_untuk`). Templates are read and compiled on first use and then reused,
+    so create one renderer and keep it.
     """
 
     def __init__(
@@ -71,8 +78,10 @@ class Renderer:
         kertas: Kertas | str | None = None,
         pdfa: bool | None = None,
         font_check: fonts.FontCheck = "warn",
+        kop: Instansi | None = None,
     ) -> None:
         self.profil = load_profil(profil)
+        self.kop = kop
         try:
             self.kertas = Kertas(kertas) if kertas is not None else None
         except ValueError:
@@ -101,6 +110,17 @@ class Renderer:
                     self._compiled[jenis] = compiled
         return compiled
 
+    def kop_untuk(self, naskah: NaskahDinas) -> kop_mod.KopTerpakai:
+        """The kop ``naskah`` renders with and where it comes from: the document's own,
+        else this renderer's, else the profile's in force on the document's date.
+        Raises :class:`~naskah.errors.InputError` (field ``kop``) when there is none."""
+        return kop_mod.resolve(naskah, self.kop, self.profil)
+
+    def dengan_kop(self, naskah: NaskahDinas) -> NaskahDinas:
+        """``naskah`` carrying the kop it renders with (:meth:`kop_untuk`): what a trail
+        records, so the berkas never depends on the renderer that rendered it."""
+        return kop_mod.with_kop(naskah, self.kop_untuk(naskah))
+
     def render(
         self,
         naskah: NaskahDinas,
@@ -117,7 +137,9 @@ class Renderer:
         metadata and document properties (now, by default). ``aset`` is the folder a
         relative image path (``kop.logo``, ``kop.lambang``) is read from (default: the
         current directory), or a function resolving one; each image is checked by its
-        content (:class:`~naskah.errors.InputError` naming the field).
+        content (:class:`~naskah.errors.InputError` naming the field). A document that
+        names no kop renders with :meth:`kop_untuk`'s, recorded in the metadata; a kop
+        that does not suit the signer is reported as a :class:`~naskah.errors.KopWarning`.
         """
         pengesahan = pengesahan or Pengesahan()
         content_hash = naskah.content_hash()
@@ -127,14 +149,18 @@ class Renderer:
                 f"cannot render {naskah.jenis}: " + "; ".join(problems)
                 + " (the document changed after it was approved)"
             )
+        kop = self.kop_untuk(naskah)
+        for problem in kop_mod.problems(naskah, kop.instansi):
+            warnings.warn(problem, KopWarning, stacklevel=2)
+        dokumen = kop_mod.with_kop(naskah, kop)
         template = self.template(naskah.jenis)
         rendering = template.start()
-        context = _bind_images(rendering, konteks(naskah, pengesahan, self.profil, self.kertas),
-                               resolver(aset))
-        # The profile's paper reaches the shipped templates through the context; it is
-        # also set on the rendered sectPr so a user's own template follows it too.
-        kertas = self.kertas or Kertas(self.profil.kertas_untuk(naskah.jenis))
-        template.render(context, rendering, page_size_mm=kertas.ukuran_mm)
+        context = _bind_images(rendering, konteks(dokumen, pengesahan, self.profil,
+                                                  self.kertas), resolver(aset))
+        # The profile's page, fonts and spacing are set on the rendered package, so a
+        # template (the user's own too) follows any profile.
+        template.render(context, rendering,
+                        appearance=Appearance.of(self.profil, naskah.jenis, self.kertas))
         # rendering.document_xml (the rendered body part) is final from here on.
         dibuat = dibuat or now()
         metadata = NaskahMetadata(
@@ -147,10 +173,13 @@ class Renderer:
             naskah=naskah.model_dump(mode="json"),
             pengesahan=pengesahan,
             teks_hash=body_text_hash(rendering.document_xml),
+            kop=None if kop.sumber == "dokumen" else KopMetadata(
+                sumber=kop.sumber, instansi=kop.instansi.model_dump(mode="json",
+                                                                    exclude_none=True)),
         )
         attach_metadata(rendering, metadata)
         created = metadata.dibuat.astimezone(UTC).replace(tzinfo=None)
-        return rendering.to_docx(core_properties(naskah, metadata), created)
+        return rendering.to_docx(core_properties(dokumen, metadata), created)
 
     def save(
         self,
@@ -181,7 +210,7 @@ class Renderer:
 
             data = pdf.docx_to_pdf_bytes(data, pdfa=self.pdfa if pdfa is None else pdfa)
             fonts.check_pdf(data, self.profil, self.font_check, target.name)
-            data = pdf.stamp_metadata(data, pdf_info(naskah))
+            data = pdf.stamp_metadata(data, pdf_info(self.dengan_kop(naskah)))
         return write_atomic(target, data)
 
     def save_many(
@@ -222,7 +251,8 @@ class Renderer:
                 for data, (_, target) in zip(converted, pdf_jobs, strict=True):
                     fonts.check_pdf(data, self.profil, self.font_check, target.name)
                 for data, (naskah, target) in zip(converted, pdf_jobs, strict=True):
-                    write_atomic(target, pdf.stamp_metadata(data, pdf_info(naskah)))
+                    write_atomic(target, pdf.stamp_metadata(
+                        data, pdf_info(self.dengan_kop(naskah))))
         return targets
 
 
@@ -234,7 +264,7 @@ def core_properties(naskah: NaskahDinas, metadata: NaskahMetadata) -> dict[str, 
     values = {
         "dc:title": metadata.hal,
         "dc:subject": naskah.judul.title(),
-        "dc:creator": naskah.kop.unit or naskah.kop.nama[0],
+        "dc:creator": _penerbit(naskah),
         "cp:keywords": f"naskah dinas; {naskah.jenis}",
         "dc:description": f"content sha256 {metadata.content_hash}",
         "cp:lastModifiedBy": metadata.generator,
@@ -269,13 +299,20 @@ def pdf_info(naskah: NaskahDinas) -> dict[str, str]:
     nomor = getattr(naskah, "nomor", None)
     return {
         "Title": naskah.hal_singkat,
-        "Author": naskah.kop.unit or naskah.kop.nama[0],
+        "Author": _penerbit(naskah),
         "Subject": naskah.judul.title() + (f" {nomor}" if nomor else ""),
         "Keywords": f"naskah dinas; {naskah.jenis}",
         "Creator": f"naskah {__version__}",
         "NaskahJenis": naskah.jenis,
         "NaskahContentHash": naskah.content_hash(),
     }
+
+
+def _penerbit(naskah: NaskahDinas) -> str:
+    """Who issues the document, for its properties: the kop's unit, else its first line."""
+    if naskah.kop is None:
+        return ""
+    return naskah.kop.unit or naskah.kop.nama[0]
 
 
 def _bind_images(rendering: Rendering, value: Any, resolve: AsetResolver) -> Any:

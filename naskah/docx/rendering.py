@@ -23,6 +23,7 @@ from typing import Any
 
 from lxml import etree
 
+from naskah.docx.appearance import Halaman, set_page
 from naskah.docx.layout import (
     BODY_SLOT,
     CONTENT_TYPES,
@@ -167,8 +168,10 @@ class Rendering:
             where.append(click)
         return str(inline.xml)
 
-    def set_body(self, xml: str, page_size_mm: tuple[float, float] | None) -> None:
-        """Take the rendered body: fix tables and ids as docxtpl does, set the paper size."""
+    def set_body(self, xml: str, page_size_mm: tuple[float, float] | None,
+                 halaman: Halaman | None = None) -> None:
+        """Take the rendered body: fix tables and ids as docxtpl does, set the paper size
+        (``page_size_mm``) or the whole page setup (``halaman``)."""
         body = etree.fromstring(xml, _RECOVER)
         fix_tables(body)
         for number, docpr in enumerate(body.iter("{http://schemas.openxmlformats.org/"
@@ -177,6 +180,8 @@ class Rendering:
             docpr.set("id", str(number))
         if page_size_mm is not None:
             _set_page_size(body, page_size_mm)
+        if halaman is not None:
+            set_page(body, halaman)
         head, tail = self.layout.document_head, self.layout.document_tail
         if self.exact:
             # docxtpl puts the body back into the parsed document, and lxml then binds

@@ -34,6 +34,7 @@ import jinja2.sandbox
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
+from naskah.docx.appearance import Appearance, Huruf, patched_parts
 from naskah.docx.compiler import read_file
 from naskah.docx.rendering import ACTIVE, Rendering
 from naskah.docx.values import Opaque, check_text
@@ -135,6 +136,7 @@ class Template:
         self.optional: frozenset[str] = optional
         """Those of :attr:`variables` the template guards (``|default``, ``is defined``):
         a context may lack them."""
+        self._restyled: dict[Huruf, dict[str, bytes]] = {}
 
     @classmethod
     def load(
@@ -174,6 +176,7 @@ class Template:
         }
         template.variables = found.variables
         template.optional = found.optional
+        template._restyled = {}
         template.precompiled = True
         return template
 
@@ -200,10 +203,13 @@ class Template:
         rendering: Rendering | None = None,
         *,
         page_size_mm: tuple[float, float] | None = None,
+        appearance: Appearance | None = None,
     ) -> Rendering:
         """Render the tagged parts into ``rendering`` (a fresh one by default).
 
-        ``page_size_mm`` (width, height) replaces every section's paper size.
+        ``page_size_mm`` (width, height) replaces every section's paper size;
+        ``appearance`` sets a profile's page setup, fonts, sizes and spacing
+        (:mod:`naskah.docx.appearance`).
         """
         self.check(context)
         rendering = rendering if rendering is not None else self.start()
@@ -214,7 +220,8 @@ class Template:
                 rendering.current = key  # an image places its relationship in this part
                 xml = _post_process(compiled.render(ctx))
                 if key == self.package.main:
-                    rendering.set_body(xml, page_size_mm)
+                    rendering.set_body(xml, page_size_mm,
+                                       appearance.halaman if appearance else None)
                 else:
                     rendering.set_part(key, xml)
         except jinja2.UndefinedError as exc:
@@ -225,7 +232,17 @@ class Template:
             raise TemplateError(f"template {self.name} failed to render: {exc}") from None
         finally:
             ACTIVE.reset(active)
+        if appearance is not None:
+            rendering.parts.update(self.restyled(appearance.huruf))
         return rendering
+
+    def restyled(self, huruf: Huruf) -> dict[str, bytes]:
+        """The template's styles and settings parts with ``huruf`` applied (computed once
+        per profile font setting, then shared)."""
+        parts = self._restyled.get(huruf)
+        if parts is None:
+            parts = self._restyled[huruf] = patched_parts(self.package, huruf)
+        return parts
 
 
 _shared: jinja2.Environment | None = None

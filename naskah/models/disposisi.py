@@ -16,7 +16,12 @@ from naskah.models.pejabat import Pejabat
 
 
 class Harapan(StrEnum):
-    """'Dengan hormat harap': the instruction boxes of a disposisi (ANRI's set)."""
+    """ANRI's set of 'Dengan hormat harap' instructions.
+
+    A disposisi's ``harapan`` is free text: the boxes printed are the profile's
+    (``disposisi.harapan``: the Permenpan RB 80/2012 form's by default), and an
+    instruction that is not one of them is written, ticked, on the form's blank lines.
+    """
 
     TINDAK_LANJUTI = "Selesaikan/tindak lanjuti"
     SARAN = "Saran/pendapat"
@@ -53,8 +58,9 @@ class Disposisi(NaskahDinas):
     """Subject of the naskah being routed."""
     diteruskan_kepada: list[Teks] = Field(min_length=1, max_length=MAX_DAFTAR)
     """'Diteruskan kepada Sdr.': the recipients (jabatan), in order."""
-    harapan: list[Harapan] = Field(min_length=1, max_length=MAX_DAFTAR)
-    """'Dengan hormat harap': the boxes ticked."""
+    harapan: list[Teks] = Field(min_length=1, max_length=MAX_DAFTAR)
+    """'Dengan hormat harap': the instructions ticked, e.g. 'Proses lebih lanjut'; the
+    profile's boxes are printed, and any other instruction on the form's blank lines."""
     catatan: TeksPanjang | None = None
     """The giver's written instruction (arahan)."""
     pemberi: Pejabat
@@ -67,8 +73,8 @@ class Disposisi(NaskahDinas):
 
     @field_validator("harapan")
     @classmethod
-    def _unique_harapan(cls, value: list[Harapan]) -> list[Harapan]:
-        if len(set(value)) != len(value):
+    def _unique_harapan(cls, value: list[str]) -> list[str]:
+        if len({v.casefold() for v in value}) != len(value):
             raise ValueError("lists the same box more than once")
         return value
 
@@ -89,7 +95,6 @@ class Disposisi(NaskahDinas):
         return self.pemberi
 
     def context(self) -> Context:
-        ticked = set(self.harapan)
         return {
             **super().context(),
             "surat_dari": self.surat_dari,
@@ -100,15 +105,17 @@ class Disposisi(NaskahDinas):
             "sifat": self.sifat.value,
             "klasifikasi": self.klasifikasi.value,
             "hal": self.hal,
-            "diteruskan_kepada": daftar(self.diteruskan_kepada),
-            "harapan": [
-                {"kotak": "☒" if h in ticked else "☐", "teks": h.value} for h in Harapan
-            ],
+            "diteruskan_kepada": daftar(self.diteruskan_kepada, satu_tanpa_nomor=True),
+            # The ticked instructions; the profile lays out the form's boxes around
+            # them (naskah.profil.konteks).
+            "harapan": [{"kotak": KOTAK_CENTANG, "teks": h} for h in self.harapan],
             "catatan": self.catatan or "",
             "ttd": pejabat_ttd_context(self.pemberi, formatting.tanggal(self.tanggal)),
             "tembusan": [],
         }
 
 
-__all__ = ["Disposisi", "Harapan"]
+KOTAK_CENTANG, KOTAK_KOSONG = "☒", "☐"
+
+__all__ = ["KOTAK_CENTANG", "KOTAK_KOSONG", "Disposisi", "Harapan"]
 

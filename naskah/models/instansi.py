@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
+from datetime import date
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
@@ -54,11 +52,8 @@ class Wilayah(NaskahModel):
 
 
 class Instansi(NaskahModel):
-    """The agency whose kop heads page 1.
-
-    The default is the Kemenko Polhukam secretariat, read from data shipped with the
-    package (naskah/data/instansi-kemenko-polhukam.json); pass your own to replace it.
-    """
+    """The agency whose kop heads page 1 (a document, the renderer or the profile gives
+    one; naskah has no default kop)."""
 
     nama: list[BarisKop] = Field(min_length=1, max_length=5)
     """Name lines of the kop, top to bottom, e.g. the ministry then 'REPUBLIK INDONESIA'."""
@@ -123,9 +118,14 @@ class Instansi(NaskahModel):
 
     @property
     def kontak(self) -> str:
-        """The contact line under the address: 'Telepon … Faksimile … Laman …'."""
+        """The contact line under the address: 'Telepon … Faksimile … Laman …'.
+
+        Within a contact, spaces are no-break spaces (U+00A0) and hyphens no-break
+        hyphens (U+2011), so a line that wraps wraps between two contacts, never between
+        'Laman' and the address, nor inside 'Pos-el'.
+        """
         parts = [
-            f"{label} {value}"
+            f"{label} {value}".replace(" ", "\u00a0").replace("-", "\u2011")
             for label, value in (
                 ("Telepon", self.telepon),
                 ("Faksimile", self.faksimile),
@@ -137,14 +137,13 @@ class Instansi(NaskahModel):
         return " ".join(parts)
 
     @classmethod
-    def kemenko_polhukam(cls) -> Instansi:
-        """The Kemenko Polhukam secretariat, the issuer in the Tata Kelola Data SOP."""
-        return _default_instansi()
+    def kemenko_polhukam(cls, tanggal: date | None = None) -> Instansi:
+        """The kop of the Kemenko secretariat that issued the Tata Kelola Data SOP, under
+        the ministry's name on ``tanggal`` (today by default): Kementerian Koordinator
+        Bidang Politik dan Keamanan since 21 October 2024, "Politik, Hukum, dan
+        Keamanan" before (the ``kemenko-polhukam`` profile's ``[[kop.instansi]]``)."""
+        from naskah.profil import load_profil
 
-
-@cache
-def _default_instansi() -> Instansi:
-    text = resources.files("naskah.data").joinpath("instansi-kemenko-polhukam.json").read_text(
-        encoding="utf-8"
-    )
-    return Instansi.model_validate(json.loads(text))
+        kop = load_profil("kemenko-polhukam").kop.untuk(tanggal)
+        assert kop is not None  # the shipped profile has a kop without a start date
+        return kop

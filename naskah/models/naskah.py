@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, model_validator
 
 from naskah import formatting
 from naskah.models.base import MAX_GANTI_BARIS, MAX_TEKS_NASKAH, NaskahModel, Teks
@@ -87,8 +87,10 @@ class NaskahDinas(NaskahModel):
     judul: ClassVar[str]
     """Heading printed on the document."""
 
-    kop: Instansi = Field(default_factory=Instansi.kemenko_polhukam)
-    """The issuing agency's kop; the Kemenko Polhukam secretariat by default."""
+    kop: Instansi | None = None
+    """The issuing agency's kop (letterhead). When a document names none, the renderer
+    takes the one it was given, else the profile's (:meth:`naskah.Renderer.kop_untuk`);
+    with none anywhere, rendering is refused: naskah never prints a kop of its own."""
 
     @model_validator(mode="after")
     def _total_length(self) -> NaskahDinas:
@@ -144,6 +146,18 @@ class NaskahDinas(NaskahModel):
         return self.judul.title()
 
     @property
+    def tanggal_naskah(self) -> date | None:
+        """The document's own date (a notulen's: its meeting's, when it has none)."""
+        value = getattr(self, "tanggal", None)
+        return value if isinstance(value, date) else None
+
+    @property
+    def kota(self) -> str:
+        """The city of the place-and-date lines: the kop's ("" while the document has
+        none; the renderer renders it with the kop it resolves)."""
+        return self.kop.kota if self.kop is not None else ""
+
+    @property
     def penandatangan_utama(self) -> Pejabat:
         """The official whose signature (or paraf, for a disposisi) completes the document."""
         raise NotImplementedError
@@ -151,11 +165,19 @@ class NaskahDinas(NaskahModel):
     # -- template context -------------------------------------------------
 
     def context(self) -> Context:
-        """The template context: plain strings, lists and dicts, already formatted."""
-        return {"judul": self.judul, "kop": _kop_context(self.kop)}
+        """The template context: plain strings, lists and dicts, already formatted.
+
+        The kop is in it when the document names one; the renderer fills in the kop it
+        resolves otherwise (:func:`kop_context`).
+        """
+        out: Context = {"judul": self.judul}
+        if self.kop is not None:
+            out["kop"] = kop_context(self.kop)
+        return out
 
 
-def _kop_context(kop: Instansi) -> Context:
+def kop_context(kop: Instansi) -> Context:
+    """The kop's part of a template context."""
     # jenis "" means: the profile's kop kind (filled in by naskah.profil at render time).
     return {
         "nama": list(kop.nama),
@@ -191,19 +213,29 @@ def pejabat_ttd_context(pejabat: Pejabat, tempat_tanggal: str = "") -> Context:
     return ttd_context(Penandatangan(pejabat=pejabat), tempat_tanggal)
 
 
-def daftar(items: list[str]) -> list[Context]:
-    """Numbered list items: ``[{"no": "1.", "teks": ...}, ...]``."""
-    return [{"no": f"{i}.", "teks": item} for i, item in enumerate(items, 1)]
+def daftar(items: list[str], *, huruf: bool = False, satu_tanpa_nomor: bool = False
+           ) -> list[Context]:
+    """List items: ``[{"no": "1.", "teks": ...}, ...]``.
+
+    ``huruf``: lettered ``a.``, ``b.``, ... (the level under ``1.``: A. -> 1. -> a. -> 1)
+    -> a)). ``satu_tanpa_nomor``: a list of one item has no number (a single tembusan or
+    addressee is written without one).
+    """
+    if satu_tanpa_nomor and len(items) == 1:
+        return [{"no": "", "teks": items[0]}]
+    return [{"no": f"{formatting.huruf(i) if huruf else i}.", "teks": item}
+            for i, item in enumerate(items, 1)]
 
 
 def lampiran_context(lampiran: Lampiran) -> Context:
-    """'1 (satu) berkas', and the titles numbered I, II, ... as several lampiran are."""
+    """'1 (satu) berkas', and the titles (numbered 1., 2. when several).
+
+    Roman numerals belong to the lampiran sheets themselves (LAMPIRAN I, II), not to
+    this list; whether the list is printed at all is the profile's choice.
+    """
     return {
         "lampiran": formatting.jumlah_terbilang(lampiran.jumlah, lampiran.satuan),
-        "daftar_lampiran": [
-            {"no": f"{formatting.romawi(i)}.", "teks": judul}
-            for i, judul in enumerate(lampiran.daftar, 1)
-        ],
+        "daftar_lampiran": daftar(list(lampiran.daftar), satu_tanpa_nomor=True),
     }
 
 
@@ -221,9 +253,9 @@ def nomor_text(nomor: object | None) -> str:
     return str(nomor) if nomor is not None else "…"
 
 
-def tempat_atau_kota(tempat: Teks | None, kop: Instansi) -> str:
-    """The place in a place-and-date line: given, or the agency's city."""
-    return tempat or kop.kota
+def tempat_atau_kota(tempat: Teks | None, naskah: NaskahDinas) -> str:
+    """The place in a place-and-date line: given, or the city of the document's kop."""
+    return tempat or naskah.kota
 
 
 def _texts(value: Any) -> Iterator[str]:

@@ -85,5 +85,5 @@ class NotaDinas(NaskahDinas):
             "hal": self.hal,
             "isi": list(self.isi),
             "ttd": ttd_context(self.penandatangan),
-            "tembusan": daftar(self.tembusan),
+            "tembusan": daftar(self.tembusan, satu_tanpa_nomor=True),
         }

@@ -74,17 +74,21 @@ class Notulen(NaskahDinas):
     def penandatangan_utama(self) -> Pejabat:
         return self.ketua
 
+    @property
+    def tanggal_naskah(self) -> date:
+        return self.tanggal or self.rapat.tanggal
+
     def context(self) -> Context:
         rapat = self.rapat.context()
         tempat_tanggal = formatting.tempat_tanggal(
-            tempat_atau_kota(self.tempat, self.kop), self.tanggal or self.rapat.tanggal
+            tempat_atau_kota(self.tempat, self), self.tanggal or self.rapat.tanggal
         )
         return {
             **super().context(),
             "nama_rapat": self.nama_rapat,
             "hari_tanggal": rapat["hari_tanggal"],
             "waktu_panggilan": (
-                f"{formatting.waktu(self.waktu_panggilan)} {self.rapat.zona.value}"
+                formatting.pukul(self.waktu_panggilan, self.rapat.zona.value)
                 if self.waktu_panggilan
                 else "-"
             ),
@@ -99,10 +103,10 @@ class Notulen(NaskahDinas):
                 for i, p in enumerate(self.peserta, 1)
             ],
             "pembukaan": self.pembukaan,
-            "pembahasan": daftar(self.pembahasan),
-            "kesimpulan": daftar(self.kesimpulan),
+            "pembahasan": daftar(self.pembahasan, huruf=True),
+            "kesimpulan": daftar(self.kesimpulan, huruf=True),
             "tempat_tanggal": tempat_tanggal,
-            "ttd": pejabat_ttd_context(self.ketua),
+            "ttd": pejabat_ttd_context(self.ketua, tempat_tanggal),
             "ttd_pencatat": pejabat_ttd_context(self.pencatat),
             "tembusan": [],
         }

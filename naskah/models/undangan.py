@@ -112,15 +112,13 @@ class UndanganRapat(NaskahDinas):
             **lampiran_context(self.lampiran),
             "hal": self.hal,
             "tempat_tanggal": formatting.tempat_tanggal(
-                tempat_atau_kota(self.tempat, self.kop), self.tanggal
+                tempat_atau_kota(self.tempat, self), self.tanggal
             ),
-            "kepada": daftar(self.kepada) if len(self.kepada) > 1 else [
-                {"no": "", "teks": self.kepada[0]}
-            ],
+            "kepada": daftar(self.kepada, satu_tanpa_nomor=True),
             "di": self.di,
             "pembuka": self.pembuka,
             "rapat": [{"label": label, "isi": isi} for label, isi in detail],
             "penutup": self.penutup,
             "ttd": ttd_context(self.penandatangan),
-            "tembusan": daftar(self.tembusan),
+            "tembusan": daftar(self.tembusan, satu_tanpa_nomor=True),
         }

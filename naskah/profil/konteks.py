@@ -1,11 +1,13 @@
 """What a profile puts into a template context.
 
-The packaged templates read page size, margins, fonts, line spacing, kop kind and
-heading layout from ``profil`` and ``tata_letak`` (see tools/build_templates.py), so
-a profile reaches the document through the template alone. Values come in the units
-WordprocessingML uses: twips (1/20 pt) for lengths, half-points for font sizes,
-240ths of a line for spacing. The signature-name rule is applied to the signature
-blocks of the document's own context.
+The packaged templates read the kop kind, the logo position, the heading layout
+(``tata_letak``) and the fixed wording (``profil.label``) from the context. Page size,
+margins, fonts and spacing are not template values: the renderer sets them on the
+rendered package (:mod:`naskah.docx.appearance`). They stay in the context
+(``profil.halaman``, ``profil.huruf``, in twips, half-points and 240ths of a line) for
+templates made before naskah did that. The signature-name rule is applied to the
+signature blocks of the document's own context, and the disposisi form's title and
+boxes come from the profile.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from naskah.errors import InputError
 from naskah.models.instansi import JenisKop
 from naskah.models.naskah import Context, Gambar
-from naskah.profil.model import AturanNama, Profil
+from naskah.profil.model import AturanNama, FormDisposisi, Profil
 
 _TWIPS_PER_MM = 1440 / 25.4
 
@@ -69,11 +71,31 @@ def apply(profil: Profil, jenis: str, context: Context) -> Context:
     kop = out.get("kop")
     if isinstance(kop, dict):
         out["kop"] = _kop(profil, kop)
+    if jenis == "disposisi":
+        out["judul"] = profil.disposisi.judul
+        out["harapan"] = harapan(profil.disposisi, [h["teks"] for h in context["harapan"]])
+    if "daftar_lampiran" in out and not profil.daftar_lampiran:
+        out["daftar_lampiran"] = []
     for key, value in context.items():
         if isinstance(value, dict) and "pimpinan_daerah" in value and "nama" in value:
             rule = profil.aturan_nama(jenis, value["pelaksana"], value["pimpinan_daerah"])
             out[key] = _ttd(value, rule, profil.ttd.gelar_depan)
     return out
+
+
+KOTAK_CENTANG, KOTAK_KOSONG = "\u2612", "\u2610"  # as naskah.models.disposisi writes them
+
+
+def harapan(form: FormDisposisi, ticked: list[str]) -> list[dict[str, str]]:
+    """The 'Dengan hormat harap' lines: the form's boxes (ticked where named), then each
+    other instruction named, ticked, then the blank (dotted) lines left."""
+    named = {t.casefold() for t in ticked}
+    boxes = [{"kotak": KOTAK_CENTANG if b.casefold() in named else KOTAK_KOSONG, "teks": b}
+             for b in form.harapan]
+    known = {b.casefold() for b in form.harapan}
+    extra = [{"kotak": KOTAK_CENTANG, "teks": t} for t in ticked if t.casefold() not in known]
+    blank = [{"kotak": "", "teks": ""}] * max(0, form.baris_kosong - len(extra))
+    return boxes + extra + blank
 
 
 def _kop(profil: Profil, kop: dict[str, Any]) -> dict[str, Any]:

@@ -9,13 +9,14 @@ for font sizes, millimetres for images.
 from __future__ import annotations
 
 import warnings
+from datetime import date
 from enum import StrEnum
 from typing import Any, Literal, cast
 
 from pydantic import Field, field_validator, model_validator
 
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
-from naskah.models.instansi import JenisKop
+from naskah.models.instansi import Instansi, JenisKop
 from naskah.models.penandatangan import JabatanSementara, PimpinanDaerah
 
 
@@ -102,6 +103,14 @@ class Huruf(NaskahModel):
     """Line spacing (1.0 single)."""
 
 
+class KopBawaan(Instansi):
+    """A kop the profile gives the documents that name none (``[[kop.instansi]]``)."""
+
+    sejak: date | None = None
+    """The first day of this kop: an agency renamed lists its kops, and a document
+    takes the one in force on its own date (none: in force since always)."""
+
+
 class Kop(NaskahModel):
     """The kop (letterhead)."""
 
@@ -112,6 +121,19 @@ class Kop(NaskahModel):
     lebar_logo_mm: float = Field(default=22, ge=8, le=45)
     lebar_lambang_mm: float = Field(default=25, ge=8, le=45)
     """Kop jabatan: width of the Garuda emblem."""
+    instansi: list[KopBawaan] = Field(default_factory=list, max_length=20)
+    """The agency's own kop, for documents that name none (a profile made for one agency,
+    such as ``kemenko-polhukam``); none in a generic profile, where a document without a
+    kop is refused. Image paths are read like a document's (``aset``)."""
+
+    def untuk(self, tanggal: date | None) -> Instansi | None:
+        """The kop in force on ``tanggal`` (today when None), or None."""
+        day = tanggal or date.today()
+        current = [k for k in self.instansi if k.sejak is None or k.sejak <= day]
+        if not current:
+            return None
+        chosen = max(current, key=lambda k: k.sejak or date.min)
+        return Instansi.model_validate(chosen.model_dump(exclude={"sejak"}))
 
 
 class AturanNama(NaskahModel):
@@ -200,6 +222,23 @@ _TTE_OLD_NAMES = {"judul": "label", "url_pattern": "url_verifikasi", "footer": "
                   "ukuran_footer": "ukuran_catatan_kaki"}
 
 
+HARAPAN_PERMENPAN = ["Tanggapan dan Saran", "Proses lebih lanjut", "Koordinasi/konfirmasikan"]
+"""The 'Dengan hormat harap' boxes of the lembar disposisi form (Permenpan RB 80/2012)."""
+
+
+class FormDisposisi(NaskahModel):
+    """The disposisi form: its title and its 'Dengan hormat harap' boxes."""
+
+    judul: Teks = "LEMBAR DISPOSISI"
+    """The form's title ('LEMBAR DISPOSISI'; some agencies: 'LEMBAR CATATAN')."""
+    harapan: list[Teks] = Field(default_factory=lambda: list(HARAPAN_PERMENPAN),
+                                max_length=30)
+    """The boxes, ticked when the disposisi names them; any other instruction it names
+    is written, ticked, on one of the blank lines after them."""
+    baris_kosong: int = Field(default=2, ge=0, le=10)
+    """Blank lines after the boxes, for instructions the boxes do not name."""
+
+
 class Label(NaskahModel):
     """Fixed wording printed by the templates."""
 
@@ -232,6 +271,11 @@ class Profil(NaskahModel):
     ttd: AturanTandaTangan = AturanTandaTangan()
     tte: Tte = Tte()
     label: Label = Label()
+    disposisi: FormDisposisi = FormDisposisi()
+    daftar_lampiran: bool = False
+    """Print the titles of the lampiran under the tembusan ("Lampiran:" and the list).
+    Off by default: the heading's "Lampiran: 1 (satu) berkas" is the rule, and the
+    lampiran sheets carry their own titles (numbered I, II only when there are several)."""
     nomor: Teks = "surat"
     """The register pattern (`naskah nomor pola`) its letters are numbered with, e.g.
     'surat' (B-123/Ses.PO/OT.01.02/11/2026) or 'permendagri' (000.5.6.2/123/2026)."""

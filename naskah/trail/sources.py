@@ -106,6 +106,8 @@ def store_logo(files: StepFiles, step: int, out: Output, model: NaskahDinas,
     from any folder and on any machine the berkas is copied to.
     """
     kop = model.kop
+    if kop is None:
+        return model
     images: dict[str, Path] = {}
     for field, source, label in (("logo", kop.logo, "Logo kop"),
                                  ("lambang", kop.lambang, "Lambang kop")):

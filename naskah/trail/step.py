@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from naskah.clock import now
-from naskah.errors import TamperError
+from naskah.errors import InputError, TamperError
 from naskah.models import NaskahDinas
 from naskah.models.pejabat import Pejabat
 from naskah.models.pengesahan import Pengesahan
@@ -87,6 +87,12 @@ def perform_step(
             for out in langkah.output:
                 if out.jenis.naskah:
                     model = approvals.new_document(out, dokumen[out.kode], pejabat)
+                    # The kop it renders with is recorded in it: the berkas's documents
+                    # never depend on the renderer that first rendered them.
+                    try:
+                        model = renderer.dengan_kop(model)
+                    except InputError as exc:
+                        raise InputError(f"dokumen {out.kode!r}: {exc}", exc.errors) from None
                     model = store_logo(files, step, out, model, aset)
                     rendered[out.kode] = (out, model, approvals.first_approval(
                         out, model, pejabat, peran, waktu.selesai))

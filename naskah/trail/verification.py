@@ -272,7 +272,7 @@ def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
     if content_hash != ref.content_hash or meta.content_hash != content_hash:
         return "the document's content does not match its recorded content hash"
     problems = [f"kop.{field}: {problem}" for field in ("logo", "lambang")
-                if (image := getattr(model.kop, field)) is not None
+                if model.kop is not None and (image := getattr(model.kop, field)) is not None
                 and (problem := aset_problem(image))]
     problems += meta.pengesahan.invalid_for(model)
     if ref.tte is not None and (not meta.pengesahan.paraf

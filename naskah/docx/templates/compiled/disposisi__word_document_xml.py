@@ -14,13 +14,13 @@ def root(context, missing=missing):
     l_0_profil = resolve('profil')
     l_0_judul = resolve('judul')
     l_0_surat_dari = resolve('surat_dari')
-    l_0_diterima_tanggal = resolve('diterima_tanggal')
+    l_0_klasifikasi = resolve('klasifikasi')
     l_0_nomor_surat = resolve('nomor_surat')
-    l_0_nomor_agenda = resolve('nomor_agenda')
     l_0_tanggal_surat = resolve('tanggal_surat')
+    l_0_diterima_tanggal = resolve('diterima_tanggal')
+    l_0_nomor_agenda = resolve('nomor_agenda')
     l_0_sifat = resolve('sifat')
     l_0_hal = resolve('hal')
-    l_0_klasifikasi = resolve('klasifikasi')
     l_0_diteruskan_kepada = resolve('diteruskan_kepada')
     l_0_harapan = resolve('harapan')
     l_0_catatan = resolve('catatan')
@@ -31,826 +31,184 @@ def root(context, missing=missing):
     yield '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" xmlns:mo="http://schemas.microsoft.com/office/mac/office/2008/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:mv="urn:schemas-microsoft-com:mac:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
     if (environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'jenis') == 'jabatan'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'lambang')))
         yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:spacing w:after="240"/></w:pPr></w:p>'
     elif (environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'kop'), 'logo') == 'tengah'):
         pass
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
             yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
     else:
         pass
-        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
         yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6123"/></w:tcPr>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'judul')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
+    yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahJudul"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='judul') if l_0_judul is missing else l_0_judul)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1587"/><w:gridCol w:w="2948"/><w:gridCol w:w="1701"/><w:gridCol w:w="2835"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Surat dari</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2948"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1587"/><w:gridCol w:w="2948"/><w:gridCol w:w="1814"/><w:gridCol w:w="2721"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Surat dari</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4762"/><w:gridSpan w:val="2"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='surat_dari') if l_0_surat_dari is missing else l_0_surat_dari)))
-    yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Diterima Tgl.</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2835"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='diterima_tanggal') if l_0_diterima_tanggal is missing else l_0_diterima_tanggal)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">No. Surat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2948"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='nomor_surat') if l_0_nomor_surat is missing else l_0_nomor_surat)))
-    yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">No. Agenda</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2835"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='nomor_agenda') if l_0_nomor_agenda is missing else l_0_nomor_agenda)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Tgl. Surat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2948"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='tanggal_surat') if l_0_tanggal_surat is missing else l_0_tanggal_surat)))
-    yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Sifat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2835"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='sifat') if l_0_sifat is missing else l_0_sifat)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Hal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2948"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='hal') if l_0_hal is missing else l_0_hal)))
-    yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Klasifikasi</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2835"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2721"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Klasifikasi: '
     yield escape(environment.finalize((undefined(name='klasifikasi') if l_0_klasifikasi is missing else l_0_klasifikasi)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/><w:gridCol w:w="4535"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Diteruskan kepada Sdr.:</w:t></w:r></w:p>'
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">No. Surat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7483"/><w:gridSpan w:val="3"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+    yield escape(environment.finalize((undefined(name='nomor_surat') if l_0_nomor_surat is missing else l_0_nomor_surat)))
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Tgl. Surat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2948"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+    yield escape(environment.finalize((undefined(name='tanggal_surat') if l_0_tanggal_surat is missing else l_0_tanggal_surat)))
+    yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Diterima Tgl.</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2721"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+    yield escape(environment.finalize((undefined(name='diterima_tanggal') if l_0_diterima_tanggal is missing else l_0_diterima_tanggal)))
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">No. Agenda</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2948"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+    yield escape(environment.finalize((undefined(name='nomor_agenda') if l_0_nomor_agenda is missing else l_0_nomor_agenda)))
+    yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Sifat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2721"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+    yield escape(environment.finalize((undefined(name='sifat') if l_0_sifat is missing else l_0_sifat)))
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1587"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Hal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7483"/><w:gridSpan w:val="3"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+    yield escape(environment.finalize((undefined(name='hal') if l_0_hal is missing else l_0_hal)))
+    yield '</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/><w:gridCol w:w="4535"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Diteruskan kepada Sdr.:</w:t></w:r></w:p>'
     for l_1_d in (undefined(name='diteruskan_kepada') if l_0_diteruskan_kepada is missing else l_0_diteruskan_kepada):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_d, 'no')))
-        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_d, 'teks')))
-        yield '</w:t></w:r></w:p>'
+        if environment.getattr(l_1_d, 'no'):
+            pass
+            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_d, 'no')))
+            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_d, 'teks')))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:ind w:left="0"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_d, 'teks')))
+            yield '</w:t></w:r></w:p>'
     l_1_d = missing
-    yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Dengan hormat harap:</w:t></w:r></w:p>'
+    yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Dengan hormat harap:</w:t></w:r></w:p>'
     for l_1_h in (undefined(name='harapan') if l_0_harapan is missing else l_0_harapan):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_h, 'kotak')))
-        yield ' '
-        yield escape(environment.finalize(environment.getattr(l_1_h, 'teks')))
-        yield '</w:t></w:r></w:p>'
+        if environment.getattr(l_1_h, 'kotak'):
+            pass
+            yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_h, 'kotak')))
+            yield ' '
+            yield escape(environment.finalize(environment.getattr(l_1_h, 'teks')))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:ind w:left="283"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">................................................</w:t></w:r></w:p>'
     l_1_h = missing
-    yield '</w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="9070"/><w:gridSpan w:val="2"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Catatan:</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:tc></w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="9070"/><w:gridSpan w:val="2"/></w:tcPr>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Catatan:</w:t></w:r></w:p>\n<w:p><w:pPr><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='catatan') if l_0_catatan is missing else l_0_catatan)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/><w:gridCol w:w="283"/><w:gridCol w:w="4252"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>'
+    yield '</w:t></w:r></w:p><w:p/><w:p/></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:keepNext/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="3685"/><w:gridCol w:w="283"/><w:gridCol w:w="5102"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr>'
     if (undefined(name='paraf') if l_0_paraf is missing else l_0_paraf):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Paraf:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="454"/><w:gridCol w:w="1814"/><w:gridCol w:w="737"/><w:gridCol w:w="1247"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="454"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Jabatan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Paraf</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1247"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc></w:tr>'
+        yield '\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">Paraf:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="397"/><w:gridCol w:w="1531"/><w:gridCol w:w="737"/><w:gridCol w:w="1020"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="397"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1531"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Jabatan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Paraf</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1020"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc></w:tr>'
         for l_1_p in (undefined(name='paraf') if l_0_paraf is missing else l_0_paraf):
             _loop_vars = {}
             pass
-            yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="454"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="397"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'no')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1531"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'jabatan')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'paraf')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1247"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1020"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'tanggal')))
             yield '</w:t></w:r></w:p></w:tc></w:tr>'
         l_1_p = missing
         yield '</w:tbl><w:p/>'
-    yield '<w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4252"/></w:tcPr>'
+    yield '<w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="5102"/></w:tcPr>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal')))
         yield '</w:t></w:r></w:p>'
     for l_1_baris in environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'jabatan'):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(l_1_baris))
         yield '</w:t></w:r></w:p>'
     l_1_baris = missing
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='pengesahan') if l_0_pengesahan is missing else l_0_pengesahan), 'tanda')))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/><w:p/>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nama')))
     yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat')))
         yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip')))
         yield '</w:t></w:r></w:p>'
-    yield '</w:tc></w:tr></w:tbl><w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'lebar')))
-    yield '" w:h="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'tinggi')))
-    yield '"/><w:pgMar w:top="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'atas')))
-    yield '" w:right="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kanan')))
-    yield '" w:bottom="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'bawah')))
-    yield '" w:left="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kiri')))
-    yield '" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
+    yield '</w:tc></w:tr></w:tbl><w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1417" w:left="1701" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
 
 blocks = {}
-debug_info = '1=29&2=32&3=50&4=66&5=73&6=91&7=110&8=128&9=143&10=160&11=175&12=180&13=198&14=217&15=235&16=250&17=267&18=282&19=284&20=287&21=301&22=303&23=315&24=329&25=341&26=355&27=367&28=381&29=393&30=407&31=419&32=433&33=445&34=459&35=471&36=485&37=497&38=511&39=513&40=529&41=557&42=573&43=591&44=603&45=617&46=619&47=621&48=626&49=638&50=648&51=658&52=668&53=682&54=694&55=706&56=718&57=733&58=738&59=756&60=772&61=786&62=788&63=790&64=807&65=824'
+debug_info = '1=29&2=32&3=38&4=42&5=47&6=53&7=60&8=66&9=69&10=74&12=80&13=86&14=93&15=99&16=102&17=107&19=111&21=113&22=115&24=117&26=119&28=121&30=123&32=125&34=127&35=129&36=135&37=142&38=146&39=152&42=161&43=163&48=166&49=170&50=172&51=174&52=176&53=184&54=190&55=194&56=196&57=201&58=206'

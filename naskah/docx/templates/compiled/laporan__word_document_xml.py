@@ -30,994 +30,231 @@ def root(context, missing=missing):
     yield '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" xmlns:mo="http://schemas.microsoft.com/office/mac/office/2008/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:mv="urn:schemas-microsoft-com:mac:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
     if (environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'jenis') == 'jabatan'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'lambang')))
         yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:spacing w:after="240"/></w:pPr></w:p>'
     elif (environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'kop'), 'logo') == 'tengah'):
         pass
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
             yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
     else:
         pass
-        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
         yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6123"/></w:tcPr>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'judul')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
+    yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahJudul"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='judul') if l_0_judul is missing else l_0_judul)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'judul')))
-    yield '"/></w:rPr><w:t xml:space="preserve">TENTANG</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'judul')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahJudul"/></w:rPr><w:t xml:space="preserve">TENTANG</w:t></w:r></w:p>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahJudul"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='tentang') if l_0_tentang is missing else l_0_tentang)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">A.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Pendahuluan</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">1.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Umum</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:before="120"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">A.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Pendahuluan</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">1.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Umum</w:t></w:r></w:p>\n<w:p><w:pPr><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='umum') if l_0_umum is missing else l_0_umum)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">2.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Maksud dan Tujuan</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">2.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Maksud dan Tujuan</w:t></w:r></w:p>\n<w:p><w:pPr><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='maksud_dan_tujuan') if l_0_maksud_dan_tujuan is missing else l_0_maksud_dan_tujuan)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">3.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Ruang Lingkup</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">3.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Ruang Lingkup</w:t></w:r></w:p>\n<w:p><w:pPr><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='ruang_lingkup') if l_0_ruang_lingkup is missing else l_0_ruang_lingkup)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">4.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Dasar</w:t></w:r></w:p>'
+    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">4.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Dasar</w:t></w:r></w:p>'
     for l_1_d in (undefined(name='dasar') if l_0_dasar is missing else l_0_dasar):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="1276" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:ind w:left="1276" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_d, 'no')))
-        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_d, 'teks')))
-        yield '</w:t></w:r></w:p>'
+        if environment.getattr(l_1_d, 'no'):
+            pass
+            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="1276" w:val="left"/></w:tabs><w:ind w:left="1276" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_d, 'no')))
+            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_d, 'teks')))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_d, 'teks')))
+            yield '</w:t></w:r></w:p>'
     l_1_d = missing
-    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">B.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Kegiatan yang Dilaksanakan</w:t></w:r></w:p>'
+    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:before="120"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">B.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Kegiatan yang Dilaksanakan</w:t></w:r></w:p>'
     for l_1_k in (undefined(name='kegiatan') if l_0_kegiatan is missing else l_0_kegiatan):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_k, 'no')))
-        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
-        yield '</w:t></w:r></w:p>'
+        if environment.getattr(l_1_k, 'no'):
+            pass
+            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_k, 'no')))
+            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:ind w:left="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
+            yield '</w:t></w:r></w:p>'
     l_1_k = missing
-    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">C.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Hasil yang Dicapai</w:t></w:r></w:p>'
+    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:before="120"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">C.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Hasil yang Dicapai</w:t></w:r></w:p>'
     for l_1_h in (undefined(name='hasil') if l_0_hasil is missing else l_0_hasil):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_h, 'no')))
-        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_h, 'teks')))
-        yield '</w:t></w:r></w:p>'
+        if environment.getattr(l_1_h, 'no'):
+            pass
+            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_h, 'no')))
+            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_h, 'teks')))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:ind w:left="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_h, 'teks')))
+            yield '</w:t></w:r></w:p>'
     l_1_h = missing
-    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">D.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Simpulan dan Saran</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">1.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Simpulan</w:t></w:r></w:p>'
+    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:before="120"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">D.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Simpulan dan Saran</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">1.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Simpulan</w:t></w:r></w:p>'
     for l_1_s in (undefined(name='simpulan') if l_0_simpulan is missing else l_0_simpulan):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="1276" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:ind w:left="1276" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_s, 'no')))
-        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_s, 'teks')))
-        yield '</w:t></w:r></w:p>'
+        if environment.getattr(l_1_s, 'no'):
+            pass
+            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="1276" w:val="left"/></w:tabs><w:ind w:left="1276" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_s, 'no')))
+            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_s, 'teks')))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_s, 'teks')))
+            yield '</w:t></w:r></w:p>'
     l_1_s = missing
     if (undefined(name='saran') if l_0_saran is missing else l_0_saran):
         pass
-        yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">2.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Saran</w:t></w:r></w:p>'
+        yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:before="80"/><w:ind w:left="425"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">2.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Saran</w:t></w:r></w:p>'
         for l_1_s in (undefined(name='saran') if l_0_saran is missing else l_0_saran):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="1276" w:val="left"/></w:tabs><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:ind w:left="1276" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_s, 'no')))
-            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_s, 'teks')))
-            yield '</w:t></w:r></w:p>'
+            if environment.getattr(l_1_s, 'no'):
+                pass
+                yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="1276" w:val="left"/></w:tabs><w:ind w:left="1276" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_s, 'no')))
+                yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_s, 'teks')))
+                yield '</w:t></w:r></w:p>'
+            else:
+                pass
+                yield '\n<w:p><w:pPr><w:ind w:left="850"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_s, 'teks')))
+                yield '</w:t></w:r></w:p>'
         l_1_s = missing
-    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">E.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Penutup</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:ind w:left="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:before="120"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">E.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Penutup</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:ind w:left="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='penutup') if l_0_penutup is missing else l_0_penutup)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/><w:gridCol w:w="283"/><w:gridCol w:w="4252"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>'
+    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="3685"/><w:gridCol w:w="283"/><w:gridCol w:w="5102"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr>'
     if (undefined(name='paraf') if l_0_paraf is missing else l_0_paraf):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Paraf:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="454"/><w:gridCol w:w="1814"/><w:gridCol w:w="737"/><w:gridCol w:w="1247"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="454"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Jabatan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Paraf</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1247"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc></w:tr>'
+        yield '\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">Paraf:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="397"/><w:gridCol w:w="1531"/><w:gridCol w:w="737"/><w:gridCol w:w="1020"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="397"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1531"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Jabatan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Paraf</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1020"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc></w:tr>'
         for l_1_p in (undefined(name='paraf') if l_0_paraf is missing else l_0_paraf):
             _loop_vars = {}
             pass
-            yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="454"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="397"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'no')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1531"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'jabatan')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'paraf')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1247"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1020"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'tanggal')))
             yield '</w:t></w:r></w:p></w:tc></w:tr>'
         l_1_p = missing
         yield '</w:tbl><w:p/>'
-    yield '<w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4252"/></w:tcPr>'
+    yield '<w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="5102"/></w:tcPr>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal')))
         yield '</w:t></w:r></w:p>'
     for l_1_baris in environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'jabatan'):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(l_1_baris))
         yield '</w:t></w:r></w:p>'
     l_1_baris = missing
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='pengesahan') if l_0_pengesahan is missing else l_0_pengesahan), 'tanda')))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/><w:p/>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nama')))
     yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat')))
         yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip')))
         yield '</w:t></w:r></w:p>'
-    yield '</w:tc></w:tr></w:tbl><w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'lebar')))
-    yield '" w:h="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'tinggi')))
-    yield '"/><w:pgMar w:top="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'atas')))
-    yield '" w:right="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kanan')))
-    yield '" w:bottom="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'bawah')))
-    yield '" w:left="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kiri')))
-    yield '" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
+    yield '</w:tc></w:tr></w:tbl><w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1417" w:left="1701" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
 
 blocks = {}
-debug_info = '1=28&2=31&3=49&4=65&5=72&6=90&7=109&8=127&9=142&10=159&11=174&12=179&13=197&14=216&15=234&16=249&17=266&18=281&19=283&20=286&21=300&22=312&23=326&24=328&25=350&26=372&27=386&28=408&29=422&30=444&31=458&32=484&33=512&34=538&35=566&36=592&37=620&38=642&39=668&40=698&41=724&42=752&43=774&44=788&45=793&46=805&47=815&48=825&49=835&50=849&51=861&52=873&53=885&54=900&55=905&56=923&57=939&58=953&59=955&60=957&61=974&62=991'
+debug_info = '1=28&2=31&3=37&4=41&5=46&6=52&7=59&8=65&9=68&10=73&12=79&13=85&14=92&15=98&16=101&17=106&19=110&21=112&24=114&26=116&28=118&29=120&30=126&31=133&32=137&33=143&34=150&35=154&36=160&37=167&39=171&40=177&41=184&42=190&43=196&44=203&46=207&47=209&52=212&53=216&54=218&55=220&56=222&57=230&58=236&59=240&60=242&61=247&62=252'

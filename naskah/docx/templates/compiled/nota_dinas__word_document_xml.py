@@ -16,13 +16,13 @@ def root(context, missing=missing):
     l_0_klasifikasi_cetak = resolve('klasifikasi_cetak')
     l_0_judul = resolve('judul')
     l_0_tata_letak = resolve('tata_letak')
+    l_0_kepada = resolve('kepada')
+    l_0_dari = resolve('dari')
     l_0_tanggal = resolve('tanggal')
     l_0_nomor = resolve('nomor')
     l_0_sifat = resolve('sifat')
     l_0_lampiran = resolve('lampiran')
     l_0_hal = resolve('hal')
-    l_0_kepada = resolve('kepada')
-    l_0_dari = resolve('dari')
     l_0_isi = resolve('isi')
     l_0_paraf = resolve('paraf')
     l_0_ttd = resolve('ttd')
@@ -33,1150 +33,238 @@ def root(context, missing=missing):
     yield '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" xmlns:mo="http://schemas.microsoft.com/office/mac/office/2008/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:mv="urn:schemas-microsoft-com:mac:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
     if (environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'jenis') == 'jabatan'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'lambang')))
         yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:spacing w:after="240"/></w:pPr></w:p>'
     elif (environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'kop'), 'logo') == 'tengah'):
         pass
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
             yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
     else:
         pass
-        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
         yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6123"/></w:tcPr>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
+        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
     if (undefined(name='klasifikasi_merah') if l_0_klasifikasi_merah is missing else l_0_klasifikasi_merah):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:color w:val="C00000"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:spacing w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:color w:val="C00000"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='klasifikasi_cetak') if l_0_klasifikasi_cetak is missing else l_0_klasifikasi_cetak)))
         yield '</w:t></w:r></w:p>'
     elif (undefined(name='klasifikasi_cetak') if l_0_klasifikasi_cetak is missing else l_0_klasifikasi_cetak):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:spacing w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='klasifikasi_cetak') if l_0_klasifikasi_cetak is missing else l_0_klasifikasi_cetak)))
         yield '</w:t></w:r></w:p>'
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'judul')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahJudul"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='judul') if l_0_judul is missing else l_0_judul)))
     yield '</w:t></w:r></w:p>'
     if ((undefined(name='tata_letak') if l_0_tata_letak is missing else l_0_tata_letak) == 'korespondensi'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240" w:before="240"/><w:jc w:val="right"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize((undefined(name='tanggal') if l_0_tanggal is missing else l_0_tanggal)))
-        yield '</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1701"/><w:gridCol w:w="283"/><w:gridCol w:w="7087"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Nomor</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize((undefined(name='nomor') if l_0_nomor is missing else l_0_nomor)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Sifat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize((undefined(name='sifat') if l_0_sifat is missing else l_0_sifat)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Lampiran</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize((undefined(name='lampiran') if l_0_lampiran is missing else l_0_lampiran)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Hal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize((undefined(name='hal') if l_0_hal is missing else l_0_hal)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Yth.</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:spacing w:after="120"/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1701"/><w:gridCol w:w="283"/><w:gridCol w:w="7087"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Yth.</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='kepada') if l_0_kepada is missing else l_0_kepada)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Dari</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Dari</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='dari') if l_0_dari is missing else l_0_dari)))
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+        yield escape(environment.finalize((undefined(name='tanggal') if l_0_tanggal is missing else l_0_tanggal)))
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Nomor</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+        yield escape(environment.finalize((undefined(name='nomor') if l_0_nomor is missing else l_0_nomor)))
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Sifat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+        yield escape(environment.finalize((undefined(name='sifat') if l_0_sifat is missing else l_0_sifat)))
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Lampiran</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+        yield escape(environment.finalize((undefined(name='lampiran') if l_0_lampiran is missing else l_0_lampiran)))
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Hal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+        yield escape(environment.finalize((undefined(name='hal') if l_0_hal is missing else l_0_hal)))
         yield '</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
     else:
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">NOMOR '
+        yield '\n<w:p><w:pPr><w:spacing w:after="240"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">NOMOR '
         yield escape(environment.finalize((undefined(name='nomor') if l_0_nomor is missing else l_0_nomor)))
-        yield '</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1701"/><w:gridCol w:w="283"/><w:gridCol w:w="7087"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Yth.</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1701"/><w:gridCol w:w="283"/><w:gridCol w:w="7087"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Yth.</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='kepada') if l_0_kepada is missing else l_0_kepada)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Dari</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Dari</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='dari') if l_0_dari is missing else l_0_dari)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='tanggal') if l_0_tanggal is missing else l_0_tanggal)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Sifat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Sifat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='sifat') if l_0_sifat is missing else l_0_sifat)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Lampiran</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Lampiran</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='lampiran') if l_0_lampiran is missing else l_0_lampiran)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Hal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1701"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Hal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7087"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='hal') if l_0_hal is missing else l_0_hal)))
         yield '</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="single" w:sz="8" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
-    for l_1_paragraf in (undefined(name='isi') if l_0_isi is missing else l_0_isi):
+    yield '\n<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="8" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
+    l_1_loop = missing
+    for l_1_paragraf, l_1_loop in LoopContext((undefined(name='isi') if l_0_isi is missing else l_0_isi), undefined):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="120"/><w:ind w:firstLine="709"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(l_1_paragraf))
-        yield '</w:t></w:r></w:p>'
-    l_1_paragraf = missing
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/><w:gridCol w:w="283"/><w:gridCol w:w="4252"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>'
+        if environment.getattr(l_1_loop, 'last'):
+            pass
+            yield '\n<w:p><w:pPr><w:keepNext/><w:spacing w:after="120"/><w:ind w:firstLine="709"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(l_1_paragraf))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:spacing w:after="120"/><w:ind w:firstLine="709"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(l_1_paragraf))
+            yield '</w:t></w:r></w:p>'
+    l_1_loop = l_1_paragraf = missing
+    yield '\n<w:p><w:pPr><w:keepNext/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="3685"/><w:gridCol w:w="283"/><w:gridCol w:w="5102"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr>'
     if (undefined(name='paraf') if l_0_paraf is missing else l_0_paraf):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Paraf:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="454"/><w:gridCol w:w="1814"/><w:gridCol w:w="737"/><w:gridCol w:w="1247"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="454"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Jabatan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Paraf</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1247"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc></w:tr>'
+        yield '\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">Paraf:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="397"/><w:gridCol w:w="1531"/><w:gridCol w:w="737"/><w:gridCol w:w="1020"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="397"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1531"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Jabatan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Paraf</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1020"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc></w:tr>'
         for l_1_p in (undefined(name='paraf') if l_0_paraf is missing else l_0_paraf):
             _loop_vars = {}
             pass
-            yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="454"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="397"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'no')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1531"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'jabatan')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'paraf')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1247"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1020"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'tanggal')))
             yield '</w:t></w:r></w:p></w:tc></w:tr>'
         l_1_p = missing
         yield '</w:tbl><w:p/>'
-    yield '<w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4252"/></w:tcPr>'
+    yield '<w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="5102"/></w:tcPr>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal')))
         yield '</w:t></w:r></w:p>'
     for l_1_baris in environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'jabatan'):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(l_1_baris))
         yield '</w:t></w:r></w:p>'
     l_1_baris = missing
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='pengesahan') if l_0_pengesahan is missing else l_0_pengesahan), 'tanda')))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/><w:p/>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nama')))
     yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat')))
         yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip')))
         yield '</w:t></w:r></w:p>'
     yield '</w:tc></w:tr></w:tbl>'
     if (undefined(name='tembusan') if l_0_tembusan is missing else l_0_tembusan):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:before="240"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'label'), 'tembusan')))
         yield '</w:t></w:r></w:p>'
         for l_1_t in (undefined(name='tembusan') if l_0_tembusan is missing else l_0_tembusan):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_t, 'no')))
-            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_t, 'teks')))
-            yield '</w:t></w:r></w:p>'
+            if environment.getattr(l_1_t, 'no'):
+                pass
+                yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_t, 'no')))
+                yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_t, 'teks')))
+                yield '</w:t></w:r></w:p>'
+            else:
+                pass
+                yield '\n<w:p><w:pPr><w:ind w:left="0"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_t, 'teks')))
+                yield '</w:t></w:r></w:p>'
         l_1_t = missing
     if (undefined(name='daftar_lampiran') if l_0_daftar_lampiran is missing else l_0_daftar_lampiran):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:before="240"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'label'), 'lampiran')))
         yield '</w:t></w:r></w:p>'
         for l_1_lp in (undefined(name='daftar_lampiran') if l_0_daftar_lampiran is missing else l_0_daftar_lampiran):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_lp, 'no')))
-            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_lp, 'teks')))
-            yield '</w:t></w:r></w:p>'
+            if environment.getattr(l_1_lp, 'no'):
+                pass
+                yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_lp, 'no')))
+                yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_lp, 'teks')))
+                yield '</w:t></w:r></w:p>'
+            else:
+                pass
+                yield '\n<w:p><w:pPr><w:ind w:left="0"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_lp, 'teks')))
+                yield '</w:t></w:r></w:p>'
         l_1_lp = missing
-    yield '<w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'lebar')))
-    yield '" w:h="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'tinggi')))
-    yield '"/><w:pgMar w:top="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'atas')))
-    yield '" w:right="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kanan')))
-    yield '" w:bottom="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'bawah')))
-    yield '" w:left="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kiri')))
-    yield '" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
+    yield '<w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1417" w:left="1701" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
 
 blocks = {}
-debug_info = '1=31&2=34&3=52&4=68&5=75&6=93&7=112&8=130&9=145&10=162&11=177&12=182&13=200&14=219&15=237&16=252&17=269&18=284&19=286&20=291&21=308&22=323&23=340&24=354&25=366&26=378&27=392&28=404&29=416&30=430&31=442&32=454&33=468&34=480&35=492&36=506&37=518&38=530&39=544&40=556&41=568&42=585&43=599&44=611&45=623&46=637&47=649&48=661&49=675&50=687&51=699&52=713&53=725&54=737&55=751&56=763&57=775&58=789&59=801&60=813&61=828&62=834&63=850&64=855&65=867&66=877&67=887&68=897&69=911&70=923&71=935&72=947&73=962&74=967&75=985&76=1001&77=1015&78=1017&79=1019&80=1036&81=1053&82=1071&83=1089&84=1119&85=1137'
+debug_info = '1=31&2=34&3=40&4=44&5=49&6=55&7=62&8=68&9=71&10=76&12=82&13=88&14=95&15=101&16=104&17=109&18=112&19=115&20=120&21=123&25=128&28=130&31=132&34=134&37=136&40=138&43=140&44=145&47=147&50=149&53=151&56=153&59=155&62=157&63=161&64=167&65=172&66=176&71=179&72=183&73=185&74=187&75=189&76=197&77=203&78=207&79=209&80=214&81=219&82=225&83=233&84=240&85=246&86=254&87=261'

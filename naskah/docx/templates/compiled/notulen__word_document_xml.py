@@ -19,1111 +19,218 @@ def root(context, missing=missing):
     l_0_waktu_rapat = resolve('waktu_rapat')
     l_0_tempat = resolve('tempat')
     l_0_acara = resolve('acara')
-    l_0_ketua = resolve('ketua')
+    l_0_ttd = resolve('ttd')
     l_0_sekretaris = resolve('sekretaris')
-    l_0_pencatat = resolve('pencatat')
+    l_0_ttd_pencatat = resolve('ttd_pencatat')
     l_0_peserta = resolve('peserta')
     l_0_pembukaan = resolve('pembukaan')
     l_0_pembahasan = resolve('pembahasan')
     l_0_kesimpulan = resolve('kesimpulan')
-    l_0_tempat_tanggal = resolve('tempat_tanggal')
-    l_0_ttd_pencatat = resolve('ttd_pencatat')
     l_0_pengesahan = resolve('pengesahan')
-    l_0_ttd = resolve('ttd')
     pass
     yield '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" xmlns:mo="http://schemas.microsoft.com/office/mac/office/2008/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:mv="urn:schemas-microsoft-com:mac:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
     if (environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'jenis') == 'jabatan'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'lambang')))
         yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:spacing w:after="240"/></w:pPr></w:p>'
     elif (environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'kop'), 'logo') == 'tengah'):
         pass
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
             yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
     else:
         pass
-        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
         yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6123"/></w:tcPr>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'judul')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
+    yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahJudul"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='judul') if l_0_judul is missing else l_0_judul)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="2268"/><w:gridCol w:w="283"/><w:gridCol w:w="6520"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Rapat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="2268"/><w:gridCol w:w="283"/><w:gridCol w:w="6520"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Rapat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='nama_rapat') if l_0_nama_rapat is missing else l_0_nama_rapat)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Hari/tanggal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Hari/tanggal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='hari_tanggal') if l_0_hari_tanggal is missing else l_0_hari_tanggal)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Waktu panggilan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Waktu panggilan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='waktu_panggilan') if l_0_waktu_panggilan is missing else l_0_waktu_panggilan)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Waktu rapat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Waktu rapat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='waktu_rapat') if l_0_waktu_rapat is missing else l_0_waktu_rapat)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Tempat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Tempat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='tempat') if l_0_tempat is missing else l_0_tempat)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Acara</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Acara</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='acara') if l_0_acara is missing else l_0_acara)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Ketua</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='ketua') if l_0_ketua is missing else l_0_ketua)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Sekretaris</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="9071"/><w:gridSpan w:val="3"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Pimpinan rapat</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:ind w:left="283"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Ketua</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+    yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nama')))
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:ind w:left="283"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Sekretaris</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='sekretaris') if l_0_sekretaris is missing else l_0_sekretaris)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Pencatat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='pencatat') if l_0_pencatat is missing else l_0_pencatat)))
-    yield '</w:t></w:r></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:after="80" w:before="240"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Peserta rapat:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="567"/><w:gridCol w:w="3969"/><w:gridCol w:w="4535"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="567"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3969"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Nama</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Jabatan/Unit</w:t></w:r></w:p></w:tc></w:tr>'
+    yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="2268"/></w:tcPr>\n<w:p><w:pPr><w:ind w:left="283"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Pencatat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6520"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
+    yield escape(environment.finalize(environment.getattr((undefined(name='ttd_pencatat') if l_0_ttd_pencatat is missing else l_0_ttd_pencatat), 'nama')))
+    yield '</w:t></w:r></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:keepNext/><w:spacing w:after="80" w:before="240"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Peserta rapat:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="567"/><w:gridCol w:w="3969"/><w:gridCol w:w="4535"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="567"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3969"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Nama</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Jabatan/Unit</w:t></w:r></w:p></w:tc></w:tr>'
     for l_1_p in (undefined(name='peserta') if l_0_peserta is missing else l_0_peserta):
         _loop_vars = {}
         pass
-        yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="567"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="567"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(l_1_p, 'no')))
-        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3969"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3969"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(l_1_p, 'nama')))
-        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(l_1_p, 'jabatan')))
         yield '</w:t></w:r></w:p></w:tc></w:tr>'
     l_1_p = missing
-    yield '</w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="240"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Kegiatan rapat:</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">1.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Pembukaan</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:ind w:left="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:tbl>\n<w:p><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Kegiatan rapat:</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:before="120"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">1.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Pembukaan</w:t></w:r></w:p>\n<w:p><w:pPr><w:ind w:left="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='pembukaan') if l_0_pembukaan is missing else l_0_pembukaan)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">2.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Pembahasan</w:t></w:r></w:p>'
+    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:before="120"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">2.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Pembahasan</w:t></w:r></w:p>'
     for l_1_b in (undefined(name='pembahasan') if l_0_pembahasan is missing else l_0_pembahasan):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_b, 'no')))
-        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_b, 'teks')))
-        yield '</w:t></w:r></w:p>'
+        if environment.getattr(l_1_b, 'no'):
+            pass
+            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_b, 'no')))
+            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_b, 'teks')))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:ind w:left="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_b, 'teks')))
+            yield '</w:t></w:r></w:p>'
     l_1_b = missing
-    yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:before="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">3.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Keputusan/Kesimpulan</w:t></w:r></w:p>'
-    for l_1_k in (undefined(name='kesimpulan') if l_0_kesimpulan is missing else l_0_kesimpulan):
+    yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:before="120"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">3.</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">Keputusan/Kesimpulan</w:t></w:r></w:p>'
+    l_1_loop = missing
+    for l_1_k, l_1_loop in LoopContext((undefined(name='kesimpulan') if l_0_kesimpulan is missing else l_0_kesimpulan), undefined):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_k, 'no')))
-        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
-        yield '</w:t></w:r></w:p>'
-    l_1_k = missing
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/><w:ind w:left="4819"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
-    yield escape(environment.finalize((undefined(name='tempat_tanggal') if l_0_tempat_tanggal is missing else l_0_tempat_tanggal)))
-    yield '</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/><w:gridCol w:w="283"/><w:gridCol w:w="4252"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>'
+        if environment.getattr(l_1_k, 'no'):
+            pass
+            if environment.getattr(l_1_loop, 'last'):
+                pass
+                yield '\n<w:p><w:pPr><w:keepNext/><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_k, 'no')))
+                yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
+                yield '</w:t></w:r></w:p>'
+            else:
+                pass
+                yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="850" w:val="left"/></w:tabs><w:ind w:left="850" w:hanging="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_k, 'no')))
+                yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
+                yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:keepNext/><w:ind w:left="425"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
+            yield '</w:t></w:r></w:p>'
+    l_1_loop = l_1_k = missing
+    yield '\n<w:p><w:pPr><w:keepNext/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="3685"/><w:gridCol w:w="283"/><w:gridCol w:w="5102"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr><w:p/>'
     if environment.getattr((undefined(name='ttd_pencatat') if l_0_ttd_pencatat is missing else l_0_ttd_pencatat), 'tempat_tanggal'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd_pencatat') if l_0_ttd_pencatat is missing else l_0_ttd_pencatat), 'tempat_tanggal')))
         yield '</w:t></w:r></w:p>'
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Pencatat,</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Pencatat,</w:t></w:r></w:p>\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='pengesahan') if l_0_pengesahan is missing else l_0_pengesahan), 'tanda')))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/><w:p/>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='ttd_pencatat') if l_0_ttd_pencatat is missing else l_0_ttd_pencatat), 'nama')))
     yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd_pencatat') if l_0_ttd_pencatat is missing else l_0_ttd_pencatat), 'pangkat'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd_pencatat') if l_0_ttd_pencatat is missing else l_0_ttd_pencatat), 'pangkat')))
         yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd_pencatat') if l_0_ttd_pencatat is missing else l_0_ttd_pencatat), 'nip'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd_pencatat') if l_0_ttd_pencatat is missing else l_0_ttd_pencatat), 'nip')))
         yield '</w:t></w:r></w:p>'
-    yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4252"/></w:tcPr>'
+    yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="5102"/></w:tcPr>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal')))
         yield '</w:t></w:r></w:p>'
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Pimpinan Rapat,</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Ketua,</w:t></w:r></w:p>\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='pengesahan') if l_0_pengesahan is missing else l_0_pengesahan), 'tanda')))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/><w:p/>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nama')))
     yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat')))
         yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip')))
         yield '</w:t></w:r></w:p>'
-    yield '</w:tc></w:tr></w:tbl><w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'lebar')))
-    yield '" w:h="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'tinggi')))
-    yield '"/><w:pgMar w:top="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'atas')))
-    yield '" w:right="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kanan')))
-    yield '" w:bottom="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'bawah')))
-    yield '" w:left="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kiri')))
-    yield '" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
+    yield '</w:tc></w:tr></w:tbl><w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1417" w:left="1701" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
 
 blocks = {}
-debug_info = '1=32&2=35&3=53&4=69&5=76&6=94&7=113&8=131&9=146&10=163&11=178&12=183&13=201&14=220&15=238&16=253&17=270&18=285&19=287&20=290&21=304&22=306&23=318&24=330&25=344&26=356&27=368&28=382&29=394&30=406&31=420&32=432&33=444&34=458&35=470&36=482&37=496&38=508&39=520&40=534&41=546&42=558&43=572&44=584&45=596&46=610&47=622&48=634&49=648&50=660&51=672&52=684&53=700&54=714&55=728&56=744&57=756&58=778&59=792&60=818&61=846&62=872&63=900&64=902&65=919&66=934&67=946&68=960&69=962&70=964&71=981&72=998&73=1013&74=1018&75=1033&76=1045&77=1059&78=1061&79=1063&80=1080&81=1097'
+debug_info = '1=29&2=32&3=38&4=42&5=47&6=53&7=60&8=66&9=69&10=74&12=80&13=86&14=93&15=99&16=102&17=107&19=111&22=113&25=115&28=117&31=119&34=121&37=123&41=125&44=127&47=129&51=131&52=135&53=137&54=139&57=143&58=145&59=151&60=158&61=163&62=171&63=178&64=185&65=189&66=192&68=195&69=197&70=202&71=207&72=213&74=216&75=218&76=223&77=228'

@@ -34,1105 +34,244 @@ def root(context, missing=missing):
     yield '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" xmlns:mo="http://schemas.microsoft.com/office/mac/office/2008/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:mv="urn:schemas-microsoft-com:mac:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
     if (environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'jenis') == 'jabatan'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'lambang')))
         yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:spacing w:after="240"/></w:pPr></w:p>'
     elif (environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'kop'), 'logo') == 'tengah'):
         pass
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
             yield '</w:t></w:r></w:p>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
+        yield '\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
     else:
         pass
-        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="6123"/><w:gridCol w:w="1474"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'logo')))
         yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6123"/></w:tcPr>'
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'daerah'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         for l_1_baris in environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'nama'):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKop"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(l_1_baris))
             yield '</w:t></w:r></w:p>'
         l_1_baris = missing
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:b/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'unit')))
             yield '</w:t></w:r></w:p>'
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'alamat')))
         yield '</w:t></w:r></w:p>'
         if environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak'):
             pass
-            yield '\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kop_kecil')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
+            yield '\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rStyle w:val="NaskahKopKecil"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr((undefined(name='kop') if l_0_kop is missing else l_0_kop), 'kontak')))
             yield '</w:t></w:r></w:p>'
-        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr></w:pPr></w:p>'
+        yield '</w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>\n<w:p><w:pPr><w:pBdr><w:bottom w:val="thickThinSmallGap" w:sz="18" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:after="240"/></w:pPr></w:p>'
     if (undefined(name='klasifikasi_merah') if l_0_klasifikasi_merah is missing else l_0_klasifikasi_merah):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:color w:val="C00000"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:spacing w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:color w:val="C00000"/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='klasifikasi_cetak') if l_0_klasifikasi_cetak is missing else l_0_klasifikasi_cetak)))
         yield '</w:t></w:r></w:p>'
     elif (undefined(name='klasifikasi_cetak') if l_0_klasifikasi_cetak is missing else l_0_klasifikasi_cetak):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:spacing w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='klasifikasi_cetak') if l_0_klasifikasi_cetak is missing else l_0_klasifikasi_cetak)))
         yield '</w:t></w:r></w:p>'
     if ((undefined(name='tata_letak') if l_0_tata_letak is missing else l_0_tata_letak) == 'korespondensi'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:after="240"/><w:jc w:val="right"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:spacing w:after="240"/><w:jc w:val="right"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='tempat_tanggal') if l_0_tempat_tanggal is missing else l_0_tempat_tanggal)))
-        yield '</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="283"/><w:gridCol w:w="7313"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Nomor</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7313"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="1361" w:val="left"/><w:tab w:pos="1587" w:val="left"/></w:tabs><w:ind w:left="1587" w:hanging="1587"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Nomor</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='nomor') if l_0_nomor is missing else l_0_nomor)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Sifat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7313"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="1361" w:val="left"/><w:tab w:pos="1587" w:val="left"/></w:tabs><w:ind w:left="1587" w:hanging="1587"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Sifat</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='sifat') if l_0_sifat is missing else l_0_sifat)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Lampiran</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7313"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="1361" w:val="left"/><w:tab w:pos="1587" w:val="left"/></w:tabs><w:ind w:left="1587" w:hanging="1587"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Lampiran</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='lampiran') if l_0_lampiran is missing else l_0_lampiran)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Hal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="7313"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="1361" w:val="left"/><w:tab w:pos="1587" w:val="left"/></w:tabs><w:ind w:left="1587" w:hanging="1587"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Hal</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='hal') if l_0_hal is missing else l_0_hal)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+        yield '</w:t></w:r></w:p>'
     else:
         pass
-        yield '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="1474"/><w:gridCol w:w="283"/><w:gridCol w:w="3628"/><w:gridCol w:w="3685"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Nomor</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3628"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="1361" w:val="left"/><w:tab w:pos="1587" w:val="left"/><w:tab w:pos="9071" w:val="right"/></w:tabs><w:ind w:left="1587" w:hanging="1587"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Nomor</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='nomor') if l_0_nomor is missing else l_0_nomor)))
-        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="right"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='tempat_tanggal') if l_0_tempat_tanggal is missing else l_0_tempat_tanggal)))
-        yield '</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Sifat</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3628"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="1361" w:val="left"/><w:tab w:pos="1587" w:val="left"/></w:tabs><w:ind w:left="1587" w:hanging="1587"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Sifat</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='sifat') if l_0_sifat is missing else l_0_sifat)))
-        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="right"/></w:pPr></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Lampiran</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3628"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="1361" w:val="left"/><w:tab w:pos="1587" w:val="left"/></w:tabs><w:ind w:left="1587" w:hanging="1587"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Lampiran</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='lampiran') if l_0_lampiran is missing else l_0_lampiran)))
-        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="right"/></w:pPr></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1474"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Hal</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3628"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:tabs><w:tab w:pos="1361" w:val="left"/><w:tab w:pos="1587" w:val="left"/></w:tabs><w:ind w:left="1587" w:hanging="1587"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">Hal</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize((undefined(name='hal') if l_0_hal is missing else l_0_hal)))
-        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="right"/></w:pPr></w:p></w:tc></w:tr></w:tbl>'
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">Yth.</w:t></w:r></w:p>'
+        yield '</w:t></w:r></w:p>'
+    yield '<w:p/>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">Yth.</w:t></w:r></w:p>'
     for l_1_k in (undefined(name='kepada') if l_0_kepada is missing else l_0_kepada):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:ind w:left="425" w:hanging="425"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_k, 'no')))
-        yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
-        yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
-        yield '</w:t></w:r></w:p>'
+        if environment.getattr(l_1_k, 'no'):
+            pass
+            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_k, 'no')))
+            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
+            yield '</w:t></w:r></w:p>'
+        else:
+            pass
+            yield '\n<w:p><w:pPr><w:ind w:left="0"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+            yield escape(environment.finalize(environment.getattr(l_1_k, 'teks')))
+            yield '</w:t></w:r></w:p>'
     l_1_k = missing
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:after="240"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">di '
+    yield '\n<w:p><w:pPr><w:spacing w:after="240"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">di '
     yield escape(environment.finalize((undefined(name='di') if l_0_di is missing else l_0_di)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:after="120"/><w:ind w:firstLine="709"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:after="120"/><w:ind w:firstLine="709"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='pembuka') if l_0_pembuka is missing else l_0_pembuka)))
     yield '</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="709"/><w:gridCol w:w="1984"/><w:gridCol w:w="283"/><w:gridCol w:w="6094"/></w:tblGrid>'
     for l_1_r in (undefined(name='rapat') if l_0_rapat is missing else l_0_rapat):
         _loop_vars = {}
         pass
-        yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="709"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1984"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="709"/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1984"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(l_1_r, 'label')))
-        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6094"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">:</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="6094"/></w:tcPr>\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(l_1_r, 'isi')))
         yield '</w:t></w:r></w:p></w:tc></w:tr>'
     l_1_r = missing
-    yield '</w:tbl>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto" w:after="120"/><w:ind w:firstLine="709"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:tbl><w:p/>\n<w:p><w:pPr><w:keepNext/><w:spacing w:after="120"/><w:ind w:firstLine="709"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
     yield escape(environment.finalize((undefined(name='penutup') if l_0_penutup is missing else l_0_penutup)))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="4535"/><w:gridCol w:w="283"/><w:gridCol w:w="4252"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4535"/></w:tcPr>'
+    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:keepNext/></w:pPr></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="3685"/><w:gridCol w:w="283"/><w:gridCol w:w="5102"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3685"/></w:tcPr>'
     if (undefined(name='paraf') if l_0_paraf is missing else l_0_paraf):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-        yield '"/></w:rPr><w:t xml:space="preserve">Paraf:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="454"/><w:gridCol w:w="1814"/><w:gridCol w:w="737"/><w:gridCol w:w="1247"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="454"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Jabatan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Paraf</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1247"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc></w:tr>'
+        yield '\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">Paraf:</w:t></w:r></w:p><w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="397"/><w:gridCol w:w="1531"/><w:gridCol w:w="737"/><w:gridCol w:w="1020"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="397"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">No</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1531"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Jabatan</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Paraf</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1020"/></w:tcPr>\n<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">Tanggal</w:t></w:r></w:p></w:tc></w:tr>'
         for l_1_p in (undefined(name='paraf') if l_0_paraf is missing else l_0_paraf):
             _loop_vars = {}
             pass
-            yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="454"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="397"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'no')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1814"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1531"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'jabatan')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="737"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'paraf')))
-            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1247"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
+            yield '</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="1020"/></w:tcPr>\n<w:p><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">'
             yield escape(environment.finalize(environment.getattr(l_1_p, 'tanggal')))
             yield '</w:t></w:r></w:p></w:tc></w:tr>'
         l_1_p = missing
         yield '</w:tbl><w:p/>'
-    yield '<w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4252"/></w:tcPr>'
+    yield '<w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="283"/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="5102"/></w:tcPr>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'tempat_tanggal')))
         yield '</w:t></w:r></w:p>'
     for l_1_baris in environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'jabatan'):
         _loop_vars = {}
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(l_1_baris))
         yield '</w:t></w:r></w:p>'
     l_1_baris = missing
-    yield '\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'kecil')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '\n<w:p><w:r><w:rPr><w:rStyle w:val="NaskahKecil"/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='pengesahan') if l_0_pengesahan is missing else l_0_pengesahan), 'tanda')))
-    yield '</w:t></w:r></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr></w:p>\n<w:p><w:pPr><w:spacing w:line="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-    yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:hAnsi="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:cs="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '" w:eastAsia="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-    yield '"/><w:b/><w:sz w:val="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-    yield '"/></w:rPr><w:t xml:space="preserve">'
+    yield '</w:t></w:r></w:p><w:p/><w:p/>\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
     yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nama')))
     yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'pangkat')))
         yield '</w:t></w:r></w:p>'
     if environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip'):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr((undefined(name='ttd') if l_0_ttd is missing else l_0_ttd), 'nip')))
         yield '</w:t></w:r></w:p>'
     yield '</w:tc></w:tr></w:tbl>'
     if (undefined(name='tembusan') if l_0_tembusan is missing else l_0_tembusan):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:before="240"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'label'), 'tembusan')))
         yield '</w:t></w:r></w:p>'
         for l_1_t in (undefined(name='tembusan') if l_0_tembusan is missing else l_0_tembusan):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_t, 'no')))
-            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_t, 'teks')))
-            yield '</w:t></w:r></w:p>'
+            if environment.getattr(l_1_t, 'no'):
+                pass
+                yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_t, 'no')))
+                yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_t, 'teks')))
+                yield '</w:t></w:r></w:p>'
+            else:
+                pass
+                yield '\n<w:p><w:pPr><w:ind w:left="0"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_t, 'teks')))
+                yield '</w:t></w:r></w:p>'
         l_1_t = missing
     if (undefined(name='daftar_lampiran') if l_0_daftar_lampiran is missing else l_0_daftar_lampiran):
         pass
-        yield '\n<w:p><w:pPr><w:spacing w:line="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-        yield '" w:lineRule="auto" w:before="240"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:hAnsi="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:cs="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '" w:eastAsia="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-        yield '"/><w:sz w:val="'
-        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-        yield '"/></w:rPr><w:t xml:space="preserve">'
+        yield '\n<w:p><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
         yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'label'), 'lampiran')))
         yield '</w:t></w:r></w:p>'
         for l_1_lp in (undefined(name='daftar_lampiran') if l_0_daftar_lampiran is missing else l_0_daftar_lampiran):
             _loop_vars = {}
             pass
-            yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:spacing w:line="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'spasi')))
-            yield '" w:lineRule="auto"/><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_lp, 'no')))
-            yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr><w:rFonts w:ascii="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:hAnsi="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:cs="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '" w:eastAsia="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'nama')))
-            yield '"/><w:sz w:val="'
-            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'huruf'), 'isi')))
-            yield '"/></w:rPr><w:t xml:space="preserve">'
-            yield escape(environment.finalize(environment.getattr(l_1_lp, 'teks')))
-            yield '</w:t></w:r></w:p>'
+            if environment.getattr(l_1_lp, 'no'):
+                pass
+                yield '\n<w:p><w:pPr><w:tabs><w:tab w:pos="425" w:val="left"/></w:tabs><w:ind w:left="425" w:hanging="425"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_lp, 'no')))
+                yield '</w:t></w:r><w:r><w:tab/></w:r><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_lp, 'teks')))
+                yield '</w:t></w:r></w:p>'
+            else:
+                pass
+                yield '\n<w:p><w:pPr><w:ind w:left="0"/><w:jc w:val="left"/></w:pPr><w:r><w:rPr/><w:t xml:space="preserve">'
+                yield escape(environment.finalize(environment.getattr(l_1_lp, 'teks')))
+                yield '</w:t></w:r></w:p>'
         l_1_lp = missing
-    yield '<w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'lebar')))
-    yield '" w:h="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'tinggi')))
-    yield '"/><w:pgMar w:top="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'atas')))
-    yield '" w:right="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kanan')))
-    yield '" w:bottom="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'bawah')))
-    yield '" w:left="'
-    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='profil') if l_0_profil is missing else l_0_profil), 'halaman'), 'kiri')))
-    yield '" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
+    yield '<w:sectPr w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"><w:headerReference w:type="default" r:id="rId9"/><w:headerReference w:type="first" r:id="rId10"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1417" w:left="1701" w:header="709" w:footer="709" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr></w:body>'
 
 blocks = {}
-debug_info = '1=32&2=35&3=53&4=69&5=76&6=94&7=113&8=131&9=146&10=163&11=178&12=183&13=201&14=220&15=238&16=253&17=270&18=285&19=287&20=292&21=309&22=326&23=340&24=352&25=364&26=378&27=390&28=402&29=416&30=428&31=440&32=454&33=466&34=478&35=495&36=507&37=519&38=533&39=547&40=559&41=571&42=585&43=587&44=599&45=611&46=625&47=627&48=639&49=651&50=665&51=668&52=670&53=686&54=714&55=728&56=746&57=748&58=762&59=774&60=790&61=792&62=806&63=811&64=823&65=833&66=843&67=853&68=867&69=879&70=891&71=903&72=918&73=923&74=941&75=957&76=971&77=973&78=975&79=992&80=1009&81=1027&82=1045&83=1075&84=1093'
+debug_info = '1=32&2=35&3=41&4=45&5=50&6=56&7=63&8=69&9=72&10=77&12=83&13=89&14=96&15=102&16=105&17=110&18=113&19=116&20=121&21=126&22=128&23=130&24=132&25=134&26=139&27=143&28=145&29=147&30=150&31=156&32=163&33=167&34=169&35=175&37=177&38=181&39=183&44=186&45=190&46=192&47=194&48=196&49=204&50=210&51=214&52=216&53=221&54=226&55=232&56=240&57=247&58=253&59=261&60=268'
