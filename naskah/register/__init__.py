@@ -38,6 +38,7 @@ from naskah.register.agenda import Agenda, SuratMasuk
 from naskah.register.db import RegisterError, open_engine, resolve_url, upgrade
 from naskah.register.disposisi import DisposisiTracker, ItemDisposisi, StatusDisposisi
 from naskah.register.isi import isi_nomor
+from naskah.register.jangkar import JangkarTrail, Jejak, Kepala, NomorTrail
 from naskah.register.nomor import BATAL, FINAL, SEMENTARA, Nomor, Peristiwa, Register
 from naskah.register.pola import DaftarPola, Pola, bawaan
 
@@ -49,7 +50,11 @@ __all__ = [
     "DaftarPola",
     "DisposisiTracker",
     "ItemDisposisi",
+    "JangkarTrail",
+    "Jejak",
+    "Kepala",
     "Nomor",
+    "NomorTrail",
     "Peristiwa",
     "Pola",
     "Register",

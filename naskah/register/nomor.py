@@ -32,6 +32,7 @@ from naskah.register.schema import riwayat_nomor
 if TYPE_CHECKING:
     from naskah.register.agenda import Agenda
     from naskah.register.disposisi import DisposisiTracker
+    from naskah.register.jangkar import JangkarTrail, Jejak
 
 SEMENTARA, FINAL, BATAL = "sementara", "final", "batal"
 
@@ -124,6 +125,13 @@ class Register:
 
         return DisposisiTracker(self.engine)
 
+    @property
+    def jangkar(self) -> JangkarTrail:
+        """The trails' ledger heads and the numbers each trail step took."""
+        from naskah.register.jangkar import JangkarTrail
+
+        return JangkarTrail(self.engine)
+
     # ------------------------------------------------------------ patterns
 
     def daftar_pola(self) -> list[Pola]:
@@ -168,9 +176,11 @@ class Register:
                            content_hash=content_hash)
 
     def final(self, id: int, *, oleh: str, tanggal: date | str | None = None,
-              content_hash: str | None = None, isi: Isi | None = None) -> Nomor:
+              content_hash: str | None = None, isi: Isi | None = None,
+              jejak: Jejak | None = None) -> Nomor:
         """Make provisional number ``id`` final: the next serial of its scope, dated
-        ``tanggal`` (default today). Refused for a final or cancelled number."""
+        ``tanggal`` (default today). Refused for a final or cancelled number. ``jejak``
+        links it to the trail step that takes it, in the same transaction."""
         oleh = masukan.teks(oleh, "oleh", max_length=200)
         day = masukan.tanggal(tanggal, "tanggal")
         content_hash = _hash(content_hash)
@@ -190,6 +200,8 @@ class Register:
                 content_hash=content_hash or row.content_hash))
             _log(conn, id, FINAL, teks, oleh, content_hash or row.content_hash,
                  f"from provisional {row.teks.strip()}")
+            if jejak is not None:
+                jejak.catat(conn, id)
             return _nomor(_row(conn, id))
 
     def sisipan(self, pola: str, *, unit: str, tanggal: date | str, oleh: str,
@@ -236,7 +248,8 @@ class Register:
 
     def beri_nomor(self, naskah: N, *, pola: str, unit: str, oleh: str,
                    kka: str | None = None, tanggal: date | str | None = None,
-                   sementara: int | None = None) -> tuple[N, Nomor]:
+                   sementara: int | None = None, jejak: Jejak | None = None
+                   ) -> tuple[N, Nomor]:
         """Number a document at signing: the final number and the date filled in, in one go.
 
         Takes the next final number of the scope (or makes provisional number
@@ -245,6 +258,7 @@ class Register:
         all in one transaction: if the document cannot take the number, nothing is
         written. Paraf given on the konsep stay valid (they cover
         :meth:`~naskah.models.NaskahDinas.konsep_hash`); sign the returned document.
+        ``jejak`` records which trail step took the number, in the same transaction.
         """
         from naskah.register.isi import isi_nomor
 
@@ -257,11 +271,12 @@ class Register:
             return filled.content_hash()
 
         if sementara is not None:
-            nomor = self.final(sementara, oleh=oleh, tanggal=tanggal, isi=fill)
+            nomor = self.final(sementara, oleh=oleh, tanggal=tanggal, isi=fill, jejak=jejak)
         else:
             nomor = self._issue(FINAL, pola, unit=unit, oleh=oleh, kka=kka,
                                 klasifikasi=klasifikasi, tanggal=tanggal,
-                                dokumen=naskah.hal_singkat[:300], content_hash=None, isi=fill)
+                                dokumen=naskah.hal_singkat[:300], content_hash=None, isi=fill,
+                                jejak=jejak)
         return result[-1], nomor
 
     def get(self, nomor: int | str) -> Nomor:
@@ -305,7 +320,8 @@ class Register:
 
     def _issue(self, status: str, pola: str, *, unit: str, oleh: str, kka: str | None,
                klasifikasi: Klasifikasi | str, tanggal: date | str | None, dokumen: str,
-               content_hash: str | None, isi: Isi | None = None) -> Nomor:
+               content_hash: str | None, isi: Isi | None = None,
+               jejak: Jejak | None = None) -> Nomor:
         unit, oleh, dokumen, content_hash = self._check(unit, oleh, dokumen, content_hash)
         day = masukan.tanggal(tanggal, "tanggal")
         isian(None, unit, None, klasifikasi, day)  # checks klasifikasi before writing
@@ -321,13 +337,14 @@ class Register:
             if isi is not None:
                 content_hash = isi(teks, day)
             return self._insert(conn, p, lingkup, status, teks, unit, kka, klasifikasi, day,
-                                urut, "", oleh, dokumen, content_hash, aksi=status)
+                                urut, "", oleh, dokumen, content_hash, aksi=status,
+                                jejak=jejak)
 
     @staticmethod
     def _insert(conn: Connection, p: Pola, lingkup: str, status: str, teks: str, unit: str,
                 kka: str | None, klasifikasi: Klasifikasi | str, day: date, urut: int | None,
                 sisipan: str, oleh: str, dokumen: str, content_hash: str | None,
-                *, aksi: str) -> Nomor:
+                *, aksi: str, jejak: Jejak | None = None) -> Nomor:
         waktu = masukan.now()
         new_id = conn.execute(insert(t_nomor).values(
             pola=p.nama, lingkup=lingkup, unit=unit, kka=kka,
@@ -336,6 +353,8 @@ class Register:
             dokumen=dokumen, content_hash=content_hash, dibuat_oleh=oleh, dibuat_pada=waktu,
         ).returning(t_nomor.c.id)).scalar_one()
         _log(conn, new_id, aksi, teks, oleh, content_hash, "", waktu)
+        if jejak is not None:
+            jejak.catat(conn, new_id)
         return _nomor(_row(conn, new_id))
 
 
