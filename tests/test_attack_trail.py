@@ -187,6 +187,9 @@ def outsider_rewrite(demo_upto: Callable[[int], Path], copy_of: Callable[[Path],
     by the outsider at step 14; those would betray him, so he removes them from the
     entry and the folder and signs entry 14 again.
     """
+    from naskah.trail import step
+    from naskah.trail.penomoran import Penomor
+
     folder = copy_of(demo_upto(11))
     key = issue_key(demo_ca(folder), OUTSIDER, tmp_path / "luar")
     ledger = read_json(folder / "ledger.json")
@@ -195,13 +198,19 @@ def outsider_rewrite(demo_upto: Callable[[int], Path], copy_of: Callable[[Path],
     resign_ledger(ledger, lambda nip: key.signer)
     write_ledger(folder, ledger)
     trail = Trail.open(folder)
-    assert trail.verify().utuh  # the outsider's berkas is consistent so far
-    for n in (12, 13, 14):
-        kwargs = step_kwargs(n)
-        if n == 12:
-            kwargs["dokumen"]["laporan"]["hasil"] = [
-                "Tidak ada unit organisasi yang menyampaikan data; program dihentikan."]
-        trail.perform(n, **kwargs, signer=key.signer)
+    # The outsider's own copy of naskah: a step no longer checks the ledger it extends
+    # (naskah 0.3 refuses a roster binding certificates to the wrong people) nor the
+    # trail's head in the register (which knows the history he rewrote).
+    with pytest.MonkeyPatch.context() as lax:
+        lax.setattr(step, "_check_chain", lambda folder, ledger: ledger.entries())
+        lax.setattr(Penomor, "kepala", lambda self, hashes, genesis: (
+            self._open().jangkar.baca(self.berkas) if self.aktif else None))
+        for n in (12, 13, 14):
+            kwargs = step_kwargs(n)
+            if n == 12:
+                kwargs["dokumen"]["laporan"]["hasil"] = [
+                    "Tidak ada unit organisasi yang menyampaikan data; program dihentikan."]
+            trail.perform(n, **kwargs, signer=key.signer)
     ledger = read_json(folder / "ledger.json")
     for ref in ledger["entries"][13].pop("asli"):
         (folder / ref["file"]).unlink()
@@ -316,6 +325,7 @@ def test_kasubbag_performs_the_kabags_step(demo_upto: Callable[[int], Path],
     folder = copy_of(demo_upto(4))
     kwargs = step_kwargs(5) | {"oleh": KASUBBAG}
     Trail.open(folder).perform(5, **kwargs, signer=demo.signer(folder, KASUBBAG))
+    lax_engine.undo()  # the real verifier judges what the lax engine wrote
     result, found = verify_json(capsys, folder, ca_of(folder))
     assert result.code == 1, describe(found)
     assert any(m["step"] == 5 and re.search(r"role|peran|kabag|kasubbag", m["pesan"], re.I)
@@ -337,6 +347,7 @@ def test_kasubbag_signs_the_karos_step_14(demo_upto: Callable[[int], Path],
     folder = copy_of(demo_upto(13))
     kwargs = step_kwargs(14) | {"oleh": KASUBBAG}
     Trail.open(folder).perform(14, **kwargs, signer=demo.signer(folder, KASUBBAG))
+    lax_engine.undo()  # the real verifier judges what the lax engine wrote
     result, found = verify_json(capsys, folder, ca_of(folder))
     assert result.code == 1, describe(found)
     at_14 = [m for m in found if m["step"] == 14]
@@ -598,14 +609,14 @@ def test_every_verify_command_in_the_readme_passes_trust() -> None:
 
 KILL_AT_SIGNING = """
 import os, signal, sys
-import naskah.trail.engine as engine
+import naskah.trail.step as step
 
 def die(*args, **kwargs):
     # The number was taken (approve -> Penomor.beri) and committed in the register;
     # the signed original and the ledger entry are not written yet.
     os.kill(os.getpid(), signal.SIGKILL)
 
-engine.sign_originals = die
+step.sign_originals = die
 from naskah.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -164,6 +164,24 @@ def rewind_register(folder: Path, k: int) -> None:
         db.close()
 
 
+def reanchor(folder: Path) -> None:
+    """Move the trail's head in the demo's register (register.db in the berkas) to what
+    its ledger now holds: what whoever controls that register can do after rewriting the
+    ledger. Tests of other defences use it so that the register's head does not give the
+    rewrite away first."""
+    data = read_ledger(folder)
+    fmt = data.get("format", "naskah-ledger/3")
+    head = (data["entries"][-1]["hash"] if data["entries"]
+            else header_hash(data["header"], fmt))
+    db = sqlite3.connect(folder / "register.db")
+    try:
+        db.execute("UPDATE jangkar_trail SET langkah = ?, hash_akhir = ? WHERE berkas = ?",
+                   (len(data["entries"]), head, data["header"]["berkas"]))
+        db.commit()
+    finally:
+        db.close()
+
+
 def files_of(folder: Path) -> set[str]:
     return {
         f"{sub}/{p.name}"

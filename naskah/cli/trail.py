@@ -13,6 +13,7 @@ from naskah.errors import InputError
 from naskah.inputs import parse_json
 
 if TYPE_CHECKING:
+    from naskah.trail import Verifikasi
     from naskah.tte.signer import Signer
 
 
@@ -152,7 +153,13 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
         trust = TrustStore.from_files(args.trust)
     _quiet_pyhanko()
     result = Trail.open(args.dir).verify(trust, berkas_pdf=args.berkas_pdf)
-    print_warnings(result.peringatan)
+    try:
+        return _report(args, result)
+    finally:  # after the verdict, what it could not rule out
+        print_warnings(result.peringatan)
+
+
+def _report(args: argparse.Namespace, result: Verifikasi) -> int:
     if args.json:
         print_json(result.as_dict())
         return EXIT_OK if result.utuh else EXIT_FAILED

@@ -8,9 +8,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json
 from naskah.errors import InputError
+
+if TYPE_CHECKING:
+    from naskah.trail.status import HasilVerifikasi
 
 PKI_PASSPHRASE_ENV = "NASKAH_PKI_PASSPHRASE"
 
@@ -46,8 +50,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     result = verify_document(data, pdf=suffix == ".pdf", trail=args.trail, trust=trust,
                              berkas_pdf=args.berkas_pdf)
     standing = result.trail.as_dict() if result.trail else None
-    for text in result.peringatan:
-        print(f"warning: {text}", file=sys.stderr)
+    try:
+        return _report(args, path, result, standing)
+    finally:  # after the verdict, what it could not rule out
+        for text in result.peringatan:
+            print(f"warning: {text}", file=sys.stderr)
+
+
+def _report(args: argparse.Namespace, path: Path, result: HasilVerifikasi,
+            standing: dict[str, Any] | None) -> int:
     if args.json:
         print_json({"file": str(path), "ok": result.ok, "trust_berkas": result.trust_berkas,
                     "peringatan": result.peringatan,

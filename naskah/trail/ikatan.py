@@ -97,9 +97,13 @@ def chain_problems(roster: DaftarPelaksana, trust: TrustStore) -> list[tuple[str
     return found
 
 
-def roster_problems(roster: DaftarPelaksana, trust: TrustStore) -> list[str]:
-    """Every binding problem of the roster, as ``pelaksana.json: sertifikat.KEY: ...``."""
-    problems = subject_problems(roster) + chain_problems(roster, trust)
+def roster_problems(roster: DaftarPelaksana, trust: TrustStore | None) -> list[str]:
+    """Every binding problem of the roster, as ``pelaksana.json: sertifikat.KEY: ...``
+    (without ``trust``, only the subjects: that no root is given is one problem, said
+    once by the caller)."""
+    problems = subject_problems(roster)
+    if trust is not None:
+        problems += chain_problems(roster, trust)
     return [f"{PELAKSANA_FILE}: {field}: {text}" for field, text in problems]
 
 

@@ -59,6 +59,14 @@ class JenisMasalah(StrEnum):
     """The register and the ledger disagree about a number: one the register gave a
     step that no recorded document holds, or a document's number the register lacks."""
 
+    @property
+    def urutan(self) -> int:
+        """Where a problem of this kind comes among the problems of one step: what was
+        changed (hashes, files, signatures) before what breaks the SOP's rules, the
+        approval records and the register, which follow from it."""
+        return 1 if self in (JenisMasalah.RULE, JenisMasalah.APPROVAL,
+                             JenisMasalah.REGISTER) else 0
+
 
 @dataclass(frozen=True)
 class Masalah:
@@ -152,6 +160,11 @@ class Verifikasi:
                 "jangkar": [asdict(j) for j in self.jangkar],
                 "peringatan": list(self.peringatan),
                 "masalah": [asdict(m) for m in self.masalah]}
+
+    def urutkan(self) -> None:
+        """Sort the problems in step order (a step's changes before its rule problems;
+        problems of no step last)."""
+        self.masalah.sort(key=lambda m: (m.step is None, m.step or 0, m.jenis.urutan))
 
     @property
     def pertama(self) -> Masalah | None:

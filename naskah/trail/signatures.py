@@ -187,12 +187,12 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
     if roster is None:
         return [Temuan("the trail's signatures cannot be checked without its roster",
                        None, "pelaksana.json")]
+    found += [Temuan(text, None, "pelaksana.json", "binding")
+              for text in roster_problems(roster, trust)]
     if trust is None:
         found.append(Temuan("no trust roots: no signature of this trail can be trusted "
                             "(give them with --trust CA.pem)", None, TRUST_FILE))
         trust = TrustStore()  # nothing chains to an empty store
-    found += [Temuan(text, None, "pelaksana.json", "binding")
-              for text in roster_problems(roster, trust)]
     raw = ledger.raw_header
     header_oleh = raw.get("oleh")
     oleh = Pejabat.model_validate(header_oleh) if isinstance(header_oleh, dict) else None

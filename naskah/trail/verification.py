@@ -93,8 +93,10 @@ def verify_deferred(root: Path, trust: TrustStore | None = None, *,
         result.masalah.extend(check_files(root, entry.step, entry.files, dokumen))
     if not any(m.file in (SOP_FILE, PELAKSANA_FILE) for m in result.masalah):
         # (Under an SOP or roster changed since the trail started, the rules mean nothing:
-        # that change is the problem.)
-        result.masalah.extend(_history(root, ledger, entries, dokumen))
+        # that change is the problem; so for an entry edited after it was recorded.)
+        edited = {m.step for m in result.masalah if m.jenis is JenisMasalah.ENTRY_EDITED}
+        result.masalah.extend(m for m in _history(root, ledger, entries, dokumen)
+                              if m.step not in edited)
     trust, trust_problems = berkas_trust(root, ledger, trust)
     anchored = prepare_anchors(root, ledger, entries, berkas_pdf)
     signed = prepare_signatures(root, ledger, entries, trust, trust_problems)
@@ -108,7 +110,7 @@ def verify_deferred(root: Path, trust: TrustStore | None = None, *,
         result.peringatan.extend(found.peringatan)
         if not result.anchored:
             result.peringatan.append(UNANCHORED_WARNING)
-        result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
+        result.urutkan()
         return result
 
     return finish
