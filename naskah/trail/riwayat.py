@@ -146,14 +146,15 @@ def _times(sop: Sop, langkah: Langkah, dibuat: datetime, previous: list[Entry], 
 def _kelengkapan(sop: Sop, langkah: Langkah, state: rules.Keadaan, entry: Entry
                  ) -> Iterator[Temuan]:
     rule = JenisMasalah.RULE
-    stored = [r for r in entry.masukan if r.jenis == JenisRujukan.MASUKAN]
+    # What the step took from the trail so far, and the outside inputs stored with it.
+    used = [r for r in entry.masukan if r.kode in state.refs]
+    here = [r for r in entry.masukan if r.kode not in state.refs]
     try:
         needed, external = rules.check_kelengkapan(sop, langkah, state,
-                                                   {r.kode: r for r in stored})
+                                                   {r.kode: r for r in here})
     except NaskahError as exc:
         yield rule, str(exc), None
         return
-    used = [r for r in entry.masukan if r.jenis != JenisRujukan.MASUKAN]
     for ref in needed:
         got = next((r for r in used if r.kode == ref.kode), None)
         if got != ref:
@@ -163,7 +164,8 @@ def _kelengkapan(sop: Sop, langkah: Langkah, state: rules.Keadaan, entry: Entry
             yield rule, (f"step {langkah.nomor} needs {ref.kode!r} as the current version, "
                          f"made at step {step} ({ref.status.value if ref.status else 'file'}); "
                          f"the entry used {had}"), got.file if got else ref.file
-    if len(used) != len(needed) or [r.kode for r in stored] != external:
+    if (len(used) != len(needed) or [r.kode for r in here] != external
+            or any(r.jenis != JenisRujukan.MASUKAN for r in here)):
         yield rule, (f"the entry records the kelengkapan {[r.kode for r in entry.masukan]}; "
                      f"step {langkah.nomor} needs {[k.kode for k in langkah.kelengkapan]}"), None
 
