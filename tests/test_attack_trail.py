@@ -294,26 +294,34 @@ def test_every_approval_record_in_a_docx_is_bound_to_a_signature(
 # ================================================================ 2. insider, wrong role
 
 
+Lax = Callable[[], pytest.MonkeyPatch]
+
+
 @pytest.fixture
-def lax_engine(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+def lax_engine(monkeypatch: pytest.MonkeyPatch) -> Lax:
     """What an insider does first: a copy of naskah whose step checks accept anything
     (performer's role, document's penandatangan, paraf-giver = signer). The files the
-    engine then writes are the attack; the real verifier judges them."""
+    engine then writes are the attack; the real verifier judges them (``undo()`` first).
+    Called once the trail to attack is made (the session's demo trails are made, and
+    verified, by the real engine)."""
     from naskah.trail import approvals
 
     def any_role(sop: Any, roster: Any, langkah: Any, oleh: str) -> tuple[Any, str]:
         pejabat, _ = roster.cari(oleh)
         return pejabat, langkah.pelaksana[0]  # records the role the step asks for
 
-    monkeypatch.setattr(rules, "check_performer", any_role)
-    monkeypatch.setattr(approvals, "person_mismatch", lambda *a: None)
-    monkeypatch.setattr(approvals, "same_person", lambda *a: False)
-    return monkeypatch
+    def lax() -> pytest.MonkeyPatch:
+        monkeypatch.setattr(rules, "check_performer", any_role)
+        monkeypatch.setattr(approvals, "person_mismatch", lambda *a: None)
+        monkeypatch.setattr(approvals, "same_person", lambda *a: False)
+        return monkeypatch
+
+    return lax
 
 
 def test_kasubbag_performs_the_kabags_step(demo_upto: Callable[[int], Path],
                                            copy_of: Callable[[Path], Path],
-                                           lax_engine: pytest.MonkeyPatch,
+                                           lax_engine: Lax,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """Item 2 (role): Budi Santoso (Kasubbag Data) performs step 5, reserved for the
     Kabag Data dan Informasi, signing with his own key (the entry records the role
@@ -324,8 +332,9 @@ def test_kasubbag_performs_the_kabags_step(demo_upto: Callable[[int], Path],
     engine `trail do` uses, re-run on the recorded history)."""
     folder = copy_of(demo_upto(4))
     kwargs = step_kwargs(5) | {"oleh": KASUBBAG}
+    lax = lax_engine()
     Trail.open(folder).perform(5, **kwargs, signer=demo.signer(folder, KASUBBAG))
-    lax_engine.undo()  # the real verifier judges what the lax engine wrote
+    lax.undo()  # the real verifier judges what the lax engine wrote
     result, found = verify_json(capsys, folder, ca_of(folder))
     assert result.code == 1, describe(found)
     assert any(m["step"] == 5 and re.search(r"role|peran|kabag|kasubbag", m["pesan"], re.I)
@@ -334,7 +343,7 @@ def test_kasubbag_performs_the_kabags_step(demo_upto: Callable[[int], Path],
 
 def test_kasubbag_signs_the_karos_step_14(demo_upto: Callable[[int], Path],
                                           copy_of: Callable[[Path], Path],
-                                          lax_engine: pytest.MonkeyPatch,
+                                          lax_engine: Lax,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Item 2 (the issue's case): the Kasubbag Data performs step 14 of the Karo PO and
     signs the laporan and the nota dinas, whose penandatangan is the Karo PO, with his
@@ -346,8 +355,9 @@ def test_kasubbag_signs_the_karos_step_14(demo_upto: Callable[[int], Path],
     penandatangan (Agus Setiawan)."""
     folder = copy_of(demo_upto(13))
     kwargs = step_kwargs(14) | {"oleh": KASUBBAG}
+    lax = lax_engine()
     Trail.open(folder).perform(14, **kwargs, signer=demo.signer(folder, KASUBBAG))
-    lax_engine.undo()  # the real verifier judges what the lax engine wrote
+    lax.undo()  # the real verifier judges what the lax engine wrote
     result, found = verify_json(capsys, folder, ca_of(folder))
     assert result.code == 1, describe(found)
     at_14 = [m for m in found if m["step"] == 14]
@@ -418,7 +428,7 @@ def test_step_14_recorded_before_step_13_finished(demo_upto: Callable[[int], Pat
 
 
 def test_paraf_giver_signs_when_the_sop_forbids_it(demo_master: Path, tmp_path: Path,
-                                                   lax_engine: pytest.MonkeyPatch,
+                                                   lax_engine: Lax,
                                                    capsys: pytest.CaptureFixture[str]
                                                    ) -> None:
     """Item 2 (paraf-giver ≠ signer): an SOP variant where the Kabag may perform step 10,
@@ -435,6 +445,7 @@ def test_paraf_giver_signs_when_the_sop_forbids_it(demo_master: Path, tmp_path: 
     data["paraf_dan_tanda_tangan_sama"] = False
     sop = naskah.sop.Sop.model_validate(data)
     folder = tmp_path / "varian"
+    lax = lax_engine()
     trail = Trail.init(folder, signed_roster(), sop=sop, dibuat=demo.MULAI, **init_kwargs())
     kabag = next(p for p in signed_roster()["peran"]["kabag-datin"])
     for n in range(1, 11):
@@ -444,7 +455,7 @@ def test_paraf_giver_signs_when_the_sop_forbids_it(demo_master: Path, tmp_path: 
         if n == 10:
             kwargs["oleh"] = KABAG
         trail.perform(n, **kwargs, signer=demo.signer(demo_master, kwargs["oleh"]))
-    lax_engine.undo()
+    lax.undo()
     result, found = verify_json(capsys, folder, ca_of(demo_master))
     assert result.code == 1, describe(found)
     assert any(m["step"] == 10 and re.search(r"paraf", m["pesan"], re.I) for m in found), \
