@@ -17,21 +17,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from naskah.lazy import exported
+from naskah.lazy import deprecated, exported
 from naskah.version import __version__
 
 if TYPE_CHECKING:
     from naskah.docx.metadata import NaskahMetadata, read_metadata
     from naskah.docx.renderer import Renderer, render, save
     from naskah.errors import (
+        BadFile,
+        BsreError,
+        CertificateError,
+        DocumentChangedError,
+        FileTooLarge,
         InputError,
         MetadataError,
         NaskahError,
+        NotARegularFile,
+        PackageTooLarge,
+        PassphraseError,
         PdfError,
+        RegisterBusyError,
+        RegisterError,
+        RegisterSchemaError,
+        RegisterUnavailableError,
+        SignerMissingError,
+        SignerNotRegisteredError,
+        SigningError,
         TamperError,
         TemplateError,
         TrailError,
         TrailLockedError,
+        UnoUnavailable,
+        UnsupportedOperation,
     )
     from naskah.inputs import load_naskah
     from naskah.models import (
@@ -50,7 +67,6 @@ if TYPE_CHECKING:
         NotaDinas,
         Notulen,
         Pejabat,
-        Pelaksana,
         Penandatangan,
         Pendahuluan,
         Peserta,
@@ -71,15 +87,22 @@ if TYPE_CHECKING:
         SuratMasuk,
     )
 
+_ERRORS = ("BadFile", "BsreError", "CertificateError", "DocumentChangedError", "FileTooLarge",
+          "InputError", "MetadataError", "NaskahError", "NotARegularFile", "PackageTooLarge",
+          "PassphraseError", "PdfError", "RegisterBusyError", "RegisterError",
+          "RegisterSchemaError", "RegisterUnavailableError", "SignerMissingError",
+          "SignerNotRegisteredError", "SigningError", "TamperError", "TemplateError",
+          "TrailError", "TrailLockedError", "UnoUnavailable", "UnsupportedOperation")
+"""Every exception of the tree drawn in :mod:`naskah.errors`."""
+
 _HOME: dict[str, str] = {
-    **dict.fromkeys(("InputError", "MetadataError", "NaskahError", "PdfError", "TamperError",
-                     "TemplateError", "TrailError", "TrailLockedError"), "naskah.errors"),
+    **dict.fromkeys(_ERRORS, "naskah.errors"),
     "load_naskah": "naskah.inputs",
     **dict.fromkeys(("NaskahMetadata", "read_metadata"), "naskah.docx.metadata"),
     **dict.fromkeys(("JENIS", "Delegasi", "Disposisi", "Harapan", "Instansi",
                      "JabatanSementara", "JadwalRapat", "Klasifikasi", "Lampiran", "Laporan",
                      "NaskahDinas", "NomorNaskah", "NotaDinas", "Notulen", "Pejabat",
-                     "Pelaksana", "Penandatangan", "Pendahuluan", "Peserta", "Sifat",
+                     "Penandatangan", "Pendahuluan", "Peserta", "Sifat",
                      "UndanganRapat", "Zona"), "naskah.models"),
     **dict.fromkeys(("JenisParaf", "Paraf", "Pengesahan", "Status", "TandaTangan"),
                     "naskah.models.pengesahan"),
@@ -90,8 +113,13 @@ _HOME: dict[str, str] = {
 }
 """The module each public name lives in."""
 
+_DEPRECATED = {"Pelaksana": ("naskah.models.penandatangan", "JabatanSementara")}
+"""Old names still served, with a DeprecationWarning: name -> (module, new name)."""
+
 
 def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        return deprecated(__name__, name, *_DEPRECATED[name])
     return exported(__name__, _HOME, name)
 
 
@@ -99,12 +127,11 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_HOME})
 
 
-__all__ = [  # noqa: RUF022 (the register's names are grouped at the end)
+__all__ = [  # noqa: RUF022 (the exceptions and the register's names are grouped at the end)
     "JENIS",
     "Delegasi",
     "Disposisi",
     "Harapan",
-    "InputError",
     "Instansi",
     "JabatanSementara",
     "JadwalRapat",
@@ -113,17 +140,13 @@ __all__ = [  # noqa: RUF022 (the register's names are grouped at the end)
     "Klasifikasi",
     "Lampiran",
     "Laporan",
-    "MetadataError",
     "NaskahDinas",
-    "NaskahError",
     "NaskahMetadata",
     "NomorNaskah",
     "NotaDinas",
     "Notulen",
     "Paraf",
-    "PdfError",
     "Pejabat",
-    "Pelaksana",
     "Penandatangan",
     "Pendahuluan",
     "Pengesahan",
@@ -132,11 +155,7 @@ __all__ = [  # noqa: RUF022 (the register's names are grouped at the end)
     "Renderer",
     "Sifat",
     "Status",
-    "TamperError",
     "TandaTangan",
-    "TemplateError",
-    "TrailError",
-    "TrailLockedError",
     "UndanganRapat",
     "Zona",
     "__version__",
@@ -145,6 +164,32 @@ __all__ = [  # noqa: RUF022 (the register's names are grouped at the end)
     "read_metadata",
     "render",
     "save",
+    # the exceptions (naskah.errors)
+    "BadFile",
+    "BsreError",
+    "CertificateError",
+    "DocumentChangedError",
+    "FileTooLarge",
+    "InputError",
+    "MetadataError",
+    "NaskahError",
+    "NotARegularFile",
+    "PackageTooLarge",
+    "PassphraseError",
+    "PdfError",
+    "RegisterBusyError",
+    "RegisterError",
+    "RegisterSchemaError",
+    "RegisterUnavailableError",
+    "SignerMissingError",
+    "SignerNotRegisteredError",
+    "SigningError",
+    "TamperError",
+    "TemplateError",
+    "TrailError",
+    "TrailLockedError",
+    "UnoUnavailable",
+    "UnsupportedOperation",
     # naskah.register, imported on first use
     "Agenda",
     "DisposisiTracker",

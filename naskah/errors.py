@@ -1,8 +1,41 @@
-"""Exceptions raised by naskah.
+"""Exceptions raised by naskah: one tree, rooted at :class:`NaskahError`.
 
 Every error the library raises on purpose derives from :class:`NaskahError`, so an
-integrator can catch one type. Messages are English and name the Indonesian field
-or file they are about.
+integrator can catch one type; errors of the parts underneath (SQLAlchemy, pyHanko,
+httpx, the operating system) are translated where naskah calls them. Messages are
+English and name the Indonesian field or file they are about. Every class is
+importable from here and, for the ones an integrator meets, from ``naskah`` itself::
+
+    NaskahError
+    ├── InputError (also a ValueError)      the data or a file given is not acceptable
+    │   ├── PassphraseError                 passphrase or PIN missing or wrong
+    │   ├── CertificateError                the signer's certificate is unusable
+    │   ├── SignerNotRegisteredError        the signing service does not know the signer
+    │   ├── SignerMissingError              a step or paraf asked for without the key
+    │   ├── NotARegularFile                 a folder, device or FIFO given as a file
+    │   ├── FileTooLarge                    a file over the cap it is read with
+    │   ├── PackageTooLarge                 a DOCX/zip over its size caps (a zip bomb)
+    │   └── BadFile                         a file's content is not what its name says
+    ├── TemplateError                       a template is missing, broken or unsafe
+    ├── MetadataError                       a DOCX's naskah metadata is missing/unreadable
+    │   └── DocumentChangedError            the DOCX was edited outside naskah
+    ├── PdfError                            conversion to PDF failed
+    │   └── UnoUnavailable                  LibreOffice's Python bridge is missing
+    ├── SigningError                        a signature could not be made
+    │   ├── UnsupportedOperation            this signer cannot do that
+    │   └── BsreError                       BSrE refused or failed a request
+    ├── TrailError                          a trail step was refused
+    │   ├── TrailLockedError                another process holds the berkas
+    │   └── TamperError                     verification found a changed berkas
+    └── RegisterError                       the register's database failed
+        ├── RegisterUnavailableError        it cannot be reached or opened
+        ├── RegisterBusyError               it stayed locked by another writer
+        └── RegisterSchemaError             its schema needs ``naskah db upgrade``
+
+The rule for new code: a public function raises one of these (a new class goes into
+this tree and this drawing), never a bare ``ValueError``/``KeyError``, and never lets a
+foreign exception out. The command line maps :class:`InputError` to exit status 2 and
+every other :class:`NaskahError` to 1, printing only the message.
 """
 
 from __future__ import annotations
@@ -24,6 +57,48 @@ class InputError(NaskahError, ValueError):
         self.errors: list[tuple[str, str]] = errors or []
 
 
+class PassphraseError(InputError):
+    """The passphrase (or PIN) is missing or wrong. Never carries the passphrase itself."""
+
+
+class CertificateError(InputError):
+    """The signer's certificate is unusable: expired, not yet valid, or not for signing."""
+
+
+class SignerNotRegisteredError(InputError):
+    """The signing service does not know this signer (e.g. BSrE: NIK not registered)."""
+
+
+class SignerMissingError(InputError):
+    """A step, paraf or signature was asked for without the performer's key."""
+
+
+class NotARegularFile(InputError):
+    """The path names a folder, device, FIFO or socket, not a plain file.
+
+    Raised by the low-level readers; the caller names the file and what it is for.
+    """
+
+
+class FileTooLarge(InputError):
+    """The file is larger than the cap it was read with (``limit`` bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        from naskah.fileio import describe_size
+
+        super().__init__(f"larger than {describe_size(limit)}")
+        self.limit = limit
+
+
+class PackageTooLarge(InputError):
+    """A zip package (DOCX) is over a size cap; the message says which."""
+
+
+class BadFile(InputError):
+    """A file's content is not what its name or role says (e.g. a '.png' that holds no
+    image, an encrypted PDF); the message says what is wrong with it."""
+
+
 class TemplateError(NaskahError):
     """A template is unusable: missing, not a DOCX, or uses unknown variables."""
 
@@ -32,8 +107,41 @@ class MetadataError(NaskahError):
     """The naskah metadata inside a DOCX is missing or unreadable."""
 
 
+class DocumentChangedError(MetadataError):
+    """The DOCX was changed outside naskah: its text or data disagree with its hashes.
+
+    ``masalah`` lists each disagreement in words.
+    """
+
+    def __init__(self, message: str, masalah: list[str]) -> None:
+        super().__init__(message)
+        self.masalah = masalah
+
+
 class PdfError(NaskahError):
     """Converting to PDF failed (LibreOffice missing, timed out, or produced nothing)."""
+
+
+class UnoUnavailable(PdfError):
+    """The bridge's Python cannot import LibreOffice's ``uno`` module."""
+
+
+class SigningError(NaskahError):
+    """A signature could not be made (token unreachable, service down, ...)."""
+
+
+class UnsupportedOperation(SigningError):
+    """This kind of signer cannot do the requested operation (e.g. BSrE and raw CMS)."""
+
+
+class BsreError(SigningError):
+    """BSrE refused or failed a request; ``http_status``/``bsre_code`` say how."""
+
+    def __init__(self, message: str, http_status: int | None = None,
+                 bsre_code: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.bsre_code = bsre_code
 
 
 class TrailError(NaskahError):
@@ -46,3 +154,49 @@ class TrailLockedError(TrailError):
 
 class TamperError(TrailError):
     """Verification found a changed, removed or reordered document or ledger entry."""
+
+
+class RegisterError(NaskahError):
+    """The register's database failed; the message says how, without driver details."""
+
+
+class RegisterUnavailableError(RegisterError):
+    """The register's database cannot be reached or opened (server down, wrong
+    password, unreadable file)."""
+
+
+class RegisterBusyError(RegisterError):
+    """The register stayed locked by another writer longer than the wait allows."""
+
+
+class RegisterSchemaError(RegisterError):
+    """The register's schema is not the one this naskah needs: run ``naskah db upgrade``."""
+
+
+__all__ = [
+    "BadFile",
+    "BsreError",
+    "CertificateError",
+    "DocumentChangedError",
+    "FileTooLarge",
+    "InputError",
+    "MetadataError",
+    "NaskahError",
+    "NotARegularFile",
+    "PackageTooLarge",
+    "PassphraseError",
+    "PdfError",
+    "RegisterBusyError",
+    "RegisterError",
+    "RegisterSchemaError",
+    "RegisterUnavailableError",
+    "SignerMissingError",
+    "SignerNotRegisteredError",
+    "SigningError",
+    "TamperError",
+    "TemplateError",
+    "TrailError",
+    "TrailLockedError",
+    "UnoUnavailable",
+    "UnsupportedOperation",
+]

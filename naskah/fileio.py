@@ -16,17 +16,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-
-class NotARegularFile(ValueError):
-    """The path names a folder, device, FIFO or socket, not a plain file."""
-
-
-class FileTooLarge(ValueError):
-    """The file is larger than the cap it was read with."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"larger than {describe_size(limit)}")
-        self.limit = limit
+from naskah.errors import FileTooLarge as FileTooLarge  # re-exported: its old home
+from naskah.errors import NotARegularFile as NotARegularFile
 
 
 def describe_size(n: int) -> str:

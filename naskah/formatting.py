@@ -92,7 +92,9 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 def romawi(n: int) -> str:
     """Roman numeral for numbering several lampiran: ``4`` → ``IV``."""
     if not 0 < n < 4000:
-        raise ValueError(f"cannot write {n} in Roman numerals")
+        from naskah.errors import InputError
+
+        raise InputError(f"cannot write {n} in Roman numerals (1-3999 only)")
     out = []
     for value, symbol in _ROMAN:
         count, n = divmod(n, value)

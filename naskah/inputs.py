@@ -6,7 +6,9 @@ file or the field path (``penandatangan.pejabat.nip``) and what is wrong with it
 Every input file is read through :func:`read_text` (or :func:`read_stdin`): only
 regular files, at most :data:`MAX_JSON_BYTES` by default, UTF-8 with or without a
 byte-order mark. JSON is parsed by :func:`parse_json`, which refuses duplicate keys
-and integers longer than :data:`MAX_INT_DIGITS` digits.
+and integers longer than :data:`MAX_INT_DIGITS` digits. Single values given as
+arguments (the register's names, notes and dates) are checked by :func:`check_teks`
+and :func:`check_tanggal`.
 """
 
 from __future__ import annotations
@@ -14,14 +16,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from naskah.errors import InputError
-from naskah.fileio import FileTooLarge, NotARegularFile, describe_size, read_capped
+from naskah.clock import now
+from naskah.errors import FileTooLarge, InputError, NotARegularFile
+from naskah.fileio import describe_size, read_capped
 from naskah.models import NaskahDinas, jenis_class
+from naskah.models.base import Teks, TeksPanjang
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -208,6 +214,40 @@ def _reason(err: Any) -> str:
     elif err["type"] == "missing":
         msg = "is required but missing"
     return msg
+
+
+def check_teks(value: str, field: str, *, max_length: int = 300, panjang: bool = False) -> str:
+    """One line of text (``panjang``: several lines), stripped, XML-safe, not empty, at
+    most ``max_length`` characters; InputError naming ``field`` otherwise."""
+    try:
+        checked = _teks_adapter(panjang).validate_python(value.strip())
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InputError(f"{field}: {reason}", [(field, reason)]) from None
+    if len(checked) > max_length:
+        raise InputError(f"{field}: longer than {max_length} characters",
+                         [(field, "too long")])
+    return checked
+
+
+def check_tanggal(value: date | str | None, field: str) -> date:
+    """A date (ISO text accepted; a date-time gives its date); today (UTC) when None."""
+    if value is None:
+        return now().date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)",
+                         [(field, "not a date")]) from None
+
+
+@cache
+def _teks_adapter(panjang: bool) -> TypeAdapter[str]:
+    return TypeAdapter(TeksPanjang if panjang else Teks)
 
 
 def _json_type(value: Any) -> str:

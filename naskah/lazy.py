@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,4 +21,16 @@ def exported(package: str, homes: Mapping[str, str], name: str) -> Any:
     return value
 
 
-__all__ = ["exported"]
+def deprecated(package: str, name: str, home: str, new: str) -> Any:
+    """``new`` (a dotted attribute path) from module ``home``, served under its old
+    ``name`` with a DeprecationWarning pointing at the caller's line. Never cached in
+    ``package``, so every use warns."""
+    warnings.warn(f"{package}.{name} is deprecated; use {new} (from {home}) instead",
+                  DeprecationWarning, stacklevel=3)
+    value: Any = importlib.import_module(home)
+    for part in new.split("."):
+        value = getattr(value, part)
+    return value
+
+
+__all__ = ["deprecated", "exported"]

@@ -20,6 +20,7 @@ from docx.image.image import Image
 from pypdf import PdfReader
 
 from naskah.docx.package import check_zip
+from naskah.errors import BadFile
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 """Largest kop image (logo, lambang) accepted: a kop image is a few hundred kilobytes."""
@@ -38,10 +39,6 @@ _MAGIC: dict[str, tuple[bytes, ...]] = {
     "bmp": (b"BM",),
     "tiff": (b"II*\x00", b"MM\x00*"),
 }
-
-
-class BadFile(ValueError):
-    """The file is not what its name says, or cannot be opened; the message says why."""
 
 
 def check(data: bytes, suffix: str) -> None:

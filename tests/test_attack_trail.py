@@ -204,7 +204,7 @@ def outsider_rewrite(demo_upto: Callable[[int], Path], copy_of: Callable[[Path],
     with pytest.MonkeyPatch.context() as lax:
         lax.setattr(step, "_check_chain", lambda folder, ledger: ledger.entries())
         lax.setattr(Penomor, "kepala", lambda self, hashes, genesis: (
-            self._open().jangkar.baca(self.berkas) if self.aktif else None))
+            self._open().jangkar.baca(self.berkas) if self.url else None))
         for n in (12, 13, 14):
             kwargs = step_kwargs(n)
             if n == 12:

@@ -117,7 +117,8 @@ def test_signed_original_made_with_another_certificate_in_the_signers_name(
     work.mkdir()
     (made,) = sign_originals(14, [(naskah.trail.ledger.Rujukan.model_validate(ref),
                                    (berkas / ref["file"]).read_bytes())],
-                             twin.signer, StepFiles(work), ledger["header"]["berkas"])
+                             twin.signer, StepFiles(work), ledger["header"]["berkas"],
+                             Trail.open(berkas).renderer.profil.tte)
     assert made.file is not None
     pdf = (work / ".naskah-staging" / made.file).read_bytes()
     (berkas / made.file).write_bytes(pdf)

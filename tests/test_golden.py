@@ -2,8 +2,9 @@
 
 The reference path is what naskah 0.1.0 did: docxtpl renders the same template with
 the same context and the same (sandboxed) Jinja environment, python-docx sets the
-paper size and core properties, the metadata part is attached with
-:func:`naskah.metadata.attach`, and python-docx saves. Every part of both packages
+paper size and core properties, the metadata part is attached with python-docx's own
+part API (:func:`attach`, what naskah 0.1.0 shipped as ``naskah.metadata.attach``), and
+python-docx saves. Every part of both packages
 is compared: XML parsed and canonicalised (C14N), binary parts byte for byte.
 Relationships, content types and core properties are sets, so their children are
 compared in sorted order.
@@ -11,6 +12,7 @@ compared in sorted order.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import UTC, datetime
@@ -25,8 +27,14 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import naskah
-from naskah.docx.integrity import element_text_hash
-from naskah.docx.metadata import NaskahMetadata, attach
+from naskah.docx.integrity import element_text
+from naskah.docx.metadata import (
+    ITEM_PART,
+    PROPS_CONTENT_TYPE,
+    PROPS_PART,
+    NaskahMetadata,
+    datastore_props_xml,
+)
 from naskah.docx.renderer import Kertas, core_properties, packaged_template
 from naskah.docx.template import make_environment
 from naskah.models.naskah import Gambar
@@ -43,6 +51,19 @@ _PROPS = {"dc:title": "title", "dc:subject": "subject", "dc:creator": "author",
           "cp:lastModifiedBy": "last_modified_by", "cp:category": "category",
           "dc:language": "language", "dc:identifier": "identifier",
           "cp:contentStatus": "content_status"}
+
+
+def attach(document: Any, metadata: NaskahMetadata) -> None:
+    """Add the metadata as a custom XML part to a python-docx document before saving."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = document.part.package
+    item = Part(PackURI(ITEM_PART), "application/xml", metadata.to_xml(), package)
+    props = Part(PackURI(PROPS_PART), PROPS_CONTENT_TYPE, datastore_props_xml(metadata), package)
+    item.relate_to(props, RT.CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT.CUSTOM_XML)
 
 
 def _stock(model: naskah.NaskahDinas, template: Path, kertas: Kertas) -> bytes:
@@ -70,7 +91,7 @@ def _stock(model: naskah.NaskahDinas, template: Path, kertas: Kertas) -> bytes:
         nomor=str(nomor) if (nomor := getattr(model, "nomor", None)) else None,
         hal=model.hal_singkat, content_hash=model.content_hash(), dibuat=WHEN,
         naskah=model.model_dump(mode="json"), pengesahan=Pengesahan(),
-        teks_hash=element_text_hash(doc.docx.element),
+        teks_hash=hashlib.sha256(element_text(doc.docx.element).encode()).hexdigest(),
     )
     props = doc.docx.core_properties
     for qname, value in core_properties(model, metadata).items():

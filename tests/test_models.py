@@ -215,11 +215,12 @@ class TestNomorNaskah:
         ],
     )
     def test_rejections_say_why(self, text: str, reason: str) -> None:
-        with pytest.raises(ValueError, match=re.escape(reason)):
+        with pytest.raises(naskah.InputError, match=re.escape(reason)) as info:
             naskah.NomorNaskah.parse(text)
+        assert info.value.errors[0][0] == "nomor"
 
     def test_no_codes_rejected(self) -> None:
-        with pytest.raises(ValueError, match="at least one unit or klasifikasi code"):
+        with pytest.raises(naskah.InputError, match="at least one unit or klasifikasi code"):
             naskah.NomorNaskah(urut="1", kode=(), bulan=1, tahun=2020)
 
     def test_in_a_model_serialises_to_text(self) -> None:
@@ -321,7 +322,7 @@ class TestPenandatangan:
         assert ttd.delegasi == [naskah.Delegasi.PLT]
 
     def test_plh(self) -> None:
-        ttd = _ttd(KABAG, jabatan=KARO, pelaksana=naskah.Pelaksana.PLH)
+        ttd = _ttd(KABAG, jabatan=KARO, pelaksana=naskah.JabatanSementara.PLH)
         assert ttd.baris_jabatan() == [f"Plh. {KARO},"]
         assert ttd.delegasi == [naskah.Delegasi.PLH]
 
@@ -615,7 +616,7 @@ class TestFormatting:
 
     @pytest.mark.parametrize("n", [0, -1, 4000])
     def test_romawi_out_of_range(self, n: int) -> None:
-        with pytest.raises(ValueError):
+        with pytest.raises(naskah.InputError, match="Roman"):
             formatting.romawi(n)
 
 

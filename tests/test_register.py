@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import naskah
-import naskah.docx.metadata
+import naskah.clock
 from naskah.cli import main
 from naskah.errors import InputError, NaskahError
-from naskah.register import FINAL, Pola, Register, bawaan, isi_nomor
+from naskah.register import Pola, Register, StatusNomor, bawaan, isi_nomor
 from naskah.register.schema import nomor as t_nomor
 from naskah.register.schema import riwayat_nomor
 from tests.helpers import load_example
@@ -117,6 +117,34 @@ def test_provisional_then_final(db_url: str) -> None:
         with pytest.raises(InputError, match="already final"):
             reg.final(konsep.id, oleh="x")
         assert count(reg) == before
+        # The status is an enum whose values are what the database stores.
+        assert konsep.status is StatusNomor.SEMENTARA and not konsep.is_final
+        assert final.status is StatusNomor.FINAL and final.is_final
+        assert final.as_dict()["status"] == "final"
+        assert [n.status for n in reg.daftar(status="final")] == [StatusNomor.FINAL] * 2
+        with pytest.raises(InputError, match="status: unknown 'selesai'"):
+            reg.daftar(status="selesai")
+        with reg.engine.connect() as conn:
+            assert set(conn.execute(select(t_nomor.c.status)).scalars()) == {"final"}
+
+
+def test_old_status_names_still_work_with_a_warning() -> None:
+    import naskah.register
+    import naskah.register.nomor
+
+    assert [s.value for s in StatusNomor] == ["sementara", "final", "batal"]  # a contract
+    for home in (naskah.register, naskah.register.nomor):
+        with pytest.warns(DeprecationWarning, match=r"FINAL is deprecated; use StatusNomor\.FINAL"):
+            assert home.FINAL is StatusNomor.FINAL and home.FINAL == "final"
+        with pytest.warns(DeprecationWarning):
+            assert (home.SEMENTARA, home.BATAL) == ("sementara", "batal")
+    nomor = naskah.register.Nomor(
+        id=1, pola="surat", teks="B-1/X/OT/01/2026", status=StatusNomor.FINAL, unit="X",
+        kka="OT", kode_keamanan="B", tanggal=date(2026, 1, 5), urut=1, sisipan="", dokumen="",
+        content_hash=None, dibuat_oleh="x", dibuat_pada=naskah.clock.now(),
+        batal_oleh=None, batal_pada=None, alasan_batal=None)
+    with pytest.warns(DeprecationWarning, match="Nomor.final is deprecated; use Nomor.is_final"):
+        assert nomor.final is True
 
 
 def test_sisipan_between_two_numbers(db_url: str) -> None:
@@ -204,7 +232,7 @@ def test_paraf_survives_numbering_at_signing(db_url: str) -> None:
     konsep = konsep.model_copy(update={"nomor": None})
     assert isinstance(konsep, naskah.NotaDinas)
     pejabat = konsep.penandatangan.pejabat
-    waktu = naskah.docx.metadata.now()
+    waktu = naskah.clock.now()
     paraf = naskah.Paraf(pejabat=pejabat, peran="Kabag", waktu=waktu,
                          konsep_hash=konsep.konsep_hash())
     diparaf = naskah.Pengesahan(paraf=[paraf])
@@ -213,7 +241,7 @@ def test_paraf_survives_numbering_at_signing(db_url: str) -> None:
         reg.ambil_final("nota-dinas", tanggal="2026-11-26", **SES)
         signed, nomor = reg.beri_nomor(konsep, pola="nota-dinas", unit="Ses.PO",
                                        kka="OT.01.02", oleh="Karo PO", tanggal="2026-11-27")
-        assert nomor.teks == "2/Ses.PO/OT.01.02/11/2026" and nomor.status == FINAL
+        assert nomor.teks == "2/Ses.PO/OT.01.02/11/2026" and nomor.status is StatusNomor.FINAL
         assert str(signed.nomor) == nomor.teks and signed.tanggal == date(2026, 11, 27)
         assert nomor.content_hash == signed.content_hash() != konsep.content_hash()
         assert signed.konsep_hash() == konsep.konsep_hash()
@@ -235,13 +263,13 @@ def test_paraf_survives_numbering_at_signing(db_url: str) -> None:
 def test_paraf_on_full_content_is_void_after_numbering() -> None:
     konsep = load_example("nota-dinas").model_copy(update={"nomor": None})
     old = naskah.Paraf(pejabat=konsep.penandatangan_utama, peran="Kabag",
-                       waktu=naskah.docx.metadata.now(), content_hash=konsep.content_hash())
+                       waktu=naskah.clock.now(), content_hash=konsep.content_hash())
     signed = isi_nomor(konsep, "5/Ses.PO/OT.01.02/11/2026", date(2026, 11, 27))
     assert naskah.Pengesahan(paraf=[old]).invalid_for(konsep) == []
     assert naskah.Pengesahan(paraf=[old]).invalid_for(signed) != []
     with pytest.raises(ValueError, match="exactly one of konsep_hash and content_hash"):
         naskah.Paraf(pejabat=konsep.penandatangan_utama, peran="x",
-                     waktu=naskah.docx.metadata.now())
+                     waktu=naskah.clock.now())
 
 
 def test_beri_nomor_refuses_unusable_pattern_and_writes_nothing(tmp_path: Path) -> None:

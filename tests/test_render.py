@@ -229,12 +229,12 @@ def test_f4_paper() -> None:
 
 
 def test_unknown_paper_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(naskah.InputError, match=r"unknown paper 'Letter'; expected A4 or F4"):
         naskah.Renderer(kertas="Letter")
 
 
 def test_unknown_jenis_in_templates_rejected(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown jenis"):
+    with pytest.raises(naskah.InputError, match="unknown jenis"):
         naskah.Renderer({"surat-edaran": tmp_path / "x.docx"})
 
 
@@ -632,15 +632,18 @@ def test_custom_template_with_syntax_error(tmp_path: Path) -> None:
         naskah.Renderer({"nota-dinas": template}).render(load_example("nota-dinas"))
 
 
-def test_check_template(tmp_path: Path) -> None:
-    from naskah.docx.renderer import check_template
+def test_template_check_names_unknown_variables(tmp_path: Path) -> None:
+    from naskah.docx.template import Template
+    from naskah.profil import load_profil, template_context
 
     model = load_example("nota-dinas")
-    check_template("nota-dinas", packaged_template("nota-dinas"), model)
+    context = {**model.context(), **naskah.Pengesahan().context(),
+               **template_context(load_profil(None), "nota-dinas")}
+    Template.load(packaged_template("nota-dinas")).check(context)
     template = tmp_path / "t.docx"
     _write_template(template, "{{ hal }} {{ entah }}")
     with pytest.raises(naskah.TemplateError, match="entah"):
-        check_template("nota-dinas", template, model)
+        Template.load(template).check(context)
 
 
 # ---------------------------------------------------------------- custom kop with logo
@@ -867,9 +870,9 @@ def test_pengesahan_transitions() -> None:
     h = model.content_hash()
     state = naskah.Pengesahan().with_paraf(_paraf(h)).with_tanda_tangan(_tanda_tangan(h))
     assert state.status == naskah.Status.DITANDATANGANI
-    with pytest.raises(ValueError, match="already signed"):
+    with pytest.raises(naskah.InputError, match="already signed"):
         state.with_paraf(_paraf(h))
-    with pytest.raises(ValueError, match="already signed"):
+    with pytest.raises(naskah.InputError, match="already signed"):
         state.with_tanda_tangan(_tanda_tangan(h))
 
 

@@ -109,9 +109,9 @@ def test_packaged_sop_kelengkapan_statuses(sop: Sop) -> None:
 
 
 def test_langkah_ke_out_of_range(sop: Sop) -> None:
-    with pytest.raises(KeyError, match="1-14"):
+    with pytest.raises(naskah.InputError, match="1-14"):
         sop.langkah_ke(15)
-    with pytest.raises(KeyError, match="no step 0"):
+    with pytest.raises(naskah.InputError, match="no step 0"):
         sop.langkah_ke(0)
 
 
@@ -231,6 +231,9 @@ def test_trail_runs_under_another_sop(tmp_path: Path, trail_pki: TrailPki) -> No
     assert meta.pengesahan.tanda_tangan is not None
     assert meta.pengesahan.tanda_tangan.peran == "kepala"
     assert trail.next_step() is None
+    with pytest.raises(naskah.InputError, match="no file for 'telaah'") as info:
+        trail.dokumen("telaah")  # a tindakan: recorded, but no file
+    assert info.value.errors == [("kode", "no file yet")]
 
 
 def test_trail_under_another_sop_refuses_roles_it_does_not_declare(tmp_path: Path) -> None:
@@ -346,7 +349,7 @@ def test_durasi_menit(teks: str, menit: int) -> None:
 
 @pytest.mark.parametrize("teks", ["sebentar", "1,5 Jam", "Menit", "-5 Menit", "1 Minggu", ""])
 def test_durasi_menit_refuses_unreadable(teks: str) -> None:
-    with pytest.raises(ValueError, match="is not a duration"):
+    with pytest.raises(naskah.InputError, match="is not a duration"):
         JAM.durasi_menit(teks)
 
 

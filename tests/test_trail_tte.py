@@ -37,6 +37,7 @@ from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.pki import buat_root_ca, pkcs12_bytes, terbitkan
 from naskah.tte.trust import TrustStore
+from tests.helpers import load_example_data
 from tests.test_trail import (  # noqa: F401 - fixtures
     KABAG,
     KARO_PO,
@@ -50,6 +51,7 @@ from tests.test_trail import (  # noqa: F401 - fixtures
     step_data,
     write_ledger,
 )
+from tests.trail_keys import TrailPki
 
 SIGNED = ("dokumen/10-undangan-rapat.pdf", "dokumen/14-laporan.pdf",
           "dokumen/14-nodin-pengantar.pdf")
@@ -522,3 +524,51 @@ def test_any_bytes_as_a_stored_signature_is_a_problem_not_a_crash(blob: bytes) -
     problem = _cms_problem(b"payload", base64.b64encode(blob).decode(), TrustStore(), None,
                            "X")
     assert problem is not None and "X" in problem
+
+
+def test_signed_original_shows_the_berkas_profiles_tte(tmp_path: Path,
+                                                       trail_pki: TrailPki) -> None:
+    """The profile a trail starts with drives its signed originals: the stamp's label,
+    the footer statement and the QR's verification URL come from its [tte]."""
+    from pypdf import PdfReader
+
+    from tests.test_sop import PELAKSANA, at, small_sop, write_sop
+    from tests.test_tte import shown_lines, signature_widget
+
+    own = tmp_path / "instansi.toml"
+    own.write_text('nama = "uji"\njudul = "Profil uji"\nextends = "pusat"\n[tte]\n'
+                   'label = "Disahkan secara elektronik oleh:"\n'
+                   'catatan_kaki = "Pernyataan tanda tangan elektronik instansi uji."\n'
+                   'url_verifikasi = "https://cek.instansi-uji.go.id/dokumen/{id}"\n'
+                   'label_id = "Kode dokumen:"\n', encoding="utf-8")
+    people = PELAKSANA["peran"]
+    roster = {"peran": {"staf": people["kasubbag-data"], "kasubbag": people["kabag-datin"],
+                        "kepala": people["karo-po"]}}
+    budi, rina, agus = (people[r][0]["nip"] for r in ("kasubbag-data", "kabag-datin", "karo-po"))
+    (tmp_path / "permohonan.txt").write_text("Mohon disampaikan.\n", encoding="utf-8")
+    trail = Trail.init(tmp_path / "berkas", trail_pki.roster(roster),
+                       sop=naskah.sop.Sop.load(write_sop(tmp_path, small_sop())),
+                       dibuat=at("2026-11-23 07:50"), profil=own, **trail_pki.init_kwargs(budi))
+    trail.perform(1, budi, dokumen={"nodin": load_example_data("nota-dinas")},
+                  lampiran={"permohonan": tmp_path / "permohonan.txt"},
+                  tindakan={"telaah": "Sudah ditelaah."}, mulai=at("2026-11-23 08:00"),
+                  selesai=at("2026-11-23 10:30"), signer=trail_pki.signer(budi))
+    trail.perform(2, rina, selesai=at("2026-11-23 10:40"), signer=trail_pki.signer(rina))
+    trail = Trail.open(tmp_path / "berkas")  # reopened: the profile comes from the berkas
+    trail.perform(3, agus, selesai=at("2026-11-24 08:30"), signer=trail_pki.signer(agus))
+    assert trail.verify().utuh
+
+    signed = (tmp_path / "berkas" / "dokumen" / "03-nodin.pdf").read_bytes()
+    _, _, appearance, _ = signature_widget(signed)
+    assert shown_lines(appearance)[0] == "Disahkan secara elektronik oleh:"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(signed)).pages)
+    header = read_ledger(tmp_path / "berkas")["header"]
+    assert "Pernyataan tanda tangan elektronik instansi uji." in text
+    assert f"Kode dokumen: {header['berkas']}-03-nodin" in text
+    assert "UU ITE" not in text and "ID dokumen:" not in text
+    # The QR code holds the profile's URL: compare the drawn modules with its matrix.
+    url = f"https://cek.instansi-uji.go.id/dokumen/{header['berkas']}-03-nodin"
+    from tests.tte_helpers import qr_matrix
+
+    _, _, _, qr_stream = signature_widget(signed)
+    assert qr_stream.count(b" 1 1 re") == sum(map(sum, qr_matrix(url)))

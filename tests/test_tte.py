@@ -18,6 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pypdf import PdfReader
 
 from naskah.errors import InputError
+from naskah.profil import Tte, load_profil
 from naskah.tte.cms import signer_certificate, verify_bytes
 from naskah.tte.errors import CertificateError, PassphraseError
 from naskah.tte.identity import Identitas
@@ -32,12 +33,11 @@ from naskah.tte.pki import (
     pkcs12_bytes,
     terbitkan,
 )
-from naskah.tte.qr import qr_matrix, verification_url
+from naskah.tte.qr import verification_url
 from naskah.tte.signer import sign_pdf_file
-from naskah.tte.stamp import ProfilTte
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
-from tests.tte_helpers import KABAG, KARO, PASSPHRASE, Pki, make_pki, surat_pdf
+from tests.tte_helpers import KABAG, KARO, PASSPHRASE, Pki, make_pki, qr_matrix, surat_pdf
 
 
 @pytest.fixture(scope="module")
@@ -155,11 +155,16 @@ def test_without_tag_the_stamp_goes_to_the_fallback_box(karo: Pkcs12Signer,
     assert verify_pdf(custom, trust).ok
 
 
-def test_profile_texts_are_configurable(karo: Pkcs12Signer) -> None:
-    profil = ProfilTte(judul="Telah ditandatangani secara elektronik oleh:",
-                       url_pattern="https://srikandi.example.go.id/cek?id={id}",
-                       footer="Pernyataan instansi uji.", label_id="Kode:")
-    pdf = karo.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="ND-7", profil=profil))
+def test_profile_texts_are_configurable(karo: Pkcs12Signer, tmp_path: Path) -> None:
+    """The stamp and footer say what a format profile's [tte] says."""
+    own = tmp_path / "instansi.toml"
+    own.write_text('nama = "uji"\njudul = "Profil uji"\nextends = "pusat"\n[tte]\n'
+                   'label = "Telah ditandatangani secara elektronik oleh:"\n'
+                   'url_verifikasi = "https://srikandi.example.go.id/cek?id={id}"\n'
+                   'catatan_kaki = "Pernyataan instansi uji."\nlabel_id = "Kode:"\n',
+                   encoding="utf-8")
+    tte = load_profil(own).tte
+    pdf = karo.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="ND-7", tte=tte))
     _, _, appearance, qr_stream = signature_widget(pdf)
     assert shown_lines(appearance)[0] == "Telah ditandatangani secara elektronik oleh:"
     text = PdfReader(io.BytesIO(pdf)).pages[1].extract_text()
@@ -167,6 +172,40 @@ def test_profile_texts_are_configurable(karo: Pkcs12Signer) -> None:
     assert "UU ITE" not in text
     matrix = qr_matrix("https://srikandi.example.go.id/cek?id=ND-7")
     assert qr_stream.count(b" 1 1 re") == sum(map(sum, matrix))
+
+
+def test_shipped_profiles_share_one_tte_and_it_is_the_default() -> None:
+    """One source: PdfSignOptions' default is the shipped profiles' [tte]."""
+    tte = PdfSignOptions(doc_id="X").tte
+    assert all(load_profil(name).tte == tte for name in ("pusat", "pemda", "kemenko-polhukam"))
+    assert tte.label == "Ditandatangani secara elektronik oleh:"
+    assert "Balai Besar Sertifikasi Elektronik (BSrE)" in tte.catatan_kaki
+    assert "UU ITE" in tte.catatan_kaki
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("url_verifikasi", "https://cek.example.go.id/", "must contain {id}"),
+    ("url_verifikasi", "ftp://cek.example.go.id/{id}", "http(s) URL"),
+    ("label", "dua\nbaris", "single line"),
+])
+def test_profile_tte_refuses_what_cannot_be_drawn(field: str, value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Tte.model_validate({field: value})
+
+
+def test_profil_tte_is_a_deprecated_name_of_the_profiles_tte() -> None:
+    import naskah.tte
+    import naskah.tte.stamp
+
+    for home in (naskah.tte, naskah.tte.stamp):
+        with pytest.warns(DeprecationWarning, match="ProfilTte is deprecated; use Tte"):
+            assert home.ProfilTte is Tte
+    # Its old field names still load (a JSON file written for 0.1), with a warning.
+    with pytest.warns(DeprecationWarning, match="footer, judul, url_pattern are deprecated"):
+        old = Tte.model_validate({"judul": "Oleh:", "footer": "", "url_pattern":
+                                  "https://cek.example.go.id/{id}"})
+    assert (old.label, old.catatan_kaki, old.url_verifikasi) == (
+        "Oleh:", "", "https://cek.example.go.id/{id}")
 
 
 def test_invisible_signature_has_no_stamp_and_validates(karo: Pkcs12Signer,
@@ -414,9 +453,9 @@ def test_verification_url_round_trips_any_document_id(doc_id: str) -> None:
 
 
 def test_bad_url_patterns_are_refused() -> None:
-    with pytest.raises(InputError, match="url_pattern"):
+    with pytest.raises(InputError, match="url_verifikasi"):
         verification_url("https://x.go.id/v/", "B-1")
-    with pytest.raises(InputError, match="url_pattern"):
+    with pytest.raises(InputError, match="url_verifikasi"):
         verification_url("javascript:{id}", "B-1")
     with pytest.raises(InputError, match="doc_id"):
         verification_url("https://x.go.id/v/{id}", "  ")

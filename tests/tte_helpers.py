@@ -147,3 +147,16 @@ def make_softhsm_token(base: Path, module: str, ca: Sertifikat, person: Identita
                     str(cert_der), SOFTHSM_LABEL, s.cert.subject.public_bytes().hex()],
                    check=True, env=env, capture_output=True)
     return conf
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR module matrix (True = dark, with the 4-module quiet zone) for ``payload``,
+    with the settings pyHanko's QR stamp uses (error correction M, smallest version), so
+    a test can compare what is drawn in the PDF with what the URL encodes."""
+    import qrcode
+    import qrcode.constants
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(payload)
+    code.make()
+    return [list(row) for row in code.get_matrix()]

@@ -6,11 +6,10 @@ import argparse
 from typing import Any
 
 from naskah.cli.common import EXIT_OK, print_json
-from naskah.cli.db import add_db_option, add_oleh_option, db_errors, oleh, open_register
+from naskah.cli.db import add_db_option, add_oleh_option, oleh, open_register
 from naskah.errors import InputError
 
 
-@db_errors
 def cmd_masuk(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         surat = reg.agenda.masuk(
@@ -22,7 +21,6 @@ def cmd_masuk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_daftar(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         entries = reg.agenda.daftar(tahun=args.tahun, bulan=args.bulan)
@@ -35,7 +33,6 @@ def cmd_daftar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_ekspor(args: argparse.Namespace) -> int:
     from naskah.fileio import write_atomic
     from naskah.register import ekspor
@@ -53,7 +50,6 @@ def cmd_ekspor(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_beri(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         items = reg.disposisi.beri(args.agenda, dari=args.dari, kepada=args.kepada,
@@ -64,7 +60,6 @@ def cmd_beri(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_status(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         item = reg.disposisi.ubah_status(args.id, args.status, oleh=oleh(args),
@@ -92,7 +87,6 @@ def _print_tree(items: list[Any], depth: int = 0) -> None:
         _print_tree(item.turunan, depth + 1)
 
 
-@db_errors
 def cmd_pohon(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         reg.agenda.get(args.agenda)
@@ -104,7 +98,6 @@ def cmd_pohon(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_terlambat(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         items = reg.disposisi.terlambat(args.tanggal)

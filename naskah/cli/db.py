@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import functools
 from typing import Any
 
-from naskah.cli.common import EXIT_OK, Handler
-from naskah.errors import NaskahError
+from naskah.cli.common import EXIT_OK
 
 DB_HELP = "register URL: sqlite:///FILE (default sqlite:///naskah.db) or " \
           "postgresql+psycopg://USER:PASSWORD@HOST/DB; default $NASKAH_DB"
@@ -40,25 +38,6 @@ def open_register(args: argparse.Namespace) -> Any:
     return Register(args.db)
 
 
-def db_errors(handler: Handler) -> Handler:
-    """A register command whose database failures (server gone, lock wait timed out)
-    end in one message and exit 1, not a traceback."""
-
-    @functools.wraps(handler)
-    def wrapped(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except Exception as exc:
-            # Checked by module name so the CLI need not import SQLAlchemy to start.
-            if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
-                raise
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            raise NaskahError(f"the register's database failed: {reason}") from None
-
-    return wrapped
-
-
-@db_errors
 def cmd_upgrade(args: argparse.Namespace) -> int:
     from naskah.register.db import create, resolve_url, upgrade
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import argparse
 
 from naskah.cli.common import EXIT_OK, print_json
-from naskah.cli.db import add_db_option, add_oleh_option, db_errors, oleh, open_register
+from naskah.cli.db import add_db_option, add_oleh_option, oleh, open_register
 
 
-@db_errors
 def cmd_pola(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         if args.muat:
@@ -29,7 +28,6 @@ def cmd_pola(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_ambil(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         take = reg.ambil_sementara if args.sementara else reg.ambil_final
@@ -40,7 +38,6 @@ def cmd_ambil(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_sisipan(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         nomor = reg.sisipan(args.pola, unit=args.unit, kka=args.kka,
@@ -51,7 +48,6 @@ def cmd_sisipan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_final(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         nomor = reg.final(args.id, oleh=oleh(args), tanggal=args.tanggal,
@@ -60,7 +56,6 @@ def cmd_final(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_batal(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         nomor = reg.batal(args.nomor, alasan=args.alasan, oleh=oleh(args))
@@ -68,7 +63,6 @@ def cmd_batal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_daftar(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         numbers = reg.daftar(tahun=args.tahun, unit=args.unit, pola=args.pola)
@@ -80,7 +74,6 @@ def cmd_daftar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@db_errors
 def cmd_ekspor(args: argparse.Namespace) -> int:
     from naskah.register import ekspor
 

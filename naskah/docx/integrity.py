@@ -59,11 +59,6 @@ def body_text_hash(document_xml: bytes) -> str:
     return hashlib.sha256(body_text(document_xml).encode("utf-8")).hexdigest()
 
 
-def element_text_hash(root: etree._Element) -> str:
-    """:func:`body_text_hash` of an already parsed ``w:document`` element."""
-    return hashlib.sha256(element_text(root).encode("utf-8")).hexdigest()
-
-
 def _paragraph_of(element: etree._Element) -> etree._Element | None:
     parent = element.getparent()
     while parent is not None and parent.tag != _P:
@@ -71,4 +66,4 @@ def _paragraph_of(element: etree._Element) -> etree._Element | None:
     return parent
 
 
-__all__ = ["W_NS", "body_text", "body_text_hash", "element_text", "element_text_hash"]
+__all__ = ["W_NS", "body_text", "body_text_hash", "element_text"]

@@ -15,21 +15,18 @@ import json
 import os
 import uuid
 import zipfile
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from lxml import etree
 from pydantic import AwareDatetime, Field, ValidationError
 
 from naskah.docx.integrity import body_text_hash
 from naskah.docx.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_open_zip, read_capped
+from naskah.errors import DocumentChangedError as DocumentChangedError  # its old home
 from naskah.errors import MetadataError, NaskahError
 from naskah.models import jenis_class
 from naskah.models.base import NaskahModel
 from naskah.models.pengesahan import Pengesahan
-
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
 
 NAMESPACE = "urn:naskah:metadata:1"
 ITEM_PART = "/customXml/naskah-metadata.xml"
@@ -95,34 +92,6 @@ def datastore_props_xml(metadata: NaskahMetadata) -> bytes:
         f'<ds:datastoreItem ds:itemID="{{{str(item_id).upper()}}}" xmlns:ds="{_DS}">'
         f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>'
     ).encode()
-
-
-def attach(document: DocxDocument, metadata: NaskahMetadata) -> None:
-    """Add the metadata as a custom XML part to a python-docx document before saving.
-
-    naskah's own renderer writes the same parts without python-docx
-    (``naskah.render.attach_metadata``); this is for documents built with python-docx.
-    """
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    package = document.part.package
-    item = Part(PackURI(ITEM_PART), "application/xml", metadata.to_xml(), package)
-    props = Part(PackURI(PROPS_PART), PROPS_CONTENT_TYPE, datastore_props_xml(metadata), package)
-    item.relate_to(props, RT.CUSTOM_XML_PROPS)
-    document.part.relate_to(item, RT.CUSTOM_XML)
-
-
-class DocumentChangedError(MetadataError):
-    """The DOCX was changed outside naskah: its text or data disagree with its hashes.
-
-    ``masalah`` lists each disagreement in words.
-    """
-
-    def __init__(self, message: str, masalah: list[str]) -> None:
-        super().__init__(message)
-        self.masalah = masalah
 
 
 def read_metadata(
@@ -238,8 +207,3 @@ def _konsep_hash(meta: NaskahMetadata) -> str | None:
               if not (k in cls.DIISI_SAAT_TTD and k in cls.model_fields)}
     compact = json.dumps(konsep, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"konsep\n{meta.jenis}\n{compact}".encode()).hexdigest()
-
-
-def now() -> datetime:
-    """The current time, time-zone aware (UTC)."""
-    return datetime.now(UTC)

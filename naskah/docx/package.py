@@ -12,6 +12,7 @@ import os
 import zipfile
 
 from naskah import fileio
+from naskah.errors import FileTooLarge, PackageTooLarge
 
 MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
 """Largest template or DOCX file read (compressed size on disk)."""
@@ -22,20 +23,16 @@ MAX_RATIO = 200
 _RATIO_FLOOR = 1024 * 1024
 
 
-class PackageTooLarge(ValueError):
-    """The archive is over a size cap; the message says which."""
-
-
 def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
     """A regular file's bytes, refusing special files and anything over ``limit``.
 
     Raises :class:`OSError` (unreadable), :class:`PackageTooLarge` (over the cap) or
-    :class:`ValueError` (:class:`naskah.fileio.NotARegularFile`) for a folder, FIFO or
+    :class:`~naskah.errors.NotARegularFile` for a folder, FIFO or
     device.
     """
     try:
         return fileio.read_capped(path, limit)
-    except fileio.FileTooLarge as exc:
+    except FileTooLarge as exc:
         raise PackageTooLarge(str(exc)) from None
 
 

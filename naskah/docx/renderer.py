@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from naskah.clock import now
 from naskah.docx.integrity import body_text_hash
 from naskah.docx.konteks import AsetResolver, konteks, read_gambar, resolver
 from naskah.docx.metadata import (
@@ -25,16 +26,15 @@ from naskah.docx.metadata import (
     PROPS_PART,
     NaskahMetadata,
     datastore_props_xml,
-    now,
 )
 from naskah.docx.template import Rendering, Template
-from naskah.errors import InputError, NaskahError, TemplateError
+from naskah.errors import InputError, NaskahError
 from naskah.fileio import writable_target_problem, write_atomic
 from naskah.models import NaskahDinas, jenis_class
 from naskah.models.naskah import Gambar
 from naskah.models.pengesahan import Pengesahan
 from naskah.pdf import fonts
-from naskah.profil import Kertas, Profil, load_profil, template_context
+from naskah.profil import Kertas, Profil, load_profil
 from naskah.version import __version__
 
 if TYPE_CHECKING:
@@ -73,7 +73,12 @@ class Renderer:
         font_check: fonts.FontCheck = "warn",
     ) -> None:
         self.profil = load_profil(profil)
-        self.kertas = Kertas(kertas) if kertas is not None else None
+        try:
+            self.kertas = Kertas(kertas) if kertas is not None else None
+        except ValueError:
+            raise InputError(f"kertas: unknown paper {kertas!r}; expected "
+                             + " or ".join(k.value for k in Kertas),
+                             [("kertas", "unknown")]) from None
         self.pdfa = self.profil.pdfa if pdfa is None else pdfa
         self.font_check = fonts.check_mode(font_check)
         self._paths: dict[str, Path] = {}
@@ -242,7 +247,8 @@ def core_properties(naskah: NaskahDinas, metadata: NaskahMetadata) -> dict[str, 
 
 
 def attach_metadata(rendering: Rendering, metadata: NaskahMetadata) -> None:
-    """Add the naskah metadata as a custom XML part (the layout of metadata.attach)."""
+    """Add the naskah metadata as a custom XML part (:data:`~naskah.docx.metadata.ITEM_PART`
+    with its datastore properties), related from the main document."""
     main = rendering.layout.main
     item, props = ITEM_PART.lstrip("/"), PROPS_PART.lstrip("/")
     rendering.add_part(item, "application/xml", metadata.to_xml())
@@ -327,19 +333,6 @@ def save(
                                    pdfa=pdfa, aset=aset)
 
 
-def check_template(jenis: str, path: str | os.PathLike[str], sample: NaskahDinas) -> None:
-    """Check a custom template against a document type, naming unknown variables.
-
-    ``sample`` is any valid document of that type; its context defines what the
-    template may use.
-    """
-    if sample.jenis != jenis:
-        raise TemplateError(f"sample is a {sample.jenis}, not a {jenis}")
-    context = {**sample.context(), **Pengesahan().context(),
-               **template_context(load_profil(None), jenis)}
-    Template.load(path).check(context)
-
-
 def __getattr__(name: str) -> Any:
     # JENIS imports every document type: only when asked for (naskah.models.JENIS).
     if name == "JENIS":
@@ -349,4 +342,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'naskah.docx.renderer' has no attribute {name!r}")
 
 
-__all__ = ["JENIS", "Kertas", "Renderer", "check_template", "packaged_template", "render", "save"]
+__all__ = ["JENIS", "Kertas", "Renderer", "packaged_template", "render", "save"]

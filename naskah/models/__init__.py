@@ -13,7 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from naskah.lazy import exported
+from naskah.errors import InputError
+from naskah.lazy import deprecated, exported
 
 if TYPE_CHECKING:
     from naskah.models.base import NaskahModel, Teks, TeksPanjang
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from naskah.models.nota_dinas import NotaDinas
     from naskah.models.notulen import Notulen
     from naskah.models.pejabat import NIP, Pejabat, check_nip
-    from naskah.models.penandatangan import Delegasi, JabatanSementara, Pelaksana, Penandatangan
+    from naskah.models.penandatangan import Delegasi, JabatanSementara, Penandatangan
     from naskah.models.umum import Lampiran, Peserta
     from naskah.models.undangan import UndanganRapat
 
@@ -46,16 +47,15 @@ JENIS_NAMES: tuple[str, ...] = tuple(JENIS_MODULES)
 
 
 def jenis_class(jenis: str) -> type[NaskahDinas]:
-    """The model class for a type name, with a clear error for an unknown one.
+    """The model class for a type name; InputError naming ``jenis`` for an unknown one.
 
     Imports only that type's module.
     """
     try:
         module, name = JENIS_MODULES[jenis]
     except KeyError:
-        raise ValueError(
-            f"unknown jenis {jenis!r}; expected one of: {', '.join(JENIS_NAMES)}"
-        ) from None
+        raise InputError(f"unknown jenis {jenis!r}; expected one of: {', '.join(JENIS_NAMES)}",
+                         [("jenis", "unknown")]) from None
     cls: type[NaskahDinas] = getattr(importlib.import_module(module), name)
     return cls
 
@@ -71,7 +71,7 @@ _HOME: dict[str, str] = {
     "NotaDinas": "naskah.models.nota_dinas",
     "Notulen": "naskah.models.notulen",
     **dict.fromkeys(("NIP", "Pejabat", "check_nip"), "naskah.models.pejabat"),
-    **dict.fromkeys(("Delegasi", "JabatanSementara", "Pelaksana", "Penandatangan"),
+    **dict.fromkeys(("Delegasi", "JabatanSementara", "Penandatangan"),
                     "naskah.models.penandatangan"),
     **dict.fromkeys(("Lampiran", "Peserta"), "naskah.models.umum"),
     "UndanganRapat": "naskah.models.undangan",
@@ -80,6 +80,8 @@ _HOME: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "Pelaksana":
+        return deprecated(__name__, name, "naskah.models.penandatangan", "JabatanSementara")
     if name == "JENIS":
         globals()["JENIS"] = {jenis: jenis_class(jenis) for jenis in JENIS_NAMES}
         return globals()["JENIS"]
@@ -110,7 +112,6 @@ __all__ = [
     "NotaDinas",
     "Notulen",
     "Pejabat",
-    "Pelaksana",
     "Penandatangan",
     "Pendahuluan",
     "Peserta",

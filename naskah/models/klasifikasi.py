@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from naskah.errors import InputError
+
 
 class Sifat(StrEnum):
     """Derajat kecepatan: how fast the naskah must be handled."""
@@ -36,11 +38,12 @@ class Klasifikasi(StrEnum):
 
     @classmethod
     def from_kode(cls, kode: str) -> Klasifikasi:
-        """The klasifikasi for a code B, T, R or SR."""
+        """The klasifikasi for a code B, T, R or SR; InputError for any other."""
         for klasifikasi, k in _KODE.items():
             if k == kode:
                 return klasifikasi
-        raise ValueError(f"unknown kode keamanan {kode!r}; expected one of B, T, R, SR")
+        raise InputError(f"unknown kode keamanan {kode!r}; expected one of B, T, R, SR",
+                         [("kode_keamanan", "unknown")])
 
 
 _KODE = {

@@ -20,6 +20,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from naskah.errors import InputError
 from naskah.models.klasifikasi import Klasifikasi
 
 _KODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
@@ -55,39 +56,48 @@ class NomorNaskah:
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[0-9]{1,7}[a-z]?", self.urut) or int(self.urut.rstrip(
                 "abcdefghijklmnopqrstuvwxyz")) < 1:
-            raise ValueError(
+            raise InputError(
                 "the serial number must be digits making 1 or more, optionally followed by "
                 f"one sisipan letter (e.g. '123a'), got {self.urut!r}"
             )
         if self.kka_daerah is not None:
             if not _KKA_DAERAH.match(self.kka_daerah):
-                raise ValueError(
+                raise InputError(
                     f"kode klasifikasi {self.kka_daerah!r} must be digits in the Permendagri "
                     "83/2022 form, e.g. '000.5.6.2'"
                 )
             if self.bulan is not None or self.klasifikasi is not None:
-                raise ValueError("a regional nomor (Permendagri 83/2022) has no month and no "
+                raise InputError("a regional nomor (Permendagri 83/2022) has no month and no "
                                  "kode keamanan")
         elif not self.kode:
-            raise ValueError("needs at least one unit or klasifikasi code between the slashes")
+            raise InputError("needs at least one unit or klasifikasi code between the slashes")
         for kode in self.kode:
             if not _KODE.match(kode):
-                raise ValueError(
+                raise InputError(
                     f"code {kode!r} may hold only letters, digits, '.' and '-', "
                     "and must start with a letter or digit"
                 )
-        if self.kka_daerah is None and (self.bulan is None or not 1 <= self.bulan <= 12):
-            raise ValueError(f"month {self.bulan:02d} does not exist (expected 01-12)")
+        if self.kka_daerah is None and self.bulan is None:
+            raise InputError("the month is missing (a central nomor has one, 01-12)")
+        if self.kka_daerah is None and not 1 <= (self.bulan or 0) <= 12:
+            raise InputError(f"month {self.bulan:02d} does not exist (expected 01-12)")
         if not 1945 <= self.tahun <= 2200:
-            raise ValueError(f"year {self.tahun} is outside 1945-2200")
+            raise InputError(f"year {self.tahun} is outside 1945-2200")
 
     @classmethod
     def parse(cls, text: str) -> NomorNaskah:
         """Parse ``B-123/Ses/OT.01.02/12/2017``, ``190/D-IV/KKA/11/2012`` or the regional
         ``000.5.6.2/123/2025``.
 
-        Raises ValueError saying which part is wrong.
+        Raises InputError (a ValueError) naming ``nomor`` and saying which part is wrong.
         """
+        try:
+            return cls._parse(text)
+        except ValueError as exc:
+            raise InputError(str(exc), [("nomor", str(exc))]) from None
+
+    @classmethod
+    def _parse(cls, text: str) -> NomorNaskah:
         parts = text.strip().split("/")
         try:
             return cls._parse_pusat(text, parts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import model_validator
 
@@ -33,8 +34,13 @@ class PimpinanDaerah(StrEnum):
     SEKRETARIS_DAERAH = "sekretaris-daerah"
 
 
-Pelaksana = JabatanSementara
-"""Deprecated alias of :class:`JabatanSementara` (its name before 0.2)."""
+def __getattr__(name: str) -> Any:
+    # Pelaksana: the name of JabatanSementara before 0.2, kept for one more release.
+    if name == "Pelaksana":
+        from naskah.lazy import deprecated
+
+        return deprecated(__name__, name, __name__, "JabatanSementara")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Delegasi(StrEnum):

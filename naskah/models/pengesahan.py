@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import AwareDatetime, Field, model_validator
 
 from naskah import formatting
+from naskah.errors import InputError
 from naskah.hashing import Sha256
 from naskah.models.base import NaskahModel, Teks
 from naskah.models.pejabat import Pejabat
@@ -109,15 +110,17 @@ class Pengesahan(NaskahModel):
         return Status.DIPARAF if self.paraf else Status.KONSEP
 
     def with_paraf(self, paraf: Paraf) -> Pengesahan:
-        """A new state with one more paraf; refused once signed."""
+        """A new state with one more paraf; InputError once signed."""
         if self.tanda_tangan is not None:
-            raise ValueError("cannot add a paraf: the document is already signed")
+            raise InputError("paraf: cannot add a paraf, the document is already signed",
+                             [("paraf", "already signed")])
         return self.model_copy(update={"paraf": [*self.paraf, paraf]})
 
     def with_tanda_tangan(self, ttd: TandaTangan) -> Pengesahan:
-        """A new state with the signature; refused if already signed."""
+        """A new state with the signature; InputError if already signed."""
         if self.tanda_tangan is not None:
-            raise ValueError("the document is already signed")
+            raise InputError("tanda_tangan: the document is already signed",
+                             [("tanda_tangan", "already signed")])
         return self.model_copy(update={"tanda_tangan": ttd})
 
     def invalid_for(self, naskah: NaskahDinas, content_hash: str | None = None) -> list[str]:

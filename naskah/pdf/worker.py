@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-from naskah.errors import PdfError
+from naskah.errors import PdfError, UnoUnavailable
 from naskah.pdf import profile as soffice_profile
 
 _BRIDGE = Path(__file__).with_name("bridge.py")
@@ -28,10 +28,6 @@ START_TIMEOUT = 90.0
 """Seconds a LibreOffice may take to start and accept the bridge."""
 STOP_TIMEOUT = 10.0
 """Seconds a LibreOffice may take to close cleanly before it is killed."""
-
-
-class UnoUnavailable(PdfError):
-    """The bridge's Python cannot import LibreOffice's ``uno`` module."""
 
 
 def soffice_bin(soffice: str) -> str:

@@ -8,14 +8,15 @@ for font sizes, millimetres for images.
 
 from __future__ import annotations
 
+import warnings
 from enum import StrEnum
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
 from naskah.models.instansi import JenisKop
-from naskah.models.penandatangan import Pelaksana, PimpinanDaerah
+from naskah.models.penandatangan import JabatanSementara, PimpinanDaerah
 
 
 class Kertas(StrEnum):
@@ -129,7 +130,7 @@ class AturanTtd(AturanNama):
 
     pimpinan_daerah: list[PimpinanDaerah | Literal["lainnya"]] | None = None
     """Matches these posts ('lainnya': a signer who is none of them)."""
-    pelaksana: list[Pelaksana | Literal["definitif"]] | None = None
+    pelaksana: list[JabatanSementara | Literal["definitif"]] | None = None
     """Matches these acting appointments ('definitif': not acting)."""
     jenis: list[JenisNaskah] | None = None
     """Matches these document types."""
@@ -150,13 +151,53 @@ class AturanTandaTangan(NaskahModel):
 
 
 class Tte(NaskahModel):
-    """Electronic signature (TTE) wording."""
+    """What a signed original shows: the stamp beside the QR code, the verification URL
+    the QR code holds, and the footer statement. The one source of these texts: the
+    stamp (:mod:`naskah.tte.stamp`) draws them, and a trail signs with its profile's."""
 
     label: Teks = "Ditandatangani secara elektronik oleh:"
-    catatan_kaki: TeksPanjang = (
+    """First line of the stamp, above the jabatan, nama and NIP."""
+    catatan_kaki: TeksPanjang | Literal[""] = (
         "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
-        "yang diterbitkan oleh Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara."
+        "yang diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN. "
+        "UU ITE No. 11 Tahun 2008 Pasal 5 ayat 1: \"Informasi Elektronik dan/atau Dokumen "
+        "Elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah.\""
     )
+    """Statement printed small at the bottom of the signed page, covered by the
+    signature; empty for none."""
+    url_verifikasi: Teks = "https://naskah.example.go.id/v/{id}"
+    """The verification URL in the QR code; ``{id}`` becomes the document id."""
+    label_id: Teks = "ID dokumen:"
+    """Printed before the document id under the footer statement."""
+    ukuran_huruf: int = Field(default=7, gt=3, le=14)
+    """Stamp font size (pt)."""
+    ukuran_catatan_kaki: int = Field(default=6, gt=3, le=10)
+    """Footer font size (pt)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        # naskah.tte.ProfilTte's field names before 0.3, accepted until 0.4.
+        if isinstance(data, dict) and data.keys() & _TTE_OLD_NAMES:
+            old = sorted(data.keys() & _TTE_OLD_NAMES)
+            warnings.warn(f"tte: {', '.join(old)} are deprecated names; use "
+                          + ", ".join(_TTE_OLD_NAMES[k] for k in old),
+                          DeprecationWarning, stacklevel=2)
+            return {_TTE_OLD_NAMES.get(k, k): v for k, v in data.items()}
+        return data
+
+    @field_validator("url_verifikasi")
+    @classmethod
+    def _url_has_id(cls, value: str) -> str:
+        if "{id}" not in value:
+            raise ValueError("must contain {id}, where the document id goes")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+
+_TTE_OLD_NAMES = {"judul": "label", "url_pattern": "url_verifikasi", "footer": "catatan_kaki",
+                  "ukuran_footer": "ukuran_catatan_kaki"}
 
 
 class Label(NaskahModel):

@@ -34,18 +34,27 @@ number (``nomor.teks``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from naskah.register.agenda import Agenda, SuratMasuk
+from naskah.register.catatan import Nomor, Peristiwa, StatusNomor
 from naskah.register.db import RegisterError, open_engine, resolve_url, upgrade
 from naskah.register.disposisi import DisposisiTracker, ItemDisposisi, StatusDisposisi
-from naskah.register.isi import isi_nomor
 from naskah.register.jangkar import JangkarTrail, Jejak, Kepala, NomorTrail
-from naskah.register.nomor import BATAL, FINAL, SEMENTARA, Nomor, Peristiwa, Register
+from naskah.register.nomor import Register, isi_nomor
 from naskah.register.pola import DaftarPola, Pola, bawaan
 
+
+def __getattr__(name: str) -> Any:
+    # SEMENTARA, FINAL, BATAL: the status strings before StatusNomor, for one more release.
+    if name in ("SEMENTARA", "FINAL", "BATAL"):
+        from naskah.lazy import deprecated
+
+        return deprecated(__name__, name, __name__, f"StatusNomor.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
-    "BATAL",
-    "FINAL",
-    "SEMENTARA",
     "Agenda",
     "DaftarPola",
     "DisposisiTracker",
@@ -60,6 +69,7 @@ __all__ = [
     "Register",
     "RegisterError",
     "StatusDisposisi",
+    "StatusNomor",
     "SuratMasuk",
     "bawaan",
     "isi_nomor",

@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, func, insert, select
 
+from naskah.clock import now
 from naskah.errors import InputError
+from naskah.inputs import check_tanggal, check_teks
 from naskah.models.klasifikasi import Klasifikasi, Sifat
-from naskah.register import masukan, penghitung
-from naskah.register.rekaman import json_fields
+from naskah.register import penghitung
+from naskah.register.db import reading, transaction
 from naskah.register.schema import agenda as t_agenda
 from naskah.register.schema import scan as t_scan
 
@@ -48,7 +50,8 @@ class SuratMasuk:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields (dates as ISO text)."""
-        return json_fields(self)
+        values = {name: getattr(self, name) for name in self.__slots__}
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
 class Agenda:
@@ -66,17 +69,17 @@ class Agenda:
 
         ``scan`` (optional) is copied into the register with its SHA-256.
         """
-        received = masukan.tanggal(diterima_tanggal, "diterima_tanggal")
-        sent = masukan.tanggal(tanggal_surat, "tanggal_surat")
+        received = check_tanggal(diterima_tanggal, "diterima_tanggal")
+        sent = check_tanggal(tanggal_surat, "tanggal_surat")
         values = {
-            "pengirim": masukan.teks(pengirim, "pengirim"),
-            "nomor_surat": masukan.teks(nomor_surat, "nomor_surat"),
-            "hal": masukan.teks(hal, "hal", max_length=2000),
+            "pengirim": check_teks(pengirim, "pengirim"),
+            "nomor_surat": check_teks(nomor_surat, "nomor_surat"),
+            "hal": check_teks(hal, "hal", max_length=2000),
             "sifat": _choice(Sifat, sifat, "sifat"),
             "klasifikasi": _choice(Klasifikasi, klasifikasi, "klasifikasi"),
             "tanggal_surat": sent,
             "diterima_tanggal": received,
-            "dicatat_oleh": masukan.teks(oleh, "oleh", max_length=200),
+            "dicatat_oleh": check_teks(oleh, "oleh", max_length=200),
         }
         if received < sent:
             raise InputError("diterima_tanggal: before tanggal_surat",
@@ -84,20 +87,20 @@ class Agenda:
         data, name = _read_scan(scan) if scan is not None else (None, None)
         digest = hashlib.sha256(data).hexdigest() if data is not None else None
         tahun = received.year
-        with self.engine.begin() as conn:
+        with transaction(self.engine) as conn:
             if data is not None and conn.execute(
                     select(t_scan.c.sha256).where(t_scan.c.sha256 == digest)).first() is None:
                 conn.execute(insert(t_scan).values(sha256=digest, ukuran=len(data), data=data))
             nomor_agenda = penghitung.next_value(conn, penghitung.lingkup_agenda(tahun))
             new_id = conn.execute(insert(t_agenda).values(
                 **values, tahun=tahun, nomor_agenda=nomor_agenda, scan_nama=name,
-                scan_sha256=digest, dicatat_pada=masukan.now(),
+                scan_sha256=digest, dicatat_pada=now(),
             ).returning(t_agenda.c.id)).scalar_one()
             return _surat(conn.execute(select(t_agenda).where(t_agenda.c.id == new_id)).one())
 
     def get(self, id: int) -> SuratMasuk:
         """One entry by id; InputError naming ``agenda`` when there is none."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(t_agenda).where(t_agenda.c.id == id)).first()
         if row is None:
             raise InputError(f"agenda: the register has no incoming letter with id {id}",
@@ -111,7 +114,7 @@ class Agenda:
             query = query.where(t_agenda.c.tahun == tahun)
         if bulan is not None:
             query = query.where(func.extract("month", t_agenda.c.diterima_tanggal) == bulan)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_surat(r) for r in conn.execute(query)]
 
     def scan(self, id: int) -> bytes:
@@ -119,7 +122,7 @@ class Agenda:
         entry = self.get(id)
         if entry.scan_sha256 is None:
             raise InputError(f"agenda: entry {id} has no scan", [("agenda", "no scan")])
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             data = bytes(conn.execute(select(t_scan.c.data).where(
                 t_scan.c.sha256 == entry.scan_sha256)).scalar_one())
         if hashlib.sha256(data).hexdigest() != entry.scan_sha256:
@@ -142,7 +145,7 @@ def _read_scan(path: str | os.PathLike[str]) -> tuple[bytes, str]:
         if size > MAX_SCAN_BYTES:
             raise InputError(f"scan: {p} is larger than {MAX_SCAN_BYTES // 2**20} MB",
                              [("scan", "too large")])
-        return p.read_bytes(), masukan.teks(p.name, "scan")
+        return p.read_bytes(), check_teks(p.name, "scan")
     except IsADirectoryError:
         raise InputError(f"scan: {p} is a folder", [("scan", "folder")]) from None
     except FileNotFoundError:

@@ -5,19 +5,34 @@ SQLite is a file in WAL mode with a busy timeout, and every transaction starts w
 way. PostgreSQL runs through psycopg 3; number-taking transactions lock their counter
 row with ``SELECT … FOR UPDATE``. The schema is managed by the Alembic migrations
 shipped in ``naskah/register/migrations``; a new SQLite file is migrated on open.
+
+Every transaction runs inside :func:`translate_errors` (through :func:`transaction` and
+:func:`reading`): a database failure leaves the register as a
+:class:`~naskah.errors.RegisterError` saying what went wrong in words, never as a
+SQLAlchemy or driver exception.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from naskah.errors import InputError, NaskahError
+from naskah.errors import (
+    InputError,
+    RegisterBusyError,
+    RegisterError,
+    RegisterSchemaError,
+    RegisterUnavailableError,
+)
 from naskah.register import schema
 from naskah.register.pola import bawaan
 
@@ -27,10 +42,6 @@ DEFAULT_URL = "sqlite:///naskah.db"
 """The embedded default: a SQLite file in the current directory."""
 BUSY_TIMEOUT_S = 60.0
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class RegisterError(NaskahError):
-    """The register's database is unreachable, or its schema needs ``naskah db upgrade``."""
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -96,15 +107,18 @@ def open_engine(url: str | None = None) -> Engine:
         if not folder.is_dir():
             raise InputError(f"--db: the folder {folder} does not exist", [("db", "no folder")])
     engine = create(resolved)
-    current, head = revisions(engine)
-    if current != head:
+    try:
+        current, head = revisions(engine)
         if current is None and parsed.get_backend_name() == "sqlite":
-            upgrade(engine)
-        else:
-            engine.dispose()
-            raise RegisterError(
-                f"the register at {parsed.render_as_string()} has schema {current or 'none'}, "
-                f"this naskah needs {head}: run `naskah db upgrade`")
+            current = upgrade(engine)
+    except RegisterError:
+        engine.dispose()
+        raise
+    if current != head:
+        engine.dispose()
+        raise RegisterSchemaError(
+            f"the register at {parsed.render_as_string()} has schema {current or 'none'}, "
+            f"this naskah needs {head}: run `naskah db upgrade`")
     return engine
 
 
@@ -115,11 +129,8 @@ def revisions(engine: Engine) -> tuple[str | None, str]:
 
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert head is not None
-    try:
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-    except OperationalError as exc:
-        raise RegisterError(f"cannot open the register: {exc.orig}") from None
+    with reading(engine) as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
     return current, head
 
 
@@ -131,13 +142,19 @@ def upgrade(engine: Engine) -> str:
     """
     from alembic import command
     from alembic.config import Config
+    from alembic.util.exc import CommandError
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-        _seed_patterns(conn)
+    try:
+        with transaction(engine) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            _seed_patterns(conn)
+    except CommandError as exc:  # e.g. a revision written by a newer naskah
+        raise RegisterSchemaError(
+            f"the register at {_where(engine)} cannot be upgraded by this naskah: {exc}"
+        ) from None
     return revisions(engine)[0] or ""
 
 
@@ -155,5 +172,79 @@ def is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """``engine.begin()`` (commit at the end, roll back on error), errors translated."""
+    with translate_errors(engine), engine.begin() as conn:
+        yield conn
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """``engine.connect()`` for reads, errors translated."""
+    with translate_errors(engine), engine.connect() as conn:
+        yield conn
+
+
+@contextmanager
+def translate_errors(where: Engine | str) -> Iterator[None]:
+    """Run a block against the register's database (``where``: its engine or URL);
+    a SQLAlchemy or driver error leaves it as a :class:`~naskah.errors.RegisterError`.
+
+    The subclass says what happened (unreachable, busy, schema not migrated) and the
+    message gives the URL (password hidden) and the database's own reason in one line,
+    without driver class names, SQL or links. naskah's own errors pass unchanged.
+    """
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise _translated(exc, _where(where)) from None
+
+
+# PostgreSQL SQLSTATE codes (and classes, by their first two characters) by meaning.
+_PG_BUSY = ("40", "55P03", "57014")  # rollback (deadlock, serialisation), lock, cancel
+_PG_SCHEMA = ("42P01", "42703")  # undefined table, undefined column
+# connection, authorisation, no such database, too many connections, server shutting down
+_PG_UNAVAILABLE = ("08", "28", "3D", "53300", "57P")
+_SQLITE_UNAVAILABLE = ("SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_READONLY", "SQLITE_PERM",
+                       "SQLITE_CORRUPT")
+
+
+def _translated(exc: SQLAlchemyError, where: str) -> RegisterError:
+    orig = exc.orig if isinstance(exc, DBAPIError) else None
+    reason = _reason(orig if orig is not None else exc)
+    sqlstate = str(getattr(orig, "sqlstate", None) or "")
+    sqlite = str(getattr(orig, "sqlite_errorname", None) or "")
+    if isinstance(exc, PoolTimeout) or sqlite in ("SQLITE_BUSY", "SQLITE_LOCKED") or (
+            sqlstate.startswith(_PG_BUSY)):
+        return RegisterBusyError(
+            f"the register at {where} is busy: another writer held it longer than the wait "
+            f"allows ({reason}); try again")
+    if sqlstate.startswith(_PG_SCHEMA) or (sqlite == "SQLITE_ERROR" and re.match(
+            r"no such (table|column)", reason)):
+        return RegisterSchemaError(
+            f"the register at {where} lacks the tables this naskah needs ({reason}): "
+            "run `naskah db upgrade`")
+    # psycopg reports a failed connection (refused, bad password, no such database)
+    # without a SQLSTATE; SQLite names every error.
+    if sqlite in _SQLITE_UNAVAILABLE or sqlstate.startswith(_PG_UNAVAILABLE) or (
+            isinstance(exc, OperationalError) and not sqlstate and not sqlite):
+        return RegisterUnavailableError(f"cannot use the register at {where}: {reason}")
+    return RegisterError(f"the register's database at {where} failed: {reason}")
+
+
+def _reason(exc: BaseException) -> str:
+    """The database's own message: its first line, without a severity prefix."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    first = re.sub(r"^\([\w.]+\)\s*", "", lines[0])  # SQLAlchemy's "(module.Class) "
+    return re.sub(r"\b(?:FATAL|ERROR):\s+", "", first).strip()
+
+
+def _where(where: Engine | str) -> str:
+    url = where.url if isinstance(where, Engine) else make_url(where)
+    return url.render_as_string(hide_password=True)
+
+
 __all__ = ["DEFAULT_URL", "ENV", "RegisterError", "create", "is_postgres", "open_engine",
-           "resolve_url", "revisions", "upgrade"]
+           "reading", "resolve_url", "revisions", "transaction", "translate_errors",
+           "upgrade"]

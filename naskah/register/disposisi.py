@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import Engine, Row, and_, insert, select, update
 from sqlalchemy.engine import Connection
 
+from naskah.clock import now
 from naskah.errors import InputError
-from naskah.register import masukan
+from naskah.inputs import check_tanggal, check_teks
+from naskah.register.db import reading, transaction
 from naskah.register.schema import agenda as t_agenda
 from naskah.register.schema import disposisi as t_disposisi
 
@@ -76,20 +78,20 @@ class DisposisiTracker:
         ``induk_id`` passes down (re-disposisi) the item received by ``dari``; it must be
         of the same letter, still open, and addressed to ``dari``.
         """
-        dari = masukan.teks(dari, "dari")
+        dari = check_teks(dari, "dari")
         if not kepada:
             raise InputError("kepada: give at least one recipient", [("kepada", "empty")])
-        recipients = [masukan.teks(k, "kepada") for k in kepada]
+        recipients = [check_teks(k, "kepada") for k in kepada]
         if len(set(recipients)) != len(recipients):
             raise InputError("kepada: names a recipient twice", [("kepada", "duplicate")])
-        instruksi = masukan.teks(instruksi, "instruksi", max_length=4000, panjang=True)
-        day = masukan.tanggal(tanggal, "tanggal")
-        due = masukan.tanggal(batas_waktu, "batas_waktu") if batas_waktu is not None else None
+        instruksi = check_teks(instruksi, "instruksi", max_length=4000, panjang=True)
+        day = check_tanggal(tanggal, "tanggal")
+        due = check_tanggal(batas_waktu, "batas_waktu") if batas_waktu is not None else None
         if due is not None and due < day:
             raise InputError(
                 f"batas_waktu: {due.isoformat()} is before the disposisi ({day.isoformat()})",
                 [("batas_waktu", "before tanggal")])
-        with self.engine.begin() as conn:
+        with transaction(self.engine) as conn:
             entry = conn.execute(select(t_agenda.c.diterima_tanggal)
                                  .where(t_agenda.c.id == agenda_id)).first()
             if entry is None:
@@ -100,7 +102,7 @@ class DisposisiTracker:
                                  [("tanggal", "before diterima_tanggal")])
             if induk_id is not None:
                 _check_parent(conn, induk_id, agenda_id, dari)
-            waktu = masukan.now()
+            waktu = now()
             ids = [conn.execute(insert(t_disposisi).values(
                 agenda_id=agenda_id, induk_id=induk_id, dari=dari, kepada=k,
                 instruksi=instruksi, tanggal=day, batas_waktu=due,
@@ -119,9 +121,9 @@ class DisposisiTracker:
             raise InputError(f"status: unknown {status!r}; expected one of "
                              + ", ".join(s.value for s in StatusDisposisi),
                              [("status", "unknown")]) from None
-        oleh = masukan.teks(oleh, "oleh", max_length=200)
-        note = masukan.teks(catatan, "catatan", max_length=4000, panjang=True) if catatan else ""
-        with self.engine.begin() as conn:
+        oleh = check_teks(oleh, "oleh", max_length=200)
+        note = check_teks(catatan, "catatan", max_length=4000, panjang=True) if catatan else ""
+        with transaction(self.engine) as conn:
             current = StatusDisposisi(_row(conn, id).status)
             if target is StatusDisposisi.BATAL:
                 if current is not StatusDisposisi.BELUM_DIBACA:
@@ -133,12 +135,12 @@ class DisposisiTracker:
                                  f"become {target.value}", [("status", "backwards")])
             conn.execute(update(t_disposisi).where(t_disposisi.c.id == id).values(
                 status=target.value, catatan=note or _row(conn, id).catatan, diubah_oleh=oleh,
-                diubah_pada=masukan.now()))
+                diubah_pada=now()))
             return _item(_row(conn, id))
 
     def pohon(self, agenda_id: int) -> list[ItemDisposisi]:
         """The disposisi of one letter as a tree: top-level items with their turunan."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(t_disposisi).where(t_disposisi.c.agenda_id == agenda_id)
                                 .order_by(t_disposisi.c.id)).all()
         items = {r.id: _item(r) for r in rows}
@@ -152,8 +154,8 @@ class DisposisiTracker:
 
     def terlambat(self, hari_ini: date | str | None = None) -> list[ItemDisposisi]:
         """Open items past their batas waktu, the most overdue first."""
-        today = masukan.tanggal(hari_ini, "hari_ini")
-        with self.engine.connect() as conn:
+        today = check_tanggal(hari_ini, "hari_ini")
+        with reading(self.engine) as conn:
             rows = conn.execute(select(t_disposisi).where(and_(
                 t_disposisi.c.batas_waktu < today, t_disposisi.c.status.in_(_OPEN),
             )).order_by(t_disposisi.c.batas_waktu, t_disposisi.c.id)).all()

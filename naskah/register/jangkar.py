@@ -20,13 +20,19 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from naskah.errors import TamperError
-from naskah.register import masukan
-from naskah.register.db import RegisterError, create, is_postgres, resolve_url, revisions
-from naskah.register.nomor import Nomor, _nomor
+from naskah.clock import now
+from naskah.errors import (
+    RegisterError,
+    RegisterSchemaError,
+    RegisterUnavailableError,
+    TamperError,
+)
+from naskah.register.catatan import Nomor, to_nomor
+from naskah.register.db import create, is_postgres, reading, resolve_url, revisions, transaction
 from naskah.register.schema import jangkar_trail, nomor_trail
 from naskah.register.schema import nomor as t_nomor
 
@@ -74,7 +80,7 @@ class JangkarTrail:
 
     def baca(self, berkas: str) -> Kepala | None:
         """The head recorded for the trail ``berkas`` (None: none recorded)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(jangkar_trail).where(
                 jangkar_trail.c.berkas == berkas)).first()
         return None if row is None else Kepala(row.langkah, row.hash_akhir, row.diubah_pada)
@@ -85,25 +91,27 @@ class JangkarTrail:
         (what the caller read and checked; None: no head yet). Anything else in the
         register means another copy of the berkas moved it meanwhile:
         :class:`~naskah.errors.TamperError`, nothing written."""
-        waktu = masukan.now()
-        try:
-            with self.engine.begin() as conn:
-                query = select(jangkar_trail).where(jangkar_trail.c.berkas == berkas)
-                if is_postgres(conn):
-                    query = query.with_for_update()
-                row = conn.execute(query).first()
-                now = None if row is None else (row.langkah, row.hash_akhir)
-                was = None if sebelumnya is None else (sebelumnya.langkah, sebelumnya.hash_akhir)
-                if now != was:
-                    raise _moved(berkas, now, was)
-                values = {"langkah": langkah, "hash_akhir": hash_akhir, "diubah_pada": waktu}
-                if row is None:
-                    conn.execute(insert(jangkar_trail).values(berkas=berkas, **values))
-                else:
-                    conn.execute(update(jangkar_trail)
-                                 .where(jangkar_trail.c.berkas == berkas).values(**values))
-        except IntegrityError:  # PostgreSQL: another writer inserted the first head meanwhile
-            raise _moved(berkas, None, None) from None
+        waktu = now()
+        was = None if sebelumnya is None else (sebelumnya.langkah, sebelumnya.hash_akhir)
+        values = {"langkah": langkah, "hash_akhir": hash_akhir, "diubah_pada": waktu}
+        with transaction(self.engine) as conn:
+            postgres = is_postgres(conn)
+            query = select(jangkar_trail).where(jangkar_trail.c.berkas == berkas)
+            if postgres:
+                query = query.with_for_update()  # (SQLite: BEGIN IMMEDIATE holds the lock)
+            row = conn.execute(query).first()
+            held = None if row is None else (row.langkah, row.hash_akhir)
+            if held != was:
+                raise _moved(berkas, held, was)
+            if row is not None:
+                conn.execute(update(jangkar_trail).where(jangkar_trail.c.berkas == berkas)
+                             .values(**values))
+            else:
+                make = pg_insert if postgres else sqlite_insert
+                done = conn.execute(make(jangkar_trail).values(berkas=berkas, **values)
+                                    .on_conflict_do_nothing(index_elements=["berkas"]))
+                if done.rowcount != 1:  # PostgreSQL: another writer's first head, meanwhile
+                    raise _moved(berkas, None, None)
         return Kepala(langkah, hash_akhir, waktu)
 
     def nomor(self, berkas: str) -> list[NomorTrail]:
@@ -112,9 +120,9 @@ class JangkarTrail:
                         nomor_trail.c.kode.label("trail_kode"))
                  .join(nomor_trail, nomor_trail.c.nomor_id == t_nomor.c.id)
                  .where(nomor_trail.c.berkas == berkas).order_by(t_nomor.c.id))
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(query).all()
-        return [NomorTrail(_nomor(row), row.trail_langkah, row.trail_kode) for row in rows]
+        return [NomorTrail(to_nomor(row), row.trail_langkah, row.trail_kode) for row in rows]
 
     def dengan_hash(self, hashes: Iterable[str]) -> list[Nomor]:
         """The numbers recorded for documents with these content hashes (for trails whose
@@ -122,10 +130,10 @@ class JangkarTrail:
         wanted = sorted(set(hashes))
         if not wanted:
             return []
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(t_nomor).where(t_nomor.c.content_hash.in_(wanted))
                                 .order_by(t_nomor.c.id)).all()
-        return [_nomor(row) for row in rows]
+        return [to_nomor(row) for row in rows]
 
 
 def _moved(berkas: str, now: tuple[int, str] | None, was: tuple[int, str] | None
@@ -146,20 +154,17 @@ def open_existing(url: str) -> Engine:
     resolved = resolve_url(url)
     parsed = make_url(resolved)
     if parsed.get_backend_name() == "sqlite" and not Path(str(parsed.database)).is_file():
-        raise RegisterError(f"the register file {parsed.database} does not exist")
+        raise RegisterUnavailableError(f"the register file {parsed.database} does not exist")
     engine = create(resolved)
     try:
         current, head = revisions(engine)
-    except (OperationalError, ProgrammingError) as exc:
-        engine.dispose()
-        raise RegisterError(f"cannot open the register: {exc.orig}") from None
     except RegisterError:
         engine.dispose()
         raise
     if current != head:
         engine.dispose()
-        raise RegisterError(f"the register has schema {current or 'none'}, this naskah needs "
-                            f"{head} (run `naskah db upgrade`)")
+        raise RegisterSchemaError(f"the register has schema {current or 'none'}, this naskah "
+                                  f"needs {head} (run `naskah db upgrade`)")
     return engine
 
 

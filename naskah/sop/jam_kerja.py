@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from pydantic import Field, model_validator
 
+from naskah.errors import InputError
 from naskah.models.base import NaskahModel
 
 _DURASI = re.compile(r"^\s*(\d+)\s*(menit|jam|hari)\s*$", re.IGNORECASE)
@@ -43,7 +44,8 @@ class JamKerja(NaskahModel):
         """A time standard such as '10 Menit', '2 Jam' or '1 Hari' in working minutes."""
         match = _DURASI.match(teks)
         if match is None:
-            raise ValueError(f"waktu {teks!r} is not a duration like '10 Menit', '2 Jam', '1 Hari'")
+            raise InputError(f"waktu {teks!r} is not a duration like '10 Menit', '2 Jam', "
+                             "'1 Hari'", [("waktu", "not a duration")])
         n, unit = int(match.group(1)), match.group(2).lower()
         return n * {"menit": 1, "jam": 60, "hari": self.menit_per_hari}[unit]
 

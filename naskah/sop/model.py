@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
+from naskah.errors import InputError
 from naskah.hashing import canonical_json, sha256_bytes
 from naskah.inputs import load_json_file
 from naskah.models import JENIS
@@ -209,16 +210,19 @@ class Sop(NaskahModel):
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
     def langkah_ke(self, nomor: int) -> Langkah:
-        """Step ``nomor`` (1-based)."""
+        """Step ``nomor`` (1-based); InputError naming ``step`` when there is none."""
         if not 1 <= nomor <= len(self.langkah):
-            raise KeyError(f"this SOP has steps 1-{len(self.langkah)}; there is no step {nomor}")
+            raise InputError(f"step: this SOP has steps 1-{len(self.langkah)}; there is no "
+                             f"step {nomor}", [("step", "no such step")])
         return self.langkah[nomor - 1]
 
     def peran_ke(self, kode: str) -> Peran:
+        """The role ``kode``; InputError naming ``peran`` when the SOP has none such."""
         for p in self.peran:
             if p.kode == kode:
                 return p
-        raise KeyError(kode)
+        raise InputError(f"peran: this SOP has no role {kode!r}; it has "
+                         + ", ".join(p.kode for p in self.peran), [("peran", "unknown")])
 
     def waktu_menit(self, langkah: Langkah) -> int:
         """The step's time standard in working minutes."""

@@ -17,8 +17,8 @@ from naskah.trail.folder import DOKUMEN, StepFiles, step_file
 from naskah.trail.ledger import Rujukan
 
 if TYPE_CHECKING:
+    from naskah.profil.model import Tte
     from naskah.tte.signer import Signer
-    from naskah.tte.stamp import ProfilTte
 
 TTE_TAG = "Ditandatangani secara elektronik pada"
 """The line the templates print in the signature space of a signed document: the stamp
@@ -30,18 +30,16 @@ TTE_STAMP = (220.0, 48.0)
 
 
 def sign_originals(step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
-                   files: StepFiles, berkas: str, profil: ProfilTte | None = None
-                   ) -> list[Rujukan]:
+                   files: StepFiles, berkas: str, tte: Tte) -> list[Rujukan]:
     """The signed originals of ``docs`` (each document's reference and final DOCX bytes),
-    staged in ``files`` as ``dokumen/NN-kode.pdf``. The QR code and footer carry the
-    document id ``{berkas}-{NN}-{kode}``."""
+    staged in ``files`` as ``dokumen/NN-kode.pdf``. The stamp and footer say what
+    ``tte`` (the berkas's profile's) says; the QR code and footer carry the document id
+    ``{berkas}-{NN}-{kode}``."""
     if not docs:
         return []
     from naskah.pdf.convert import convert_to_pdf
     from naskah.tte.pades import PdfSignOptions
-    from naskah.tte.stamp import ProfilTte
 
-    profil = profil or ProfilTte()
     out: list[Rujukan] = []
     with tempfile.TemporaryDirectory(prefix="naskah-ttd-") as tmp:
         sources = []
@@ -53,7 +51,7 @@ def sign_originals(step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
         for (ref, _), pdf in zip(docs, pdfs, strict=True):
             rel = step_file(DOKUMEN, step, ref.kode, ".pdf")
             signed = signer.sign_pdf(pdf.read_bytes(), PdfSignOptions(
-                doc_id=f"{berkas}-{step:02d}-{ref.kode}", profil=profil,
+                doc_id=f"{berkas}-{step:02d}-{ref.kode}", tte=tte,
                 tag=TTE_TAG, stamp_size=TTE_STAMP))
             out.append(Rujukan(kode=ref.kode, nama=f"{ref.nama} (asli bertanda tangan "
                                "elektronik)", jenis=ref.jenis, file=str(rel),

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.docx.renderer import Renderer, default_renderer
-from naskah.errors import TamperError, TrailError
+from naskah.errors import InputError, TamperError, TrailError
 from naskah.models import NaskahDinas
 from naskah.profil import Profil
 from naskah.sop.model import Langkah, Sop
@@ -49,23 +49,21 @@ from naskah.trail.verification import Verifikasi, verify_deferred
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
-    from naskah.tte.stamp import ProfilTte
     from naskah.tte.trust import TrustStore
 
 class Trail:
     """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
 
-    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB);
-    ``profil_tte`` is what the signed originals show (QR URL pattern, footer statement).
+    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB). The signed
+    originals show what the berkas's format profile says in its ``[tte]`` (stamp label,
+    footer statement, verification URL): the renderer's profile.
     """
 
     def __init__(self, folder: Path, renderer: Renderer | None = None, *,
-                 max_lampiran: int = MAX_LAMPIRAN_BYTES,
-                 profil_tte: ProfilTte | None = None) -> None:
+                 max_lampiran: int = MAX_LAMPIRAN_BYTES) -> None:
         self.folder = folder
         self.renderer = renderer or default_renderer()
         self.max_lampiran = max_lampiran
-        self.profil_tte = profil_tte
 
     # ------------------------------------------------------------ lifecycle
 
@@ -111,8 +109,7 @@ class Trail:
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], renderer: Renderer | None = None, *,
-             max_lampiran: int = MAX_LAMPIRAN_BYTES,
-             profil_tte: ProfilTte | None = None) -> Trail:
+             max_lampiran: int = MAX_LAMPIRAN_BYTES) -> Trail:
         """Open an existing trail."""
         root = Path(folder)
         if not (root / LEDGER).is_file():
@@ -126,7 +123,7 @@ class Trail:
                 # checks the settings first (check_chain) and refuses.
                 profil = None
             renderer = _renderer_for(profil, renderer)
-        return cls(root, renderer, max_lampiran=max_lampiran, profil_tte=profil_tte)
+        return cls(root, renderer, max_lampiran=max_lampiran)
 
     # ------------------------------------------------------------ reading
 
@@ -169,10 +166,12 @@ class Trail:
         return langkah[done] if done < len(langkah) else None
 
     def dokumen(self, kode: str) -> Path:
-        """The current file of an output (its latest version)."""
+        """The current file of an output (its latest version); InputError naming ``kode``
+        when the trail has none yet."""
         state = rules.Keadaan.of(self.entries())
         if kode not in state.refs or state.refs[kode][1].file is None:
-            raise KeyError(f"no file for {kode!r} in this trail yet")
+            raise InputError(f"kode: no file for {kode!r} in this trail yet",
+                             [("kode", "no file yet")])
         return self.folder / str(state.refs[kode][1].file)
 
     def verify(self, trust: TrustStore | None = None, *,
@@ -237,8 +236,7 @@ class Trail:
         return perform_step(
             self.folder, self.renderer, step, oleh, dokumen=dict(dokumen or {}),
             lampiran=dict(lampiran or {}), tindakan=dict(tindakan or {}), mulai=mulai,
-            selesai=selesai, catatan=catatan, signer=signer, max_lampiran=self.max_lampiran,
-            profil_tte=self.profil_tte)
+            selesai=selesai, catatan=catatan, signer=signer, max_lampiran=self.max_lampiran)
 
 def _renderer_for(profil: Profil | None, given: Renderer | None) -> Renderer | None:
     """The renderer of a berkas with its own profile: ``given`` when it renders with that

@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -38,7 +38,6 @@ from naskah.hashing import Sha256, canonical_json, legacy_json, sha256_bytes, sh
 from naskah.models.base import NaskahModel, TeksPanjang
 from naskah.models.pejabat import Pejabat
 from naskah.models.pengesahan import Status
-from naskah.sop.model import JenisOutput
 
 FORMAT = "naskah-ledger/3"
 PREVIOUS_FORMAT = "naskah-ledger/2"
@@ -48,27 +47,28 @@ MAX_LEDGER_BYTES = 64 * 1024 * 1024
 """A ledger of a few hundred steps is well under a megabyte; anything this big is not one."""
 
 
-_ASAL = {"MASUKAN": "masukan", "ASET": "aset"}
-"""Beyond the SOP's output kinds: an outside input (an SOP masukan, stored with the step
-needing it) and an asset (a file a document uses, its kop logo, copied at the step)."""
+class JenisRujukan(StrEnum):
+    """What a ledger reference points at: a kind of SOP output (each naskah dinas type,
+    lampiran, tindakan, paraf, tanda tangan), an outside input (``masukan``, an SOP
+    masukan stored with the step needing it) or an asset (``aset``, a file a document
+    uses, its kop logo, copied at the step).
 
-if TYPE_CHECKING:
+    The values are written to ``ledger.json``, a file format: they never change. A new
+    document type in :data:`naskah.models.JENIS` becomes a member here as well (a test
+    compares this enum with :data:`naskah.sop.JenisOutput`).
+    """
 
-    class JenisRujukan(StrEnum):
-        """What a ledger reference points at (see the run-time definition below)."""
-
-        LAMPIRAN = "lampiran"
-        TINDAKAN = "tindakan"
-        MASUKAN = "masukan"
-        ASET = "aset"
-
-else:
-    # Every SOP output kind (and so every registered document type), then masukan/aset.
-    JenisRujukan = StrEnum("JenisRujukan", {
-        **{kind.name: kind.value for kind in JenisOutput}, **_ASAL})
-    JenisRujukan.__doc__ = ("What a ledger reference points at: an SOP output kind, an "
-                            "outside input (masukan) or an asset (aset).")
-    JenisRujukan.__module__ = __name__
+    DISPOSISI = "disposisi"
+    UNDANGAN = "undangan"
+    NOTULEN = "notulen"
+    NOTA_DINAS = "nota-dinas"
+    LAPORAN = "laporan"
+    LAMPIRAN = "lampiran"
+    TINDAKAN = "tindakan"
+    PARAF = "paraf"
+    TANDA_TANGAN = "tanda-tangan"
+    MASUKAN = "masukan"
+    ASET = "aset"
 
 
 class Rujukan(NaskahModel):

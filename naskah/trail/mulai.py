@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from naskah.docx.metadata import now
+from naskah.clock import now
 from naskah.errors import InputError, TrailError
 from naskah.fileio import write_atomic
 from naskah.hashing import canonical_json, sha256_bytes
@@ -75,8 +75,8 @@ def start(
             [("oleh", "missing")])
     try:
         pemula, _ = pelaksana.cari(oleh)
-    except KeyError as exc:
-        raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
+    except InputError as exc:
+        raise InputError(f"oleh: {exc}", exc.errors) from None
     signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
     trust_bytes = signatures.trust_pem(trust)
     # Every official's certificate must chain to the roots the trail is started with.

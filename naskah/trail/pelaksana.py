@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from pydantic import Field, model_validator
 
+from naskah.errors import InputError
 from naskah.models.base import NaskahModel
 from naskah.models.pejabat import Pejabat
 
@@ -45,7 +46,7 @@ class DaftarPelaksana(NaskahModel):
     def cari(self, oleh: str) -> tuple[Pejabat, list[str]]:
         """The official named by ``oleh`` (NIP, grouped or not, or full name) and their roles.
 
-        Raises KeyError with a readable message when nobody matches.
+        Raises InputError naming ``oleh`` when nobody matches.
         """
         key = oleh.strip()
         digits = re.sub(r"\s+", "", key)
@@ -58,7 +59,8 @@ class DaftarPelaksana(NaskahModel):
                     if _same(found, p):
                         roles.append(role)
         if found is None:
-            raise KeyError(f"{oleh!r} is not in the berkas's daftar pelaksana (pelaksana.json)")
+            raise InputError(f"{oleh!r} is not in the berkas's daftar pelaksana (pelaksana.json)",
+                             [("oleh", "not in the roster")])
         return found, roles
 
     def orang(self) -> list[Pejabat]:

@@ -58,11 +58,6 @@ class Penomor:
         """... by the document they number."""
         self._register: Register | None = None
 
-    @property
-    def aktif(self) -> bool:
-        """Whether the trail numbers from (and anchors in) a register."""
-        return self.url is not None
-
     def beri(self, out: Output, model: NaskahDinas, pejabat: Pejabat, waktu: datetime,
              step: int = 0) -> NaskahDinas:
         """``model`` with its final number and signing date, when the output is numbered."""
@@ -113,11 +108,11 @@ class Penomor:
         latest: no other step of it can be running)."""
         if self.url is None:
             return []
-        from naskah.register import BATAL
+        from naskah.register import StatusNomor
 
         settled = []
         for item in self._open().jangkar.nomor(self.berkas):
-            if item.langkah > done and item.nomor.status != BATAL:
+            if item.langkah > done and item.nomor.status != StatusNomor.BATAL:
                 settled.append(self._open().batal(
                     item.nomor.id, oleh=oleh, alasan=f"langkah {item.langkah} tidak selesai: "
                     f"the step ({item.kode}) stopped after taking this number and before it "
@@ -168,7 +163,7 @@ def cross_check(sop: Sop, entries: list[Entry], linked: list[NomorTrail],
     trail is held by a recorded document, or cancelled. ``head``: the steps the
     register's head records (a number of a step it records, missing from the ledger,
     was dropped with it; one past it was left by an interrupted step)."""
-    from naskah.register import BATAL, FINAL
+    from naskah.register import StatusNomor
 
     found: list[Masalah] = []
     held: set[int] = set()
@@ -179,7 +174,7 @@ def cross_check(sop: Sop, entries: list[Entry], linked: list[NomorTrail],
                 continue
             match = [x.nomor for x in linked if x.langkah == entry.step and x.kode == ref.kode]
             candidates = match or by_hash
-            nomor = next((n for n in candidates if n.status == FINAL
+            nomor = next((n for n in candidates if n.status == StatusNomor.FINAL
                           and n.content_hash == ref.content_hash
                           and (ref.nomor_id is None or n.id == ref.nomor_id)
                           and (ref.nomor is None or n.teks == ref.nomor)), None)
@@ -192,7 +187,7 @@ def cross_check(sop: Sop, entries: list[Entry], linked: list[NomorTrail],
                 held.add(nomor.id)
     done = len(entries)
     for item in linked:
-        if item.nomor.id in held or item.nomor.status == BATAL:
+        if item.nomor.id in held or item.nomor.status == StatusNomor.BATAL:
             continue
         if done < item.langkah <= head:
             text = (f"nomor {item.nomor.teks} was given to step {item.langkah} ({item.kode}), "

@@ -86,8 +86,8 @@ def check_performer(sop: Sop, roster: DaftarPelaksana, langkah: Langkah, oleh: s
     given, must be one they hold that the step allows: a recorded entry's role)."""
     try:
         pejabat, roles = roster.cari(oleh)
-    except KeyError as exc:
-        raise TrailError(str(exc.args[0])) from None
+    except InputError as exc:
+        raise TrailError(str(exc)) from None
     allowed = [r for r in langkah.pelaksana if r in roles]
     if not allowed:
         held = ", ".join(sop.peran_ke(r).nama for r in roles) or "no role"

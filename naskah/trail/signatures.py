@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from naskah.errors import InputError
+from naskah.errors import InputError, SignerMissingError
 from naskah.hashing import sha256_bytes
 from naskah.models.pejabat import Pejabat
 from naskah.sop.model import JenisOutput
@@ -49,10 +49,6 @@ if TYPE_CHECKING:
 
 PARAF_PAYLOAD = "naskah-paraf:v1:{hash}:{nip}"
 """What a paraf signature signs: the konsep hash and who gives it."""
-
-
-class SignerMissingError(InputError):
-    """A step, paraf or signature was asked for without the performer's key."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from naskah.docx.metadata import now
+from naskah.clock import now
 from naskah.errors import TamperError
 from naskah.models import NaskahDinas
 from naskah.models.pejabat import Pejabat
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from naskah.docx.renderer import Renderer
     from naskah.register import Kepala
     from naskah.tte.signer import Signer
-    from naskah.tte.stamp import ProfilTte
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,7 +61,6 @@ def perform_step(
     catatan: str | None,
     signer: Signer | None,
     max_lampiran: int,
-    profil_tte: ProfilTte | None,
 ) -> Entry:
     """Perform step ``step`` of the trail in ``folder`` (see :meth:`naskah.trail.Trail.perform`)."""
     with exclusive_lock(folder):
@@ -127,7 +125,7 @@ def perform_step(
             if ledger.format == FORMAT:  # older ledgers keep the fields they were made with
                 keluaran = [_numbered(ref, penomor) for ref in keluaran]
             asli = sign_originals(step, to_sign, key, files, ledger.header.berkas,
-                                  profil_tte)
+                                  renderer.profil.tte)
             draft = DraftEntry(
                 step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
                 mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),

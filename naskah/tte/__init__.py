@@ -23,6 +23,8 @@ verifying).
 
 from __future__ import annotations
 
+from typing import Any
+
 from naskah.tte.bsre import BsreClient, BsreConfig, BsreError, BsreVerification
 from naskah.tte.bsre_signer import BsreSigner
 from naskah.tte.cms import CmsReport, signer_certificate, verify_bytes
@@ -39,9 +41,18 @@ from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs11 import Pkcs11Signer
 from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.signer import LocalKeySigner, Signer, sign_pdf_file
-from naskah.tte.stamp import ProfilTte
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import PdfVerification, SignatureReport, verify_pdf
+
+
+def __getattr__(name: str) -> Any:
+    # ProfilTte: the stamp's settings before they became the format profile's [tte] (0.3).
+    if name == "ProfilTte":
+        from naskah.lazy import deprecated
+
+        return deprecated(__name__, name, "naskah.profil", "Tte")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BsreClient",
@@ -59,7 +70,6 @@ __all__ = [
     "PdfVerification",
     "Pkcs11Signer",
     "Pkcs12Signer",
-    "ProfilTte",
     "SignatureReport",
     "Signer",
     "SignerNotRegisteredError",

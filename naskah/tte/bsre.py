@@ -31,11 +31,11 @@ from typing import Any, Literal
 
 import httpx
 
-from naskah.tte.errors import (
+from naskah.errors import BsreError as BsreError  # re-exported: its old home
+from naskah.errors import (
     CertificateError,
     PassphraseError,
     SignerNotRegisteredError,
-    SigningError,
 )
 from naskah.tte.passphrase import Passphrase
 
@@ -53,16 +53,6 @@ _EXPIRED = re.compile(r"kadaluarsa|kedaluwarsa|expired|tidak berlaku|dicabut|rev
                       re.IGNORECASE)
 _NOT_REGISTERED = re.compile(r"tidak terdaftar|not registered|belum terdaftar", re.IGNORECASE)
 _PASSPHRASE = re.compile(r"passphrase", re.IGNORECASE)
-
-
-class BsreError(SigningError):
-    """BSrE refused or failed a request; ``http_status``/``bsre_code`` say how."""
-
-    def __init__(self, message: str, http_status: int | None = None,
-                 bsre_code: int | None = None) -> None:
-        super().__init__(message)
-        self.http_status = http_status
-        self.bsre_code = bsre_code
 
 
 @dataclass

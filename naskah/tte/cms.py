@@ -18,6 +18,7 @@ from pyhanko.sign import signers
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 
+from naskah.clock import now
 from naskah.errors import InputError
 from naskah.tte.identity import Identitas, identitas_from_der
 from naskah.tte.trust import TrustStore
@@ -27,7 +28,7 @@ DIGEST = "sha256"
 
 def _attrs() -> PdfCMSSignedAttributes:
     # The signing time goes into the signed attributes, so a verifier can report it.
-    return PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC))
+    return PdfCMSSignedAttributes(signing_time=now())
 
 
 def sign_bytes(signer: signers.Signer, data: bytes) -> bytes:

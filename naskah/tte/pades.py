@@ -22,10 +22,11 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.stamp import TextStamp
 
 from naskah.errors import InputError
+from naskah.profil.model import Tte
 from naskah.tte.identity import Identitas
 from naskah.tte.posisi import STAMP_HEIGHT, STAMP_WIDTH, Posisi, locate
 from naskah.tte.qr import verification_url
-from naskah.tte.stamp import ProfilTte, footer_style, footer_text, stamp_params, stamp_style
+from naskah.tte.stamp import footer_style, footer_text, stamp_params, stamp_style
 from naskah.tte.trust import TrustStore
 
 
@@ -34,12 +35,14 @@ class PdfSignOptions:
     """How to sign one PDF.
 
     ``doc_id`` is the document's id in the QR URL and the footer (e.g. the trail's
-    document id or the nomor naskah). ``visible=False`` makes an invisible signature
-    (no stamp, no footer), e.g. for a berkas seal.
+    document id or the nomor naskah). ``tte`` is what the stamp and footer say: a format
+    profile's ``[tte]`` (``load_profil("pemda").tte``); the default is the shipped
+    profiles'. ``visible=False`` makes an invisible signature (no stamp, no footer),
+    e.g. for a berkas seal.
     """
 
     doc_id: str
-    profil: ProfilTte = field(default_factory=ProfilTte)
+    tte: Tte = field(default_factory=Tte)
     visible: bool = True
     tag: str | None = None
     """Text marking where the stamp goes (BSrE's tag_koordinat); None = fallback box."""
@@ -59,11 +62,11 @@ class PdfSignOptions:
     """PAdES B-LT: embed chain and revocation data (needs ``trust`` and a timestamp)."""
     trust: TrustStore | None = None
     qr_url: str | None = None
-    """The QR URL as is; None = ``profil.url_pattern`` with ``doc_id``."""
+    """The QR URL as is; None = ``tte.url_verifikasi`` with ``doc_id``."""
 
     def verification_url(self) -> str:
         """What the QR code encodes."""
-        return self.qr_url or verification_url(self.profil.url_pattern, self.doc_id)
+        return self.qr_url or verification_url(self.tte.url_verifikasi, self.doc_id)
 
     def level(self) -> str:
         """The PAdES baseline level these options produce."""
@@ -103,10 +106,10 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         writer._update_meta = lambda: None  # type: ignore[method-assign]
     url = options.verification_url()
     if posisi is not None:
-        footer = footer_text(options.profil, options.doc_id)
+        footer = footer_text(options.tte, options.doc_id)
         if footer:
             _ensure_contents(writer, posisi.page)
-            TextStamp(writer, footer_style(options.profil), text_params={"footer": footer}
+            TextStamp(writer, footer_style(options.tte), text_params={"footer": footer}
                       ).apply(posisi.page, 40, 12)
     meta = PdfSignatureMetadata(
         field_name=options.field_name,
@@ -126,7 +129,7 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
     )
     pdf_signer = PdfSigner(
         meta, signer, timestamper=timestamper,
-        stamp_style=stamp_style(options.profil) if posisi else None,
+        stamp_style=stamp_style(options.tte) if posisi else None,
         new_field_spec=field_spec,
     )
     out = io.BytesIO()

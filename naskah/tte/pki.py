@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from naskah import clock
 from naskah.errors import InputError
 from naskah.fileio import write_atomic
 from naskah.tte.identity import Identitas
@@ -74,14 +75,10 @@ def new_key() -> Key:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def buat_root_ca(nama: str = ROOT_NAMA, *, now: dt.datetime | None = None,
                  days: int = 3650) -> Sertifikat:
     """A self-signed root CA certificate valid for ``days`` from ``now``."""
-    now = now or _utcnow()
+    now = now or clock.now()
     key = new_key()
     subject = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, nama),
@@ -117,7 +114,7 @@ def terbitkan(ca: Sertifikat, orang: Identitas, *, not_before: dt.datetime | Non
     signer). ``not_before``/``not_after`` default to now-5min .. now+2 years; tests pass
     past dates to make an expired certificate.
     """
-    now = _utcnow()
+    now = clock.now()
     key = key or new_key()
     attrs = [x509.NameAttribute(NameOID.COMMON_NAME, orang.nama)]
     if orang.nip:
@@ -155,7 +152,7 @@ def terbitkan(ca: Sertifikat, orang: Identitas, *, not_before: dt.datetime | Non
 
 def crl(ca: Sertifikat, revoked: list[x509.Certificate], *, days: int = 7) -> bytes:
     """A CRL (PEM) from ``ca`` revoking ``revoked`` as of now, valid for ``days``."""
-    now = _utcnow()
+    now = clock.now()
     builder = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
                .last_update(now - dt.timedelta(minutes=5))
                .next_update(now + dt.timedelta(days=days)))

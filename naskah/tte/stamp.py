@@ -1,53 +1,40 @@
-"""The visible TTE stamp: what it says (a configurable profile) and how pyHanko draws it.
+"""The visible TTE stamp: how pyHanko draws what a profile's ``[tte]`` says.
 
-Stamp (signature appearance, inside the signature field):
+Stamp (signature appearance, inside the signature field)::
 
-    [QR]  Ditandatangani secara elektronik oleh:
+    [QR]  Ditandatangani secara elektronik oleh:      <- Tte.label
           <jabatan>
           <nama>
           NIP <nip>
 
 Footer (small text at the bottom of the signed page, added in the same revision just
-before signing, so it is covered by the signature): the profile's footer statement
-(UU ITE / BSrE) and the document id.
+before signing, so it is covered by the signature): the profile's statement
+(``Tte.catatan_kaki``, UU ITE / BSrE) and the document id after ``Tte.label_id``. The
+texts and sizes are :class:`naskah.profil.Tte`, a format profile's ``[tte]`` section:
+the one place they are set.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.content import RawContent
 from pyhanko.pdf_utils.font.basic import SimpleFontEngineFactory
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import QRStampStyle, TextStampStyle
 
+from naskah.profil.model import Tte
 from naskah.tte.identity import Identitas
 
-DEFAULT_FOOTER = (
-    "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
-    "yang diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN. "
-    "UU ITE No. 11 Tahun 2008 Pasal 5 ayat 1: \"Informasi Elektronik dan/atau Dokumen "
-    "Elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah.\""
-)
 
+def __getattr__(name: str) -> Any:
+    # ProfilTte: the stamp's own settings before they moved into the profile (0.3).
+    if name == "ProfilTte":
+        from naskah.lazy import deprecated
 
-class ProfilTte(BaseModel):
-    """What a signed original shows; load one from JSON to match an instansi's practice."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    judul: str = "Ditandatangani secara elektronik oleh:"
-    """First line of the stamp."""
-    url_pattern: str = "https://naskah.example.go.id/v/{id}"
-    """Verification URL in the QR code; ``{id}`` becomes the document id."""
-    footer: str = DEFAULT_FOOTER
-    """Statement printed small at the bottom of the signed page; empty = none."""
-    label_id: str = "ID dokumen:"
-    """Label before the document id in the footer."""
-    ukuran_huruf: int = Field(default=7, gt=3, le=14)
-    """Stamp font size (pt)."""
-    ukuran_footer: int = Field(default=6, gt=3, le=10)
-    """Footer font size (pt)."""
+        return deprecated(__name__, name, "naskah.profil", "Tte")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _font() -> SimpleFontEngineFactory:
@@ -55,11 +42,13 @@ def _font() -> SimpleFontEngineFactory:
     return SimpleFontEngineFactory("Helvetica", 0.5)
 
 
-def stamp_style(profil: ProfilTte) -> QRStampStyle:
+def stamp_style(tte: Tte) -> QRStampStyle:
     """pyHanko's QR stamp style for the signature appearance."""
+    # The label is data: a '%' in it must not be read as a pyHanko field.
+    label = tte.label.replace("%", "%%")
     return QRStampStyle(
-        stamp_text=f"{profil.judul}\n%(jabatan)s\n%(nama)s\nNIP %(nip)s",
-        text_box_style=TextBoxStyle(font=_font(), font_size=profil.ukuran_huruf, leading=None),
+        stamp_text=f"{label}\n%(jabatan)s\n%(nama)s\nNIP %(nip)s",
+        text_box_style=TextBoxStyle(font=_font(), font_size=tte.ukuran_huruf, leading=None),
         border_width=0,
         # Opaque white: a stamp placed at a tag covers the tag text (e.g. the template's
         # "Ditandatangani secara elektronik pada ..." line) instead of overprinting it.
@@ -82,20 +71,20 @@ def stamp_params(identitas: Identitas, url: str) -> dict[str, str]:
     }
 
 
-def footer_style(profil: ProfilTte) -> TextStampStyle:
+def footer_style(tte: Tte) -> TextStampStyle:
     """Plain small text for the footer statement (no border, no timestamp)."""
     return TextStampStyle(
         stamp_text="%(footer)s",
-        text_box_style=TextBoxStyle(font=_font(), font_size=profil.ukuran_footer),
+        text_box_style=TextBoxStyle(font=_font(), font_size=tte.ukuran_catatan_kaki),
         border_width=0,
         background=None,
     )
 
 
-def footer_text(profil: ProfilTte, doc_id: str, width_chars: int = 130) -> str:
+def footer_text(tte: Tte, doc_id: str, width_chars: int = 130) -> str:
     """The footer lines: the statement wrapped to the page, then the document id."""
-    lines = [_wrap(profil.footer, width_chars)] if profil.footer.strip() else []
-    lines.append(f"{profil.label_id} {doc_id}")
+    lines = [_wrap(tte.catatan_kaki, width_chars)] if tte.catatan_kaki.strip() else []
+    lines.append(f"{tte.label_id} {doc_id}")
     return "\n".join(lines)
 
 
@@ -104,3 +93,6 @@ def _wrap(text: str, width: int) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width=width)) if text else text
+
+
+__all__ = ["footer_style", "footer_text", "stamp_params", "stamp_style"]

@@ -23,6 +23,7 @@ from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
 
+from naskah import clock
 from naskah.errors import InputError
 from naskah.tte.errors import CertificateError
 
@@ -100,7 +101,7 @@ class TrustStore:
 def check_usable_now(cert: asn1_x509.Certificate, *, now: dt.datetime | None = None) -> None:
     """Refuse a certificate outside its validity period: a signature made with an
     expired (or not yet valid) certificate is worthless, so it is never made."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     validity = cert["tbs_certificate"]["validity"]
     start: dt.datetime = validity["not_before"].native
     end: dt.datetime = validity["not_after"].native
