@@ -108,10 +108,11 @@ class JangkarTrail:
                              .values(**values))
             else:
                 make = pg_insert if postgres else sqlite_insert
-                done = conn.execute(make(jangkar_trail).values(berkas=berkas, **values)
-                                    .on_conflict_do_nothing(index_elements=["berkas"]))
-                if done.rowcount != 1:  # PostgreSQL: another writer's first head, meanwhile
-                    raise _moved(berkas, None, None)
+                made = conn.execute(make(jangkar_trail).values(berkas=berkas, **values)
+                                    .on_conflict_do_nothing(index_elements=["berkas"])
+                                    .returning(jangkar_trail.c.berkas)).first()
+                if made is None:  # PostgreSQL: another writer's first head, meanwhile
+                    raise _moved(berkas, (0, "another writer's"), None)
         return Kepala(langkah, hash_akhir, waktu)
 
     def nomor(self, berkas: str) -> list[NomorTrail]:
@@ -139,7 +140,9 @@ class JangkarTrail:
 def _moved(berkas: str, now: tuple[int, str] | None, was: tuple[int, str] | None
            ) -> TamperError:
     def show(head: tuple[int, str] | None) -> str:
-        return "no head" if head is None else f"{head[0]} steps ending in {head[1][:12]}…"
+        if head is None:
+            return "no head"
+        return f"{head[0]} steps ending in {head[1][:12]}…" if head[0] else "a new head"
 
     return TamperError(
         f"the register's head of trail {berkas} moved while this step ran (it records "
