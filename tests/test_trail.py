@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -138,6 +139,49 @@ def write_ledger(folder: Path, data: dict[str, Any]) -> None:
     (folder / "ledger.json").write_text(text, encoding="utf-8")
 
 
+def rewind_register(folder: Path, k: int) -> None:
+    """The demo's register (register.db in the berkas) as it stood right after step k:
+    the trail's head at step k, none of the numbers later steps took (their counters
+    back where they were). The ledger cut after entry k, with this, is exactly the
+    berkas a trail has after step k; without it the register shows the truncation."""
+    data = read_ledger(folder)
+    berkas = data["header"]["berkas"]
+    head = data["entries"][k - 1]["hash"] if k else header_hash(data["header"])
+    db = sqlite3.connect(folder / "register.db")
+    try:
+        later = [row[0] for row in db.execute(
+            "SELECT nomor_id FROM nomor_trail WHERE berkas = ? AND langkah > ?", (berkas, k))]
+        for nomor_id in later:
+            for table, column in (("riwayat_nomor", "nomor_id"), ("nomor_trail", "nomor_id"),
+                                  ("nomor", "id")):
+                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (nomor_id,))
+        db.execute("UPDATE penghitung SET terakhir = COALESCE((SELECT MAX(urut) FROM nomor "
+                   "WHERE nomor.lingkup = penghitung.lingkup), 0)")
+        db.execute("UPDATE jangkar_trail SET langkah = ?, hash_akhir = ? WHERE berkas = ?",
+                   (k, head, berkas))
+        db.commit()
+    finally:
+        db.close()
+
+
+def reanchor(folder: Path) -> None:
+    """Move the trail's head in the demo's register (register.db in the berkas) to what
+    its ledger now holds: what whoever controls that register can do after rewriting the
+    ledger. Tests of other defences use it so that the register's head does not give the
+    rewrite away first."""
+    data = read_ledger(folder)
+    fmt = data.get("format", "naskah-ledger/3")
+    head = (data["entries"][-1]["hash"] if data["entries"]
+            else header_hash(data["header"], fmt))
+    db = sqlite3.connect(folder / "register.db")
+    try:
+        db.execute("UPDATE jangkar_trail SET langkah = ?, hash_akhir = ? WHERE berkas = ?",
+                   (len(data["entries"]), head, data["header"]["berkas"]))
+        db.commit()
+    finally:
+        db.close()
+
+
 def files_of(folder: Path) -> set[str]:
     return {
         f"{sub}/{p.name}"
@@ -184,8 +228,10 @@ def partial(demo_master: Path, tmp_path: Path) -> Callable[[int], Path]:
         for rel in files_of(target):
             if int(rel.split("/")[1][:2]) > k:
                 (target / rel).unlink()
+        rewind_register(target, k)
         result = Trail.open(target).verify()
         assert result.utuh and result.langkah == k, problems(result)
+        assert result.anchored, result.peringatan
         return target
 
     return make
@@ -210,7 +256,7 @@ def test_demo_verifies_intact(trail: Trail) -> None:
 
 def test_demo_ledger_chain(berkas: Path) -> None:
     raw = read_ledger(berkas)
-    assert raw["format"] == "naskah-ledger/2"
+    assert raw["format"] == "naskah-ledger/3"
     entries = raw["entries"]
     assert [e["step"] for e in entries] == list(range(1, 15))
     assert entries[0]["prev_hash"] == header_hash(raw["header"])
@@ -811,13 +857,21 @@ def test_removed_last_entry_leaves_reported_files(
     result = Trail.open(berkas).verify()
     assert not result.utuh
     assert result.langkah == 13
-    assert [(m.step, m.file) for m in result.masalah] == [
+    unrecorded = [(m.step, m.file) for m in result.masalah
+                  if m.jenis is naskah.trail.JenisMasalah.UNRECORDED]
+    assert unrecorded == [
         (None, "dokumen/14-laporan.docx"),
         (None, "dokumen/14-laporan.pdf"),
         (None, "dokumen/14-nodin-pengantar.docx"),
         (None, "dokumen/14-nodin-pengantar.pdf"),
     ]
-    assert all("not recorded in the ledger" in m.pesan for m in result.masalah)
+    assert all("not recorded in the ledger" in m.pesan for m in result.masalah
+               if m.jenis is naskah.trail.JenisMasalah.UNRECORDED)
+    # The register anchors the head (14 steps) and numbered step 14's documents.
+    (cut,) = [m for m in result.masalah if m.jenis is naskah.trail.JenisMasalah.TRUNCATED]
+    assert cut.step == 14 and "records 14 steps" in cut.pesan and "holds 13" in cut.pesan
+    orphans = [m for m in result.masalah if m.jenis is naskah.trail.JenisMasalah.REGISTER]
+    assert len(orphans) == 2 and all("step 14" in m.pesan for m in orphans)
     assert cli(["trail", "verify", str(berkas)]) == 1
     err = capsys.readouterr().err
     assert "dokumen/14-laporan.docx" in err and "dokumen/14-nodin-pengantar.docx" in err
@@ -886,11 +940,20 @@ def test_rechaining_the_ledger_without_keys_fails_at_the_edited_step(berkas: Pat
 
 
 def test_intact_berkas_cli(berkas: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli(["trail", "verify", str(berkas)]) == 0
+    ca = berkas / "pki-uji" / "ca.pem"
+    assert cli(["trail", "verify", str(berkas), "--trust", str(ca)]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("intact: 14 steps, final hash ")
-    assert out.strip().endswith(str(Trail.open(berkas).verify().hash_akhir))
+    first, *rest = out.splitlines()
+    assert first.endswith(str(Trail.open(berkas).verify().hash_akhir))
+    assert rest == ["  anchored: the register sqlite:///register.db records all 14 steps"]
     assert err == ""
+    # Without --trust, the only roots are the berkas's own: said on stderr, every time.
+    assert cli(["trail", "verify", str(berkas)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("intact: 14 steps")
+    assert err.startswith("warning: no --trust given: the signatures were checked only "
+                          "against the berkas's own trust.pem")
 
 
 def test_verify_cli_on_folder_without_trail(tmp_path: Path,

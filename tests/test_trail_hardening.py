@@ -49,6 +49,7 @@ from tests.test_trail import (  # noqa: F401 - fixtures
     files_of,
     partial,
     read_ledger,
+    reanchor,
     resign,
     step_data,
     write_ledger,
@@ -62,6 +63,7 @@ def rechain(folder: Path, edit: Callable[[dict[str, Any]], None]) -> None:
     edit(data)
     resign(data)
     write_ledger(folder, data)
+    reanchor(folder)  # and the register's head with it
 
 
 # ---------------------------------------------------------------- item 2: demo
@@ -542,6 +544,7 @@ def test_ledger_of_naskah_0_1_keeps_its_hashes_but_is_unsigned(
         entry["prev_hash"] = previous
         entry["hash"] = previous = entry_hash(entry, "naskah-ledger/1")
     write_ledger(folder, data)
+    reanchor(folder)  # (0.1.0 kept no head in a register)
     shutil.rmtree(folder / "pki-uji")
     (folder / "trust.pem").unlink()
     result = Trail.open(folder).verify()

@@ -36,7 +36,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not result.utuh:
         print(f"verification FAILED: {result.pertama}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"verified: {result.langkah} steps intact, final hash {result.hash_akhir}")
+    print(f"verified: {result.langkah} steps intact, final hash {result.hash_akhir}; "
+          f"anchored in the register {out / 'register.db'}" if result.anchored else
+          f"verified: {result.langkah} steps, final hash {result.hash_akhir} (not anchored: "
+          "truncation cannot be ruled out)")
     print(f"numbers from the register {out / 'register.db'}; buku agenda: {out / 'agenda.xlsx'}")
     over = [e.step for e in trail.entries() if e.melebihi]
     print(f"over the time standard: steps {', '.join(map(str, over))}" if over
@@ -51,8 +54,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
                           seal=demo.signer(out, str(last.nip)))
     print(f"berkas PDF: {berkas.path} ({berkas.halaman} pages, {len(berkas.bookmark)} steps "
           f"bookmarked; {len(berkas.asli)} signed originals embedded; sealed by {last.nama})")
+    ca = out / "pki-uji" / "ca.pem"
     print(f"check a signed original: naskah verify {out / 'dokumen' / berkas.asli[-1]} "
-          f"--trail {out}" if berkas.asli else "")
+          f"--trail {out} --trust {ca}" if berkas.asli else "")
+    print(f"check the whole trail: naskah trail verify {out} --trust {ca}")
     print(f"open: {out / 'berkas.pdf'}, the documents in {out / 'dokumen'} (DOCX) and "
           f"{out / 'pdf'} (PDF); ledger: {out / 'ledger.json'}")
     return EXIT_OK

@@ -13,6 +13,7 @@ from naskah.errors import InputError
 from naskah.inputs import parse_json
 
 if TYPE_CHECKING:
+    from naskah.trail import Verifikasi
     from naskah.tte.signer import Signer
 
 
@@ -151,21 +152,38 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
 
         trust = TrustStore.from_files(args.trust)
     _quiet_pyhanko()
-    result = Trail.open(args.dir).verify(trust)
-    if args.json:
-        from dataclasses import asdict
+    result = Trail.open(args.dir).verify(trust, berkas_pdf=args.berkas_pdf)
+    try:
+        return _report(args, result)
+    finally:  # after the verdict, what it could not rule out
+        print_warnings(result.peringatan)
 
-        print_json({"utuh": result.utuh, "langkah": result.langkah,
-                          "hash_akhir": result.hash_akhir,
-                          "masalah": [asdict(m) for m in result.masalah]})
+
+def _report(args: argparse.Namespace, result: Verifikasi) -> int:
+    if args.json:
+        print_json(result.as_dict())
         return EXIT_OK if result.utuh else EXIT_FAILED
-    if result.utuh:
+    if result.status == "intact":
         print(f"intact: {result.langkah} steps, final hash {result.hash_akhir}")
+        for j in result.jangkar:
+            if j.langkah == result.langkah:
+                print(f"  anchored: {j.tempat} records all {j.langkah} steps")
+        return EXIT_OK
+    if result.status == "unanchored":
+        # Every check passed, but nothing outside the berkas vouches for its length.
+        print(f"unanchored: {result.langkah} steps verified, final hash {result.hash_akhir}; "
+              "truncation cannot be ruled out")
         return EXIT_OK
     print(f"TAMPERED: {result.pertama}", file=sys.stderr)
     for problem in result.masalah[1:]:
         print(f"  also: {problem}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def print_warnings(peringatan: list[str]) -> None:
+    """What a verification could not rule out, one ``warning:`` line each, on stderr."""
+    for text in peringatan:
+        print(f"warning: {text}", file=sys.stderr)
 
 
 def cmd_trail_report(args: argparse.Namespace) -> int:
@@ -231,13 +249,26 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_trail_status)
 
-    p = tsub.add_parser("verify", help="check every hash; exit 1 naming the tampered step")
+    p = tsub.add_parser(
+        "verify", help="check every hash, rule and signature; exit 1 naming the tampered step",
+        description="Check every hash, file, SOP rule, approval record and signature of the "
+                    "trail in DIR, and compare its head with its anchors (its register, a "
+                    "berkas PDF). Prints 'intact' when every check passed and an anchor "
+                    "records all its steps; 'unanchored' (exit 0, with a warning) when every "
+                    "check passed but nothing outside the berkas records its length, so "
+                    "truncation cannot be ruled out; TAMPERED (exit 1) otherwise.")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--json", action="store_true",
-                   help="every problem with its kind (jenis), step and file")
+                   help="status, anchors, warnings and every problem with its kind (jenis), "
+                        "step and file")
     p.add_argument("--trust", action="append", metavar="CA.pem",
-                   help="check the signatures against these roots (default: the berkas's "
-                        "trust.pem; give your own to rule out a replaced one)")
+                   help="check the signatures against these roots. Default: the berkas's own "
+                        "trust.pem, which whoever made the berkas chose (a self-made PKI named "
+                        "like the real one passes; a warning says so): give the roots you "
+                        "trust")
+    p.add_argument("--berkas-pdf", metavar="FILE.pdf",
+                   help="a berkas PDF of this trail kept elsewhere: the head it was built from "
+                        "is compared with the ledger (entries dropped since are reported)")
     p.set_defaults(handler=cmd_trail_verify)
 
     p = tsub.add_parser("report", help="actual time against each step's time standard")

@@ -8,9 +8,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json
 from naskah.errors import InputError
+
+if TYPE_CHECKING:
+    from naskah.trail.status import HasilVerifikasi
 
 PKI_PASSPHRASE_ENV = "NASKAH_PKI_PASSPHRASE"
 
@@ -40,11 +44,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
     trust = (TrustStore.from_files(args.trust, crl_files=args.crl or [],
                                    allow_fetching=args.fetch_revocation)
              if args.trust else None)
+    if args.berkas_pdf and not args.trail:
+        raise InputError("--berkas-pdf anchors a trail: give --trail DIR too")
     _quiet_pyhanko()
-    result = verify_document(data, pdf=suffix == ".pdf", trail=args.trail, trust=trust)
+    result = verify_document(data, pdf=suffix == ".pdf", trail=args.trail, trust=trust,
+                             berkas_pdf=args.berkas_pdf)
     standing = result.trail.as_dict() if result.trail else None
+    try:
+        return _report(args, path, result, standing)
+    finally:  # after the verdict, what it could not rule out
+        for text in result.peringatan:
+            print(f"warning: {text}", file=sys.stderr)
+
+
+def _report(args: argparse.Namespace, path: Path, result: HasilVerifikasi,
+            standing: dict[str, Any] | None) -> int:
     if args.json:
-        print_json({"file": str(path), "ok": result.ok,
+        print_json({"file": str(path), "ok": result.ok, "trust_berkas": result.trust_berkas,
+                    "peringatan": result.peringatan,
                     "signatures": [s.as_dict() for s in result.signatures],
                     **({"trail": standing} if standing else {})})
     elif not result.pdf:
@@ -83,6 +100,9 @@ def _print_standing(path: Path, info: dict[str, object] | None) -> None:
         print(f"    replaced by {info['replaced_by']}")
     if not info["trail_intact"]:
         print(f"    the trail fails verification: {info['trail_problem']}")
+    elif not info["trail_anchored"]:
+        print("    the trail is not anchored: truncation cannot be ruled out (a later "
+              "version of this document could have been dropped)")
 
 
 def _yes(flag: bool) -> str:
@@ -131,7 +151,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p = sub.add_parser("verify", help="check the electronic signatures (TTE) of a signed PDF")
     p.add_argument("file", metavar="FILE.pdf|FILE.docx")
     p.add_argument("--trust", action="append", metavar="CA.pem",
-                   help="trusted root CA certificate(s), PEM or DER; repeatable")
+                   help="trusted root CA certificate(s), PEM or DER; repeatable. Without it a "
+                        "PDF alone trusts nothing, and with --trail the berkas's own trust.pem "
+                        "is used, which whoever made the berkas chose (a self-made PKI named "
+                        "like the real one passes; a warning says so): give the roots you "
+                        "trust")
     p.add_argument("--crl", action="append", metavar="FILE.crl",
                    help="certificate revocation list(s) to check against; repeatable")
     p.add_argument("--fetch-revocation", action="store_true",
@@ -140,6 +164,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--trail", metavar="DIR",
                    help="also report the file's standing in this trail: VALID (current), "
                         "VOID (replaced by a later version) or NOT IN TRAIL")
+    p.add_argument("--berkas-pdf", metavar="FILE.pdf",
+                   help="with --trail: a berkas PDF of the trail kept elsewhere, compared as "
+                        "an anchor of its head")
     p.set_defaults(handler=cmd_verify)
 
     pki = sub.add_parser("pki", help="test certificates (NOT for production)")

@@ -40,6 +40,7 @@ from naskah.register.agenda import Agenda, SuratMasuk
 from naskah.register.catatan import Nomor, Peristiwa, StatusNomor
 from naskah.register.db import RegisterError, open_engine, resolve_url, upgrade
 from naskah.register.disposisi import DisposisiTracker, ItemDisposisi, StatusDisposisi
+from naskah.register.jangkar import JangkarTrail, Jejak, Kepala, NomorTrail
 from naskah.register.nomor import Register, isi_nomor
 from naskah.register.pola import DaftarPola, Pola, bawaan
 
@@ -58,7 +59,11 @@ __all__ = [
     "DaftarPola",
     "DisposisiTracker",
     "ItemDisposisi",
+    "JangkarTrail",
+    "Jejak",
+    "Kepala",
     "Nomor",
+    "NomorTrail",
     "Peristiwa",
     "Pola",
     "Register",

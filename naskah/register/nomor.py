@@ -34,6 +34,7 @@ from naskah.register.schema import pola as t_pola
 if TYPE_CHECKING:
     from naskah.register.agenda import Agenda
     from naskah.register.disposisi import DisposisiTracker
+    from naskah.register.jangkar import JangkarTrail, Jejak
 
 N = TypeVar("N", bound=NaskahDinas)
 
@@ -71,6 +72,13 @@ class Register:
         from naskah.register.disposisi import DisposisiTracker
 
         return DisposisiTracker(self.engine)
+
+    @property
+    def jangkar(self) -> JangkarTrail:
+        """The trails' ledger heads and the numbers each trail step took."""
+        from naskah.register.jangkar import JangkarTrail
+
+        return JangkarTrail(self.engine)
 
     # ------------------------------------------------------------ patterns
 
@@ -116,15 +124,17 @@ class Register:
                            content_hash=content_hash)
 
     def final(self, id: int, *, oleh: str, tanggal: date | str | None = None,
-              content_hash: str | None = None, isi: Isi | None = None) -> Nomor:
+              content_hash: str | None = None, isi: Isi | None = None,
+              jejak: Jejak | None = None) -> Nomor:
         """Make provisional number ``id`` final: the next serial of its scope, dated
-        ``tanggal`` (default today). Refused for a final or cancelled number."""
+        ``tanggal`` (default today). Refused for a final or cancelled number. ``jejak``
+        links it to the trail step that takes it, in the same transaction."""
         oleh = check_teks(oleh, "oleh", max_length=200)
         day = check_tanggal(tanggal, "tanggal")
         content_hash = penomoran.check_hash(content_hash)
         with transaction(self.engine) as conn:
             return penomoran.make_final(conn, id, oleh=oleh, day=day,
-                                        content_hash=content_hash, isi=isi)
+                                        content_hash=content_hash, isi=isi, jejak=jejak)
 
     def sisipan(self, pola: str, *, unit: str, tanggal: date | str, oleh: str,
                 kka: str | None = None, klasifikasi: Klasifikasi | str = Klasifikasi.BIASA,
@@ -152,7 +162,8 @@ class Register:
 
     def beri_nomor(self, naskah: N, *, pola: str, unit: str, oleh: str,
                    kka: str | None = None, tanggal: date | str | None = None,
-                   sementara: int | None = None) -> tuple[N, Nomor]:
+                   sementara: int | None = None, jejak: Jejak | None = None
+                   ) -> tuple[N, Nomor]:
         """Number a document at signing: the final number and the date filled in, in one go.
 
         Takes the next final number of the scope (or makes provisional number
@@ -161,6 +172,7 @@ class Register:
         all in one transaction: if the document cannot take the number, nothing is
         written. Paraf given on the konsep stay valid (they cover
         :meth:`~naskah.models.NaskahDinas.konsep_hash`); sign the returned document.
+        ``jejak`` records which trail step took the number, in the same transaction.
         """
         klasifikasi = getattr(naskah, "klasifikasi", Klasifikasi.BIASA)
         result: list[N] = []
@@ -171,11 +183,12 @@ class Register:
             return filled.content_hash()
 
         if sementara is not None:
-            nomor = self.final(sementara, oleh=oleh, tanggal=tanggal, isi=fill)
+            nomor = self.final(sementara, oleh=oleh, tanggal=tanggal, isi=fill, jejak=jejak)
         else:
             nomor = self._issue(StatusNomor.FINAL, pola, unit=unit, oleh=oleh, kka=kka,
                                 klasifikasi=klasifikasi, tanggal=tanggal,
-                                dokumen=naskah.hal_singkat[:300], content_hash=None, isi=fill)
+                                dokumen=naskah.hal_singkat[:300], content_hash=None, isi=fill,
+                                jejak=jejak)
         return result[-1], nomor
 
     def get(self, nomor: int | str) -> Nomor:
@@ -197,7 +210,8 @@ class Register:
 
     def _issue(self, status: StatusNomor, pola: str, *, unit: str, oleh: str,
                kka: str | None, klasifikasi: Klasifikasi | str, tanggal: date | str | None,
-               dokumen: str, content_hash: str | None, isi: Isi | None = None) -> Nomor:
+               dokumen: str, content_hash: str | None, isi: Isi | None = None,
+               jejak: Jejak | None = None) -> Nomor:
         unit, oleh, dokumen, content_hash = penomoran.check_inputs(unit, oleh, dokumen,
                                                                    content_hash)
         day = check_tanggal(tanggal, "tanggal")
@@ -205,7 +219,7 @@ class Register:
         with transaction(self.engine) as conn:
             return penomoran.issue(conn, status, pola, unit=unit, oleh=oleh, kka=kka,
                                    klasifikasi=klasifikasi, day=day, dokumen=dokumen,
-                                   content_hash=content_hash, isi=isi)
+                                   content_hash=content_hash, isi=isi, jejak=jejak)
 
 
 def isi_nomor(naskah: N, nomor: str, tanggal: date) -> N:

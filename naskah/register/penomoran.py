@@ -12,7 +12,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, and_, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -32,12 +32,16 @@ Isi = Callable[[str, date], str]
 content hash of the document so numbered (raising rolls the number back)."""
 _SHA256 = frozenset(string.hexdigits.lower())
 
+if TYPE_CHECKING:
+    from naskah.register.jangkar import Jejak
+
 
 def issue(conn: Connection, status: StatusNomor, pola: str, *, unit: str, oleh: str,
           kka: str | None, klasifikasi: Klasifikasi | str, day: date, dokumen: str,
-          content_hash: str | None, isi: Isi | None = None) -> Nomor:
+          content_hash: str | None, isi: Isi | None = None, jejak: Jejak | None = None
+          ) -> Nomor:
     """A new provisional (``SEMENTARA``) or final number of the scope; inputs checked by
-    :func:`check_inputs` already."""
+    :func:`check_inputs` already. ``jejak``: the trail step taking it, linked here."""
     # The pattern is read in the same transaction: one round trip fewer, and it cannot
     # change between the read and the number.
     p = read_pola(conn, pola)
@@ -47,12 +51,15 @@ def issue(conn: Connection, status: StatusNomor, pola: str, *, unit: str, oleh: 
     teks = p.teks(isian(None if urut is None else str(urut), unit, kka, klasifikasi, day))
     if isi is not None:
         content_hash = isi(teks, day)
-    return _insert(conn, p, lingkup, status, teks, unit, kka, klasifikasi, day, urut, "",
+    made = _insert(conn, p, lingkup, status, teks, unit, kka, klasifikasi, day, urut, "",
                    oleh, dokumen, content_hash, aksi=status.value)
+    if jejak is not None:
+        jejak.catat(conn, made.id)
+    return made
 
 
 def make_final(conn: Connection, id: int, *, oleh: str, day: date, content_hash: str | None,
-               isi: Isi | None = None) -> Nomor:
+               isi: Isi | None = None, jejak: Jejak | None = None) -> Nomor:
     """Provisional number ``id`` made final with the next serial of its scope."""
     found = row(conn, id)
     if found.status != StatusNomor.SEMENTARA:
@@ -70,6 +77,8 @@ def make_final(conn: Connection, id: int, *, oleh: str, day: date, content_hash:
         content_hash=content_hash or found.content_hash))
     catat(conn, id, StatusNomor.FINAL.value, teks, oleh, content_hash or found.content_hash,
           f"from provisional {found.teks.strip()}")
+    if jejak is not None:
+        jejak.catat(conn, id)
     return to_nomor(row(conn, id))
 
 

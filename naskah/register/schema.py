@@ -4,7 +4,9 @@ Tables: ``pola`` (numbering patterns), ``penghitung`` (one counter row per scope
 row every number-taking transaction locks), ``nomor`` (every number issued, provisional,
 final or cancelled: never deleted), ``riwayat_nomor`` (who did what to a number, when,
 for which document), ``agenda`` and ``scan`` (incoming letters and their scans),
-``disposisi`` (the routing tree of an incoming letter).
+``disposisi`` (the routing tree of an incoming letter), ``jangkar_trail`` (the head of
+each trail's ledger, anchored outside its folder) and ``nomor_trail`` (which trail step
+took a number).
 """
 
 from __future__ import annotations
@@ -122,5 +124,23 @@ disposisi = Table(
     Column("diubah_pada", DateTime(timezone=True), nullable=False),
 )
 
-__all__ = ["agenda", "disposisi", "metadata", "nomor", "penghitung", "pola", "riwayat_nomor",
-           "scan"]
+jangkar_trail = Table(
+    "jangkar_trail", metadata,
+    # One row per trail (its berkas id): the entry count and last entry hash of its ledger.
+    Column("berkas", String(64), primary_key=True),
+    Column("langkah", Integer, nullable=False),
+    Column("hash_akhir", String(64), nullable=False),
+    Column("diubah_pada", DateTime(timezone=True), nullable=False),
+)
+
+nomor_trail = Table(
+    "nomor_trail", metadata,
+    # The trail step that took a number, written in the number's own transaction.
+    Column("nomor_id", Integer, ForeignKey("nomor.id"), primary_key=True),
+    Column("berkas", String(64), nullable=False, index=True),
+    Column("langkah", Integer, nullable=False),
+    Column("kode", String(100), nullable=False),
+)
+
+__all__ = ["agenda", "disposisi", "jangkar_trail", "metadata", "nomor", "nomor_trail",
+           "penghitung", "pola", "riwayat_nomor", "scan"]

@@ -4,9 +4,12 @@ One job per module: :mod:`~naskah.trail.folder` (layout, locks, writing a step's
 files all-or-nothing), :mod:`~naskah.trail.sources` (files taken in from outside),
 :mod:`~naskah.trail.rules` (the SOP's checks, pure), :mod:`~naskah.trail.approvals`
 (documents, paraf and tanda tangan), :mod:`~naskah.trail.signatures` (who must sign
-what, and checking it), :mod:`~naskah.trail.verification` (problems as typed values),
-:mod:`~naskah.trail.status` (a file's standing: VALID / VOID / NOT IN TRAIL) and
-:mod:`~naskah.trail.engine` (:class:`Trail`, tying them together).
+what, and checking it), :mod:`~naskah.trail.ikatan` (the roster's certificates bound to
+its officials), :mod:`~naskah.trail.riwayat` (the rules re-run on the recorded history),
+:mod:`~naskah.trail.jangkar` (the trail's head anchored outside its folder),
+:mod:`~naskah.trail.verification` (problems as typed values), :mod:`~naskah.trail.status`
+(a file's standing: VALID / VOID / NOT IN TRAIL) and :mod:`~naskah.trail.engine`
+(:class:`Trail`, tying them together).
 """
 
 from naskah.trail.engine import Trail
@@ -20,6 +23,7 @@ from naskah.trail.folder import (
     SOP_FILE,
     TRUST_FILE,
 )
+from naskah.trail.masalah import Jangkar
 from naskah.trail.rules import validate_text
 from naskah.trail.signatures import SignerMissingError
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES
@@ -35,6 +39,7 @@ __all__ = [
     "PELAKSANA_FILE",
     "SOP_FILE",
     "TRUST_FILE",
+    "Jangkar",
     "JenisMasalah",
     "Masalah",
     "SignerMissingError",

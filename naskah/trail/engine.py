@@ -174,12 +174,28 @@ class Trail:
                              [("kode", "no file yet")])
         return self.folder / str(state.refs[kode][1].file)
 
-    def verify(self, trust: TrustStore | None = None) -> Verifikasi:
-        """Recompute every hash, check every file and every signature; report problems in
-        step order. ``trust``: the roots to check signatures against (default: the
-        berkas's own ``trust.pem``; give your own to rule out a replaced one)."""
+    def verify(self, trust: TrustStore | None = None, *,
+               berkas_pdf: str | os.PathLike[str] | None = None) -> Verifikasi:
+        """Recompute every hash, check every file, every rule of the SOP on every
+        recorded step and every signature, and compare the trail's head with its anchors
+        (its register, the berkas PDF); report problems in step order.
+
+        ``trust``: the roots to check signatures against (default: the berkas's own
+        ``trust.pem``, which proves nothing about who made the berkas: the result says
+        so, :attr:`Verifikasi.trust_berkas`); give your own to rule out a self-made PKI.
+        ``berkas_pdf``: a berkas PDF of this trail kept elsewhere, whose recorded head
+        shows whether entries were dropped since. Without any anchor covering the whole
+        ledger the result is ``unanchored`` (:attr:`Verifikasi.status`).
+        """
+        given = None
+        if berkas_pdf is not None:
+            from naskah.inputs import read_bytes
+            from naskah.trail.jangkar import MAX_BERKAS_PDF_BYTES
+
+            given = (os.fspath(berkas_pdf), read_bytes(berkas_pdf, "berkas-pdf",
+                                                       MAX_BERKAS_PDF_BYTES))
         with shared_lock(self.folder):
-            finish = verify_deferred(self.folder, trust)
+            finish = verify_deferred(self.folder, trust, berkas_pdf=given)
         return finish()  # the signature checks, without holding the berkas
 
     # ------------------------------------------------------------ performing

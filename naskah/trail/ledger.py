@@ -7,9 +7,19 @@ reordering an entry breaks the chain at that step. The ledger is always written
 atomically.
 
 Hashes are computed over the *values* stored (:func:`naskah.hashing.canonical_json`),
-so reformatting the file (``jq .``, another indent) changes nothing. Ledgers written
-by naskah 0.1.0 (``naskah-ledger/1``) are still verified with the form they were
-hashed with.
+so reformatting the file (``jq .``, another indent) changes nothing.
+
+Format versions (every one is still verified, and verify says what it cannot prove for
+an older one, :func:`format_notes`):
+
+- ``naskah-ledger/3`` (naskah 0.3): a document numbered from the register at signing
+  records that number (``nomor``, ``nomor_id``) in its tanda tangan reference, and a
+  trail with a register anchors its head there (entry count and last hash) when it
+  starts and after every step (:mod:`naskah.trail.jangkar`).
+- ``naskah-ledger/2``: hashes over canonical JSON; the register's numbers are matched to
+  the ledger by content hash, and the register holds no head for the steps made before
+  naskah 0.3 (a trail extended now is anchored from its next step on).
+- ``naskah-ledger/1`` (naskah 0.1.0): hashed over its own JSON form, nothing signed.
 """
 
 from __future__ import annotations
@@ -29,9 +39,10 @@ from naskah.models.base import NaskahModel, TeksPanjang
 from naskah.models.pejabat import Pejabat
 from naskah.models.pengesahan import Status
 
-FORMAT = "naskah-ledger/2"
+FORMAT = "naskah-ledger/3"
+PREVIOUS_FORMAT = "naskah-ledger/2"
 LEGACY_FORMAT = "naskah-ledger/1"
-_FORMATS = (FORMAT, LEGACY_FORMAT)
+_FORMATS = (FORMAT, PREVIOUS_FORMAT, LEGACY_FORMAT)
 MAX_LEDGER_BYTES = 64 * 1024 * 1024
 """A ledger of a few hundred steps is well under a megabyte; anything this big is not one."""
 
@@ -82,6 +93,11 @@ class Rujukan(NaskahModel):
     tte: str | None = None
     """For a paraf: the paraf-giver's detached CMS signature (base64) over
     ``naskah-paraf:v1:{konsep_hash}:{nip}``."""
+    nomor: str | None = None
+    """For a tanda tangan numbered from the trail's register (``naskah-ledger/3``): the
+    number as the register printed it."""
+    nomor_id: int | None = None
+    """... and its id in the register."""
 
 
 class Header(NaskahModel):
@@ -167,6 +183,19 @@ class Entry(DraftEntry):
         """Every reference of this entry that points at a file in the berkas."""
         return [r for r in [*self.masukan, *self.keluaran, *self.aset, *self.asli]
                 if r.file is not None]
+
+
+def format_notes(format: str) -> list[str]:
+    """What verification cannot prove for a ledger of an older ``format`` (none for the
+    current one)."""
+    if format == PREVIOUS_FORMAT:
+        return [f"{PREVIOUS_FORMAT} (written before naskah 0.3): its signed documents do not "
+                "record their register number (the register is matched by content hash), "
+                "and its steps made before naskah 0.3 were not anchored in the register"]
+    if format == LEGACY_FORMAT:
+        return [f"{LEGACY_FORMAT} (written by naskah 0.1.0): nothing in it is signed, and "
+                "nothing anchors its head outside the berkas"]
+    return []
 
 
 def entry_hash(raw: dict[str, Any], format: str = FORMAT) -> str:
@@ -290,6 +319,7 @@ class Ledger:
         write_atomic(self.path, text.encode("utf-8"))
 
 
-__all__ = ["Entry", "Header", "JenisRujukan", "Ledger", "Rujukan", "entry_hash", "entry_payload",
+__all__ = ["FORMAT", "LEGACY_FORMAT", "PREVIOUS_FORMAT", "Entry", "Header", "JenisRujukan",
+           "Ledger", "Rujukan", "entry_hash", "entry_payload", "format_notes",
            "header_hash", "header_payload",
            "sha256_bytes", "sha256_file"]

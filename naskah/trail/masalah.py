@@ -1,10 +1,13 @@
 """What verification finds: each problem a typed value (:class:`Masalah` with a
-:class:`JenisMasalah` kind), gathered in a :class:`Verifikasi`."""
+:class:`JenisMasalah` kind), gathered in a :class:`Verifikasi` with what it could not
+rule out (:attr:`Verifikasi.peringatan`) and the anchors it compared (:class:`Jangkar`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any, Literal
 
 
 class JenisMasalah(StrEnum):
@@ -36,6 +39,33 @@ class JenisMasalah(StrEnum):
     """A signature (ledger header, entry, paraf or signed original) is missing, does not
     match what it signs, does not chain to a trusted root, or was made with another
     certificate than the roster binds to the official."""
+    BINDING = "binding"
+    """A certificate in pelaksana.json is not issued to the official it is bound to (name
+    and NIP in its subject), does not chain to the trust roots, or was not valid when
+    it signed."""
+    RULE = "rule"
+    """A recorded step breaks the SOP's rules: its role, order, times, kelengkapan and
+    their status, outputs, or who may sign or initial a document."""
+    APPROVAL = "approval"
+    """A paraf or tanda tangan record in a document is not one the ledger holds (and
+    whose signature it checks) for that document."""
+    TRUNCATED = "truncated"
+    """The ledger holds fewer steps than an anchor outside the berkas (the register, a
+    sealed berkas PDF) records for this trail: entries were dropped from its end."""
+    ANCHOR = "anchor"
+    """An anchor outside the berkas records another head for this trail than the ledger
+    holds (the ledger was rewritten, or it is another copy of the trail)."""
+    REGISTER = "register"
+    """The register and the ledger disagree about a number: one the register gave a
+    step that no recorded document holds, or a document's number the register lacks."""
+
+    @property
+    def urutan(self) -> int:
+        """Where a problem of this kind comes among the problems of one step: what was
+        changed (hashes, files, signatures) before what breaks the SOP's rules, the
+        approval records and the register, which follow from it."""
+        return 1 if self in (JenisMasalah.RULE, JenisMasalah.APPROVAL,
+                             JenisMasalah.REGISTER) else 0
 
 
 @dataclass(frozen=True)
@@ -60,20 +90,81 @@ class Masalah:
         return f"{': '.join(where)}: {self.pesan}" if where else self.pesan
 
 
+@dataclass(frozen=True)
+class Jangkar:
+    """An anchor of a trail's head outside its folder that agrees with the ledger."""
+
+    sumber: Literal["register", "berkas-pdf"]
+    """Where the head is recorded: the trail's register or a sealed berkas PDF."""
+    langkah: int
+    """How many steps it records; the ledger's first that many entries match it."""
+    hash_akhir: str
+    """The hash of the last of them."""
+    tempat: str = ""
+    """Which register or file (no password)."""
+
+
+Status = Literal["intact", "unanchored", "tampered"]
+
+
 @dataclass
 class Verifikasi:
-    """The result of verifying a berkas: intact, or the problems in step order."""
+    """The result of verifying a berkas: intact, or the problems in step order.
+
+    Without problems a trail is ``intact`` only when an anchor outside the berkas
+    records its full length (:attr:`anchored`); otherwise it is ``unanchored``: every
+    check passed, but a trail cut short by dropping its last entries and their files
+    cannot be told from a shorter one.
+    """
 
     masalah: list[Masalah] = field(default_factory=list)
     langkah: int = 0
     """How many steps the ledger records."""
     hash_akhir: str | None = None
     """The last entry's hash (the genesis hash for an empty trail)."""
+    format: str | None = None
+    """The ledger's format version (``naskah-ledger/3`` ...)."""
+    jangkar: list[Jangkar] = field(default_factory=list)
+    """Anchors that agree with the ledger, each for the steps it records."""
+    peringatan: list[str] = field(default_factory=list)
+    """What the verification could not rule out or check (not problems of the berkas):
+    no anchor, the berkas's own trust roots, an older ledger format."""
+    trust_berkas: bool = False
+    """The signatures were checked only against the berkas's own ``trust.pem``."""
 
     @property
     def utuh(self) -> bool:
-        """True when nothing was changed, removed, added or reordered."""
+        """True when no check failed: nothing was changed, removed, added or reordered
+        that the checks can see. See :attr:`anchored` for truncation."""
         return not self.masalah
+
+    @property
+    def anchored(self) -> bool:
+        """True when an anchor outside the berkas records every step the ledger holds,
+        so dropping the last entries would have been seen."""
+        return any(j.langkah == self.langkah for j in self.jangkar)
+
+    @property
+    def status(self) -> Status:
+        """``tampered`` (a check failed), ``intact`` (every check passed and the head is
+        anchored) or ``unanchored`` (every check passed; truncation not ruled out)."""
+        if self.masalah:
+            return "tampered"
+        return "intact" if self.anchored else "unanchored"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+        return {"status": self.status, "utuh": self.utuh, "anchored": self.anchored,
+                "langkah": self.langkah, "hash_akhir": self.hash_akhir, "format": self.format,
+                "trust_berkas": self.trust_berkas,
+                "jangkar": [asdict(j) for j in self.jangkar],
+                "peringatan": list(self.peringatan),
+                "masalah": [asdict(m) for m in self.masalah]}
+
+    def urutkan(self) -> None:
+        """Sort the problems in step order (a step's changes before its rule problems;
+        problems of no step last)."""
+        self.masalah.sort(key=lambda m: (m.step is None, m.step or 0, m.jenis.urutan))
 
     @property
     def pertama(self) -> Masalah | None:
@@ -81,4 +172,4 @@ class Verifikasi:
         return self.masalah[0] if self.masalah else None
 
 
-__all__ = ["JenisMasalah", "Masalah", "Verifikasi"]
+__all__ = ["Jangkar", "JenisMasalah", "Masalah", "Status", "Verifikasi"]

@@ -79,6 +79,8 @@ def start(
         raise InputError(f"oleh: {exc}", exc.errors) from None
     signer = signatures.require_signer(signer, pelaksana, pemula, "starting the trail")
     trust_bytes = signatures.trust_pem(trust)
+    # Every official's certificate must chain to the roots the trail is started with.
+    signatures.check_roster(pelaksana, signatures.load_trust(trust_bytes))
     if profil is not None:
         profil = load_profil(profil)  # a broken profile is refused before anything is written
     root = Path(folder)

@@ -3,11 +3,17 @@
 Nothing here touches the disk. Each check raises :class:`~naskah.errors.TrailError`
 (a refusal under the SOP's rules) or :class:`~naskah.errors.InputError` (input that
 cannot be right, such as a date in the future) naming what is wrong.
+
+They are the one rule engine of a trail: ``trail do`` runs them on a step before it is
+performed, ``verify`` runs them again on every recorded entry with what it recorded
+(:mod:`naskah.trail.riwayat`), so a step that the engine would refuse (another role,
+out of order, before the previous step ended, a kelengkapan in the wrong status) never
+verifies, whoever wrote it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -16,6 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from naskah.errors import InputError, TrailError
 from naskah.formatting import singkat
+from naskah.hashing import sha256_bytes
 from naskah.models.base import TeksPanjang
 from naskah.models.pejabat import Pejabat
 from naskah.sop.model import JenisOutput, Langkah, Sop
@@ -73,9 +80,10 @@ def check_order(sop: Sop, step: int, done: int) -> Langkah:
     return expected
 
 
-def check_performer(sop: Sop, roster: DaftarPelaksana, langkah: Langkah, oleh: str
-                    ) -> tuple[Pejabat, str]:
-    """The official performing the step and the role they perform it in."""
+def check_performer(sop: Sop, roster: DaftarPelaksana, langkah: Langkah, oleh: str,
+                    peran: str | None = None) -> tuple[Pejabat, str]:
+    """The official performing the step and the role they perform it in (``peran``, when
+    given, must be one they hold that the step allows: a recorded entry's role)."""
     try:
         pejabat, roles = roster.cari(oleh)
     except InputError as exc:
@@ -87,7 +95,11 @@ def check_performer(sop: Sop, roster: DaftarPelaksana, langkah: Langkah, oleh: s
         raise TrailError(
             f"{pejabat.nama} holds {held}; step {langkah.nomor} must be performed by {needed}"
         )
-    return pejabat, allowed[0]
+    if peran is not None and peran not in allowed:
+        raise TrailError(
+            f"step {langkah.nomor} records the role {peran!r}, which {pejabat.nama} does not "
+            f"hold for this step (they perform it as {' or '.join(allowed)})")
+    return pejabat, peran or allowed[0]
 
 
 def check_times(sop: Sop, dibuat: datetime, entries: list[Entry], mulai: datetime | None,
@@ -166,6 +178,32 @@ def check_kelengkapan(sop: Sop, langkah: Langkah, state: Keadaan, lampiran: Mapp
     return masukan, external
 
 
+def ukuran(sop: Sop, langkah: Langkah, waktu: Waktu) -> tuple[float, int]:
+    """The step's working minutes (mulai to selesai) and its time standard."""
+    return (round(sop.jam_kerja.menit_kerja(waktu.mulai, waktu.selesai), 2),
+            sop.waktu_menit(langkah))
+
+
+def check_keluaran(langkah: Langkah, keluaran: Sequence[Rujukan],
+                   tindakan: Mapping[str, str]) -> None:
+    """A recorded step's outputs are the step's outputs, in the SOP's order, each of its
+    kind, every written account recorded with its hash."""
+    wanted = [(o.kode, o.jenis.value) for o in langkah.output]
+    got = [(r.kode, r.jenis.value) for r in keluaran]
+    if got != wanted:
+        def show(items: list[tuple[str, str]]) -> str:
+            return ", ".join(f"{k} ({j})" for k, j in items) or "none"
+
+        raise TrailError(f"step {langkah.nomor} records the outputs {show(got)}; the SOP's "
+                         f"step makes {show(wanted)}")
+    for ref in keluaran:
+        if ref.jenis.value == JenisOutput.TINDAKAN.value:
+            text = tindakan.get(ref.kode)
+            if text is None or sha256_bytes(text.encode("utf-8")) != ref.sha256:
+                raise TrailError(f"step {langkah.nomor}: the written account of {ref.kode!r} "
+                                 "is not the one its reference records")
+
+
 def check_supplied(langkah: Langkah, dokumen: Mapping[str, Any], lampiran: Mapping[str, Any],
                    tindakan: Mapping[str, Any], external: list[str]) -> None:
     """Exactly the dokumen, lampiran and tindakan the step's outputs call for."""
@@ -202,6 +240,6 @@ def masukan_nama(sop: Sop, kode: str) -> str:
     return next((m.nama for m in sop.masukan if m.kode == kode), kode)
 
 
-__all__ = ["CLOCK_SKEW", "Keadaan", "Waktu", "check_kelengkapan", "check_order",
-           "check_performer", "check_supplied", "check_times", "masukan_nama",
-           "validate_text"]
+__all__ = ["CLOCK_SKEW", "Keadaan", "Waktu", "check_kelengkapan", "check_keluaran",
+           "check_order", "check_performer", "check_supplied", "check_times", "masukan_nama",
+           "ukuran", "validate_text"]

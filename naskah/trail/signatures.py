@@ -2,10 +2,12 @@
 
 Every step is signed by its performer (a detached CMS signature over the ledger
 entry), the ledger header by whoever started the trail, each paraf over the konsep
-hash by the paraf-giver, and each signed original is a PAdES PDF by the signer. The
-key must be the one of the certificate ``pelaksana.json`` binds to the person; the
-certificate must chain to the trust roots. So a consistent rewrite of the ledger, the
-roster, the times or a document, made without the private keys, fails verification.
+hash by the paraf-giver, and every tanda tangan makes a signed original, a PAdES PDF
+by the signer. The key must be the one of the certificate ``pelaksana.json`` binds to
+the person, that certificate must be issued to that person and chain to the trust
+roots (:mod:`naskah.trail.ikatan`, re-checked at every verify) and have been valid
+when it signed. So a consistent rewrite of the ledger, the roster, the times or a
+document, made without the officials' own keys, fails verification.
 
 The trust roots given at ``trail init`` are kept in the berkas (``trust.pem``, hashed
 into the signed header). Whoever can replace the berkas's trust file *and* every
@@ -30,7 +32,15 @@ from naskah.hashing import sha256_bytes
 from naskah.models.pejabat import Pejabat
 from naskah.sop.model import JenisOutput
 from naskah.trail.folder import TRUST_FILE
-from naskah.trail.ledger import Entry, Ledger, entry_payload, header_payload
+from naskah.trail.ikatan import (
+    check_roster,
+    pdf_signers,
+    pem_to_der,
+    roster_der,
+    roster_problems,
+    validity_problem,
+)
+from naskah.trail.ledger import Entry, Ledger, Rujukan, entry_payload, header_payload
 from naskah.trail.pelaksana import DaftarPelaksana, kunci
 
 if TYPE_CHECKING:
@@ -48,43 +58,14 @@ class Temuan:
     pesan: str
     step: int | None = None
     file: str | None = None
+    jenis: str = "signature"
+    """The kind (:class:`~naskah.trail.masalah.JenisMasalah` value): ``signature`` or
+    ``binding``."""
 
 
 def paraf_payload(konsep_hash: str, pejabat: Pejabat) -> bytes:
     """The bytes a paraf-giver signs."""
     return PARAF_PAYLOAD.format(hash=konsep_hash, nip=kunci(pejabat)).encode("utf-8")
-
-
-def pem_to_der(pem_text: str, what: str) -> bytes:
-    """The DER of one PEM certificate (InputError naming ``what`` when it is not one)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    try:
-        cert = x509.load_pem_x509_certificate(pem_text.encode("ascii"))
-    except (ValueError, UnicodeEncodeError) as exc:
-        raise InputError(f"{what}: not a PEM certificate ({exc})") from None
-    return cert.public_bytes(Encoding.DER)
-
-
-def check_roster(roster: DaftarPelaksana) -> None:
-    """Refuse a roster where someone has no certificate, or one issued to someone else."""
-    from naskah.tte.identity import check_matches, identitas_from_der
-
-    for pejabat in roster.orang():
-        key = kunci(pejabat)
-        pem = roster.sertifikat_pem(pejabat)
-        if pem is None:
-            raise InputError(
-                f"pelaksana.json: sertifikat.{key}: no certificate for {pejabat.nama}; every "
-                "official of a trail signs with their own key", [(f"sertifikat.{key}", "missing")])
-        der = pem_to_der(pem, f"pelaksana.json: sertifikat.{key}")
-        check_matches(identitas_from_der(der), nama=pejabat.nama, nip=pejabat.nip)
-    people = {kunci(p) for p in roster.orang()}
-    for key in roster.sertifikat:
-        if key not in people:
-            raise InputError(f"pelaksana.json: sertifikat.{key}: nobody in the roster has this "
-                             "NIP or name", [(f"sertifikat.{key}", "unknown")])
 
 
 def require_signer(signer: Signer | None, roster: DaftarPelaksana, pejabat: Pejabat,
@@ -187,20 +168,23 @@ def _cms_problem(payload: bytes, b64: Any, trust: TrustStore, roster_pem: str | 
     if cert != expected:
         return (f"the signature was made with another certificate than the one pelaksana.json "
                 f"binds to {who}")
-    return None
+    return validity_problem(cert, report.signing_time, who)
 
 
 def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
-          trust: TrustStore | None, read: Any) -> list[Temuan]:
-    """Every signature problem of a ledger whose chain was checked. ``read(rel)`` gives a
-    recorded file's bytes (None when it cannot be read; that is reported elsewhere)."""
+          trust: TrustStore | None, read: Any, *, originals: bool = True) -> list[Temuan]:
+    """Every signature problem of a ledger whose chain was checked, and every binding
+    problem of its roster. ``read(rel)`` gives a recorded file's bytes (None when it
+    cannot be read; that is reported elsewhere); ``originals=False`` leaves the signed
+    originals' PDFs unchecked (not whether each tanda tangan has one)."""
     from naskah.tte.trust import TrustStore
-    from naskah.tte.verify import verify_pdf
 
     found: list[Temuan] = []
     if roster is None:
         return [Temuan("the trail's signatures cannot be checked without its roster",
                        None, "pelaksana.json")]
+    found += [Temuan(text, None, "pelaksana.json", "binding")
+              for text in roster_problems(roster, trust)]
     if trust is None:
         found.append(Temuan("no trust roots: no signature of this trail can be trusted "
                             "(give them with --trust CA.pem)", None, TRUST_FILE))
@@ -235,25 +219,53 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
                                    trust, pem, f"{entry.pelaksana.nama} (paraf)")
             if problem:
                 found.append(Temuan(f"paraf on {ref.kode}: {problem}", entry.step, ref.file))
-        for ref in entry.asli:
-            data = read(ref.file)
-            if data is None or sha256_bytes(data) != ref.sha256:
-                continue  # missing or changed: check_files reports it
-            try:
-                report = verify_pdf(data, trust)
-            except InputError as exc:
-                found.append(Temuan(f"the signed original cannot be read ({exc})", entry.step,
-                                    ref.file))
-                continue
-            if not report.ok:
-                why = "; ".join(p for s in report.signatures for p in s.problems) or "unsigned"
-                found.append(Temuan(f"the signed original does not validate: {why}",
-                                    entry.step, ref.file))
-            elif pem is None or any(
-                    s.identitas is None or s.identitas.nip != entry.pelaksana.nip
-                    for s in report.signatures):
-                found.append(Temuan(f"the signed original is not signed by {entry.pelaksana.nama}",
-                                    entry.step, ref.file))
+        found += _originals(entry, roster, trust, read if originals else None)
+    return found
+
+
+def _originals(entry: Entry, roster: DaftarPelaksana, trust: TrustStore, read: Any
+               ) -> list[Temuan]:
+    """Every tanda tangan of ``entry`` needs its signed original, a PAdES PDF signed
+    with the certificate the roster binds to the performer (who the rules require to
+    be the document's penandatangan); with ``read``, each PDF is validated."""
+    from naskah.tte.verify import verify_pdf
+
+    found: list[Temuan] = []
+    nama = entry.pelaksana.nama
+    signed = [r for r in entry.keluaran if r.jenis.value == JenisOutput.TANDA_TANGAN.value]
+    originals: dict[str, Rujukan] = {r.kode: r for r in entry.asli}
+    for ref in signed:
+        if ref.kode not in originals:
+            found.append(Temuan(
+                f"{ref.kode}: signed (tanda tangan by {nama}), but no signed original (PAdES) "
+                f"signed with {nama}'s certificate is recorded", entry.step, ref.file))
+    for ref in entry.asli:
+        if ref.kode not in {r.kode for r in signed}:
+            found.append(Temuan(f"{ref.kode}: a signed original of a document this step did "
+                                "not sign", entry.step, ref.file))
+        data = read(ref.file) if read is not None else None
+        if data is None or sha256_bytes(data) != ref.sha256:
+            continue  # not checked now, missing or changed: check_files reports it
+        try:
+            report = verify_pdf(data, trust)
+        except InputError as exc:
+            found.append(Temuan(f"the signed original cannot be read ({exc})", entry.step,
+                                ref.file))
+            continue
+        expected = roster_der(roster, entry.pelaksana)
+        if not report.ok:
+            why = "; ".join(p for s in report.signatures for p in s.problems) or "unsigned"
+            found.append(Temuan(f"the signed original does not validate: {why}",
+                                entry.step, ref.file))
+        elif expected is None or not (ders := pdf_signers(data)) or any(
+                der != expected for der in ders):
+            found.append(Temuan(f"the signed original is not signed with the certificate "
+                                f"pelaksana.json binds to {nama}", entry.step, ref.file))
+        else:
+            problem = next((p for s in report.signatures if (p := validity_problem(
+                expected, s.signing_time, nama))), None)
+            if problem:
+                found.append(Temuan(f"the signed original: {problem}", entry.step, ref.file))
     return found
 
 

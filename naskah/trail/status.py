@@ -79,6 +79,11 @@ class DiTrail:
     utuh: bool
     masalah: str | None
     """The trail's first problem, when it does not verify."""
+    anchored: bool = False
+    """An anchor outside the berkas records all of the trail's steps (else truncation
+    cannot be ruled out: a later version of the file could have been dropped)."""
+    peringatan: list[str] = field(default_factory=list)
+    """What the trail's verification could not rule out."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for JSON output."""
@@ -86,7 +91,8 @@ class DiTrail:
         return {"dir": str(self.folder), "status": self.kedudukan.status.value,
                 "step": self.kedudukan.step, "kode": ref.kode if ref else None,
                 "file": ref.file if ref else None, "replaced_by": self.kedudukan.pengganti,
-                "trail_intact": self.utuh, "trail_problem": self.masalah}
+                "trail_intact": self.utuh, "trail_anchored": self.anchored,
+                "trail_problem": self.masalah, "trail_warnings": list(self.peringatan)}
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,13 @@ class HasilVerifikasi:
     pdf: bool = True
     """False for a DOCX (which carries no signature of its own; only its standing counts)."""
     trust_berkas: bool = False
-    """The signatures were checked only against the berkas's own trust roots."""
+    """The signatures were checked only against the berkas's own trust roots: they prove
+    nothing about who made the berkas (a self-made PKI named like the real one passes)."""
+
+    @property
+    def peringatan(self) -> list[str]:
+        """What this check could not rule out (the trail's warnings)."""
+        return list(self.trail.peringatan) if self.trail is not None else []
 
     @property
     def ok(self) -> bool:
@@ -111,13 +123,15 @@ class HasilVerifikasi:
 
 
 def verify_document(data: bytes, *, pdf: bool, trail: str | os.PathLike[str] | None = None,
-                    trust: TrustStore | None = None) -> HasilVerifikasi:
+                    trust: TrustStore | None = None,
+                    berkas_pdf: str | os.PathLike[str] | None = None) -> HasilVerifikasi:
     """Check a document's signatures (``pdf``) and, with ``trail``, its standing in the
-    trail of that berkas folder (which is verified as a whole too).
+    trail of that berkas folder (which is verified as a whole too; ``berkas_pdf``: an
+    anchor of it, see :meth:`naskah.trail.Trail.verify`).
 
     ``trust`` is the roots to check signatures against; without it a trail's own
-    ``trust.pem`` is used (:attr:`HasilVerifikasi.trust_berkas`), and a PDF checked
-    without a trail trusts nothing.
+    ``trust.pem`` is used (:attr:`HasilVerifikasi.trust_berkas`, and a warning), and a
+    PDF checked without a trail trusts nothing.
     """
     from naskah.tte.verify import verify_pdf
 
@@ -128,9 +142,10 @@ def verify_document(data: bytes, *, pdf: bool, trail: str | os.PathLike[str] | N
         from naskah.trail.signatures import load_trust
 
         opened = Trail.open(trail)
-        check = opened.verify(trust)
+        check = opened.verify(trust, berkas_pdf=berkas_pdf)
         standing = DiTrail(opened.folder, kedudukan(opened.entries(), data), check.utuh,
-                           str(check.pertama) if check.pertama else None)
+                           str(check.pertama) if check.pertama else None, check.anchored,
+                           check.peringatan)
         if trust is None:
             trust = load_trust((opened.folder / TRUST_FILE).read_bytes())
             trust_berkas = True

@@ -3,10 +3,13 @@
 :func:`perform_step` is what :meth:`naskah.trail.Trail.perform` runs. Under the
 berkas's exclusive lock it removes what a crashed step left, checks the ledger's chain
 and the files the step depends on, applies the SOP's rules (:mod:`naskah.trail.rules`),
-builds its documents (:mod:`naskah.trail.approvals`), stages its files
-(:mod:`naskah.trail.folder`), signs the originals and the entry, places the files and
-only then writes the entry. A failure anywhere rolls the files back and cancels the
-register numbers the step took.
+checks the trail's head in its register (never extending a truncated trail) and
+cancels the numbers a killed step left, builds its documents
+(:mod:`naskah.trail.approvals`), stages its files (:mod:`naskah.trail.folder`), signs
+the originals and the entry, places the files and only then writes the entry, then
+anchors the new head in the register (see :mod:`naskah.trail.penomoran` for the order).
+A failure before the entry is written rolls the files back and cancels the register
+numbers the step took.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from naskah.sop.model import JenisOutput, Output, Sop
 from naskah.trail import approvals, pengaturan, penomoran, rules, signatures
 from naskah.trail.asli import sign_originals
 from naskah.trail.folder import LEDGER, PELAKSANA_FILE, SOP_FILE, StepFiles, exclusive_lock, recover
-from naskah.trail.ledger import DraftEntry, Entry, JenisRujukan, Ledger, Rujukan
+from naskah.trail.ledger import FORMAT, DraftEntry, Entry, JenisRujukan, Ledger, Rujukan
 from naskah.trail.outputs import store_outputs
 from naskah.trail.pelaksana import DaftarPelaksana
 from naskah.trail.penomoran import Penomor
@@ -38,6 +41,7 @@ from naskah.trail.verification import Verifikasi, check_chain, check_files, chec
 
 if TYPE_CHECKING:
     from naskah.docx.renderer import Renderer
+    from naskah.register import Kepala
     from naskah.tte.signer import Signer
 
 M = TypeVar("M", bound=BaseModel)
@@ -70,11 +74,19 @@ def perform_step(
         key = signatures.require_signer(signer, roster, pejabat, f"step {step}")
         waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
         state = rules.Keadaan.of(entries)
-        penomor = Penomor(folder, pengaturan.read(folder,
-                                                       ledger.header.pengaturan_sha256))
         masukan, external = rules.check_kelengkapan(sop, langkah, state, lampiran)
         rules.check_supplied(langkah, dokumen, lampiran, tindakan, external)
         _check_depends(folder, langkah.output, masukan, state)
+        penomor = Penomor(folder, pengaturan.read(folder, ledger.header.pengaturan_sha256),
+                          ledger.header.berkas)
+        try:
+            head = penomor.kepala([e.hash for e in entries], ledger.genesis)
+            # The ledger is the trail's latest and this process holds its lock: a number
+            # given to a later step is one a killed step left.
+            penomor.selesaikan(len(entries), oleh=pejabat.nama)
+        except BaseException:
+            penomor.close()
+            raise
 
         # The step's files are staged in .naskah-staging (outside the recorded folders)
         # as they are read and checked; a refused or failed step removes them there,
@@ -103,7 +115,8 @@ def perform_step(
                     rendered[out.kode] = approvals.approve(
                         folder, out, state, pejabat, peran, waktu.selesai,
                         same_signer=sop.paraf_dan_tanda_tangan_sama,
-                        isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai),
+                        isi=partial(penomor.beri, out, pejabat=pejabat, waktu=waktu.selesai,
+                                    step=step),
                         tandai=partial(_sign_paraf, key, pejabat))
             note = rules.validate_text(catatan, "catatan") if catatan else None
             for kode in external:  # outside inputs are stored with the step needing them
@@ -115,6 +128,8 @@ def perform_step(
                 render=partial(renderer.render, dibuat=waktu.selesai,
                                aset=aset_resolver(files.staging, folder)),
                 max_lampiran=max_lampiran)
+            if ledger.format == FORMAT:  # older ledgers keep the fields they were made with
+                keluaran = [_numbered(ref, penomor) for ref in keluaran]
             asli = sign_originals(step, to_sign, key, files, ledger.header.berkas,
                                   renderer.profil.tte)
             draft = DraftEntry(
@@ -137,12 +152,41 @@ def perform_step(
                 penomor.batal(penomoran.alasan(exc, step), oleh=pejabat.nama)
             except Exception as cancel:  # the step's own failure is what to report
                 exc.add_note(f"the numbers it took could not be cancelled: {cancel}")
+            penomor.close()
             raise
+        files.done()
+        try:
+            _anchor(penomor, len(entries) + 1, recorded, head)
         finally:
             penomor.close()
-        files.done()
         return recorded
 
+
+def _anchor(penomor: Penomor, count: int, recorded: Entry, head: Kepala | None) -> None:
+    """Anchor the entry just written in the register. The step is recorded whatever
+    happens here; a failure says so (and the next step anchors it)."""
+    try:
+        penomor.catat_kepala(count, recorded.hash, head)
+    except TamperError as exc:
+        raise TamperError(f"step {recorded.step} was recorded, but {exc}") from None
+    except Exception as exc:  # the register's database: gone, locked, refused
+        from naskah.register import RegisterError
+
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise RegisterError(
+            f"step {recorded.step} was recorded, but its head could not be anchored in the "
+            f"register ({reason[0] if reason else type(exc).__name__}); the next step "
+            "anchors it, and until then verify reports the trail as anchored one step "
+            "behind") from None
+
+
+
+def _numbered(ref: Rujukan, penomor: Penomor) -> Rujukan:
+    """A signed document's reference with the register number it took (ledger format 3)."""
+    nomor = penomor.per_kode.get(ref.kode)
+    if nomor is None or ref.jenis.value != JenisOutput.TANDA_TANGAN.value:
+        return ref
+    return ref.model_copy(update={"nomor": nomor.teks, "nomor_id": nomor.id})
 
 
 def _check_chain(folder: Path, ledger: Ledger) -> list[Entry]:

@@ -1,17 +1,25 @@
 """Verifying a berkas: every problem as a typed value (:class:`Masalah` with a kind).
 
 :func:`verify` recomputes everything: the hash chain of the ledger, the SOP and
-roster files, every recorded file and document, and what lies in the berkas without
-being recorded (extra or hidden files, files replaced by symlinks, leftovers of an
-interrupted write). :func:`check_chain` and :func:`check_files` are its parts, used
-alone by a step, which checks only what it depends on (see ``engine.Trail.perform``).
+roster files, every recorded file and document, the SOP's rules on every recorded
+step and every approval record in every document (:mod:`naskah.trail.riwayat`), every
+signature and the roster's certificate bindings (:mod:`naskah.trail.signatures`), the
+trail's head against its anchors and its numbers against the register
+(:mod:`naskah.trail.jangkar`), and what lies in the berkas without being recorded
+(extra or hidden files, files replaced by symlinks, leftovers of an interrupted write).
+:func:`check_chain` and :func:`check_files` are its parts, used alone by a step, which
+checks only what it depends on (see ``engine.Trail.perform``).
+
+What it cannot rule out is said in :attr:`Verifikasi.peringatan`: a trail no anchor
+covers (truncation), signatures checked only against the berkas's own trust roots, an
+older ledger format.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.docx.metadata import read_metadata
@@ -20,62 +28,106 @@ from naskah.hashing import canonical_json, sha256_bytes, sha256_file
 from naskah.models import jenis_class
 from naskah.trail import pengaturan
 from naskah.trail.folder import (
-    AGENDA_XLSX,
-    BERKAS_PDF,
-    DEMO_PKI,
-    ENGINE_FILES,
     LEDGER,
-    PDF_DIR,
     PELAKSANA_FILE,
     PENGATURAN_FILE,
     SOP_FILE,
-    TRACKED_DIRS,
     TRUST_FILE,
-    is_engine_temp,
 )
-from naskah.trail.ledger import Entry, Ledger, Rujukan, entry_hash
+from naskah.trail.jangkar import prepare_anchors
+from naskah.trail.ledger import Entry, Ledger, Rujukan, entry_hash, format_notes
 from naskah.trail.masalah import JenisMasalah, Masalah, Verifikasi
+from naskah.trail.riwayat import Dokumen, check_history
 from naskah.trail.sources import aset_problem
+from naskah.trail.unrecorded import check_extras, is_demo, settings_files, tracked_name
 
 if TYPE_CHECKING:
     from naskah.tte.trust import TrustStore
 
 
-def verify(root: Path, trust: TrustStore | None = None) -> Verifikasi:
-    """Recompute every hash, check every file and every signature; report problems in
-    step order. ``trust`` replaces the berkas's own trust.pem as the roots signatures
-    must chain to."""
-    return verify_deferred(root, trust)()
+TRUST_WARNING = (f"no --trust given: the signatures were checked only against the berkas's "
+                 f"own {TRUST_FILE}, which whoever made the berkas chose; a berkas made with a "
+                 "PKI of its own, named like the real one, passes that check. Give the roots "
+                 "you trust (--trust CA.pem)")
+"""Said whenever the only trust roots are the berkas's own."""
+
+UNANCHORED_WARNING = ("truncation cannot be ruled out: no anchor outside the berkas (its "
+                      "register, a sealed berkas PDF: --berkas-pdf FILE) records all of its "
+                      "steps, and a trail cut short by dropping its last entries and their "
+                      "files cannot be told from a shorter one")
+"""Said whenever no anchor covers the whole ledger."""
 
 
-def verify_deferred(root: Path, trust: TrustStore | None = None
-                    ) -> Callable[[], Verifikasi]:
-    """:func:`verify` in two parts: everything that reads the berkas now (call it under
-    the shared lock), the signature checks (which need only what was read, and take most
-    of the time) in the function returned, to call after the lock is let go, so a step
-    waiting for the lock is not kept out by them."""
-    result = Verifikasi()
+def verify(root: Path, trust: TrustStore | None = None, *,
+           berkas_pdf: tuple[str, bytes] | None = None) -> Verifikasi:
+    """Recompute every hash, check every file, rule and signature, and compare the head
+    with its anchors; report problems in step order. ``trust`` replaces the berkas's own
+    trust.pem as the roots signatures must chain to; ``berkas_pdf`` (name, bytes) is a
+    berkas PDF of this trail kept elsewhere, compared as an anchor."""
+    return verify_deferred(root, trust, berkas_pdf=berkas_pdf)()
+
+
+def verify_deferred(root: Path, trust: TrustStore | None = None, *,
+                    berkas_pdf: tuple[str, bytes] | None = None) -> Callable[[], Verifikasi]:
+    """:func:`verify` in two parts: everything that reads the berkas (and its register)
+    now (call it under the shared lock), the signature checks (which need only what was
+    read, and take most of the time) in the function returned, to call after the lock is
+    let go, so a step waiting for the lock is not kept out by them."""
+    result = Verifikasi(trust_berkas=trust is None)
+    if trust is None:
+        result.peringatan.append(TRUST_WARNING)
     try:
         ledger = Ledger.read(root / LEDGER)
     except TamperError as exc:
         result.masalah.append(Masalah(JenisMasalah.LEDGER_UNREADABLE, str(exc), file=LEDGER))
         return lambda: result
+    result.format = ledger.format
+    result.peringatan.extend(format_notes(ledger.format))
     entries = check_chain(root, ledger, result)
     if entries is None:
         return lambda: result
-    recorded = _settings_files(root, ledger.header.pengaturan_sha256)
+    recorded = settings_files(root, ledger.header.pengaturan_sha256)
+    dokumen = Dokumen(root)
     for entry in entries:
         recorded.update(str(r.file) for r in entry.files)
-        result.masalah.extend(check_files(root, entry.step, entry.files))
-    signed = prepare_signatures(root, ledger, entries, trust)
-    result.masalah.extend(check_extras(root, recorded, _is_demo(ledger)))
+        result.masalah.extend(check_files(root, entry.step, entry.files, dokumen))
+    if not any(m.file in (SOP_FILE, PELAKSANA_FILE) for m in result.masalah):
+        # (Under an SOP or roster changed since the trail started, the rules mean nothing:
+        # that change is the problem; so for an entry edited after it was recorded.)
+        edited = {m.step for m in result.masalah if m.jenis is JenisMasalah.ENTRY_EDITED}
+        result.masalah.extend(m for m in _history(root, ledger, entries, dokumen)
+                              if m.step not in edited)
+    trust, trust_problems = berkas_trust(root, ledger, trust)
+    anchored = prepare_anchors(root, ledger, entries, berkas_pdf)
+    signed = prepare_signatures(root, ledger, entries, trust, trust_problems)
+    result.masalah.extend(check_extras(root, recorded, is_demo(ledger)))
 
     def finish() -> Verifikasi:
         result.masalah.extend(signed())
-        result.masalah.sort(key=lambda m: (m.step is None, m.step or 0))
+        found = anchored(trust)
+        result.masalah.extend(found.masalah)
+        result.jangkar.extend(found.jangkar)
+        result.peringatan.extend(found.peringatan)
+        if not result.anchored:
+            result.peringatan.append(UNANCHORED_WARNING)
+        result.urutkan()
         return result
 
     return finish
+
+
+def _history(root: Path, ledger: Ledger, entries: list[Entry], dokumen: Dokumen
+             ) -> list[Masalah]:
+    """The SOP's rules on every recorded step, every approval record against the ledger."""
+    from naskah.sop.model import Sop
+    from naskah.trail.pelaksana import DaftarPelaksana
+
+    try:
+        sop = Sop.model_validate_json((root / SOP_FILE).read_bytes())
+        roster = DaftarPelaksana.model_validate_json((root / PELAKSANA_FILE).read_bytes())
+    except (ValueError, OSError):
+        return []  # reported by check_chain
+    return check_history(sop, roster, ledger.header.dibuat, entries, dokumen)
 
 
 def check_chain(root: Path, ledger: Ledger, result: Verifikasi) -> list[Entry] | None:
@@ -131,15 +183,17 @@ def check_chain(root: Path, ledger: Ledger, result: Verifikasi) -> list[Entry] |
     return entries
 
 
-def check_files(root: Path, step: int, refs: list[Rujukan]) -> list[Masalah]:
+def check_files(root: Path, step: int, refs: list[Rujukan], dokumen: Dokumen | None = None
+                ) -> list[Masalah]:
     """Problems with the recorded files ``refs`` of ``step``: missing, changed, symlinked,
-    or (for documents) their data and approvals no longer matching."""
+    or (for documents) their data and approvals no longer matching. ``dokumen`` keeps
+    each document's metadata for the checks that read it again."""
     found: list[Masalah] = []
     for ref in refs:
         if ref.file is None:
             continue
         path = root / ref.file
-        if not _tracked_name(ref.file):
+        if not tracked_name(ref.file):
             found.append(Masalah(JenisMasalah.ENTRY_MALFORMED,
                                  "the ledger names a file outside the berkas's folders",
                                  step, ref.file))
@@ -155,7 +209,7 @@ def check_files(root: Path, step: int, refs: list[Rujukan]) -> list[Masalah]:
                 f"the file was changed after it was recorded (sha256 {actual[:12]}…, "
                 f"recorded {ref.sha256[:12]}…)", step, ref.file))
         elif ref.content_hash is not None:
-            problem = document_problem(root, path, ref)
+            problem = document_problem(root, path, ref, dokumen)
             if problem:
                 found.append(Masalah(JenisMasalah.DOCUMENT_MISMATCH, problem, step, ref.file))
     return found
@@ -164,30 +218,42 @@ def check_files(root: Path, step: int, refs: list[Rujukan]) -> list[Masalah]:
 def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
                      trust: TrustStore | None, *, originals: bool = True) -> list[Masalah]:
     """Every signature problem: the header's, each entry's, each paraf's and (with
-    ``originals``) each signed original's (see :mod:`naskah.trail.signatures`)."""
-    return prepare_signatures(root, ledger, entries, trust, originals=originals)()
+    ``originals``) each signed original's, and the roster's bindings (see
+    :mod:`naskah.trail.signatures`). Without ``trust``, the berkas's own roots."""
+    trust, problems = berkas_trust(root, ledger, trust)
+    return prepare_signatures(root, ledger, entries, trust, problems, originals=originals)()
+
+
+def berkas_trust(root: Path, ledger: Ledger, trust: TrustStore | None
+                 ) -> tuple[TrustStore | None, list[Masalah]]:
+    """``trust``, or (when None) the berkas's own trust.pem as its header records it."""
+    from naskah.trail import signatures
+
+    if trust is not None:
+        return trust, []
+    path = root / TRUST_FILE
+    if not path.is_file() or path.is_symlink():
+        return None, []  # no trust: signatures.check says so
+    data = path.read_bytes()
+    if sha256_bytes(data) != ledger.raw_header.get("trust_sha256"):
+        return None, [Masalah(JenisMasalah.FILE_CHANGED, "the trust roots were changed after "
+                              "the trail started", None, TRUST_FILE)]
+    try:
+        return signatures.load_trust(data), []
+    except NaskahError as exc:
+        return None, [Masalah(JenisMasalah.FILE_CHANGED, str(exc), None, TRUST_FILE)]
 
 
 def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
-                       trust: TrustStore | None, *, originals: bool = True
-                       ) -> Callable[[], list[Masalah]]:
-    """Read what :func:`check_signatures` needs (trust roots, roster, signed originals)
-    now; check the signatures when the function returned is called."""
+                       trust: TrustStore | None, problems: list[Masalah] | None = None, *,
+                       originals: bool = True) -> Callable[[], list[Masalah]]:
+    """Read what :func:`check_signatures` needs (roster, signed originals) now; check the
+    signatures against ``trust`` when the function returned is called. ``problems``
+    are those already found with the trust roots."""
     from naskah.trail import signatures
     from naskah.trail.pelaksana import DaftarPelaksana
 
-    found: list[Masalah] = []
-    raw_trust = ledger.raw_header.get("trust_sha256")
-    if trust is None and (root / TRUST_FILE).is_file() and not (root / TRUST_FILE).is_symlink():
-        data = (root / TRUST_FILE).read_bytes()
-        if sha256_bytes(data) != raw_trust:
-            found.append(Masalah(JenisMasalah.FILE_CHANGED, "the trust roots were changed "
-                                 "after the trail started", None, TRUST_FILE))
-        else:
-            try:
-                trust = signatures.load_trust(data)
-            except NaskahError as exc:
-                found.append(Masalah(JenisMasalah.FILE_CHANGED, str(exc), None, TRUST_FILE))
+    found: list[Masalah] = list(problems or [])
     try:
         roster: DaftarPelaksana | None = DaftarPelaksana.model_validate_json(
             (root / PELAKSANA_FILE).read_bytes())
@@ -196,7 +262,7 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
 
     def read(rel: str | None) -> bytes | None:
         path = root / str(rel)
-        if (not originals or rel is None or not _tracked_name(rel) or path.is_symlink()
+        if (not originals or rel is None or not tracked_name(rel) or path.is_symlink()
                 or not path.is_file()):
             return None
         return path.read_bytes()
@@ -204,64 +270,20 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
     files = {str(r.file): read(r.file) for e in entries for r in e.asli}
 
     def check() -> list[Masalah]:
-        for t in signatures.check(ledger, entries, roster, trust, files.get):
-            found.append(Masalah(JenisMasalah.SIGNATURE, t.pesan, t.step, t.file))
+        for t in signatures.check(ledger, entries, roster, trust, files.get,
+                                  originals=originals):
+            found.append(Masalah(JenisMasalah(t.jenis), t.pesan, t.step, t.file))
         return found
 
     return check
 
 
-def _is_demo(ledger: Ledger) -> bool:
-    return ledger.raw_header.get("demo") is True
-
-
-def check_extras(root: Path, recorded: set[str], demo: bool = False) -> list[Masalah]:
-    """Files in the berkas the ledger does not record, hidden files and leftovers
-    (``demo``: the demo's test PKI folder is expected)."""
-    found: list[Masalah] = []
-    for path in sorted(root.iterdir()):
-        name = path.name
-        if name in ENGINE_FILES or name in (BERKAS_PDF, PDF_DIR, AGENDA_XLSX) or (
-                name in TRACKED_DIRS or name in recorded):
-            continue
-        if demo and name == DEMO_PKI:
-            continue
-        if is_engine_temp(name):
-            found.append(Masalah(JenisMasalah.LEFTOVER, "a temporary file of an interrupted "
-                                 "write (the next step removes it)", None, name))
-        else:
-            kind = JenisMasalah.HIDDEN if name.startswith(".") else JenisMasalah.UNRECORDED
-            found.append(Masalah(kind, "a file naskah did not write is in the berkas", None,
-                                 name))
-    for sub in TRACKED_DIRS:
-        base = root / sub
-        if base.is_symlink():
-            found.append(Masalah(JenisMasalah.SYMLINK, "the folder was replaced by a symbolic "
-                                 "link", None, sub))
-            continue
-        if not base.is_dir():
-            continue
-        for path in sorted(base.iterdir()):
-            rel = str(PurePosixPath(sub) / path.name)
-            if rel in recorded:
-                continue
-            if is_engine_temp(path.name, tracked=True):
-                found.append(Masalah(JenisMasalah.LEFTOVER, "a temporary file of an "
-                                     "interrupted write (the next step removes it)", None, rel))
-            elif path.name.startswith("."):
-                found.append(Masalah(JenisMasalah.HIDDEN, "a hidden file is in a folder of "
-                                     "recorded files", None, rel))
-            else:
-                found.append(Masalah(
-                    JenisMasalah.UNRECORDED, "the file is not recorded in the ledger (an "
-                    "interrupted step, or an added file)", None, rel))
-    return found
-
-
-def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
-    """Why a recorded document no longer matches its record, or None."""
+def document_problem(root: Path, path: Path, ref: Rujukan, dokumen: Dokumen | None = None
+                     ) -> str | None:
+    """Why a recorded document no longer matches its record, or None. (Its approval
+    records are held against the ledger's by :mod:`naskah.trail.riwayat`.)"""
     try:
-        meta = read_metadata(path)
+        meta = dokumen.meta(str(ref.file)) if dokumen is not None else read_metadata(path)
     except MetadataError as exc:
         return str(exc)
     try:
@@ -283,15 +305,6 @@ def document_problem(root: Path, path: Path, ref: Rujukan) -> str | None:
     return "; ".join(problems) or None
 
 
-def _settings_files(root: Path, expected: str | None) -> set[str]:
-    """The register files the settings place in the berkas itself (the demo's
-    register.db beside its ledger); they are the register's, not the ledger's."""
-    try:
-        return pengaturan.read(root, expected).db_files(root)
-    except (TamperError, ValueError):
-        return set()  # reported by check_chain
-
-
 def _json_file_problem(path: Path, name: str, expected: str) -> Masalah | None:
     """sop.json / pelaksana.json: the bytes as written, or the same values reformatted."""
     if path.is_symlink():
@@ -310,11 +323,6 @@ def _json_file_problem(path: Path, name: str, expected: str) -> Masalah | None:
         return None
     return Masalah(JenisMasalah.FILE_CHANGED, "the file was changed after the trail started",
                    None, name)
-
-
-def _tracked_name(rel: str) -> bool:
-    parts = PurePosixPath(rel).parts
-    return len(parts) == 2 and parts[0] in TRACKED_DIRS and parts[1] not in ("..", ".")
 
 
 def _clip(value: Any) -> str:

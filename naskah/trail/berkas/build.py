@@ -126,7 +126,10 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
             "/Subject": f"SOP {sop.nomor}: {sop.judul} — berkas {header.berkas}",
             "/Keywords": f"naskah; berkas; SOP {sop.nomor}; ledger sha256 {final_hash}",
             "/Creator": f"naskah {__version__}",
+            # The head the berkas was built from: an anchor of the trail outside its
+            # folder (naskah.trail.jangkar; `trail verify --berkas-pdf`).
             "/NaskahLedgerHash": final_hash,
+            "/NaskahLedgerLangkah": str(verification.langkah),
             "/NaskahBerkas": header.berkas,
         })
         flatten_signatures(writer)
