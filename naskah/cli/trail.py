@@ -48,6 +48,16 @@ def add_signer_options(p: argparse.ArgumentParser) -> None:
                    help="environment variable holding the passphrase / PIN (else: prompt)")
 
 
+def add_revocation_options(p: argparse.ArgumentParser) -> None:
+    """--crl / --offline / --fetch-revocation on a verifying parser."""
+    p.add_argument("--crl", action="append", metavar="FILE.crl",
+                   help="certificate revocation list(s) to check against; repeatable")
+    p.add_argument("--offline", action="store_true",
+                   help="ask no OCSP responder (default: the one a certificate names)")
+    p.add_argument("--fetch-revocation", action="store_true",
+                   help="also download the CRLs the certificates name")
+
+
 def cmd_trail_init(args: argparse.Namespace) -> int:
     from naskah.sop import Sop
     from naskah.trail import Trail
@@ -62,7 +72,7 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     db = args.db or os.environ.get("NASKAH_DB") or None
     trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, trust=args.trust or [],
                        oleh=args.oleh, signer=signer_from_args(args), register=db,
-                       profil=args.profil,
+                       profil=args.profil, tsa=args.tsa,
                        sertifikat=pairs(args.sertifikat, "--sertifikat"))
     print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}; "
           f"header signed by {trail.header.oleh.nama if trail.header.oleh else '-'}")
@@ -71,6 +81,8 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
         print(f"  numbers from the register {settings.db}")
     if settings.profil:
         print(f"  renders with the profile {settings.profil.nama} (copied into the berkas)")
+    if settings.tsa:
+        print(f"  every signature timestamped by {settings.tsa}")
     return EXIT_OK
 
 
@@ -144,14 +156,13 @@ def _quiet_pyhanko() -> None:
 
 def cmd_trail_verify(args: argparse.Namespace) -> int:
     from naskah.trail import Trail
+    from naskah.tte.trust import Revocation, TrustStore
 
-    trust = None
-    if args.trust:
-        from naskah.tte.trust import TrustStore
-
-        trust = TrustStore.from_files(args.trust)
+    trust = TrustStore.from_files(args.trust) if args.trust else None
+    revocation = Revocation.from_files(args.crl or [], ocsp=not args.offline,
+                                       fetch=args.fetch_revocation)
     _quiet_pyhanko()
-    result = Trail.open(args.dir).verify(trust)
+    result = Trail.open(args.dir).verify(trust, revocation=revocation)
     if args.json:
         from dataclasses import asdict
 
@@ -162,7 +173,11 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
     if result.utuh:
         print(f"intact: {result.langkah} steps, final hash {result.hash_akhir}")
         return EXIT_OK
-    print(f"TAMPERED: {result.pertama}", file=sys.stderr)
+    if result.hanya_kedaluwarsa:
+        # Nothing was found changed; some signatures just cannot be proven any more.
+        print(f"CANNOT BE VALIDATED AFTER EXPIRY: {result.pertama}", file=sys.stderr)
+    else:
+        print(f"TAMPERED: {result.pertama}", file=sys.stderr)
     for problem in result.masalah[1:]:
         print(f"  also: {problem}", file=sys.stderr)
     return EXIT_FAILED
@@ -205,6 +220,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                         "none: documents keep the nomor their data carries)")
     p.add_argument("--profil", metavar="NAME|FILE",
                    help="format profile of every document (copied into the berkas)")
+    p.add_argument("--tsa", metavar="URL",
+                   help="RFC 3161 timestamp authority of every signature of the trail "
+                        "(a step is refused while it cannot be reached)")
     p.set_defaults(handler=cmd_trail_init)
 
     p = tsub.add_parser("do", help="perform step STEP")
@@ -238,6 +256,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--trust", action="append", metavar="CA.pem",
                    help="check the signatures against these roots (default: the berkas's "
                         "trust.pem; give your own to rule out a replaced one)")
+    add_revocation_options(p)
     p.set_defaults(handler=cmd_trail_verify)
 
     p = tsub.add_parser("report", help="actual time against each step's time standard")

@@ -29,7 +29,7 @@ def _quiet_pyhanko() -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     from naskah.inputs import read_bytes
     from naskah.trail.status import verify_document
-    from naskah.tte.trust import TrustStore
+    from naskah.tte.trust import Revocation, TrustStore
 
     path = Path(args.file)
     suffix = path.suffix.lower()
@@ -37,11 +37,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise InputError(f"{path}: verify takes a signed PDF (.pdf), or a .pdf/.docx with "
                          "--trail DIR")
     data = read_bytes(path, "file")
-    trust = (TrustStore.from_files(args.trust, crl_files=args.crl or [],
-                                   allow_fetching=args.fetch_revocation)
-             if args.trust else None)
+    revocation = Revocation.from_files(args.crl or [], ocsp=not args.offline,
+                                       fetch=args.fetch_revocation)
+    trust = revocation.apply(TrustStore.from_files(args.trust)) if args.trust else None
     _quiet_pyhanko()
-    result = verify_document(data, pdf=suffix == ".pdf", trail=args.trail, trust=trust)
+    result = verify_document(data, pdf=suffix == ".pdf", trail=args.trail, trust=trust,
+                             revocation=revocation)
     standing = result.trail.as_dict() if result.trail else None
     if args.json:
         print_json({"file": str(path), "ok": result.ok,
@@ -52,7 +53,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(f"{path}: {len(result.signatures)} signature(s)")
         for s in result.signatures:
-            print(f"  {s.field_name}: {'VALID' if s.ok else 'INVALID'}")
+            print(f"  {s.field_name}: {s.verdict}")
             if s.identitas:
                 who = s.identitas
                 print(f"    penandatangan: {who.nama}"
@@ -64,7 +65,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(f"    waktu:         {s.signing_time.isoformat()}"
                       + (" (timestamp)" if s.timestamped else " (claimed by the signer)"))
             print(f"    bytes intact:  {_yes(s.intact)}; trusted: {_yes(s.trusted)}; "
-                  f"nothing added after: {_yes(s.whole_file)}")
+                  f"nothing added after: {_yes(s.whole_file)}"
+                  + (f"; certified (DocMDP P={s.certification})" if s.certification else ""))
             for problem in s.problems:
                 print(f"    problem:       {problem}")
         if not result.signatures:
@@ -128,14 +130,13 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah verify`` and ``naskah pki`` to the ``naskah`` parser."""
+    from naskah.cli.trail import add_revocation_options
+
     p = sub.add_parser("verify", help="check the electronic signatures (TTE) of a signed PDF")
     p.add_argument("file", metavar="FILE.pdf|FILE.docx")
     p.add_argument("--trust", action="append", metavar="CA.pem",
                    help="trusted root CA certificate(s), PEM or DER; repeatable")
-    p.add_argument("--crl", action="append", metavar="FILE.crl",
-                   help="certificate revocation list(s) to check against; repeatable")
-    p.add_argument("--fetch-revocation", action="store_true",
-                   help="fetch OCSP/CRL over the network (default: offline)")
+    add_revocation_options(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--trail", metavar="DIR",
                    help="also report the file's standing in this trail: VALID (current), "

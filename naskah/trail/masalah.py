@@ -36,6 +36,9 @@ class JenisMasalah(StrEnum):
     """A signature (ledger header, entry, paraf or signed original) is missing, does not
     match what it signs, does not chain to a trusted root, or was made with another
     certificate than the roster binds to the official."""
+    UNVERIFIABLE = "unverifiable"
+    """A signature cannot be validated after its certificate expired: no timestamp
+    proves it was made while the certificate was valid. Not tampering; not proven."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,13 @@ class Verifikasi:
     def utuh(self) -> bool:
         """True when nothing was changed, removed, added or reordered."""
         return not self.masalah
+
+    @property
+    def hanya_kedaluwarsa(self) -> bool:
+        """True when every problem is a signature that cannot be validated after its
+        certificate expired (nothing found changed; the trail is just not provable)."""
+        return bool(self.masalah) and all(m.jenis is JenisMasalah.UNVERIFIABLE
+                                          for m in self.masalah)
 
     @property
     def pertama(self) -> Masalah | None:

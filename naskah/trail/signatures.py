@@ -7,6 +7,11 @@ key must be the one of the certificate ``pelaksana.json`` binds to the person; t
 certificate must chain to the trust roots. So a consistent rewrite of the ledger, the
 roster, the times or a document, made without the private keys, fails verification.
 
+Each signature is judged as of the time a timestamp proves (:mod:`naskah.tte.validasi`):
+after the certificates expire, a timestamped signature still verifies and one without a
+timestamp "cannot be validated after expiry" (kind ``unverifiable``, not tampering); a
+signature made after its certificate's revocation is reported.
+
 The trust roots given at ``trail init`` are kept in the berkas (``trust.pem``, hashed
 into the signed header). Whoever can replace the berkas's trust file *and* every
 certificate and signature could make a new, self-consistent berkas: verify with the
@@ -35,7 +40,7 @@ from naskah.trail.pelaksana import DaftarPelaksana, kunci
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
-    from naskah.tte.trust import TrustStore
+    from naskah.tte.trust import Revocation, TrustStore
 
 PARAF_PAYLOAD = "naskah-paraf:v1:{hash}:{nip}"
 """What a paraf signature signs: the konsep hash and who gives it."""
@@ -45,13 +50,21 @@ class SignerMissingError(InputError):
     """A step, paraf or signature was asked for without the performer's key."""
 
 
+SIGNATURE = "signature"
+UNVERIFIABLE = "unverifiable"
+"""Kinds of :class:`Temuan` (as :class:`~naskah.trail.masalah.JenisMasalah` values)."""
+
+
 @dataclass(frozen=True)
 class Temuan:
-    """A signature problem: the step (None: the header) and file it concerns."""
+    """A signature problem: the step (None: the header) and file it concerns; ``jenis``
+    is ``signature``, or ``unverifiable`` for a signature that cannot be validated after
+    its certificate expired (no timestamp proves when it was made)."""
 
     pesan: str
     step: int | None = None
     file: str | None = None
+    jenis: str = SIGNATURE
 
 
 def paraf_payload(konsep_hash: str, pejabat: Pejabat) -> bytes:
@@ -166,39 +179,51 @@ def load_trust(data: bytes) -> TrustStore:
 
 
 def _cms_problem(payload: bytes, b64: Any, trust: TrustStore, roster_pem: str | None,
-                 who: str) -> str | None:
-    """Why a stored CMS signature does not prove ``who`` signed ``payload``, or None."""
+                 who: str) -> tuple[str, str] | None:
+    """Why a stored CMS signature does not prove ``who`` signed ``payload`` (kind and
+    words), or None."""
     from naskah.tte.cms import signer_certificate, verify_bytes
+    from naskah.tte.validasi import Status
 
     if not isinstance(b64, str):
-        return f"not signed: no signature of {who}"
+        return SIGNATURE, f"not signed: no signature of {who}"
     try:
         sig = base64.b64decode(b64, validate=True)
         report = verify_bytes(payload, sig, trust)
         cert = signer_certificate(sig)
     except (binascii.Error, ValueError, InputError) as exc:
-        return f"the signature of {who} is unreadable ({str(exc)[:200]})"
+        return SIGNATURE, f"the signature of {who} is unreadable ({str(exc)[:200]})"
     if not report.intact or not report.valid:
-        return f"the signature of {who} does not match what was recorded (changed after signing)"
-    if not report.trusted:
-        return f"the signature of {who} does not chain to a trusted root"
+        return SIGNATURE, (f"the signature of {who} does not match what was recorded "
+                           "(changed after signing)")
     if roster_pem is None:
-        return f"pelaksana.json holds no certificate for {who}"
+        return SIGNATURE, f"pelaksana.json holds no certificate for {who}"
     try:
         expected = pem_to_der(roster_pem, "pelaksana.json")
     except InputError as exc:
-        return str(exc)
+        return SIGNATURE, str(exc)
     if cert != expected:
-        return (f"the signature was made with another certificate than the one pelaksana.json "
-                f"binds to {who}")
+        return SIGNATURE, (f"the signature was made with another certificate than the one "
+                           f"pelaksana.json binds to {who}")
+    if report.status is Status.EXPIRED:
+        return UNVERIFIABLE, f"the signature of {who} {'; '.join(report.problems)}"
+    if report.status is Status.REVOKED:
+        return SIGNATURE, f"the signature of {who}: {'; '.join(report.problems)}"
+    if not report.ok:
+        detail = "; ".join(report.problems)
+        return SIGNATURE, (f"the signature of {who} does not chain to a trusted root"
+                           + (f" ({detail})" if detail else ""))
     return None
 
 
 def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
-          trust: TrustStore | None, read: Any) -> list[Temuan]:
+          trust: TrustStore | None, read: Any, revocation: Revocation | None = None
+          ) -> list[Temuan]:
     """Every signature problem of a ledger whose chain was checked. ``read(rel)`` gives a
-    recorded file's bytes (None when it cannot be read; that is reported elsewhere)."""
+    recorded file's bytes (None when it cannot be read; that is reported elsewhere).
+    ``revocation``: CRLs and OCSP to check the certificates against, besides the roots'."""
     from naskah.tte.trust import TrustStore
+    from naskah.tte.validasi import EXPIRED_TEXT
     from naskah.tte.verify import verify_pdf
 
     found: list[Temuan] = []
@@ -209,6 +234,8 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
         found.append(Temuan("no trust roots: no signature of this trail can be trusted "
                             "(give them with --trust CA.pem)", None, TRUST_FILE))
         trust = TrustStore()  # nothing chains to an empty store
+    if revocation is not None:
+        trust = revocation.apply(trust)
     raw = ledger.raw_header
     header_oleh = raw.get("oleh")
     oleh = Pejabat.model_validate(header_oleh) if isinstance(header_oleh, dict) else None
@@ -220,7 +247,8 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
         problem = _cms_problem(header_payload(raw), raw.get("ttd"), trust,
                                roster.sertifikat_pem(oleh), f"{oleh.nama} (who started the trail)")
         if problem:
-            found.append(Temuan(f"ledger header: {problem}", None, "ledger.json"))
+            found.append(Temuan(f"ledger header: {problem[1]}", None, "ledger.json",
+                                problem[0]))
     raws = {r.get("step"): r for r in ledger.raw_entries if isinstance(r, dict)}
     for entry in entries:
         pem = roster.sertifikat_pem(entry.pelaksana)
@@ -228,7 +256,7 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
         problem = _cms_problem(entry_payload(raws.get(entry.step, {})), entry.ttd, trust, pem,
                                who)
         if problem:
-            found.append(Temuan(problem, entry.step, "ledger.json"))
+            found.append(Temuan(problem[1], entry.step, "ledger.json", problem[0]))
         for ref in entry.keluaran:
             if ref.jenis.value != JenisOutput.PARAF.value:
                 continue
@@ -238,7 +266,8 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
             problem = _cms_problem(paraf_payload(ref.konsep_hash, entry.pelaksana), ref.tte,
                                    trust, pem, f"{entry.pelaksana.nama} (paraf)")
             if problem:
-                found.append(Temuan(f"paraf on {ref.kode}: {problem}", entry.step, ref.file))
+                found.append(Temuan(f"paraf on {ref.kode}: {problem[1]}", entry.step, ref.file,
+                                    problem[0]))
         for ref in entry.asli:
             data = read(ref.file)
             if data is None or sha256_bytes(data) != ref.sha256:
@@ -251,8 +280,11 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
                 continue
             if not report.ok:
                 why = "; ".join(p for s in report.signatures for p in s.problems) or "unsigned"
+                expired = bool(report.signatures) and all(
+                    s.verdict == EXPIRED_TEXT.upper() for s in report.signatures)
                 found.append(Temuan(f"the signed original does not validate: {why}",
-                                    entry.step, ref.file))
+                                    entry.step, ref.file,
+                                    UNVERIFIABLE if expired else SIGNATURE))
             elif pem is None or any(
                     s.identitas is None or s.identitas.nip != entry.pelaksana.nip
                     for s in report.signatures):
@@ -261,6 +293,7 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
     return found
 
 
-__all__ = ["PARAF_PAYLOAD", "TRUST_FILE", "SignerMissingError", "Temuan", "check",
+__all__ = ["PARAF_PAYLOAD", "SIGNATURE", "TRUST_FILE", "UNVERIFIABLE", "SignerMissingError",
+           "Temuan", "check",
            "check_roster", "load_trust", "paraf_payload", "pem_to_der", "require_signer",
            "sign", "trust_pem"]

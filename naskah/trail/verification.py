@@ -38,18 +38,19 @@ from naskah.trail.masalah import JenisMasalah, Masalah, Verifikasi
 from naskah.trail.sources import aset_problem
 
 if TYPE_CHECKING:
-    from naskah.tte.trust import TrustStore
+    from naskah.tte.trust import Revocation, TrustStore
 
 
-def verify(root: Path, trust: TrustStore | None = None) -> Verifikasi:
+def verify(root: Path, trust: TrustStore | None = None, *,
+           revocation: Revocation | None = None) -> Verifikasi:
     """Recompute every hash, check every file and every signature; report problems in
     step order. ``trust`` replaces the berkas's own trust.pem as the roots signatures
-    must chain to."""
-    return verify_deferred(root, trust)()
+    must chain to; ``revocation`` adds CRLs and OCSP to either."""
+    return verify_deferred(root, trust, revocation=revocation)()
 
 
-def verify_deferred(root: Path, trust: TrustStore | None = None
-                    ) -> Callable[[], Verifikasi]:
+def verify_deferred(root: Path, trust: TrustStore | None = None, *,
+                    revocation: Revocation | None = None) -> Callable[[], Verifikasi]:
     """:func:`verify` in two parts: everything that reads the berkas now (call it under
     the shared lock), the signature checks (which need only what was read, and take most
     of the time) in the function returned, to call after the lock is let go, so a step
@@ -67,7 +68,7 @@ def verify_deferred(root: Path, trust: TrustStore | None = None
     for entry in entries:
         recorded.update(str(r.file) for r in entry.files)
         result.masalah.extend(check_files(root, entry.step, entry.files))
-    signed = prepare_signatures(root, ledger, entries, trust)
+    signed = prepare_signatures(root, ledger, entries, trust, revocation=revocation)
     result.masalah.extend(check_extras(root, recorded, _is_demo(ledger)))
 
     def finish() -> Verifikasi:
@@ -169,8 +170,8 @@ def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
 
 
 def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
-                       trust: TrustStore | None, *, originals: bool = True
-                       ) -> Callable[[], list[Masalah]]:
+                       trust: TrustStore | None, *, originals: bool = True,
+                       revocation: Revocation | None = None) -> Callable[[], list[Masalah]]:
     """Read what :func:`check_signatures` needs (trust roots, roster, signed originals)
     now; check the signatures when the function returned is called."""
     from naskah.trail import signatures
@@ -204,8 +205,8 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
     files = {str(r.file): read(r.file) for e in entries for r in e.asli}
 
     def check() -> list[Masalah]:
-        for t in signatures.check(ledger, entries, roster, trust, files.get):
-            found.append(Masalah(JenisMasalah.SIGNATURE, t.pesan, t.step, t.file))
+        for t in signatures.check(ledger, entries, roster, trust, files.get, revocation):
+            found.append(Masalah(JenisMasalah(t.jenis), t.pesan, t.step, t.file))
         return found
 
     return check
