@@ -12,12 +12,11 @@ Each test says, in its docstring, what the fixed verifier must print. Assertions
 to exit codes, JSON kinds, steps and files, and to key words (the step, the file,
 "truncat", the role), not to exact sentences that do not exist yet.
 """
-# The trail fixtures are imported from test_trail; pytest injects them by name.
+# The fixtures are imported from tests.attack_fixtures; pytest injects them by name.
 # ruff: noqa: F811
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -38,10 +37,27 @@ import naskah
 from naskah import demo
 from naskah.cli import main as cli
 from naskah.register import Register
-from naskah.trail import Trail, penomoran, rules
+from naskah.trail import Trail, rules
 from naskah.trail.data_langkah import DataLangkah
 from naskah.trail.folder import DEMO_PKI
 from naskah.tte.trust import TrustStore
+from tests.attack_fixtures import (  # noqa: F401 - fixtures
+    KABAG,
+    KARO_PO,
+    KASUBBAG,
+    SESMENKO,
+    berkas,
+    ca_of,
+    copy_of,
+    demo_master,
+    demo_upto,
+    init_kwargs,
+    outsider,
+    roster_of,
+    sealed_master,
+    self_made,
+    step_kwargs,
+)
 from tests.attack_kit import (
     OUTSIDER,
     REPO,
@@ -60,14 +76,6 @@ from tests.attack_kit import (
     write_ledger,
 )
 from tests.registerdb import BACKENDS, fresh_url
-from tests.test_trail import (  # noqa: F401 - fixtures
-    KABAG,
-    KARO_PO,
-    KASUBBAG,
-    SESMENKO,
-    berkas,
-    demo_master,
-)
 
 pytestmark = pytest.mark.attack
 
@@ -88,61 +96,7 @@ def describe(found: list[dict[str, Any]]) -> list[str]:
     return [f"[{m['jenis']}] step {m['step']} {m['file']}: {m['pesan']}" for m in found]
 
 
-# ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def demo_upto(tmp_path_factory: pytest.TempPathFactory, demo_master: Path
-              ) -> Callable[[int], Path]:
-    """``demo_upto(k)``: the demo run for real up to step k (its own PKI and register,
-    in the state a trail has right after step k; no cutting, so the register and
-    anything the engine records per step are genuine). Made once per session per k."""
-    made: dict[int, Path] = {}
-
-    def make(k: int) -> Path:
-        if k not in made:
-            out = tmp_path_factory.mktemp(f"demo-{k}") / "berkas"
-            _, result = demo.run(out, sampai=k)
-            assert result.utuh and result.langkah == k, [str(m) for m in result.masalah]
-            made[k] = out
-        return made[k]
-
-    return make
-
-
-@pytest.fixture
-def copy_of(tmp_path: Path) -> Callable[[Path], Path]:
-    def make(source: Path) -> Path:
-        target = tmp_path / f"salinan-{source.parent.name}"
-        shutil.copytree(source, target)
-        return target
-
-    return make
-
-
-@pytest.fixture(scope="session")
-def outsider(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Kunci:
-    """A certificate under the demo's trusted root for someone on no roster."""
-    return issue_key(demo_ca(demo_master), OUTSIDER, tmp_path_factory.mktemp("luar"))
-
-
-def ca_of(folder: Path) -> Path:
-    return folder / DEMO_PKI / "ca.pem"
-
-
-def step_kwargs(n: int, *, numbered: bool = True) -> dict[str, Any]:
-    """perform() arguments of the example data for step n, as the demo gives them
-    (``numbered``: no nomor on a document the register numbers at signing)."""
-    data = DataLangkah.load(demo.data_dir() / f"langkah-{n:02d}.json")
-    kwargs = copy.deepcopy(data.perform_kwargs())
-    if not numbered:
-        return kwargs
-    sop = naskah.sop.Sop.tata_kelola_data()
-    kwargs["dokumen"] = {
-        kode: ({k: v for k, v in model.items() if k != "nomor"}
-               if penomoran.rule_for(sop, kode) is not None else model)
-        for kode, model in kwargs["dokumen"].items()}
-    return kwargs
+# ---------------------------------------------------------------- helpers
 
 
 # ================================================================ 1. outsider rewrite
@@ -417,15 +371,14 @@ def test_paraf_giver_signs_when_the_sop_forbids_it(demo_master: Path, tmp_path: 
 
     Today: "intact: 10 steps", exit 0. Fixed: exit 1, step 10 named ("gave a paraf ...
     may not also sign it")."""
-    from tests.test_trail import init_kwargs, signed_roster
-
     data = json.loads(Trail.open(demo_master).sop.canonical_json())
     data["langkah"][9]["pelaksana"] = ["kabag-datin"]
     data["paraf_dan_tanda_tangan_sama"] = False
     sop = naskah.sop.Sop.model_validate(data)
     folder = tmp_path / "varian"
-    trail = Trail.init(folder, signed_roster(), sop=sop, dibuat=demo.MULAI, **init_kwargs())
-    kabag = next(p for p in signed_roster()["peran"]["kabag-datin"])
+    trail = Trail.init(folder, roster_of(demo_master), sop=sop, dibuat=demo.MULAI,
+                       **init_kwargs(demo_master))
+    kabag = roster_of(demo_master)["peran"]["kabag-datin"][0]
     for n in range(1, 11):
         kwargs = step_kwargs(n, numbered=False)
         if n == 8:  # the undangan is to be signed by the Kabag
@@ -452,17 +405,6 @@ def _truncate(folder: Path, keep: int) -> None:
         for path in (folder / sub).glob("*") if (folder / sub).is_dir() else ():
             if int(path.name[:2]) > keep:
                 path.unlink()
-
-
-@pytest.fixture(scope="session")
-def sealed_master(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo berkas with its sealed berkas PDF (as ``naskah demo`` leaves it)."""
-    from naskah.trail.berkas.build import build_berkas
-
-    out = tmp_path_factory.mktemp("bersegel") / "berkas"
-    shutil.copytree(demo_master, out)
-    build_berkas(out, out / "berkas.pdf", pdf_dir=out / "pdf", seal=demo.signer(out, KARO_PO))
-    return out
 
 
 @pytest.mark.parametrize("berkas_pdf", ["kept", "deleted"])
@@ -499,10 +441,9 @@ def test_without_an_anchor_truncation_is_not_ruled_out(demo_master: Path, tmp_pa
     truncation cannot be ruled out, e.g. "3 steps verified; no anchor (register or
     sealed berkas PDF): a trail cut short cannot be told from a shorter one
     (truncation not ruled out)" and does not print a bare "intact"."""
-    from tests.test_trail import init_kwargs, signed_roster
-
     folder = tmp_path / "tanpa-jangkar"
-    trail = Trail.init(folder, signed_roster(), dibuat=demo.MULAI, **init_kwargs())
+    trail = Trail.init(folder, roster_of(demo_master), dibuat=demo.MULAI,
+                       **init_kwargs(demo_master))
     for n in range(1, 5):
         kwargs = step_kwargs(n, numbered=False)
         trail.perform(n, **kwargs, signer=demo.signer(demo_master, kwargs["oleh"]))
@@ -513,16 +454,6 @@ def test_without_an_anchor_truncation_is_not_ruled_out(demo_master: Path, tmp_pa
 
 
 # ================================================================ 5. silent default trust
-
-
-@pytest.fixture(scope="session")
-def self_made(tmp_path_factory: pytest.TempPathFactory, demo_master: Path) -> Path:
-    """A berkas made from scratch with a PKI of its own, named exactly like the real one
-    (the same root name, the same officials, NIPs and jabatan): `naskah demo` run again."""
-    out = tmp_path_factory.mktemp("buatan") / "berkas"
-    _, result = demo.run(out)
-    assert result.utuh
-    return out
 
 
 def test_verify_without_trust_warns_that_only_the_berkas_vouches(
