@@ -20,6 +20,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
 from pyhanko.pdf_utils.misc import PdfError as PyHankoPdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import DocumentSecurityStore, async_validate_pdf_signature
@@ -196,9 +198,9 @@ def _dss(reader: PdfFileReader) -> ValidationData:
         return ValidationData()
     try:
         dss = DocumentSecurityStore.read_dss(reader)
-        context = dss.as_validation_context({})
-        return ValidationData(certs=list(dss.load_certs()), crls=list(context.crls),
-                              ocsps=list(context.ocsps))
+        crls = [asn1_crl.CertificateList.load(ref.get_object().data) for ref in dss.crls]
+        ocsps = [asn1_ocsp.OCSPResponse.load(ref.get_object().data) for ref in dss.ocsps]
+        return ValidationData(certs=list(dss.load_certs()), crls=crls, ocsps=ocsps)
     except Exception:  # an unreadable DSS is only missing validation data
         return ValidationData()
 
