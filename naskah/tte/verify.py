@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,14 +121,16 @@ def verify_pdf(pdf: bytes, trust: TrustStore | None) -> PdfVerification:
     Raises :class:`InputError` when ``pdf`` is not a readable PDF.
     """
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        pdf, reader, extra = _read(pdf)
         regular = list(reader.embedded_regular_signatures)
         stamps = list(reader.embedded_timestamp_signatures)
         data = _dss(reader)
-        last = reader.xrefs.total_revisions - 1
-        extra = revisi.trailing_bytes(pdf, reader.xrefs.get_startxref_for_revision(last),
-                                      reader.xrefs.get_xref_container_info(last).end_location)
-    except (PyHankoPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        if not extra:
+            last = reader.xrefs.total_revisions - 1
+            extra = revisi.trailing_bytes(
+                pdf, reader.xrefs.get_startxref_for_revision(last),
+                reader.xrefs.get_xref_container_info(last).end_location)
+    except _UNREADABLE as exc:
         raise InputError(f"pdf: not a readable PDF ({str(exc)[:200]})") from None
     tail = ([] if extra == 0 else
             ["the file does not end with its last revision"] if extra < 0 else
@@ -139,6 +142,33 @@ def verify_pdf(pdf: bytes, trust: TrustStore | None) -> PdfVerification:
         is_last = not any(s.signed_revision > sig.signed_revision for s in regular)
         reports.append(_report(pdf, sig, trust, data, later, is_last, tail))
     return PdfVerification(reports)
+
+
+_UNREADABLE = (PyHankoPdfError, ValueError, KeyError, TypeError, AttributeError)
+_MAX_TAIL_TRIES = 8
+
+
+def _read(pdf: bytes) -> tuple[bytes, PdfFileReader, int]:
+    """The PDF's reader. Bytes appended after the file's real end with a look-alike
+    ``%%EOF`` stop a reader; then the PDF is read up to an earlier ``%%EOF`` instead, and
+    the bytes after it are counted (the last element), to be reported."""
+    try:
+        return pdf, _reader(pdf), 0
+    except _UNREADABLE:
+        ends = [m.end() for m in re.finditer(rb"%%EOF", pdf)][-_MAX_TAIL_TRIES - 1:-1]
+        for end in reversed(ends):
+            try:
+                reader = _reader(pdf[:end])
+            except _UNREADABLE:
+                continue
+            return pdf[:end], reader, len(pdf[end:].strip(b"\r\n\t \x00")) or 1
+        raise
+
+
+def _reader(pdf: bytes) -> PdfFileReader:
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    reader.embedded_signatures  # noqa: B018 - parsed now, not later
+    return reader
 
 
 def _report(pdf: bytes, sig: EmbeddedPdfSignature, trust: TrustStore | None,
