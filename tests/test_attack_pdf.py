@@ -3,7 +3,8 @@ reports VALID or the signing path accepts what it should not, each performed for
 
 Items: 3 (changes after the last signature: an overlay field over the nomor, trailing
 bytes, an /Info-only update; DocMDP), 6 (expiry under ``faketime``; RFC 3161
-timestamps), 7 (revocation: ``trail verify --crl``), 12 (a misbehaving BSrE server on
+timestamps), 7 (revocation: ``trail verify --crl``, and OCSP against a responder on
+127.0.0.1: tests/ocsp_standin.py), 12 (a misbehaving BSrE server on
 127.0.0.1: tests/bsre_standin.py), 13 (custom templates that reach outside: a linked
 image over HTTP, a ``file://`` image, rendering that runs away).
 """
@@ -48,6 +49,7 @@ from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
 from tests.attack_fixtures import (  # noqa: F401 - fixtures
     KARO_PO,
+    SESMENKO,
     berkas,
     ca_of,
     copy_of,
@@ -58,6 +60,7 @@ from tests.attack_fixtures import (  # noqa: F401 - fixtures
 from tests.attack_kit import demo_ca, masalah, naskah_cli, no_traceback
 from tests.bsre_standin import BsreStandin
 from tests.helpers import EXAMPLES, png_bytes
+from tests.ocsp_standin import OcspStandin, issue_with_ocsp
 from tests.test_tte_bsre import NIK_KABAG, NIK_KARO, PP, accounts  # noqa: F401
 from tests.tte_helpers import KARO, make_pdf, surat_pdf
 
@@ -316,6 +319,57 @@ def test_a_signature_proven_before_revocation_stays_valid(berkas: Path, demo_mas
     result = naskah_cli("trail", "verify", berkas, "--trust", ca_of(demo_master), "--crl", crl)
     no_traceback(result)
     assert result.code == 0, result
+
+
+@pytest.fixture
+def ocsp_trail(tmp_path: Path) -> Iterator[tuple[Path, Path, OcspStandin]]:
+    """Steps 1-4 of a trail whose certificates name an OCSP responder on 127.0.0.1 (their
+    own root); the Karo PO's certificate is revoked after step 1, and he signs step 2."""
+    from naskah.trail.pelaksana import DaftarPelaksana, kunci
+    from naskah.tte.identity import Identitas
+    from naskah.tte.pkcs12 import Pkcs12Signer
+    from naskah.tte.pki import buat_root_ca, pkcs12_bytes
+
+    ca = buat_root_ca("naskah UJI OCSP")
+    ca_pem = tmp_path / "ca.pem"
+    ca_pem.write_bytes(ca.cert_pem())
+    roster = json.loads((demo.data_dir() / "pelaksana.json").read_text(encoding="utf-8"))
+    with OcspStandin(ca) as responder:
+        keys: dict[str, Pkcs12Signer] = {}
+        issued: dict[str, Any] = {}
+        for p in DaftarPelaksana.model_validate(roster).orang():
+            cert = issue_with_ocsp(ca, Identitas(p.nama, p.nip, p.jabatan), responder.url)
+            p12 = tmp_path / f"{kunci(p)}.p12"
+            p12.write_bytes(pkcs12_bytes(cert, ca.cert, b"ocsp-uji"))
+            keys[kunci(p)], issued[kunci(p)] = Pkcs12Signer(
+                p12, Passphrase.literal("ocsp-uji")), cert
+        roster["sertifikat"] = {k: c.cert_pem().decode("ascii") for k, c in issued.items()}
+        folder = tmp_path / "berkas"
+        trail = Trail.init(folder, roster, dibuat=demo.MULAI, trust=[ca_pem], oleh=SESMENKO,
+                           signer=keys[SESMENKO])
+        for n in range(1, 5):
+            if n == 2:
+                responder.revoke(issued[KARO_PO].cert.serial_number,
+                                 dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2))
+            kwargs = step_kwargs(n, numbered=False)
+            trail.perform(n, **kwargs, signer=keys[kwargs["oleh"]])
+        yield folder, ca_pem, responder
+
+
+def test_trail_verify_asks_the_ocsp_responder_a_certificate_names(
+        ocsp_trail: tuple[Path, Path, OcspStandin]) -> None:
+    """Item 7: the officials' certificates name an OCSP responder (on 127.0.0.1); it
+    says the Karo PO's certificate was revoked before he signed step 2.
+
+    Today: "intact: 4 steps", exit 0, and the responder is never asked. Fixed: exit 1,
+    step 2 named as signed with a revoked certificate (from the responder's answer)."""
+    folder, ca_pem, responder = ocsp_trail
+    result = naskah_cli("trail", "verify", folder, "--trust", ca_pem, "--json", timeout=120)
+    no_traceback(result)
+    assert result.code == 1, (result, f"OCSP requests: {len(responder.requests)}")
+    assert responder.requests, "the OCSP responder the certificates name was never asked"
+    assert any(m["step"] == 2 and re.search(r"revok|dicabut", m["pesan"], re.I)
+               for m in masalah(result)), result
 
 
 # ================================================================ 12. a misbehaving BSrE
