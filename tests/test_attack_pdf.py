@@ -13,6 +13,7 @@ image over HTTP, a ``file://`` image, rendering that runs away).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import io
@@ -62,6 +63,7 @@ from tests.bsre_standin import BsreStandin
 from tests.helpers import EXAMPLES, png_bytes
 from tests.ocsp_standin import OcspStandin, issue_with_ocsp
 from tests.test_tte_bsre import NIK_KABAG, NIK_KARO, PP, accounts  # noqa: F401
+from tests.tsa_standin import TsaStandin, issue_tsa
 from tests.tte_helpers import KARO, make_pdf, surat_pdf
 
 pytestmark = pytest.mark.attack
@@ -262,6 +264,33 @@ def test_signatures_carry_rfc3161_timestamps(demo_master: Path) -> None:
         for ref in entry["keluaran"]:
             if ref.get("tte"):
                 assert _cms_has_timestamp(ref["tte"]), f"step {entry['step']} paraf {ref['kode']}"
+
+
+def test_the_tsa_standin_speaks_rfc_3161() -> None:
+    """The loopback TSA (tests/tsa_standin.py) the fix's tests need: pyHanko's own HTTP
+    client gets a token from it that validates against its root; when ``down`` it
+    refuses (a step whose TSA cannot be reached must then be refused, nothing written)."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko_certvalidator import ValidationContext
+
+    from naskah.tte.pki import buat_root_ca
+
+    ca = buat_root_ca("naskah UJI TSA root")
+    root = asn1_x509.Certificate.load(ca.cert.public_bytes(Encoding.DER))
+    digest = bytes(range(32))
+    with TsaStandin(issue_tsa(ca)) as tsa:
+        token = asyncio.run(HTTPTimeStamper(tsa.url).async_timestamp(digest, "sha256"))
+        status = asyncio.run(validate_tst_signed_data(
+            token["content"], ValidationContext(trust_roots=[root]), lambda _: digest))
+        assert status["intact"] and status["valid"], status
+        assert status["trust_problem_indic"] is None and status["validation_path"], status
+        tsa.down = True
+        with pytest.raises(Exception, match=r"503|status|[Tt]imestamp"):
+            asyncio.run(HTTPTimeStamper(tsa.url).async_timestamp(digest, "sha256"))
+    assert len(tsa.requests) == 2
 
 
 # ================================================================ 7. revocation
