@@ -3,7 +3,8 @@ reports VALID or the signing path accepts what it should not, each performed for
 
 Items: 3 (changes after the last signature: an overlay field over the nomor, trailing
 bytes, an /Info-only update; DocMDP), 6 (expiry under ``faketime``; RFC 3161
-timestamps), 7 (revocation: ``trail verify --crl``), 12 (a misbehaving BSrE server on
+timestamps), 7 (revocation: ``trail verify --crl``, and OCSP against a responder on
+127.0.0.1: tests/ocsp_standin.py), 12 (a misbehaving BSrE server on
 127.0.0.1: tests/bsre_standin.py), 13 (custom templates that reach outside: a linked
 image over HTTP, a ``file://`` image, rendering that runs away).
 """
@@ -12,6 +13,7 @@ image over HTTP, a ``file://`` image, rendering that runs away).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import io
@@ -48,6 +50,7 @@ from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
 from tests.attack_fixtures import (  # noqa: F401 - fixtures
     KARO_PO,
+    SESMENKO,
     berkas,
     ca_of,
     copy_of,
@@ -58,7 +61,9 @@ from tests.attack_fixtures import (  # noqa: F401 - fixtures
 from tests.attack_kit import demo_ca, masalah, naskah_cli, no_traceback
 from tests.bsre_standin import BsreStandin
 from tests.helpers import EXAMPLES, png_bytes
+from tests.ocsp_standin import OcspStandin, issue_with_ocsp
 from tests.test_tte_bsre import NIK_KABAG, NIK_KARO, PP, accounts  # noqa: F401
+from tests.tsa_standin import TsaStandin, issue_tsa
 from tests.tte_helpers import KARO, make_pdf, surat_pdf
 
 pytestmark = pytest.mark.attack
@@ -261,6 +266,33 @@ def test_signatures_carry_rfc3161_timestamps(demo_master: Path) -> None:
                 assert _cms_has_timestamp(ref["tte"]), f"step {entry['step']} paraf {ref['kode']}"
 
 
+def test_the_tsa_standin_speaks_rfc_3161() -> None:
+    """The loopback TSA (tests/tsa_standin.py) the fix's tests need: pyHanko's own HTTP
+    client gets a token from it that validates against its root; when ``down`` it
+    refuses (a step whose TSA cannot be reached must then be refused, nothing written)."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko_certvalidator import ValidationContext
+
+    from naskah.tte.pki import buat_root_ca
+
+    ca = buat_root_ca("naskah UJI TSA root")
+    root = asn1_x509.Certificate.load(ca.cert.public_bytes(Encoding.DER))
+    digest = bytes(range(32))
+    with TsaStandin(issue_tsa(ca)) as tsa:
+        token = asyncio.run(HTTPTimeStamper(tsa.url).async_timestamp(digest, "sha256"))
+        status = asyncio.run(validate_tst_signed_data(
+            token["content"], ValidationContext(trust_roots=[root]), lambda _: digest))
+        assert status["intact"] and status["valid"], status
+        assert status["trust_problem_indic"] is None and status["validation_path"], status
+        tsa.down = True
+        with pytest.raises(Exception, match=r"503|status|[Tt]imestamp"):
+            asyncio.run(HTTPTimeStamper(tsa.url).async_timestamp(digest, "sha256"))
+    assert len(tsa.requests) == 2
+
+
 # ================================================================ 7. revocation
 
 
@@ -316,6 +348,57 @@ def test_a_signature_proven_before_revocation_stays_valid(berkas: Path, demo_mas
     result = naskah_cli("trail", "verify", berkas, "--trust", ca_of(demo_master), "--crl", crl)
     no_traceback(result)
     assert result.code == 0, result
+
+
+@pytest.fixture
+def ocsp_trail(tmp_path: Path) -> Iterator[tuple[Path, Path, OcspStandin]]:
+    """Steps 1-4 of a trail whose certificates name an OCSP responder on 127.0.0.1 (their
+    own root); the Karo PO's certificate is revoked after step 1, and he signs step 2."""
+    from naskah.trail.pelaksana import DaftarPelaksana, kunci
+    from naskah.tte.identity import Identitas
+    from naskah.tte.pkcs12 import Pkcs12Signer
+    from naskah.tte.pki import buat_root_ca, pkcs12_bytes
+
+    ca = buat_root_ca("naskah UJI OCSP")
+    ca_pem = tmp_path / "ca.pem"
+    ca_pem.write_bytes(ca.cert_pem())
+    roster = json.loads((demo.data_dir() / "pelaksana.json").read_text(encoding="utf-8"))
+    with OcspStandin(ca) as responder:
+        keys: dict[str, Pkcs12Signer] = {}
+        issued: dict[str, Any] = {}
+        for p in DaftarPelaksana.model_validate(roster).orang():
+            cert = issue_with_ocsp(ca, Identitas(p.nama, p.nip, p.jabatan), responder.url)
+            p12 = tmp_path / f"{kunci(p)}.p12"
+            p12.write_bytes(pkcs12_bytes(cert, ca.cert, b"ocsp-uji"))
+            keys[kunci(p)], issued[kunci(p)] = Pkcs12Signer(
+                p12, Passphrase.literal("ocsp-uji")), cert
+        roster["sertifikat"] = {k: c.cert_pem().decode("ascii") for k, c in issued.items()}
+        folder = tmp_path / "berkas"
+        trail = Trail.init(folder, roster, dibuat=demo.MULAI, trust=[ca_pem], oleh=SESMENKO,
+                           signer=keys[SESMENKO])
+        for n in range(1, 5):
+            if n == 2:
+                responder.revoke(issued[KARO_PO].cert.serial_number,
+                                 dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2))
+            kwargs = step_kwargs(n, numbered=False)
+            trail.perform(n, **kwargs, signer=keys[kwargs["oleh"]])
+        yield folder, ca_pem, responder
+
+
+def test_trail_verify_asks_the_ocsp_responder_a_certificate_names(
+        ocsp_trail: tuple[Path, Path, OcspStandin]) -> None:
+    """Item 7: the officials' certificates name an OCSP responder (on 127.0.0.1); it
+    says the Karo PO's certificate was revoked before he signed step 2.
+
+    Today: "intact: 4 steps", exit 0, and the responder is never asked. Fixed: exit 1,
+    step 2 named as signed with a revoked certificate (from the responder's answer)."""
+    folder, ca_pem, responder = ocsp_trail
+    result = naskah_cli("trail", "verify", folder, "--trust", ca_pem, "--json", timeout=120)
+    no_traceback(result)
+    assert result.code == 1, (result, f"OCSP requests: {len(responder.requests)}")
+    assert responder.requests, "the OCSP responder the certificates name was never asked"
+    assert any(m["step"] == 2 and re.search(r"revok|dicabut", m["pesan"], re.I)
+               for m in masalah(result)), result
 
 
 # ================================================================ 12. a misbehaving BSrE

@@ -81,7 +81,7 @@ def test_pki_init_makes_a_timestamp_authority(pki: Pki) -> None:
 def test_pdf_b_t_and_b_lt_through_http(pki: Pki, tsa: TsaStandin,
                                        tmp_path: Path) -> None:
     signed = karo(pki).sign_pdf(surat_pdf(), PdfSignOptions(doc_id="T-1", tsa_url=tsa.url))
-    assert tsa.requests and set(tsa.requests) == {"application/timestamp-query"}
+    assert tsa.requests and set(tsa.content_types) == {"application/timestamp-query"}
     (report,) = verify_pdf(signed, trust(pki)).signatures
     assert report.ok and report.timestamped, report
     # B-LT: the chain and the CA's CRL in the DSS, added after the signature: still VALID

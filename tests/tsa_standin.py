@@ -1,16 +1,23 @@
-"""A local RFC 3161 timestamp authority for tests (127.0.0.1 only), over real HTTP.
+"""A local RFC 3161 time-stamping authority for tests (127.0.0.1 only), for issue 16
+item 6: PAdES B-T originals and timestamped ledger/paraf signatures.
 
-It answers ``POST`` requests of type ``application/timestamp-query`` with an
-``application/timestamp-reply``, signing each token with a test PKI's TSA key through
-pyHanko's in-memory TSA (:class:`pyhanko.sign.timestamps.DummyTimeStamper`).
-``mode`` makes it misbehave: ``"refuse"`` (a ``rejection`` status), ``"html"`` (200 with
-an HTML page), ``"garbage"`` (a reply that is not DER), ``"trickle"`` (the reply one
-byte a second) and ``"huge"`` (a reply of several megabytes). :func:`down_url` is the
-URL of a port nothing listens on.
+It answers ``application/timestamp-query`` POSTs over real HTTP with an
+``application/timestamp-reply`` signed by a TSA certificate (EKU timeStamping,
+critical); pyHanko's own in-memory TSA (``DummyTimeStamper``) builds the token. The key
+comes from a test PKI (:meth:`TsaStandin.of_pki`, its ``tsa.p12``) or a certificate
+issued here (:func:`issue_tsa`).
+
+``down=True`` makes it refuse every request (HTTP 503); ``mode`` makes it misbehave:
+``"refuse"`` (a ``rejection`` status), ``"html"`` (200 with an HTML page), ``"garbage"``
+(a reply that is not DER), ``"huge"`` (megabytes) and ``"trickle"`` (the reply one byte
+a second). :func:`down_url` is a URL where nothing listens. ``requests`` holds each
+query's body, ``content_types`` its Content-Type.
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -18,20 +25,66 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import tsp
+from asn1crypto import keys, tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import TimeStamper
 
+from naskah.tte.pki import Sertifikat, new_key
 from naskah.tte.tsa import load_local_timestamper
+
+
+def issue_tsa(ca: Sertifikat, nama: str = "naskah UJI TSA") -> Sertifikat:
+    """A time-stamping certificate issued by ``ca``."""
+    now = dt.datetime.now(dt.UTC)
+    key = new_key()
+    ca_ski = ca.cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, nama),
+                                 x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]))
+        .issuer_name(ca.cert.subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=True, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+            encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                       critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                       critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
+                       critical=False)
+        .sign(ca.key, hashes.SHA256())
+    )
+    return Sertifikat(key, cert)
+
+
+def _stamper_of(tsa: Sertifikat) -> TimeStamper:
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    cert = asn1_x509.Certificate.load(tsa.cert.public_bytes(serialization.Encoding.DER))
+    key = keys.PrivateKeyInfo.load(tsa.key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return DummyTimeStamper(tsa_cert=cert, tsa_key=key)
 
 
 @dataclass
 class TsaStandin:
-    """The stand-in; use as a context manager, ``url`` is where signers point."""
+    """The TSA; use as a context manager, ``url`` is its endpoint."""
 
-    timestamper: TimeStamper
+    tsa: Sertifikat | None = None
+    down: bool = False
     mode: str = "normal"
-    requests: list[str] = field(default_factory=list)
-    """The Content-Type of each request, in order."""
+    timestamper: TimeStamper | None = None
+    requests: list[bytes] = field(default_factory=list)
+    content_types: list[str] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _stopped: threading.Event = field(default_factory=threading.Event)
@@ -39,7 +92,7 @@ class TsaStandin:
     @classmethod
     def of_pki(cls, folder: Path, passphrase: bytes) -> TsaStandin:
         """The TSA of a test PKI made by ``naskah pki init`` (its ``tsa.p12``)."""
-        return cls(load_local_timestamper(folder / "tsa.p12", passphrase))
+        return cls(timestamper=load_local_timestamper(folder / "tsa.p12", passphrase))
 
     @property
     def url(self) -> str:
@@ -49,6 +102,9 @@ class TsaStandin:
 
     def __enter__(self) -> TsaStandin:
         standin = self
+        if self.timestamper is None:
+            assert self.tsa is not None, "give the TSA's certificate or a timestamper"
+            self.timestamper = _stamper_of(self.tsa)
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:
@@ -56,7 +112,8 @@ class TsaStandin:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                standin.requests.append(self.headers.get("Content-Type", ""))
+                standin.requests.append(body)
+                standin.content_types.append(self.headers.get("Content-Type", ""))
                 standin._answer(self, body)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -72,6 +129,8 @@ class TsaStandin:
         self._thread.join(timeout=5)
 
     def _answer(self, h: BaseHTTPRequestHandler, body: bytes) -> None:
+        if self.down:
+            return _send(h, 503, b"", "text/plain")
         if h.headers.get("Content-Type") != "application/timestamp-query":
             return _send(h, 415, b"not a timestamp query", "text/plain")
         request = tsp.TimeStampReq.load(body)
@@ -85,7 +144,8 @@ class TsaStandin:
             return _send(h, 200, b"\x30\x82\xff\xffbukan DER")
         if self.mode == "huge":
             return _send(h, 200, b"\x30" * (4 << 20))
-        data = self.timestamper.request_tsa_response(request).dump()  # type: ignore[attr-defined]
+        assert self.timestamper is not None
+        data = asyncio.run(self.timestamper.async_request_tsa_response(request)).dump()
         if self.mode == "trickle":
             h.send_response(200)
             h.send_header("Content-Type", "application/timestamp-reply")
@@ -117,4 +177,4 @@ def down_url() -> str:
     return f"http://127.0.0.1:{port}/tsa"
 
 
-__all__ = ["TsaStandin", "down_url"]
+__all__ = ["TsaStandin", "down_url", "issue_tsa"]
