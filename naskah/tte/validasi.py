@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -93,6 +93,16 @@ async def judge(run: Run, signer_info: asn1_cms.SignerInfo,
             problems.append("its timestamp does not validate (the TSA's certificate does "
                             "not chain to a trusted root, or the token was changed)")
         status = await _run(run, context(proven), context())
+        if (proven is not None and not status.trusted and status.revocation_details is None
+                and store.revocation == "soft-fail" and (store.ocsp or extra.ocsps)):
+            # pyHanko takes an OCSP answer "revoked at R", R after the validation time,
+            # as no answer at all, and then fails the path: validate as of the
+            # timestamp without OCSP, as an unreachable responder would be (a "revoked
+            # before" answer fails above, with the revocation's details).
+            offline = replace(store, ocsp=False, allow_fetching=False)
+            again = await _run(run, offline.validation_context(
+                moment=proven, certs=extra.certs, crls=extra.crls), context())
+            status = again if again.trusted else status
         verdict, why = _verdict(status, proven, trust is not None)
         if verdict is Status.EXPIRED:
             # Valid when made, *if* made when it says? Tells an expired official's
