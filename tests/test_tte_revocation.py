@@ -26,8 +26,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from naskah.tte.cms import verify_bytes
 from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
-from naskah.tte.pki import Sertifikat, buat_root_ca, crl, pkcs12_bytes, terbitkan, terbitkan_tsa
 from naskah.tte.pkcs12 import Pkcs12Signer
+from naskah.tte.pki import Sertifikat, buat_root_ca, crl, pkcs12_bytes, terbitkan, terbitkan_tsa
 from naskah.tte.trust import Revocation, TrustStore
 from naskah.tte.validasi import Status
 from naskah.tte.verify import verify_pdf
@@ -152,3 +152,20 @@ def asn1_crl_of(pem: bytes) -> object:
     from asn1crypto import pem as asn1_pem
 
     return asn1_crl.CertificateList.load(asn1_pem.unarmor(pem)[2])
+
+
+def test_pki_init_names_an_ocsp_responder(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography import x509
+    from cryptography.x509.oid import AuthorityInformationAccessOID
+
+    from naskah.cli import main
+
+    monkeypatch.setenv("NASKAH_PKI_PASSPHRASE", PW)
+    assert main(["pki", "init", str(tmp_path / "pki"), "--ocsp",
+                 "http://127.0.0.1:18599/ocsp"]) == 0
+    cert = x509.load_pem_x509_certificate(
+        (tmp_path / "pki" / "197005151995031001.pem").read_bytes())
+    (access,) = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    assert access.access_method == AuthorityInformationAccessOID.OCSP
+    assert access.access_location.value == "http://127.0.0.1:18599/ocsp"

@@ -117,11 +117,13 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
     for pejabat in (p for group in roster.peran.values() for p in group):
         key = pejabat.nip or pejabat.nama
         people.setdefault(key, Identitas(pejabat.nama, pejabat.nip, pejabat.jabatan))
-    pki = init_test_pki(args.dir, list(people.values()), secret.encode("utf-8"))
+    pki = init_test_pki(args.dir, list(people.values()), secret.encode("utf-8"),
+                        ocsp_url=args.ocsp)
     print(PERINGATAN, end="")
     print(f"root CA: {pki.ca_pem}  ({ROOT_NAMA})")
     for stem, p12 in pki.p12.items():
         print(f"  {p12}  (certificate {pki.cert_pem[stem].name})")
+    print(f"timestamp authority (RFC 3161, test): {pki.tsa_pem} + tsa.p12; CRL: {pki.crl}")
     print(f"passphrase of every .p12: the value of {args.passphrase_env}")
     print(f"verify with: naskah verify FILE.pdf --trust {pki.ca_pem}")
     sys.stdout.flush()
@@ -151,4 +153,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="roster to issue certificates for (default: the example roster)")
     p.add_argument("--passphrase-env", default=PKI_PASSPHRASE_ENV, metavar="VAR",
                    help=f"environment variable holding the passphrase ({PKI_PASSPHRASE_ENV})")
+    p.add_argument("--ocsp", metavar="URL",
+                   help="OCSP responder the certificates name (e.g. http://127.0.0.1:PORT)")
     p.set_defaults(handler=cmd_pki_init)
