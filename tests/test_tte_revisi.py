@@ -31,7 +31,6 @@ from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.pki import TestPki as Pki
 from naskah.tte.pki import init_test_pki
 from naskah.tte.trust import TrustStore
-from naskah.tte.tsa import load_local_timestamper
 from naskah.tte.verify import verify_pdf
 from tests.attack_kit import naskah_cli, no_traceback
 from tests.tte_helpers import KABAG, KARO, surat_pdf
@@ -230,6 +229,8 @@ def test_validation_data_and_document_timestamps_may_follow(pki: Pki) -> None:
                                    ).getvalue()
     assert "/DSS" in PdfFileReader(io.BytesIO(with_dss)).root
     assert verdicts(with_dss, pki)["A"] == ("VALID", "")
+    from naskah.tte.tsa import load_local_timestamper
+
     stamper = signers.PdfTimeStamper(load_local_timestamper(pki.folder / "tsa.p12",
                                                             PW.encode()))
     out = io.BytesIO()
