@@ -22,6 +22,7 @@ comes from ``NASKAH_DEMO_PASSPHRASE``; without it the demo uses the published
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -49,6 +50,8 @@ from naskah.trail.folder import (
 from naskah.trail.ledger import Ledger
 
 if TYPE_CHECKING:
+    from pyhanko.sign.timestamps import TimeStamper
+
     from naskah.register import Register, SuratMasuk
     from naskah.tte.pkcs12 import Pkcs12Signer
 
@@ -139,7 +142,6 @@ def signer(folder: Path, nip: str) -> Pkcs12Signer:
     from naskah.tte.pkcs12 import Pkcs12Signer
     from naskah.tte.pki import CRL_FILE, TSA_STEM
     from naskah.tte.trust import TrustStore
-    from naskah.tte.tsa import load_local_timestamper
 
     pki = Path(folder) / DEMO_PKI
     secret = passphrase_env()[0]
@@ -147,8 +149,17 @@ def signer(folder: Path, nip: str) -> Pkcs12Signer:
     if not (pki / f"{TSA_STEM}.p12").is_file():  # a demo berkas made before the test TSA
         return key
     return key.bound(
-        timestamper=load_local_timestamper(pki / f"{TSA_STEM}.p12", secret.encode("utf-8")),
+        timestamper=_tsa((pki / f"{TSA_STEM}.p12").read_bytes(), secret),
         validation=TrustStore.from_files([pki / "ca.pem"], crl_files=[pki / CRL_FILE]))
+
+
+@functools.lru_cache(maxsize=8)
+def _tsa(p12: bytes, secret: str) -> TimeStamper:
+    # Opening a PKCS#12 file costs a key derivation: once per demo PKI (by content: a
+    # demo run again into the same folder makes a new one), not per step.
+    from naskah.tte.tsa import local_timestamper_p12
+
+    return local_timestamper_p12(p12, secret.encode("utf-8"))
 
 
 def logo() -> Path:

@@ -13,12 +13,19 @@ CMS: as the unsigned attribute ``signature-time-stamp-token``).
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 
 import httpx
-from asn1crypto import keys, tsp
+from asn1crypto import cms, core, keys, tsp
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from pyhanko.sign import general
+from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.timestamps import DummyTimeStamper, TimeStamper, TimestampRequestError
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from naskah.tte import http
 from naskah.tte.errors import SigningError
@@ -104,27 +111,67 @@ def tsa_error(exc: BaseException, what: str = "the timestamp authority") -> TsaE
     return TsaError(f"tsa: {what} gave no timestamp: {detail}; nothing was signed")
 
 
+class _LocalTsa(DummyTimeStamper):
+    """pyHanko's in-memory TSA, with its key parsed once (pyHanko parses it again for
+    every token: about 80 ms for RSA-2048, several times per trail step)."""
+
+    _key: RSAPrivateKey | None = None
+
+    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt: datetime
+                       ) -> tuple[bytes, cms.CMSAttributes]:
+        if self._key is None:
+            key = serialization.load_der_private_key(self.tsa_key.dump(), password=None)
+            if not isinstance(key, RSAPrivateKey):
+                return super()._sign_tst_info(tst_info_data, md_algorithm, dt)
+            self._key = key
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        attribute = simple_cms_attribute
+        signed_attrs = cms.CMSAttributes([
+            attribute("content_type", "tst_info"),  # type: ignore[no-untyped-call]
+            attribute("signing_time",  # type: ignore[no-untyped-call]
+                      cms.Time({"utc_time": core.UTCTime(dt)})),
+            attribute("signing_certificate",  # type: ignore[no-untyped-call]
+                      general.as_signing_certificate(self.tsa_cert)),
+            attribute("message_digest", digest.finalize()),  # type: ignore[no-untyped-call]
+        ])
+        signature = self._key.sign(signed_attrs.dump(), PKCS1v15(),
+                                   get_pyca_cryptography_hash(md_algorithm.upper()))
+        return signature, signed_attrs
+
+
 def local_timestamper(cert: asn1_x509.Certificate, key_der: bytes,
                       chain: list[asn1_x509.Certificate] | None = None) -> TimeStamper:
     """A TSA inside this process, signing with ``key_der`` (PKCS#8 DER) for the TSA
     certificate ``cert`` (extended key usage id-kp-timeStamping). Test PKIs only."""
-    return DummyTimeStamper(tsa_cert=cert, tsa_key=keys.PrivateKeyInfo.load(key_der),
-                            certs_to_embed=list(chain or []))  # type: ignore[arg-type]
+    return _LocalTsa(tsa_cert=cert, tsa_key=keys.PrivateKeyInfo.load(key_der),
+                     certs_to_embed=list(chain or []))  # type: ignore[arg-type]
 
 
 def load_local_timestamper(p12: str | Path, passphrase: bytes) -> TimeStamper:
     """:func:`local_timestamper` from a test PKI's ``tsa.p12``."""
-    from cryptography.hazmat.primitives import serialization
+    from naskah.errors import InputError
+
+    try:
+        data = Path(p12).read_bytes()
+    except OSError as exc:
+        raise InputError(f"tsa: cannot read {p12}: {exc.strerror or exc}") from None
+    return local_timestamper_p12(data, passphrase)
+
+
+def local_timestamper_p12(data: bytes, passphrase: bytes) -> TimeStamper:
+    """:func:`local_timestamper` from the bytes of a PKCS#12 file."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     from naskah.errors import InputError
 
     try:
-        key, cert, extra = pkcs12.load_key_and_certificates(Path(p12).read_bytes(), passphrase)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"tsa: cannot open {p12}: {type(exc).__name__}") from None
+        key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase)
+    except ValueError as exc:
+        raise InputError(f"tsa: cannot open the TSA's PKCS#12 file: {type(exc).__name__}"
+                         ) from None
     if key is None or cert is None:
-        raise InputError(f"tsa: {p12} holds no key and certificate")
+        raise InputError("tsa: the TSA's PKCS#12 file holds no key and certificate")
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     as_asn1 = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
@@ -133,4 +180,5 @@ def load_local_timestamper(p12: str | Path, passphrase: bytes) -> TimeStamper:
 
 
 __all__ = ["MAX_REPLY", "HttpTimeStamper", "TsaError", "load_local_timestamper",
-           "local_timestamper", "probe", "timestamper_for", "tsa_error"]
+           "local_timestamper", "local_timestamper_p12", "probe", "timestamper_for",
+           "tsa_error"]
