@@ -8,9 +8,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json
 from naskah.errors import InputError
+
+if TYPE_CHECKING:
+    from naskah.tte.verify import SignatureReport
 
 PKI_PASSPHRASE_ENV = "NASKAH_PKI_PASSPHRASE"
 
@@ -65,7 +69,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(f"    waktu:         {s.signing_time.isoformat()}"
                       + (" (timestamp)" if s.timestamped else " (claimed by the signer)"))
             print(f"    bytes intact:  {_yes(s.intact)}; trusted: {_yes(s.trusted)}; "
-                  f"nothing added after: {_yes(s.whole_file)}"
+                  f"nothing added after: {_after(s)}"
                   + (f"; certified (DocMDP P={s.certification})" if s.certification else ""))
             for problem in s.problems:
                 print(f"    problem:       {problem}")
@@ -89,6 +93,13 @@ def _print_standing(path: Path, info: dict[str, object] | None) -> None:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "NO"
+
+
+def _after(s: SignatureReport) -> str:
+    if s.whole_file:
+        return "yes"
+    changed = any(p.startswith("the PDF was changed") or "appended" in p for p in s.problems)
+    return "NO" if changed else "yes (validation data or timestamps only)"
 
 
 def cmd_pki_init(args: argparse.Namespace) -> int:
