@@ -529,14 +529,15 @@ def test_every_verify_command_in_the_readme_passes_trust() -> None:
 
 KILL_AT_SIGNING = """
 import os, signal, sys
-import naskah.trail.engine as engine
+from naskah.tte.pkcs12 import Pkcs12Signer
 
 def die(*args, **kwargs):
-    # The number was taken (approve -> Penomor.beri) and committed in the register;
-    # the signed original and the ledger entry are not written yet.
+    # Signing the PDF original: the number was taken (approve -> Penomor.beri) and
+    # committed in the register; the signed original and the ledger entry are not
+    # written yet. Killed the way kill -9 kills.
     os.kill(os.getpid(), signal.SIGKILL)
 
-engine.sign_originals = die
+Pkcs12Signer.sign_pdf = die
 from naskah.cli import main
 sys.exit(main(sys.argv[1:]))
 """
