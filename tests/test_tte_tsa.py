@@ -193,3 +193,34 @@ def test_cms_after_expiry(pki: Pki, tsa: TsaStandin, tmp_path: Path) -> None:
     assert result["stamped"] == ["valid", []], result
     status, problems = result["bare"]
     assert status == "expired" and problems[0].startswith("cannot be validated after expiry")
+
+
+def _with_token_of(target: bytes, donor: bytes) -> bytes:
+    """``target`` with the unsigned attributes (its timestamp) of ``donor``: no key needed,
+    unsigned attributes are outside what the signer signed."""
+    info = cms.ContentInfo.load(target)
+    other = cms.ContentInfo.load(donor)
+    info["content"]["signer_infos"][0]["unsigned_attrs"] = \
+        other["content"]["signer_infos"][0]["unsigned_attrs"].copy()
+    return bytes(cms.ContentInfo.load(info.dump(force=True)).dump())
+
+
+def test_a_replaced_timestamp_is_reported_not_ignored(pki: Pki, tsa: TsaStandin,
+                                                      tmp_path: Path) -> None:
+    """The token rides outside the signed attributes: an attacker can swap it. A token
+    over another signature, or from a TSA nobody trusts, is a problem, not a proof."""
+    from naskah.tte.pki import buat_root_ca
+    from tests.tsa_standin import issue_tsa
+
+    stamper = HttpTimeStamper(tsa.url)
+    mine = karo(pki).bound(timestamper=stamper).sign_bytes(b"isi")
+    other = karo(pki).bound(timestamper=stamper).sign_bytes(b"lain")
+    swapped = verify_bytes(b"isi", _with_token_of(mine, other), trust(pki))
+    assert not swapped.ok and swapped.timestamp is None
+    assert swapped.problems == ("its timestamp does not match the signature (the token was "
+                                "changed)",)
+    with TsaStandin(issue_tsa(buat_root_ca("TSA lain"))) as foreign:
+        alien = karo(pki).bound(timestamper=HttpTimeStamper(foreign.url)).sign_bytes(b"isi")
+    report = verify_bytes(b"isi", alien, trust(pki))
+    assert not report.ok and report.timestamp is None
+    assert report.problems[0].startswith("its timestamp is not trusted")

@@ -183,7 +183,7 @@ def _cms_problem(payload: bytes, b64: Any, trust: TrustStore, roster_pem: str | 
     """Why a stored CMS signature does not prove ``who`` signed ``payload`` (kind and
     words), or None."""
     from naskah.tte.cms import signer_certificate, verify_bytes
-    from naskah.tte.validasi import Status
+    from naskah.tte.validasi import EXPIRED_TEXT, Status
 
     if not isinstance(b64, str):
         return SIGNATURE, f"not signed: no signature of {who}"
@@ -205,15 +205,16 @@ def _cms_problem(payload: bytes, b64: Any, trust: TrustStore, roster_pem: str | 
     if cert != expected:
         return SIGNATURE, (f"the signature was made with another certificate than the one "
                            f"pelaksana.json binds to {who}")
-    if report.status is Status.EXPIRED:
-        return UNVERIFIABLE, f"the signature of {who} {'; '.join(report.problems)}"
-    if report.status is Status.REVOKED:
-        return SIGNATURE, f"the signature of {who}: {'; '.join(report.problems)}"
-    if not report.ok:
-        detail = "; ".join(report.problems)
+    if report.ok:
+        return None
+    detail = "; ".join(report.problems)
+    if report.status is Status.EXPIRED and all(p.startswith(EXPIRED_TEXT)
+                                               for p in report.problems):
+        return UNVERIFIABLE, f"the signature of {who}: {detail}"
+    if report.status is Status.UNTRUSTED:
         return SIGNATURE, (f"the signature of {who} does not chain to a trusted root"
                            + (f" ({detail})" if detail else ""))
-    return None
+    return SIGNATURE, f"the signature of {who}: {detail}"
 
 
 def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,

@@ -90,8 +90,9 @@ class CmsReport:
 
     @property
     def ok(self) -> bool:
-        """Intact, valid and trusted when it was made."""
-        return self.status is Status.VALID
+        """Intact, valid and trusted when it was made, and nothing wrong with its
+        timestamp."""
+        return self.status is Status.VALID and not self.problems
 
 
 def _signed_data(signature: bytes) -> asn1_cms.SignedData:

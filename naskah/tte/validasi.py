@@ -90,8 +90,7 @@ async def judge(run: Run, signer_info: asn1_cms.SignerInfo,
         proven = (tsv.timestamp if tsv is not None and tsv.intact and tsv.valid
                   and tsv.trusted else None)
         if tsv is not None and proven is None and trust is not None:
-            problems.append("its timestamp does not validate (the TSA's certificate does "
-                            "not chain to a trusted root, or the token was changed)")
+            problems.append(_timestamp_problem(tsv))
         status = await _run(run, context(proven), context())
         if (proven is not None and not status.trusted and status.revocation_details is None
                 and store.revocation == "soft-fail" and (store.ocsp or extra.ocsps)):
@@ -162,6 +161,19 @@ def _verdict(status: SignatureStatus, proven: dt.datetime | None, trusting: bool
     indic = getattr(status.trust_problem_indic, "name", "")
     return Status.UNTRUSTED, ["the certificate does not chain to a trusted root"
                               + (f" ({indic})" if indic else "")]
+
+
+def _timestamp_problem(tsv: Any) -> str:
+    """Why a signature's timestamp proves nothing. The token is an unsigned attribute:
+    anyone can replace it, so a bad one is reported, never ignored."""
+    if not tsv.intact or not tsv.valid:
+        return "its timestamp does not match the signature (the token was changed)"
+    cert: asn1_x509.Certificate | None = tsv.signing_cert
+    if cert is not None and dt.datetime.now(dt.UTC) > cert.not_valid_after:
+        return (f"{EXPIRED_TEXT}: the certificate of its timestamp authority expired on "
+                f"{cert.not_valid_after.isoformat()}")
+    return ("its timestamp is not trusted: the timestamp authority's certificate does not "
+            "chain to a trusted root (give its root with --trust)")
 
 
 def _claimed_moment(status: SignatureStatus) -> dt.datetime | None:
