@@ -113,3 +113,41 @@ def test_trail_init_with_an_unreachable_tsa_writes_nothing(
         Trail.init(berkas, roster, trust=[pki / "pki-uji" / "ca.pem"], oleh=first,
                    tsa="ftp://tsa.example/x", signer=demo.signer(pki, first))
     assert not berkas.exists() or not any(berkas.iterdir())
+
+
+def test_untimestamped_trail_after_expiry_cannot_be_validated(
+        keys: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    """Without a TSA, three years on: every signature "cannot be validated after expiry"
+    (kind ``unverifiable``), the trail is not called TAMPERED; a changed file still is."""
+    from naskah.tte.passphrase import Passphrase
+    from naskah.tte.pkcs12 import Pkcs12Signer
+
+    if shutil.which("faketime") is None:
+        pytest.fail("faketime is not installed: run tools/install-system-deps.sh")
+    pki, roster = keys
+
+    def bare(nip: str) -> Pkcs12Signer:  # the test key without the demo's TSA
+        return Pkcs12Signer(pki / "pki-uji" / f"{nip}.p12",
+                            Passphrase.literal(demo.passphrase_env()[0]))
+
+    ca = pki / "pki-uji" / "ca.pem"
+    berkas = tmp_path / "berkas"
+    first = step_kwargs(1, numbered=False)["oleh"]
+    trail = Trail.init(berkas, roster, trust=[ca], oleh=first, signer=bare(first))
+    for n in (1, 2):
+        kwargs = step_kwargs(n, numbered=False)
+        trail.perform(n, **kwargs, signer=bare(kwargs["oleh"]))
+    assert naskah_cli("trail", "verify", berkas, "--trust", ca).code == 0
+    later = naskah_cli("trail", "verify", berkas, "--trust", ca, "--json", prefix=LATER)
+    no_traceback(later)
+    found = masalah(later)
+    assert later.code == 1 and found, later
+    assert {m["jenis"] for m in found} == {"unverifiable"}, found
+    assert all("cannot be validated after expiry" in m["pesan"] for m in found), found
+    text = naskah_cli("trail", "verify", berkas, "--trust", ca, prefix=LATER)
+    assert text.code == 1 and "CANNOT BE VALIDATED AFTER EXPIRY" in text.err
+    assert "TAMPERED" not in text.err, text.err
+    doc = next((berkas / "dokumen").glob("01-*.docx"))
+    doc.write_bytes(doc.read_bytes() + b"\0")
+    text = naskah_cli("trail", "verify", berkas, "--trust", ca, prefix=LATER)
+    assert text.code == 1 and text.err.startswith("TAMPERED: step 1"), text.err
