@@ -14,13 +14,16 @@ their final numbers at signing (as the SOP's ``penomoran`` says). The buku agend
 ``agenda.xlsx`` beside the berkas PDF.
 
 Everything is signed with a TEST PKI made for the run (``OUT_DIR/pki-uji``: a root
-"naskah UJI — bukan untuk produksi" and a PKCS#12 file per pejabat). Their passphrase
+"naskah UJI — bukan untuk produksi", a PKCS#12 file per pejabat, and a test timestamp
+authority that timestamps every signature, so the berkas still verifies after the test
+certificates expire). Their passphrase
 comes from ``NASKAH_DEMO_PASSPHRASE``; without it the demo uses the published
 :data:`DEMO_PASSPHRASE` and says so. These certificates prove nothing outside the demo.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -48,6 +51,8 @@ from naskah.trail.folder import (
 from naskah.trail.ledger import Ledger
 
 if TYPE_CHECKING:
+    from pyhanko.sign.timestamps import TimeStamper
+
     from naskah.register import Register, SuratMasuk
     from naskah.tte.pkcs12 import Pkcs12Signer
 
@@ -130,12 +135,32 @@ def make_pki(folder: Path, pelaksana: dict[str, Any]) -> dict[str, Any]:
 
 
 def signer(folder: Path, nip: str) -> Pkcs12Signer:
-    """The demo signer of the pejabat with ``nip`` in the demo berkas ``folder``."""
+    """The demo signer of the pejabat with ``nip`` in the demo berkas ``folder``: its
+    signatures are timestamped by the test PKI's timestamp authority, inside this
+    process (a real trail names its TSA at ``trail init --tsa URL``), and its signed
+    originals embed the test CA's CRL (PAdES B-LT)."""
     from naskah.tte.passphrase import Passphrase
     from naskah.tte.pkcs12 import Pkcs12Signer
+    from naskah.tte.pki import CRL_FILE, TSA_STEM
+    from naskah.tte.trust import TrustStore
 
-    return Pkcs12Signer(Path(folder) / DEMO_PKI / f"{nip}.p12",
-                        Passphrase.literal(passphrase_env()[0]))
+    pki = Path(folder) / DEMO_PKI
+    secret = passphrase_env()[0]
+    key = Pkcs12Signer(pki / f"{nip}.p12", Passphrase.literal(secret))
+    if not (pki / f"{TSA_STEM}.p12").is_file():  # a demo berkas made before the test TSA
+        return key
+    return key.bound(
+        timestamper=_tsa((pki / f"{TSA_STEM}.p12").read_bytes(), secret),
+        validation=TrustStore.from_files([pki / "ca.pem"], crl_files=[pki / CRL_FILE]))
+
+
+@functools.lru_cache(maxsize=8)
+def _tsa(p12: bytes, secret: str) -> TimeStamper:
+    # Opening a PKCS#12 file costs a key derivation: once per demo PKI (by content: a
+    # demo run again into the same folder makes a new one), not per step.
+    from naskah.tte.tsa import local_timestamper_p12
+
+    return local_timestamper_p12(p12, secret.encode("utf-8"))
 
 
 def logo() -> Path:

@@ -15,7 +15,14 @@ per-NIK keys from the test PKI. ``fail_next`` makes the next N requests answer 5
   ``sign_as`` instead of the one asked for;
 * ``"trickle"``: answers 200 with the signed PDF, one byte a second (``stop()`` ends it);
 * ``"echo"``: refuses with an error text that repeats the passphrase it was sent,
-  terminal control characters, a forged second line and 5,000 more characters.
+  terminal control characters, a forged second line and 5,000 more characters;
+* ``"appended"``: signs, then appends a line after the signed file's ``%%EOF``;
+* ``"overlay"``: signs, then adds (no key needed) an empty signature field with its own
+  appearance over the first page, in a later incremental update;
+* ``"edited"``: signs the document after changing one byte of what it was sent;
+* ``"huge"``: answers 200 with a body far larger than any signed document;
+* ``"stall"``: answers nothing at all until ``stop()``;
+* ``"slow-headers"``: sends its status line and headers one byte a second.
 """
 
 from __future__ import annotations
@@ -107,6 +114,8 @@ class BsreStandin:
         if self.fail_next > 0:
             self.fail_next -= 1
             return _send_json(h, 503, {"error": "Service Unavailable", "status_code": 503})
+        if self._misbehave(h):
+            return None
         expected = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
         if h.headers.get("Authorization") != f"Basic {expected}":
             return _send_json(h, 401, {"error": "Unauthorized", "status_code": 401})
@@ -163,7 +172,47 @@ class BsreStandin:
             assert self.sign_as is not None
             other = self.users[self.sign_as]
             return sign_pdf_bytes(pdf, other.signer, other.identitas, options)
-        return sign_pdf_bytes(pdf, user.signer, user.identitas, options)
+        if self.mode == "edited":
+            at = pdf.index(b"Nomor")
+            pdf = pdf[:at] + b"N0mor" + pdf[at + 5:]
+        signed = sign_pdf_bytes(pdf, user.signer, user.identitas, options)
+        if self.mode == "appended":
+            return signed + b"\n% disetujui tanpa syarat\n"
+        if self.mode == "overlay":
+            return _overlay(signed)
+        return signed
+
+    def _misbehave(self, h: BaseHTTPRequestHandler) -> bool:
+        """The answer modes that do not depend on the request; True when answered."""
+        if self.mode == "stall":
+            self._stopped.wait(60)
+            return True
+        if self.mode == "huge":
+            h.send_response(200)
+            h.send_header("Content-Type", "application/pdf")
+            h.send_header("Content-Length", str(64 << 20))
+            h.end_headers()
+            chunk = b"%PDF-1.7\n" + b"0" * (1 << 20)
+            for _ in range(64):
+                if self._stopped.is_set():
+                    break
+                try:
+                    h.wfile.write(chunk)
+                except OSError:
+                    break
+            return True
+        if self.mode == "slow-headers":
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nX-Pad: " + b"a" * 60
+            for i in range(len(head)):
+                if self._stopped.wait(1.0):
+                    break
+                try:
+                    h.wfile.write(head[i:i + 1])
+                    h.wfile.flush()
+                except OSError:
+                    break
+            return True
+        return False
 
     def _send_pdf(self, h: BaseHTTPRequestHandler, signed: bytes) -> None:
         if self.mode == "trickle":
@@ -240,6 +289,32 @@ class BsreStandin:
         conclusion = ("NO_SIGNATURE" if not infos else "VALID" if result.ok else "INVALID")
         _send_json(h, 200, {"conclusion": conclusion, "signatureInformations": infos,
                             "signatureCount": len(infos)})
+
+
+def _overlay(pdf: bytes) -> bytes:
+    """``pdf`` with an empty signature field with an opaque appearance over page 1."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    fields.append_signature_field(writer, fields.SigFieldSpec("Tambahan", box=(60, 750, 360,
+                                                                              775)))
+    name = generic.NameObject
+    ap = writer.add_object(generic.StreamObject({
+        name("/Type"): name("/XObject"), name("/Subtype"): name("/Form"),
+        name("/BBox"): generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 300, 25)])},
+        stream_data=b"1 1 1 rg 0 0 300 25 re f"))
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        field = ref.get_object()
+        if field.get("/T") == "Tambahan":
+            field[name("/AP")] = generic.DictionaryObject({name("/N"): ap})
+            writer.update_container(field)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _send_json(h: BaseHTTPRequestHandler, status: int, data: dict[str, Any]) -> None:

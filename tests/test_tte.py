@@ -239,7 +239,8 @@ def test_content_appended_after_signing_is_reported(signed: bytes, karo: Pkcs12S
     result = verify_pdf(out.getvalue(), trust)
     assert not result.ok
     assert not result.signatures[0].whole_file
-    assert "the PDF was changed after this signature" in result.signatures[0].problems
+    (problem,) = result.signatures[0].problems
+    assert problem == "the PDF was changed after this signature: the content of page 1 was changed"
 
 
 def test_same_name_from_another_ca_is_untrusted(tmp_path: Path, trust: TrustStore) -> None:
@@ -507,7 +508,7 @@ def test_revoked_certificate_fails_when_a_crl_is_given(pki: Pki, tmp_path: Path,
     assert verify_pdf(pdf, TrustStore.from_files([pki.ca_pem])).ok  # no CRL: not known
     (sig,) = verify_pdf(pdf, with_crl).signatures
     assert not sig.ok and not sig.trusted
-    assert "the certificate was revoked" in sig.problems
+    assert any(p.startswith("the certificate was revoked on ") for p in sig.problems)
     assert not verify_bytes(b"entry", karo.sign_bytes(b"entry"), with_crl).ok
     kabag = Pkcs12Signer(pki.p12[KABAG.nip], Passphrase.literal(PASSPHRASE))
     assert verify_pdf(kabag.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="B-2")), with_crl).ok

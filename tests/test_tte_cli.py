@@ -90,7 +90,9 @@ def test_pki_init_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "pp-uji-cli" not in out
     # One .p12 per distinct pejabat of the example roster, each opening with the passphrase.
     p12 = sorted(out_dir.glob("*.p12"))
-    assert len(p12) == 6 and (out_dir / "197005151995031001.p12") in p12
+    assert len(p12) == 7 and (out_dir / "197005151995031001.p12") in p12
+    assert (out_dir / "tsa.p12") in p12 and (out_dir / "tsa.pem").is_file()  # the test TSA
+    assert (out_dir / "ca.crl").is_file()
     signer = Pkcs12Signer(out_dir / "197005151995031001.p12", Passphrase.from_env(
         "NASKAH_PKI_PASSPHRASE"))
     assert signer.identitas.nama == "Agus Setiawan, S.H., M.Si."

@@ -1,23 +1,28 @@
 """A local RFC 3161 time-stamping authority for tests (127.0.0.1 only), for issue 16
 item 6: PAdES B-T originals and timestamped ledger/paraf signatures.
 
-It answers ``application/timestamp-query`` POSTs over real HTTP with a
+It answers ``application/timestamp-query`` POSTs over real HTTP with an
 ``application/timestamp-reply`` signed by a TSA certificate (EKU timeStamping,
-critical) issued by the given CA; pyHanko's own dummy stamper builds the token.
-``down=True`` makes it refuse every request (HTTP 503), as an unreachable TSA would
-fail a step; ``requests`` counts the queries.
+critical); pyHanko's own in-memory TSA (``DummyTimeStamper``) builds the token. The key
+comes from a test PKI (:meth:`TsaStandin.of_pki`, its ``tsa.p12``) or a certificate
+issued here (:func:`issue_tsa`).
 
-Not used by a test yet (how a trail is given its TSA is the fix's to decide); checked
-against pyHanko's HTTP client in ``tests/test_attack_pdf.py``.
+``down=True`` makes it refuse every request (HTTP 503); ``mode`` makes it misbehave:
+``"refuse"`` (a ``rejection`` status), ``"html"`` (200 with an HTML page), ``"garbage"``
+(a reply that is not DER), ``"huge"`` (megabytes) and ``"trickle"`` (the reply one byte
+a second). :func:`down_url` is a URL where nothing listens. ``requests`` holds each
+query's body, ``content_types`` its Content-Type.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import keys, tsp
@@ -25,8 +30,10 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.sign.timestamps import TimeStamper
 
 from naskah.tte.pki import Sertifikat, new_key
+from naskah.tte.tsa import load_local_timestamper
 
 
 def issue_tsa(ca: Sertifikat, nama: str = "naskah UJI TSA") -> Sertifikat:
@@ -58,15 +65,34 @@ def issue_tsa(ca: Sertifikat, nama: str = "naskah UJI TSA") -> Sertifikat:
     return Sertifikat(key, cert)
 
 
+def _stamper_of(tsa: Sertifikat) -> TimeStamper:
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    cert = asn1_x509.Certificate.load(tsa.cert.public_bytes(serialization.Encoding.DER))
+    key = keys.PrivateKeyInfo.load(tsa.key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return DummyTimeStamper(tsa_cert=cert, tsa_key=key)
+
+
 @dataclass
 class TsaStandin:
     """The TSA; use as a context manager, ``url`` is its endpoint."""
 
-    tsa: Sertifikat
+    tsa: Sertifikat | None = None
     down: bool = False
+    mode: str = "normal"
+    timestamper: TimeStamper | None = None
     requests: list[bytes] = field(default_factory=list)
+    content_types: list[str] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
+    _stopped: threading.Event = field(default_factory=threading.Event)
+
+    @classmethod
+    def of_pki(cls, folder: Path, passphrase: bytes) -> TsaStandin:
+        """The TSA of a test PKI made by ``naskah pki init`` (its ``tsa.p12``)."""
+        return cls(timestamper=load_local_timestamper(folder / "tsa.p12", passphrase))
 
     @property
     def url(self) -> str:
@@ -74,18 +100,11 @@ class TsaStandin:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/tsa"
 
-    def _stamper(self) -> Any:
-        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
-        cert = asn1_x509.Certificate.load(self.tsa.cert.public_bytes(serialization.Encoding.DER))
-        key = keys.PrivateKeyInfo.load(self.tsa.key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
-        return DummyTimeStamper(tsa_cert=cert, tsa_key=key)
-
     def __enter__(self) -> TsaStandin:
         standin = self
-        stamper = self._stamper()
+        if self.timestamper is None:
+            assert self.tsa is not None, "give the TSA's certificate or a timestamper"
+            self.timestamper = _stamper_of(self.tsa)
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:
@@ -94,18 +113,8 @@ class TsaStandin:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 standin.requests.append(body)
-                if standin.down:
-                    self.send_response(503)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                reply = asyncio.run(stamper.async_request_tsa_response(
-                    tsp.TimeStampReq.load(body))).dump()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/timestamp-reply")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+                standin.content_types.append(self.headers.get("Content-Type", ""))
+                standin._answer(self, body)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -114,9 +123,58 @@ class TsaStandin:
 
     def __exit__(self, *exc: object) -> None:
         assert self._server is not None and self._thread is not None
+        self._stopped.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
 
+    def _answer(self, h: BaseHTTPRequestHandler, body: bytes) -> None:
+        if self.down:
+            return _send(h, 503, b"", "text/plain")
+        if h.headers.get("Content-Type") != "application/timestamp-query":
+            return _send(h, 415, b"not a timestamp query", "text/plain")
+        request = tsp.TimeStampReq.load(body)
+        if self.mode == "refuse":
+            reply = tsp.TimeStampResp({"status": {"status": "rejection",
+                                                  "status_string": ["tidak dilayani"]}})
+            return _send(h, 200, reply.dump())
+        if self.mode == "html":
+            return _send(h, 200, b"<html>Login</html>", "text/html")
+        if self.mode == "garbage":
+            return _send(h, 200, b"\x30\x82\xff\xffbukan DER")
+        if self.mode == "huge":
+            return _send(h, 200, b"\x30" * (4 << 20))
+        assert self.timestamper is not None
+        data = asyncio.run(self.timestamper.async_request_tsa_response(request)).dump()
+        if self.mode == "trickle":
+            h.send_response(200)
+            h.send_header("Content-Type", "application/timestamp-reply")
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            for i in range(len(data)):  # one byte a second: each read is "on time"
+                if self._stopped.wait(1.0):
+                    return None
+                h.wfile.write(data[i:i + 1])
+                h.wfile.flush()
+            return None
+        return _send(h, 200, data)
 
-__all__ = ["TsaStandin", "issue_tsa"]
+
+def _send(h: BaseHTTPRequestHandler, status: int, body: bytes,
+          kind: str = "application/timestamp-reply") -> None:
+    h.send_response(status)
+    h.send_header("Content-Type", kind)
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def down_url() -> str:
+    """A TSA URL on 127.0.0.1 where nothing listens (the port was just freed)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/tsa"
+
+
+__all__ = ["TsaStandin", "down_url", "issue_tsa"]

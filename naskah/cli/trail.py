@@ -49,6 +49,16 @@ def add_signer_options(p: argparse.ArgumentParser) -> None:
                    help="environment variable holding the passphrase / PIN (else: prompt)")
 
 
+def add_revocation_options(p: argparse.ArgumentParser) -> None:
+    """--crl / --offline / --fetch-revocation on a verifying parser."""
+    p.add_argument("--crl", action="append", metavar="FILE.crl",
+                   help="certificate revocation list(s) to check against; repeatable")
+    p.add_argument("--offline", action="store_true",
+                   help="ask no OCSP responder (default: the one a certificate names)")
+    p.add_argument("--fetch-revocation", action="store_true",
+                   help="also download the CRLs the certificates name")
+
+
 def cmd_trail_init(args: argparse.Namespace) -> int:
     from naskah.sop import Sop
     from naskah.trail import Trail
@@ -63,7 +73,7 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     db = args.db or os.environ.get("NASKAH_DB") or None
     trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, trust=args.trust or [],
                        oleh=args.oleh, signer=signer_from_args(args), register=db,
-                       profil=args.profil,
+                       profil=args.profil, tsa=args.tsa,
                        sertifikat=pairs(args.sertifikat, "--sertifikat"))
     print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}; "
           f"header signed by {trail.header.oleh.nama if trail.header.oleh else '-'}")
@@ -72,6 +82,8 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
         print(f"  numbers from the register {settings.db}")
     if settings.profil:
         print(f"  renders with the profile {settings.profil.nama} (copied into the berkas)")
+    if settings.tsa:
+        print(f"  every signature timestamped by {settings.tsa}")
     return EXIT_OK
 
 
@@ -145,14 +157,14 @@ def _quiet_pyhanko() -> None:
 
 def cmd_trail_verify(args: argparse.Namespace) -> int:
     from naskah.trail import Trail
+    from naskah.tte.trust import Revocation, TrustStore
 
-    trust = None
-    if args.trust:
-        from naskah.tte.trust import TrustStore
-
-        trust = TrustStore.from_files(args.trust)
+    trust = TrustStore.from_files(args.trust) if args.trust else None
+    revocation = Revocation.from_files(args.crl or [], ocsp=not args.offline,
+                                       fetch=args.fetch_revocation)
     _quiet_pyhanko()
-    result = Trail.open(args.dir).verify(trust, berkas_pdf=args.berkas_pdf)
+    result = Trail.open(args.dir).verify(trust, berkas_pdf=args.berkas_pdf,
+                                         revocation=revocation)
     try:
         return _report(args, result)
     finally:  # after the verdict, what it could not rule out
@@ -174,7 +186,11 @@ def _report(args: argparse.Namespace, result: Verifikasi) -> int:
         print(f"unanchored: {result.langkah} steps verified, final hash {result.hash_akhir}; "
               "truncation cannot be ruled out")
         return EXIT_OK
-    print(f"TAMPERED: {result.pertama}", file=sys.stderr)
+    if result.hanya_kedaluwarsa:
+        # Nothing was found changed; some signatures just cannot be proven any more.
+        print(f"CANNOT BE VALIDATED AFTER EXPIRY: {result.pertama}", file=sys.stderr)
+    else:
+        print(f"TAMPERED: {result.pertama}", file=sys.stderr)
     for problem in result.masalah[1:]:
         print(f"  also: {problem}", file=sys.stderr)
     return EXIT_FAILED
@@ -223,6 +239,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                         "none: documents keep the nomor their data carries)")
     p.add_argument("--profil", metavar="NAME|FILE",
                    help="format profile of every document (copied into the berkas)")
+    p.add_argument("--tsa", metavar="URL",
+                   help="RFC 3161 timestamp authority of every signature of the trail "
+                        "(a step is refused while it cannot be reached)")
     p.set_defaults(handler=cmd_trail_init)
 
     p = tsub.add_parser("do", help="perform step STEP")
@@ -269,6 +288,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--berkas-pdf", metavar="FILE.pdf",
                    help="a berkas PDF of this trail kept elsewhere: the head it was built from "
                         "is compared with the ledger (entries dropped since are reported)")
+    add_revocation_options(p)
     p.set_defaults(handler=cmd_trail_verify)
 
     p = tsub.add_parser("report", help="actual time against each step's time standard")

@@ -15,6 +15,7 @@ from naskah.errors import InputError
 
 if TYPE_CHECKING:
     from naskah.trail.status import HasilVerifikasi
+    from naskah.tte.verify import SignatureReport
 
 PKI_PASSPHRASE_ENV = "NASKAH_PKI_PASSPHRASE"
 
@@ -33,7 +34,7 @@ def _quiet_pyhanko() -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     from naskah.inputs import read_bytes
     from naskah.trail.status import verify_document
-    from naskah.tte.trust import TrustStore
+    from naskah.tte.trust import Revocation, TrustStore
 
     path = Path(args.file)
     suffix = path.suffix.lower()
@@ -41,14 +42,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise InputError(f"{path}: verify takes a signed PDF (.pdf), or a .pdf/.docx with "
                          "--trail DIR")
     data = read_bytes(path, "file")
-    trust = (TrustStore.from_files(args.trust, crl_files=args.crl or [],
-                                   allow_fetching=args.fetch_revocation)
-             if args.trust else None)
+    revocation = Revocation.from_files(args.crl or [], ocsp=not args.offline,
+                                       fetch=args.fetch_revocation)
+    trust = revocation.apply(TrustStore.from_files(args.trust)) if args.trust else None
     if args.berkas_pdf and not args.trail:
         raise InputError("--berkas-pdf anchors a trail: give --trail DIR too")
     _quiet_pyhanko()
     result = verify_document(data, pdf=suffix == ".pdf", trail=args.trail, trust=trust,
-                             berkas_pdf=args.berkas_pdf)
+                             berkas_pdf=args.berkas_pdf, revocation=revocation)
     standing = result.trail.as_dict() if result.trail else None
     try:
         return _report(args, path, result, standing)
@@ -69,7 +70,7 @@ def _report(args: argparse.Namespace, path: Path, result: HasilVerifikasi,
     else:
         print(f"{path}: {len(result.signatures)} signature(s)")
         for s in result.signatures:
-            print(f"  {s.field_name}: {'VALID' if s.ok else 'INVALID'}")
+            print(f"  {s.field_name}: {s.verdict}")
             if s.identitas:
                 who = s.identitas
                 print(f"    penandatangan: {who.nama}"
@@ -81,7 +82,8 @@ def _report(args: argparse.Namespace, path: Path, result: HasilVerifikasi,
                 print(f"    waktu:         {s.signing_time.isoformat()}"
                       + (" (timestamp)" if s.timestamped else " (claimed by the signer)"))
             print(f"    bytes intact:  {_yes(s.intact)}; trusted: {_yes(s.trusted)}; "
-                  f"nothing added after: {_yes(s.whole_file)}")
+                  f"nothing added after: {_after(s)}"
+                  + (f"; certified (DocMDP P={s.certification})" if s.certification else ""))
             for problem in s.problems:
                 print(f"    problem:       {problem}")
         if not result.signatures:
@@ -107,6 +109,13 @@ def _print_standing(path: Path, info: dict[str, object] | None) -> None:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "NO"
+
+
+def _after(s: SignatureReport) -> str:
+    if s.whole_file:
+        return "yes"
+    changed = any(p.startswith("the PDF was changed") or "appended" in p for p in s.problems)
+    return "NO" if changed else "yes (validation data or timestamps only)"
 
 
 def cmd_pki_init(args: argparse.Namespace) -> int:
@@ -135,11 +144,13 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
     for pejabat in (p for group in roster.peran.values() for p in group):
         key = pejabat.nip or pejabat.nama
         people.setdefault(key, Identitas(pejabat.nama, pejabat.nip, pejabat.jabatan))
-    pki = init_test_pki(args.dir, list(people.values()), secret.encode("utf-8"))
+    pki = init_test_pki(args.dir, list(people.values()), secret.encode("utf-8"),
+                        ocsp_url=args.ocsp)
     print(PERINGATAN, end="")
     print(f"root CA: {pki.ca_pem}  ({ROOT_NAMA})")
     for stem, p12 in pki.p12.items():
         print(f"  {p12}  (certificate {pki.cert_pem[stem].name})")
+    print(f"timestamp authority (RFC 3161, test): {pki.tsa_pem} + tsa.p12; CRL: {pki.crl}")
     print(f"passphrase of every .p12: the value of {args.passphrase_env}")
     print(f"verify with: naskah verify FILE.pdf --trust {pki.ca_pem}")
     sys.stdout.flush()
@@ -148,6 +159,8 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah verify`` and ``naskah pki`` to the ``naskah`` parser."""
+    from naskah.cli.trail import add_revocation_options
+
     p = sub.add_parser("verify", help="check the electronic signatures (TTE) of a signed PDF")
     p.add_argument("file", metavar="FILE.pdf|FILE.docx")
     p.add_argument("--trust", action="append", metavar="CA.pem",
@@ -156,10 +169,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                         "is used, which whoever made the berkas chose (a self-made PKI named "
                         "like the real one passes; a warning says so): give the roots you "
                         "trust")
-    p.add_argument("--crl", action="append", metavar="FILE.crl",
-                   help="certificate revocation list(s) to check against; repeatable")
-    p.add_argument("--fetch-revocation", action="store_true",
-                   help="fetch OCSP/CRL over the network (default: offline)")
+    add_revocation_options(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--trail", metavar="DIR",
                    help="also report the file's standing in this trail: VALID (current), "
@@ -177,4 +187,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="roster to issue certificates for (default: the example roster)")
     p.add_argument("--passphrase-env", default=PKI_PASSPHRASE_ENV, metavar="VAR",
                    help=f"environment variable holding the passphrase ({PKI_PASSPHRASE_ENV})")
+    p.add_argument("--ocsp", metavar="URL",
+                   help="OCSP responder the certificates name (e.g. http://127.0.0.1:PORT)")
     p.set_defaults(handler=cmd_pki_init)

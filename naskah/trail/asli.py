@@ -5,6 +5,12 @@ LibreOffice run for all of them) and signed by the performer with the visible st
 (QR code, jabatan, nama, NIP) placed over the template's signature line. The signed
 PDF is staged like the step's other files, hashed into the ledger, and never written
 again: anything added to it afterwards breaks its signature.
+
+The signature certifies the document (DocMDP P=1: no change allowed but validation data
+and document timestamps), so PDF viewers, not only ``naskah verify``, flag a field or
+annotation laid over it later; a signed original has one signer, so no later signature
+needs room. With a timestamp authority (:mod:`naskah.trail.cap_waktu`) it is PAdES B-T,
+and B-LT with the certificates and revocation answers in its DSS.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ def sign_originals(step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
     from naskah.pdf.convert import convert_to_pdf
     from naskah.tte.pades import PdfSignOptions
 
+    long_term = signer.timestamper is not None and signer.validation is not None
     out: list[Rujukan] = []
     with tempfile.TemporaryDirectory(prefix="naskah-ttd-") as tmp:
         sources = []
@@ -52,7 +59,8 @@ def sign_originals(step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
             rel = step_file(DOKUMEN, step, ref.kode, ".pdf")
             signed = signer.sign_pdf(pdf.read_bytes(), PdfSignOptions(
                 doc_id=f"{berkas}-{step:02d}-{ref.kode}", tte=tte,
-                tag=TTE_TAG, stamp_size=TTE_STAMP))
+                tag=TTE_TAG, stamp_size=TTE_STAMP, certify=True, docmdp=1,
+                embed_validation_info=long_term))
             out.append(Rujukan(kode=ref.kode, nama=f"{ref.nama} (asli bertanda tangan "
                                "elektronik)", jenis=ref.jenis, file=str(rel),
                                sha256=files.add(rel, signed)))

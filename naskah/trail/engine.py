@@ -39,7 +39,7 @@ from naskah.errors import InputError, TamperError, TrailError
 from naskah.models import NaskahDinas
 from naskah.profil import Profil
 from naskah.sop.model import Langkah, Sop
-from naskah.trail import mulai, pengaturan, rules
+from naskah.trail import cap_waktu, mulai, pengaturan, rules
 from naskah.trail.folder import LEDGER, PELAKSANA_FILE, SOP_FILE, shared_lock
 from naskah.trail.ledger import Entry, Header, Ledger
 from naskah.trail.pelaksana import DaftarPelaksana
@@ -49,7 +49,7 @@ from naskah.trail.verification import Verifikasi, verify_deferred
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
-    from naskah.tte.trust import TrustStore
+    from naskah.tte.trust import Revocation, TrustStore
 
 class Trail:
     """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
@@ -83,6 +83,7 @@ class Trail:
         register: str | None = None,
         profil: str | os.PathLike[str] | Profil | None = None,
         sertifikat: Mapping[str, str | os.PathLike[str]] | None = None,
+        tsa: str | None = None,
     ) -> Trail:
         """Start a trail in ``folder`` (created if needed; must hold no trail yet).
 
@@ -100,11 +101,13 @@ class Trail:
         :class:`~naskah.profil.Profil`) is the format profile every document of the
         berkas renders with; it is copied into the berkas. Both are kept in the berkas's
         settings (:mod:`naskah.trail.pengaturan`), whose hash the signed header holds
-        like those of the SOP, the roster and the trust roots.
+        like those of the SOP, the roster and the trust roots. ``tsa`` (an RFC 3161 URL)
+        timestamps every signature of the trail, the header's first
+        (:mod:`naskah.trail.cap_waktu`); an unreachable TSA refuses the start.
         """
         root = mulai.start(folder, pelaksana, sop=sop, dibuat=dibuat, demo=demo, trust=trust,
                            oleh=oleh, signer=signer, register=register, profil=profil,
-                           sertifikat=sertifikat)
+                           sertifikat=sertifikat, tsa=tsa)
         return cls.open(root, renderer)
 
     @classmethod
@@ -175,7 +178,8 @@ class Trail:
         return self.folder / str(state.refs[kode][1].file)
 
     def verify(self, trust: TrustStore | None = None, *,
-               berkas_pdf: str | os.PathLike[str] | None = None) -> Verifikasi:
+               berkas_pdf: str | os.PathLike[str] | None = None,
+               revocation: Revocation | None = None) -> Verifikasi:
         """Recompute every hash, check every file, every rule of the SOP on every
         recorded step and every signature, and compare the trail's head with its anchors
         (its register, the berkas PDF); report problems in step order.
@@ -186,6 +190,7 @@ class Trail:
         ``berkas_pdf``: a berkas PDF of this trail kept elsewhere, whose recorded head
         shows whether entries were dropped since. Without any anchor covering the whole
         ledger the result is ``unanchored`` (:attr:`Verifikasi.status`).
+        ``revocation``: CRLs (``--crl``) and OCSP to check the certificates against.
         """
         given = None
         if berkas_pdf is not None:
@@ -195,7 +200,8 @@ class Trail:
             given = (os.fspath(berkas_pdf), read_bytes(berkas_pdf, "berkas-pdf",
                                                        MAX_BERKAS_PDF_BYTES))
         with shared_lock(self.folder):
-            finish = verify_deferred(self.folder, trust, berkas_pdf=given)
+            finish = verify_deferred(self.folder, trust, berkas_pdf=given,
+                                     revocation=revocation)
         return finish()  # the signature checks, without holding the berkas
 
     # ------------------------------------------------------------ performing
@@ -233,6 +239,9 @@ class Trail:
         :class:`InputError` for unusable input and :class:`TrailLockedError` when
         another process holds the berkas.
         """
+        # Bound to the trail's timestamp authority; asked now, so that an unreachable
+        # one refuses the step before anything is done.
+        signer = cap_waktu.for_step(self.folder, signer)
         return perform_step(
             self.folder, self.renderer, step, oleh, dokumen=dict(dokumen or {}),
             lampiran=dict(lampiran or {}), tindakan=dict(tindakan or {}), mulai=mulai,

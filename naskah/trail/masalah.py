@@ -55,6 +55,9 @@ class JenisMasalah(StrEnum):
     ANCHOR = "anchor"
     """An anchor outside the berkas records another head for this trail than the ledger
     holds (the ledger was rewritten, or it is another copy of the trail)."""
+    UNVERIFIABLE = "unverifiable"
+    """A signature cannot be validated after its certificate expired: no timestamp
+    proves it was made while the certificate was valid. Not tampering; not proven."""
     REGISTER = "register"
     """The register and the ledger disagree about a number: one the register gave a
     step that no recorded document holds, or a document's number the register lacks."""
@@ -160,6 +163,13 @@ class Verifikasi:
                 "jangkar": [asdict(j) for j in self.jangkar],
                 "peringatan": list(self.peringatan),
                 "masalah": [asdict(m) for m in self.masalah]}
+
+    @property
+    def hanya_kedaluwarsa(self) -> bool:
+        """True when every problem is a signature that cannot be validated after its
+        certificate expired (nothing found changed; the trail is just not provable)."""
+        return bool(self.masalah) and all(m.jenis is JenisMasalah.UNVERIFIABLE
+                                          for m in self.masalah)
 
     def urutkan(self) -> None:
         """Sort the problems in step order (a step's changes before its rule problems;

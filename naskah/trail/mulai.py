@@ -22,7 +22,7 @@ from naskah.hashing import canonical_json, sha256_bytes
 from naskah.inputs import validate
 from naskah.profil import Profil, load_profil
 from naskah.sop.model import Sop
-from naskah.trail import pengaturan, rules, signatures
+from naskah.trail import cap_waktu, pengaturan, rules, signatures
 from naskah.trail.folder import (
     LEDGER,
     PELAKSANA_FILE,
@@ -51,6 +51,7 @@ def start(
     register: str | None,
     profil: str | os.PathLike[str] | Profil | None,
     sertifikat: Mapping[str, str | os.PathLike[str]] | None = None,
+    tsa: str | None = None,
 ) -> Path:
     """Start a trail in ``folder`` (see :meth:`naskah.trail.Trail.init`); its path."""
     sop = sop or Sop.tata_kelola_data()
@@ -81,6 +82,8 @@ def start(
     trust_bytes = signatures.trust_pem(trust)
     # Every official's certificate must chain to the roots the trail is started with.
     signatures.check_roster(pelaksana, signatures.load_trust(trust_bytes))
+    pengaturan.prepare(Path(folder), None, None, tsa)  # a bad TSA URL is refused here
+    signer = cap_waktu.bind(signer, tsa, signatures.load_trust(trust_bytes))
     if profil is not None:
         profil = load_profil(profil)  # a broken profile is refused before anything is written
     root = Path(folder)
@@ -88,7 +91,7 @@ def start(
     with exclusive_lock(root):
         if (root / LEDGER).exists():
             raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
-        settings_files = pengaturan.prepare(root, register, profil)
+        settings_files = pengaturan.prepare(root, register, profil, tsa)
         settings = settings_files.get(PENGATURAN_FILE)
         sop_bytes = sop.canonical_json()
         roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))

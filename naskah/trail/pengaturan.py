@@ -1,17 +1,22 @@
-"""The trail's settings (``pengaturan.json``): which register numbers its documents and
-which format profile renders them, fixed when the trail starts.
+"""The trail's settings (``pengaturan.json``): which register numbers its documents,
+which format profile renders them and which timestamp authority (TSA) timestamps its
+signatures, fixed when the trail starts.
 
-Both are chosen at :meth:`naskah.trail.Trail.init` (``naskah trail init --db URL
---profil NAME|FILE``) and kept in the berkas, its hash in the ledger header like the
-SOP's and the roster's, so a step days later numbers from the same register and
-renders with the same layout whatever the current directory or machine:
+They are chosen at :meth:`naskah.trail.Trail.init` (``naskah trail init --db URL
+--profil NAME|FILE --tsa URL``) and kept in the berkas, its hash in the ledger header
+like the SOP's and the roster's, so a step days later numbers from the same register,
+renders with the same layout and is timestamped by the same TSA whatever the current
+directory or machine:
 
 - the profile is resolved (its ``extends`` chain merged) and copied as
   ``profil.json``: re-rendering never depends on a file outside the berkas, nor on
   the shipped profile of a later naskah version;
 - a SQLite register inside the berkas is named relative to it (the berkas can be
   moved with its register); any other URL is kept absolute. A password is never
-  written into the berkas: PostgreSQL takes it from ``PGPASSWORD`` or ``~/.pgpass``.
+  written into the berkas: PostgreSQL takes it from ``PGPASSWORD`` or ``~/.pgpass``;
+- with a TSA (``tsa``, an RFC 3161 URL), every signature of every step is timestamped
+  and a step whose TSA cannot be reached is refused. The key is written only when set,
+  so the settings of a trail without a TSA keep their earlier shape.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from naskah.errors import TamperError
+from naskah.errors import InputError, TamperError
 from naskah.hashing import Sha256, canonical_json, sha256_bytes
 from naskah.models.base import NaskahModel, Teks
 from naskah.profil import Profil, load_profil
@@ -51,6 +56,9 @@ class Pengaturan(NaskahModel):
     None: documents keep the nomor their data carries."""
     profil: ProfilBerkas | None = None
     """The format profile; None renders with the renderer given (default ``pusat``)."""
+    tsa: str | None = None
+    """The RFC 3161 timestamp authority (http(s) URL) of every signature; None: the
+    signer's own, if any."""
 
     def db_url(self, root: Path) -> str | None:
         """The URL to open, a berkas-relative SQLite path made absolute."""
@@ -93,12 +101,17 @@ def stored_url(url: str, root: Path) -> str:
 
 
 def prepare(root: Path, register: str | None,
-            profil: str | os.PathLike[str] | Profil | None) -> dict[str, bytes]:
+            profil: str | os.PathLike[str] | Profil | None, tsa: str | None = None
+            ) -> dict[str, bytes]:
     """The settings files of a new berkas (``profil.json`` then ``pengaturan.json``, by
     name), nothing when there is nothing to set. Nothing is written: the trail signs its
     header (which holds their hash) before it writes any file."""
-    if register is None and profil is None:
+    if register is None and profil is None and tsa is None:
         return {}
+    if tsa is not None and (not tsa.startswith(("http://", "https://")) or len(tsa) > 2000
+                            or any(c.isspace() or ord(c) < 32 for c in tsa)):
+        raise InputError("tsa: the timestamp authority is an http(s) URL",
+                         [("tsa", "not an http(s) URL")])
     files: dict[str, bytes] = {}
     chosen: ProfilBerkas | None = None
     if profil is not None:
@@ -107,8 +120,9 @@ def prepare(root: Path, register: str | None,
         files[PROFIL_FILE] = data
         chosen = ProfilBerkas(nama=resolved.nama, sha256=sha256_bytes(data))
     settings = Pengaturan(db=stored_url(register, root) if register else None,
-                          profil=chosen)
-    files[PENGATURAN_FILE] = canonical_json(settings.model_dump(mode="json"))
+                          profil=chosen, tsa=tsa)
+    files[PENGATURAN_FILE] = canonical_json(settings.model_dump(
+        mode="json", exclude={"tsa"} if tsa is None else None))
     return files
 
 

@@ -9,6 +9,11 @@ roots (:mod:`naskah.trail.ikatan`, re-checked at every verify) and have been val
 when it signed. So a consistent rewrite of the ledger, the roster, the times or a
 document, made without the officials' own keys, fails verification.
 
+Each signature is judged as of the time a timestamp proves (:mod:`naskah.tte.validasi`):
+after the certificates expire, a timestamped signature still verifies and one without a
+timestamp "cannot be validated after expiry" (kind ``unverifiable``, not tampering); a
+signature made after its certificate's revocation is reported.
+
 The trust roots given at ``trail init`` are kept in the berkas (``trust.pem``, hashed
 into the signed header). Whoever can replace the berkas's trust file *and* every
 certificate and signature could make a new, self-consistent berkas: verify with the
@@ -45,10 +50,16 @@ from naskah.trail.pelaksana import DaftarPelaksana, kunci
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
-    from naskah.tte.trust import TrustStore
+    from naskah.tte.trust import Revocation, TrustStore
 
 PARAF_PAYLOAD = "naskah-paraf:v1:{hash}:{nip}"
 """What a paraf signature signs: the konsep hash and who gives it."""
+
+
+SIGNATURE = "signature"
+UNVERIFIABLE = "unverifiable"
+BINDING = "binding"
+"""Kinds of :class:`Temuan` (as :class:`~naskah.trail.masalah.JenisMasalah` values)."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +69,10 @@ class Temuan:
     pesan: str
     step: int | None = None
     file: str | None = None
-    jenis: str = "signature"
-    """The kind (:class:`~naskah.trail.masalah.JenisMasalah` value): ``signature`` or
-    ``binding``."""
+    jenis: str = SIGNATURE
+    """The kind (:class:`~naskah.trail.masalah.JenisMasalah` value): ``signature``,
+    ``binding``, or ``unverifiable`` for a signature that cannot be validated after its
+    certificate expired (no timestamp proves when it was made)."""
 
 
 def paraf_payload(konsep_hash: str, pejabat: Pejabat) -> bytes:
@@ -143,52 +155,67 @@ def load_trust(data: bytes) -> TrustStore:
 
 
 def _cms_problem(payload: bytes, b64: Any, trust: TrustStore, roster_pem: str | None,
-                 who: str) -> str | None:
-    """Why a stored CMS signature does not prove ``who`` signed ``payload``, or None."""
+                 who: str) -> tuple[str, str] | None:
+    """Why a stored CMS signature does not prove ``who`` signed ``payload`` (kind and
+    words), or None."""
     from naskah.tte.cms import signer_certificate, verify_bytes
+    from naskah.tte.validasi import EXPIRED_TEXT, Status
 
     if not isinstance(b64, str):
-        return f"not signed: no signature of {who}"
+        return SIGNATURE, f"not signed: no signature of {who}"
     try:
         sig = base64.b64decode(b64, validate=True)
         report = verify_bytes(payload, sig, trust)
         cert = signer_certificate(sig)
     except (binascii.Error, ValueError, InputError) as exc:
-        return f"the signature of {who} is unreadable ({str(exc)[:200]})"
+        return SIGNATURE, f"the signature of {who} is unreadable ({str(exc)[:200]})"
     if not report.intact or not report.valid:
-        return f"the signature of {who} does not match what was recorded (changed after signing)"
-    if not report.trusted:
-        return f"the signature of {who} does not chain to a trusted root"
+        return SIGNATURE, (f"the signature of {who} does not match what was recorded "
+                           "(changed after signing)")
     if roster_pem is None:
-        return f"pelaksana.json holds no certificate for {who}"
+        return SIGNATURE, f"pelaksana.json holds no certificate for {who}"
     try:
         expected = pem_to_der(roster_pem, "pelaksana.json")
     except InputError as exc:
-        return str(exc)
+        return SIGNATURE, str(exc)
     if cert != expected:
-        return (f"the signature was made with another certificate than the one pelaksana.json "
-                f"binds to {who}")
-    return validity_problem(cert, report.signing_time, who)
+        return SIGNATURE, (f"the signature was made with another certificate than the one "
+                           f"pelaksana.json binds to {who}")
+    if not report.ok:
+        detail = "; ".join(report.problems)
+        if report.status is Status.EXPIRED and all(p.startswith(EXPIRED_TEXT)
+                                                   for p in report.problems):
+            return UNVERIFIABLE, f"the signature of {who}: {detail}"
+        if report.status is Status.UNTRUSTED:
+            return SIGNATURE, (f"the signature of {who} does not chain to a trusted root"
+                               + (f" ({detail})" if detail else ""))
+        return SIGNATURE, f"the signature of {who}: {detail}"
+    problem = validity_problem(cert, report.signing_time, who)
+    return (SIGNATURE, problem) if problem else None
 
 
 def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
-          trust: TrustStore | None, read: Any, *, originals: bool = True) -> list[Temuan]:
+          trust: TrustStore | None, read: Any, revocation: Revocation | None = None, *,
+          originals: bool = True) -> list[Temuan]:
     """Every signature problem of a ledger whose chain was checked, and every binding
     problem of its roster. ``read(rel)`` gives a recorded file's bytes (None when it
     cannot be read; that is reported elsewhere); ``originals=False`` leaves the signed
-    originals' PDFs unchecked (not whether each tanda tangan has one)."""
+    originals' PDFs unchecked (not whether each tanda tangan has one); ``revocation``:
+    CRLs and OCSP to check the certificates against, besides the roots'."""
     from naskah.tte.trust import TrustStore
 
     found: list[Temuan] = []
     if roster is None:
         return [Temuan("the trail's signatures cannot be checked without its roster",
                        None, "pelaksana.json")]
-    found += [Temuan(text, None, "pelaksana.json", "binding")
+    found += [Temuan(text, None, "pelaksana.json", BINDING)
               for text in roster_problems(roster, trust)]
     if trust is None:
         found.append(Temuan("no trust roots: no signature of this trail can be trusted "
                             "(give them with --trust CA.pem)", None, TRUST_FILE))
         trust = TrustStore()  # nothing chains to an empty store
+    if revocation is not None:
+        trust = revocation.apply(trust)
     raw = ledger.raw_header
     header_oleh = raw.get("oleh")
     oleh = Pejabat.model_validate(header_oleh) if isinstance(header_oleh, dict) else None
@@ -200,7 +227,8 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
         problem = _cms_problem(header_payload(raw), raw.get("ttd"), trust,
                                roster.sertifikat_pem(oleh), f"{oleh.nama} (who started the trail)")
         if problem:
-            found.append(Temuan(f"ledger header: {problem}", None, "ledger.json"))
+            found.append(Temuan(f"ledger header: {problem[1]}", None, "ledger.json",
+                                problem[0]))
     raws = {r.get("step"): r for r in ledger.raw_entries if isinstance(r, dict)}
     for entry in entries:
         pem = roster.sertifikat_pem(entry.pelaksana)
@@ -208,7 +236,7 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
         problem = _cms_problem(entry_payload(raws.get(entry.step, {})), entry.ttd, trust, pem,
                                who)
         if problem:
-            found.append(Temuan(problem, entry.step, "ledger.json"))
+            found.append(Temuan(problem[1], entry.step, "ledger.json", problem[0]))
         for ref in entry.keluaran:
             if ref.jenis.value != JenisOutput.PARAF.value:
                 continue
@@ -218,7 +246,8 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
             problem = _cms_problem(paraf_payload(ref.konsep_hash, entry.pelaksana), ref.tte,
                                    trust, pem, f"{entry.pelaksana.nama} (paraf)")
             if problem:
-                found.append(Temuan(f"paraf on {ref.kode}: {problem}", entry.step, ref.file))
+                found.append(Temuan(f"paraf on {ref.kode}: {problem[1]}", entry.step, ref.file,
+                                    problem[0]))
         found += _originals(entry, roster, trust, read if originals else None)
     return found
 
@@ -228,6 +257,7 @@ def _originals(entry: Entry, roster: DaftarPelaksana, trust: TrustStore, read: A
     """Every tanda tangan of ``entry`` needs its signed original, a PAdES PDF signed
     with the certificate the roster binds to the performer (who the rules require to
     be the document's penandatangan); with ``read``, each PDF is validated."""
+    from naskah.tte.validasi import EXPIRED_TEXT
     from naskah.tte.verify import verify_pdf
 
     found: list[Temuan] = []
@@ -255,8 +285,10 @@ def _originals(entry: Entry, roster: DaftarPelaksana, trust: TrustStore, read: A
         expected = roster_der(roster, entry.pelaksana)
         if not report.ok:
             why = "; ".join(p for s in report.signatures for p in s.problems) or "unsigned"
+            expired = bool(report.signatures) and all(
+                s.verdict == EXPIRED_TEXT.upper() for s in report.signatures)
             found.append(Temuan(f"the signed original does not validate: {why}",
-                                entry.step, ref.file))
+                                entry.step, ref.file, UNVERIFIABLE if expired else SIGNATURE))
         elif expected is None or not (ders := pdf_signers(data)) or any(
                 der != expected for der in ders):
             found.append(Temuan(f"the signed original is not signed with the certificate "
@@ -269,6 +301,7 @@ def _originals(entry: Entry, roster: DaftarPelaksana, trust: TrustStore, read: A
     return found
 
 
-__all__ = ["PARAF_PAYLOAD", "TRUST_FILE", "SignerMissingError", "Temuan", "check",
+__all__ = ["BINDING", "PARAF_PAYLOAD", "SIGNATURE", "TRUST_FILE", "UNVERIFIABLE",
+           "SignerMissingError", "Temuan", "check",
            "check_roster", "load_trust", "paraf_payload", "pem_to_der", "require_signer",
            "sign", "trust_pem"]

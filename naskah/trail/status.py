@@ -19,7 +19,7 @@ from naskah.hashing import sha256_bytes
 from naskah.trail.ledger import Entry, Rujukan
 
 if TYPE_CHECKING:
-    from naskah.tte.trust import TrustStore
+    from naskah.tte.trust import Revocation, TrustStore
     from naskah.tte.verify import SignatureReport
 
 
@@ -124,14 +124,16 @@ class HasilVerifikasi:
 
 def verify_document(data: bytes, *, pdf: bool, trail: str | os.PathLike[str] | None = None,
                     trust: TrustStore | None = None,
-                    berkas_pdf: str | os.PathLike[str] | None = None) -> HasilVerifikasi:
+                    berkas_pdf: str | os.PathLike[str] | None = None,
+                    revocation: Revocation | None = None) -> HasilVerifikasi:
     """Check a document's signatures (``pdf``) and, with ``trail``, its standing in the
     trail of that berkas folder (which is verified as a whole too; ``berkas_pdf``: an
     anchor of it, see :meth:`naskah.trail.Trail.verify`).
 
     ``trust`` is the roots to check signatures against; without it a trail's own
     ``trust.pem`` is used (:attr:`HasilVerifikasi.trust_berkas`, and a warning), and a
-    PDF checked without a trail trusts nothing.
+    PDF checked without a trail trusts nothing. ``revocation`` (CRLs, OCSP)
+    applies to either.
     """
     from naskah.tte.verify import verify_pdf
 
@@ -142,12 +144,13 @@ def verify_document(data: bytes, *, pdf: bool, trail: str | os.PathLike[str] | N
         from naskah.trail.signatures import load_trust
 
         opened = Trail.open(trail)
-        check = opened.verify(trust, berkas_pdf=berkas_pdf)
+        check = opened.verify(trust, berkas_pdf=berkas_pdf, revocation=revocation)
         standing = DiTrail(opened.folder, kedudukan(opened.entries(), data), check.utuh,
                            str(check.pertama) if check.pertama else None, check.anchored,
                            check.peringatan)
         if trust is None:
             trust = load_trust((opened.folder / TRUST_FILE).read_bytes())
+            trust = revocation.apply(trust) if revocation is not None else trust
             trust_berkas = True
     signatures = verify_pdf(data, trust).signatures if pdf else []
     return HasilVerifikasi(signatures, standing, pdf, trust_berkas)

@@ -42,7 +42,7 @@ from naskah.trail.sources import aset_problem
 from naskah.trail.unrecorded import check_extras, is_demo, settings_files, tracked_name
 
 if TYPE_CHECKING:
-    from naskah.tte.trust import TrustStore
+    from naskah.tte.trust import Revocation, TrustStore
 
 
 TRUST_WARNING = (f"no --trust given: the signatures were checked only against the berkas's "
@@ -59,16 +59,19 @@ UNANCHORED_WARNING = ("truncation cannot be ruled out: no anchor outside the ber
 
 
 def verify(root: Path, trust: TrustStore | None = None, *,
-           berkas_pdf: tuple[str, bytes] | None = None) -> Verifikasi:
+           berkas_pdf: tuple[str, bytes] | None = None,
+           revocation: Revocation | None = None) -> Verifikasi:
     """Recompute every hash, check every file, rule and signature, and compare the head
     with its anchors; report problems in step order. ``trust`` replaces the berkas's own
     trust.pem as the roots signatures must chain to; ``berkas_pdf`` (name, bytes) is a
-    berkas PDF of this trail kept elsewhere, compared as an anchor."""
-    return verify_deferred(root, trust, berkas_pdf=berkas_pdf)()
+    berkas PDF of this trail kept elsewhere, compared as an anchor; ``revocation`` adds
+    CRLs and OCSP to either trust."""
+    return verify_deferred(root, trust, berkas_pdf=berkas_pdf, revocation=revocation)()
 
 
 def verify_deferred(root: Path, trust: TrustStore | None = None, *,
-                    berkas_pdf: tuple[str, bytes] | None = None) -> Callable[[], Verifikasi]:
+                    berkas_pdf: tuple[str, bytes] | None = None,
+                    revocation: Revocation | None = None) -> Callable[[], Verifikasi]:
     """:func:`verify` in two parts: everything that reads the berkas (and its register)
     now (call it under the shared lock), the signature checks (which need only what was
     read, and take most of the time) in the function returned, to call after the lock is
@@ -99,7 +102,8 @@ def verify_deferred(root: Path, trust: TrustStore | None = None, *,
                               if m.step not in edited)
     trust, trust_problems = berkas_trust(root, ledger, trust)
     anchored = prepare_anchors(root, ledger, entries, berkas_pdf)
-    signed = prepare_signatures(root, ledger, entries, trust, trust_problems)
+    signed = prepare_signatures(root, ledger, entries, trust, trust_problems,
+                                revocation=revocation)
     result.masalah.extend(check_extras(root, recorded, is_demo(ledger)))
 
     def finish() -> Verifikasi:
@@ -246,7 +250,8 @@ def berkas_trust(root: Path, ledger: Ledger, trust: TrustStore | None
 
 def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
                        trust: TrustStore | None, problems: list[Masalah] | None = None, *,
-                       originals: bool = True) -> Callable[[], list[Masalah]]:
+                       originals: bool = True,
+                       revocation: Revocation | None = None) -> Callable[[], list[Masalah]]:
     """Read what :func:`check_signatures` needs (roster, signed originals) now; check the
     signatures against ``trust`` when the function returned is called. ``problems``
     are those already found with the trust roots."""
@@ -271,7 +276,7 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
 
     def check() -> list[Masalah]:
         for t in signatures.check(ledger, entries, roster, trust, files.get,
-                                  originals=originals):
+                                  revocation, originals=originals):
             found.append(Masalah(JenisMasalah(t.jenis), t.pesan, t.step, t.file))
         return found
 

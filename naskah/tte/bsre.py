@@ -18,6 +18,13 @@ Both authenticate the calling application with HTTP Basic auth. Errors come back
 recognised by its message. Retries: only on HTTP 5xx (the request may be repeated
 safely: nothing was signed); a 4xx (e.g. wrong passphrase) is never retried, since
 repeated wrong passphrases can lock the signer's account.
+
+Nothing BSrE answers is taken on its word (:mod:`naskah.tte.bsre_check`): a signed PDF
+must be an incremental update of exactly the bytes sent, carrying one new valid
+signature (of the expected signer, when known; chaining to ``BsreConfig.trust`` when
+set). Each call has one total deadline (``timeout``), however slowly the server
+answers, and a size cap; the server's error text is shown only cleaned (no control
+characters, at most 200 characters, never the passphrase).
 """
 
 from __future__ import annotations
@@ -37,7 +44,11 @@ from naskah.errors import (
     PassphraseError,
     SignerNotRegisteredError,
 )
+from naskah.tte import http
+from naskah.tte.bsre_check import check_signer, check_update
+from naskah.tte.identity import Identitas
 from naskah.tte.passphrase import Passphrase
+from naskah.tte.trust import TrustStore
 
 PATH_V1_SIGN = "/api/sign/pdf"
 PATH_V2_SIGN = "/api/v2/sign/pdf"
@@ -66,12 +77,15 @@ class BsreConfig:
     """Basic-auth password, e.g. ``Passphrase.from_env("BSRE_PASSWORD")``."""
     api: Literal["v1", "v2"] = "v2"
     timeout: float = 60.0
-    """Seconds per request (connect, read, write each)."""
+    """Seconds for a whole call, retries included, however slowly the server answers."""
     retries: int = 2
     """Extra attempts after an HTTP 5xx."""
     backoff: float = 0.5
     """Seconds before the first retry; doubled each time."""
     verify_tls: bool = True
+    trust: TrustStore | None = None
+    """Roots BSrE's signatures must chain to (e.g. the BSrE root); None: any valid
+    signature of the expected signer is accepted, its trust is checked when verifying."""
 
 
 @dataclass
@@ -117,9 +131,14 @@ class BsreClient:
         if config.username is not None:
             secret = config.password.get() if config.password is not None else b""
             auth = httpx.BasicAuth(config.username.encode("utf-8"), secret)
+        # No kept-alive connections: the deadline's watchdog knows the sockets a request
+        # opens, and signing is rare enough to connect each time.
         self._http = httpx.Client(base_url=config.base_url.rstrip("/"), auth=auth,
                                   timeout=httpx.Timeout(config.timeout),
-                                  verify=config.verify_tls, transport=transport)
+                                  verify=config.verify_tls, transport=transport,
+                                  limits=httpx.Limits(max_keepalive_connections=0))
+        self._secrets: list[str | bytes | None] = [
+            config.password.get() if config.password is not None else None]
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -131,23 +150,32 @@ class BsreClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _post(self, path: str, **kwargs: Any) -> httpx.Response:
+    def _post(self, path: str, *, max_bytes: int, secrets: Sequence[str | bytes | None] = (),
+              **kwargs: Any) -> http.Answer:
+        secrets = [*self._secrets, *secrets]
         delay = self.config.backoff
+        end = time.monotonic() + self.config.timeout
+        timed_out = BsreError(f"bsre: {path} timed out after {self.config.timeout:g} s")
         for attempt in range(self.config.retries + 1):
+            left = end - time.monotonic()
+            if left <= 0:
+                raise timed_out
             try:
-                response = self._http.post(path, **kwargs)
-            except httpx.TimeoutException:
-                raise BsreError(f"bsre: {path} timed out after {self.config.timeout:g} s"
-                                ) from None
+                response = http.post(self._http, path, deadline=left, max_bytes=max_bytes,
+                                     **kwargs)
+            except (http.DeadlineExceeded, httpx.TimeoutException):
+                raise timed_out from None
+            except http.AnswerTooLarge:
+                raise BsreError(f"bsre: {path} answered more than {max_bytes} bytes") from None
             except httpx.HTTPError as exc:
-                raise BsreError(f"bsre: cannot reach {self.config.base_url}: "
-                                f"{type(exc).__name__}") from None
+                where = http.safe_text(self.config.base_url, secrets=secrets, limit=120)
+                raise BsreError(f"bsre: cannot reach {where}: {type(exc).__name__}") from None
             if response.status_code < 500 or attempt == self.config.retries:
                 break
-            time.sleep(delay)
+            time.sleep(min(delay, max(0.0, end - time.monotonic())))
             delay *= 2
         if response.status_code >= 400:
-            raise _error(path, response)
+            raise _error(path, response, secrets)
         return response
 
     def sign_pdf_v1(self, pdf: bytes, *, nik: str, passphrase: bytes,
@@ -156,8 +184,10 @@ class BsreClient:
                     tag_koordinat: str | None = None, page: int | None = None,
                     x: float | None = None, y: float | None = None,
                     width: float | None = None, height: float | None = None,
-                    reason: str | None = None, location: str | None = None) -> bytes:
-        """v1 ``POST /api/sign/pdf`` (multipart); returns the signed PDF."""
+                    reason: str | None = None, location: str | None = None,
+                    expect: Identitas | None = None) -> bytes:
+        """v1 ``POST /api/sign/pdf`` (multipart); returns the signed PDF, checked to be
+        ``pdf`` with one new valid signature (of ``expect``, when given)."""
         form: dict[str, str] = {"nik": nik, "passphrase": passphrase.decode("utf-8"),
                                 "tampilan": tampilan,
                                 "image": "true" if image_ttd is not None else "false"}
@@ -169,13 +199,23 @@ class BsreClient:
             "file": ("naskah.pdf", pdf, "application/pdf")}
         if image_ttd is not None:
             files["imageTTD"] = ("ttd.png", image_ttd, "image/png")
-        response = self._post(PATH_V1_SIGN, data=form, files=files)
-        return _pdf_from(response, PATH_V1_SIGN)
+        response = self._post(PATH_V1_SIGN, data=form, files=files,
+                              max_bytes=_answer_cap(pdf), secrets=[passphrase])
+        signed = _pdf_from(response, PATH_V1_SIGN, [*self._secrets, passphrase])
+        return self._checked(pdf, signed, PATH_V1_SIGN, nik, expect)
+
+    def _checked(self, sent: bytes, signed: bytes, path: str, nik: str,
+                 expect: Identitas | None) -> bytes:
+        checked = check_update(sent, signed, self.config.trust, f"bsre: {path}")
+        return checked.pdf if expect is None else check_signer(checked, nik, expect,
+                                                                f"bsre: {path}")
 
     def sign_pdf_v2(self, pdf: bytes, *, nik: str, passphrase: bytes | None = None,
                     totp: str | None = None,
-                    properties: Sequence[SignatureProperty] = (SignatureProperty(),)) -> bytes:
-        """v2 ``POST /api/v2/sign/pdf`` (JSON); returns the signed PDF."""
+                    properties: Sequence[SignatureProperty] = (SignatureProperty(),),
+                    expect: Identitas | None = None) -> bytes:
+        """v2 ``POST /api/v2/sign/pdf`` (JSON); returns the signed PDF, checked to be
+        ``pdf`` with one new valid signature (of ``expect``, when given)."""
         if (passphrase is None) == (totp is None):
             raise PassphraseError("passphrase: give exactly one of passphrase or totp")
         body: dict[str, Any] = {
@@ -187,7 +227,9 @@ class BsreClient:
             body["passphrase"] = passphrase.decode("utf-8")
         else:
             body["totp"] = totp
-        data = _json(self._post(PATH_V2_SIGN, json=body), PATH_V2_SIGN)
+        secrets = [passphrase, totp]
+        data = _json(self._post(PATH_V2_SIGN, json=body, max_bytes=_answer_cap(pdf),
+                                secrets=secrets), PATH_V2_SIGN, [*self._secrets, *secrets])
         files = data.get("file")
         if not isinstance(files, list) or not files or not isinstance(files[0], str):
             raise BsreError(f"bsre: {PATH_V2_SIGN} answered without a signed file")
@@ -195,13 +237,13 @@ class BsreClient:
             signed = base64.b64decode(files[0], validate=True)
         except ValueError:
             raise BsreError(f"bsre: {PATH_V2_SIGN} answered with invalid base64") from None
-        return _check_pdf(signed, PATH_V2_SIGN)
+        return self._checked(pdf, signed, PATH_V2_SIGN, nik, expect)
 
     def verify_pdf(self, pdf: bytes) -> BsreVerification:
         """v2 ``POST /api/v2/verify/pdf``: BSrE's own verdict on the signatures."""
         data = _json(self._post(PATH_V2_VERIFY,
-                                json={"file": base64.b64encode(pdf).decode("ascii")}),
-                     PATH_V2_VERIFY)
+                                json={"file": base64.b64encode(pdf).decode("ascii")},
+                                max_bytes=MAX_JSON), PATH_V2_VERIFY, self._secrets)
         sigs = data.get("signatureInformations") or []
         return BsreVerification(conclusion=str(data.get("conclusion", "")),
                                 signatures=[s for s in sigs if isinstance(s, dict)], raw=data)
@@ -213,47 +255,59 @@ def _num(value: object) -> str:
     return str(value)
 
 
-def _json(response: httpx.Response, path: str) -> dict[str, Any]:
+MAX_JSON = 16 << 20
+"""Largest answer accepted besides a signed document."""
+
+
+def _answer_cap(pdf: bytes) -> int:
+    # A signed PDF is the PDF sent plus a signature and validation data; base64 in JSON
+    # makes it a third larger.
+    return 2 * len(pdf) + MAX_JSON
+
+
+def _json(response: http.Answer, path: str, secrets: Sequence[str | bytes | None]
+          ) -> dict[str, Any]:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BsreError(f"bsre: {path} answered with something that is not JSON") from None
     if not isinstance(data, dict):
         raise BsreError(f"bsre: {path} answered with unexpected JSON")
     if data.get("error"):
-        raise _error(path, response)
+        raise _error(path, response, secrets)
     return data
 
 
-def _pdf_from(response: httpx.Response, path: str) -> bytes:
+def _pdf_from(response: http.Answer, path: str, secrets: Sequence[str | bytes | None]
+              ) -> bytes:
     if "json" in response.headers.get("content-type", ""):
-        data = _json(response, path)
+        data = _json(response, path, secrets)
         encoded = data.get("base64_signed_file") or data.get("file")
         if isinstance(encoded, list):
             encoded = encoded[0] if encoded else None
         if not isinstance(encoded, str):
             raise BsreError(f"bsre: {path} answered without a signed file")
-        return _check_pdf(base64.b64decode(encoded), path)
-    return _check_pdf(response.content, path)
+        try:
+            return base64.b64decode(encoded, validate=True)
+        except ValueError:
+            raise BsreError(f"bsre: {path} answered with invalid base64") from None
+    return response.content
 
 
-def _check_pdf(data: bytes, path: str) -> bytes:
-    if not data.startswith(b"%PDF-"):
-        raise BsreError(f"bsre: {path} did not return a PDF")
-    return data
-
-
-def _error(path: str, response: httpx.Response) -> Exception:
-    """The exception for an error answer; the passphrase is never part of a message."""
+def _error(path: str, response: http.Answer, secrets: Sequence[str | bytes | None]
+           ) -> Exception:
+    """The exception for an error answer: the server's text cleaned (no control
+    characters, capped, the passphrase and credentials blanked out)."""
     message, code = f"HTTP {response.status_code}", None
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict):
         raw_code = data.get("status_code")
-        code = raw_code if isinstance(raw_code, int) else None
-        message = str(data.get("error") or data.get("message") or message)
+        code = raw_code if isinstance(raw_code, int) and not isinstance(raw_code, bool) else None
+        message = http.safe_text(data.get("error") or data.get("message") or message,
+                                 secrets=secrets)
     kind = ERROR_CODES.get(code) if code is not None else None
     if kind is None and response.status_code < 500:
         if _EXPIRED.search(message):

@@ -22,8 +22,9 @@ from naskah.tte.signer import Signer
 class BsreSigner(Signer):
     """A signer whose key is held by BSrE, identified by NIK.
 
-    ``identitas`` is what naskah knows of the signer (from the roster); BSrE's
-    certificate in the returned PDF is what a verifier reads. ``passphrase`` (or
+    ``identitas`` is what naskah knows of the signer (from the roster); the PDF BSrE
+    returns must carry a new signature whose certificate names them (serialNumber the
+    NIK or NIP, common name the name), else it is refused. ``passphrase`` (or
     ``totp``, v2 only) is asked at signing time, never stored.
     """
 
@@ -62,7 +63,7 @@ class BsreSigner(Signer):
                 page=posisi.page + 1 if posisi else None,
                 x=box[0] if box else None, y=box[1] if box else None,
                 width=box[2] - box[0] if box else None, height=box[3] - box[1] if box else None,
-                reason=options.reason, location=options.location)
+                reason=options.reason, location=options.location, expect=self._identitas)
         prop = SignatureProperty(
             tampilan="VISIBLE" if options.visible else "INVISIBLE",
             tag=options.tag if options.visible else None,
@@ -74,4 +75,4 @@ class BsreSigner(Signer):
             pdf, nik=self.nik,
             passphrase=self.passphrase.get() if self.passphrase else None,
             totp=self.totp.get().decode("utf-8") if self.totp else None,
-            properties=[prop])
+            properties=[prop], expect=self._identitas)

@@ -3,7 +3,10 @@
 For what is not a PDF: a paraf over a konsep's content hash, a ledger entry, a ledger
 header. The signature is a DER ``ContentInfo`` (SignedData without the content,
 carrying the signer certificate), small enough to store base64 in JSON or DOCX
-metadata.
+metadata. With a timestamper, an RFC 3161 token over the signature value rides along
+as the unsigned attribute ``signature-time-stamp-token`` (CAdES-T): the JSON that
+stores the signature does not change shape, and the signature is validated as of the
+token's time (see :mod:`naskah.tte.validasi`).
 """
 
 from __future__ import annotations
@@ -16,12 +19,16 @@ from dataclasses import dataclass, field
 from asn1crypto import cms as asn1_cms
 from pyhanko.sign import signers
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+from pyhanko_certvalidator import ValidationContext
 
 from naskah.clock import now
 from naskah.errors import InputError
 from naskah.tte.identity import Identitas, identitas_from_der
 from naskah.tte.trust import TrustStore
+from naskah.tte.tsa import tsa_error
+from naskah.tte.validasi import Status, judge
 
 DIGEST = "sha256"
 
@@ -31,14 +38,20 @@ def _attrs() -> PdfCMSSignedAttributes:
     return PdfCMSSignedAttributes(signing_time=now())
 
 
-def sign_bytes(signer: signers.Signer, data: bytes) -> bytes:
-    """A detached CMS signature (DER) over ``data``."""
-    info = asyncio.run(signer.async_sign_general_data(
-        data, DIGEST, detached=True, signed_attr_settings=_attrs()))
+def sign_bytes(signer: signers.Signer, data: bytes, *,
+               timestamper: TimeStamper | None = None) -> bytes:
+    """A detached CMS signature (DER) over ``data``, timestamped by ``timestamper``."""
+    try:
+        info = asyncio.run(signer.async_sign_general_data(
+            data, DIGEST, detached=True, signed_attr_settings=_attrs(),
+            timestamper=timestamper))
+    except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
+        raise tsa_error(exc) from None
     return bytes(info.dump())
 
 
-def sign_digest(signer: signers.Signer, digest: bytes) -> bytes:
+def sign_digest(signer: signers.Signer, digest: bytes, *,
+                timestamper: TimeStamper | None = None) -> bytes:
     """A detached CMS signature (DER) over data whose SHA-256 is ``digest``.
 
     Verifies with :func:`verify_bytes` against the original data: CMS signs the
@@ -46,8 +59,12 @@ def sign_digest(signer: signers.Signer, digest: bytes) -> bytes:
     """
     if len(digest) != hashlib.sha256().digest_size:
         raise InputError(f"digest: expected a {DIGEST} digest of 32 bytes, got {len(digest)}")
-    info = asyncio.run(signer.async_sign(digest, DIGEST, is_pdf_sig=False,
-                                         signed_attr_settings=_attrs()))
+    try:
+        info = asyncio.run(signer.async_sign(digest, DIGEST, is_pdf_sig=False,
+                                             signed_attr_settings=_attrs(),
+                                             timestamper=timestamper))
+    except OSError as exc:
+        raise tsa_error(exc) from None
     return bytes(info.dump())
 
 
@@ -64,11 +81,19 @@ class CmsReport:
     trusted: bool
     """The certificate chains to a root of the trust store (and was valid then)."""
     certificate_der: bytes | None = field(default=None, repr=False)
+    status: Status = Status.UNTRUSTED
+    """The verdict (valid, tampered, untrusted, revoked, or expired: cannot be
+    validated after expiry)."""
+    timestamp: dt.datetime | None = None
+    """When a trusted timestamp proves the signature existed (None: no timestamp)."""
+    problems: tuple[str, ...] = ()
+    """What is wrong, in words (empty when valid)."""
 
     @property
     def ok(self) -> bool:
-        """Intact, valid and trusted."""
-        return self.intact and self.valid and self.trusted
+        """Intact, valid and trusted when it was made, and nothing wrong with its
+        timestamp."""
+        return self.status is Status.VALID and not self.problems
 
 
 def _signed_data(signature: bytes) -> asn1_cms.SignedData:
@@ -87,21 +112,32 @@ def verify_bytes(data: bytes, signature: bytes, trust: TrustStore | None) -> Cms
     """Check a detached CMS ``signature`` over ``data`` against ``trust`` (None = no
     roots, so never trusted)."""
     sd = _signed_data(signature)
-    # No trust store = an empty one (never the operating system's CA list).
-    vc = (trust or TrustStore()).validation_context()
+
+    async def run(signer_vc: ValidationContext, ts_vc: ValidationContext) -> object:
+        return await async_validate_detached_cms(data, sd, signer_validation_context=signer_vc,
+                                                 ts_validation_context=ts_vc)
+
+    def digest(md: str) -> bytes:
+        return hashlib.new(md, data).digest()
+
     try:
-        status = asyncio.run(async_validate_detached_cms(data, sd, signer_validation_context=vc))
+        # No trust store = an empty one (never the operating system's CA list).
+        verdict = asyncio.run(judge(run, sd["signer_infos"][0], digest, trust))
     except Exception as exc:  # pyHanko raises on structurally broken signer infos
-        raise InputError(f"signature: cannot be checked ({exc})") from None
+        raise InputError(f"signature: cannot be checked ({str(exc)[:200]})") from None
+    status = verdict.pyhanko
     cert = status.signing_cert
     der = bytes(cert.dump()) if cert is not None else None
     return CmsReport(
         identitas=identitas_from_der(der) if der else None,
-        signing_time=status.signer_reported_dt,
+        signing_time=verdict.proven_time or status.signer_reported_dt,
         intact=bool(status.intact),
         valid=bool(status.intact and status.valid),
         trusted=bool(status.trusted) if trust is not None else False,
         certificate_der=der,
+        status=verdict.status,
+        timestamp=verdict.proven_time,
+        problems=tuple(verdict.problems),
     )
 
 

@@ -4,8 +4,15 @@ Level: B-B by default; B-T when a timestamp authority is configured (``tsa_url``
 a pyHanko ``TimeStamper``); B-LT with ``embed_validation_info=True`` (needs the trust
 store: the chain and any revocation data are embedded in the PDF's DSS).
 
+``certify=True`` makes a certification signature (DocMDP): P=1 (the default, what a
+signed original of a trail gets) allows nothing after it but validation data and
+document timestamps, so PDF viewers too flag anything added later; P=2 still allows
+filling in forms and further signatures (a document several officials sign).
+
 The footer statement is added in the same incremental revision as the signature, so
-the signature covers it; nothing is ever written to the PDF after the signature.
+the signature covers it; nothing is ever written to the PDF after the signature. A
+document signed again gets the later signer's stamp (a form field) but no second
+footer: page content added after a signature breaks it.
 """
 
 from __future__ import annotations
@@ -17,17 +24,20 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError as PyHankoPdfError
 from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import MDPPerm
+from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.stamp import TextStamp
 
-from naskah.errors import InputError
+from naskah.errors import InputError, SigningError
 from naskah.profil.model import Tte
 from naskah.tte.identity import Identitas
 from naskah.tte.posisi import STAMP_HEIGHT, STAMP_WIDTH, Posisi, locate
 from naskah.tte.qr import verification_url
 from naskah.tte.stamp import footer_style, footer_text, stamp_params, stamp_style
 from naskah.tte.trust import TrustStore
+from naskah.tte.tsa import HttpTimeStamper, tsa_error
 
 
 @dataclass
@@ -63,6 +73,12 @@ class PdfSignOptions:
     trust: TrustStore | None = None
     qr_url: str | None = None
     """The QR URL as is; None = ``tte.url_verifikasi`` with ``doc_id``."""
+    certify: bool = False
+    """A certification signature (DocMDP) instead of an approval signature; it must be
+    the document's first signature."""
+    docmdp: int = 1
+    """DocMDP permission of a certification: 1 = no changes (validation data and
+    document timestamps only), 2 = form filling and signing, 3 = also annotations."""
 
     def verification_url(self) -> str:
         """What the QR code encodes."""
@@ -77,7 +93,7 @@ class PdfSignOptions:
     def _timestamper(self) -> TimeStamper | None:
         if self.timestamper is not None:
             return self.timestamper
-        return HTTPTimeStamper(self.tsa_url, timeout=30) if self.tsa_url else None
+        return HttpTimeStamper(self.tsa_url, timeout=30) if self.tsa_url else None
 
     def position(self, pdf: bytes) -> Posisi:
         """Where the stamp goes in ``pdf``."""
@@ -91,6 +107,8 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
     if options.embed_validation_info and (options.trust is None or timestamper is None):
         raise InputError("embed_validation_info: PAdES B-LT needs a trust store and a "
                          "timestamp authority (tsa_url)")
+    if options.docmdp not in (1, 2, 3):
+        raise InputError(f"docmdp: the DocMDP permission is 1, 2 or 3, not {options.docmdp}")
     posisi = options.position(pdf) if options.visible else None
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -105,7 +123,9 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         # hook pyHanko's maintainer points to for this.
         writer._update_meta = lambda: None  # type: ignore[method-assign]
     url = options.verification_url()
-    if posisi is not None:
+    # The footer goes into the page content: only the first signature adds it, since
+    # page content added later breaks every earlier signature.
+    if posisi is not None and not list(writer.prev.embedded_signatures):
         footer = footer_text(options.tte, options.doc_id)
         if footer:
             _ensure_contents(writer, posisi.page)
@@ -121,6 +141,8 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         embed_validation_info=options.embed_validation_info,
         validation_context=(options.trust.validation_context()
                             if options.trust is not None else None),
+        certify=options.certify,
+        docmdp_permissions=MDPPerm(options.docmdp),
     )
     field_spec = fields.SigFieldSpec(
         sig_field_name=options.field_name,
@@ -133,10 +155,15 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         new_field_spec=field_spec,
     )
     out = io.BytesIO()
-    pdf_signer.sign_pdf(
-        writer, output=out,
-        appearance_text_params=stamp_params(identitas, url) if posisi else None,
-    )
+    try:
+        pdf_signer.sign_pdf(
+            writer, output=out,
+            appearance_text_params=stamp_params(identitas, url) if posisi else None,
+        )
+    except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
+        raise tsa_error(exc) from None
+    except PyHankoSigningError as exc:
+        raise SigningError(f"pdf: cannot be signed: {str(exc)[:300]}") from None
     return out.getvalue()
 
 

@@ -7,15 +7,21 @@ Three implementations: :class:`naskah.tte.pkcs12.Pkcs12Signer` (a .p12/.pfx file
 Every signer can sign a PDF (PAdES). Local-key signers can also make detached CMS
 signatures over bytes or a digest (paraf, ledger entries); BSrE's API signs only PDFs,
 so it raises :class:`UnsupportedOperation` there.
+
+A signer may be bound (:meth:`Signer.bound`) to a timestamp authority, which then
+timestamps every signature it makes (PAdES B-T, CMS with a signature timestamp), and
+to the roots and revocation sources whose answers a PAdES B-LT signature embeds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign import signers
@@ -26,7 +32,10 @@ from naskah.tte import cms
 from naskah.tte.errors import UnsupportedOperation
 from naskah.tte.identity import Identitas, identitas_from_der
 from naskah.tte.pades import PdfSignOptions, sign_pdf_bytes
-from naskah.tte.trust import check_usable_now
+from naskah.tte.trust import TrustStore, check_usable_now
+
+if TYPE_CHECKING:
+    from pyhanko.sign.timestamps import TimeStamper
 
 
 class Signer(ABC):
@@ -34,6 +43,20 @@ class Signer(ABC):
 
     kind: ClassVar[str]
     """"pkcs12", "pkcs11" or "bsre"."""
+    timestamper: TimeStamper | None = None
+    """The timestamp authority of every signature this signer makes (None: none)."""
+    validation: TrustStore | None = None
+    """Roots and revocation sources whose certificates and answers a PAdES B-LT
+    signature embeds (None: B-T at most)."""
+
+    def bound(self, *, timestamper: TimeStamper | None = None,
+              validation: TrustStore | None = None) -> Self:
+        """This signer with a timestamp authority and validation sources (a copy; the
+        ones given replace this signer's own, None keeps them)."""
+        new = copy.copy(self)
+        new.timestamper = timestamper or self.timestamper
+        new.validation = validation or self.validation
+        return new
 
     @property
     @abstractmethod
@@ -84,16 +107,20 @@ class LocalKeySigner(Signer):
             yield signer
 
     def sign_pdf(self, pdf: bytes, options: PdfSignOptions) -> bytes:
+        if options.tsa_url is None and options.timestamper is None and self.timestamper:
+            options = dataclasses.replace(options, timestamper=self.timestamper)
+        if options.embed_validation_info and options.trust is None:
+            options = dataclasses.replace(options, trust=self.validation)
         with self._usable() as signer:
             return sign_pdf_bytes(pdf, signer, self.identitas, options)
 
     def sign_bytes(self, data: bytes) -> bytes:
         with self._usable() as signer:
-            return cms.sign_bytes(signer, data)
+            return cms.sign_bytes(signer, data, timestamper=self.timestamper)
 
     def sign_digest(self, digest: bytes) -> bytes:
         with self._usable() as signer:
-            return cms.sign_digest(signer, digest)
+            return cms.sign_digest(signer, digest, timestamper=self.timestamper)
 
 
 def sign_pdf_file(signer: Signer, source: str | Path, target: str | Path,

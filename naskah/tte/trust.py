@@ -4,24 +4,37 @@ A :class:`TrustStore` holds root CA certificates (PEM or DER files; e.g. the BSr
 root and intermediate, or the test PKI's ``ca.pem``), optionally CRLs, and whether
 revocation data may be fetched over the network (OCSP/CRL URLs in the certificates).
 
-Revocation: with ``crls`` given, or ``allow_fetching=True`` and a reachable OCSP/CRL
-server, a revoked certificate fails verification. Without revocation data the check
-is "soft-fail" (pyHanko's default): an unreachable responder does not fail the
-signature, a revoked answer does. Use ``revocation="hard-fail"`` to demand an answer.
+Revocation: with ``crls`` given, ``ocsp=True`` (ask the OCSP responder a certificate
+names) or ``allow_fetching=True`` (OCSP and the CRL distribution points), a revoked
+certificate fails verification. Without revocation data the check is "soft-fail"
+(pyHanko's default): an unreachable responder does not fail the signature, a revoked
+answer does. Use ``revocation="hard-fail"`` to demand an answer.
+
+Validation at a past moment (a signature's timestamp) uses revocation data issued
+after it (``retroactive_revinfo``): a CRL published today says whether the key was
+already revoked when the timestamp was made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers import (
+    CertificateFetcher,
+    CRLFetcher,
+    Fetchers,
+    OwnedFetcherBackend,
+)
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from naskah import clock
 from naskah.errors import InputError
@@ -73,6 +86,9 @@ class TrustStore:
     allow_fetching: bool = False
     """Fetch OCSP/CRL over the network (off by default: verification stays offline)."""
     revocation: Literal["soft-fail", "hard-fail"] = "soft-fail"
+    ocsp: bool = False
+    """Ask the OCSP responder a certificate names (authority information access), and
+    nothing else over the network (no CRL downloads, no certificates)."""
 
     @classmethod
     def from_files(cls, paths: Iterable[str | Path], *, crl_files: Sequence[str | Path] = (),
@@ -89,13 +105,92 @@ class TrustStore:
             raise InputError("trust: no self-signed root certificate in the given files")
         return store
 
-    def validation_context(self, *, moment: dt.datetime | None = None) -> ValidationContext:
-        """A fresh pyHanko validation context (one per validation: it caches results)."""
+    def with_revocation(self, crls: Sequence[asn1_crl.CertificateList] = (), *,
+                        ocsp: bool = False, allow_fetching: bool = False) -> TrustStore:
+        """These roots with more revocation sources (CRLs, OCSP, fetching)."""
+        return replace(self, crls=[*self.crls, *crls], ocsp=self.ocsp or ocsp,
+                       allow_fetching=self.allow_fetching or allow_fetching)
+
+    def validation_context(self, *, moment: dt.datetime | None = None,
+                           certs: Sequence[asn1_x509.Certificate] = (),
+                           crls: Sequence[asn1_crl.CertificateList] = (),
+                           ocsps: Sequence[asn1_ocsp.OCSPResponse] = ()) -> ValidationContext:
+        """A fresh pyHanko validation context (one per validation: it caches results).
+
+        ``moment``: validate as of then (a signature's timestamp), with revocation data
+        issued later; ``certs``/``crls``/``ocsps``: validation data the signed object
+        carries (e.g. a PDF's DSS), used besides the store's own.
+        """
+        fetching = self.allow_fetching or self.ocsp
+        # Owned: the context closes the backend's HTTP session when it is closed.
+        backend = (OwnedFetcherBackend(_OcspOnly()) if self.ocsp and not self.allow_fetching
+                   else None)
         return ValidationContext(
-            trust_roots=list(self.roots), other_certs=list(self.intermediates),
-            crls=list(self.crls), allow_fetching=self.allow_fetching,
-            revocation_mode=self.revocation, moment=moment,
+            trust_roots=list(self.roots), other_certs=[*self.intermediates, *certs],
+            crls=[*self.crls, *crls], ocsps=list(ocsps), allow_fetching=fetching,
+            fetcher_backend=backend, revocation_mode=self.revocation, moment=moment,
+            retroactive_revinfo=moment is not None,
         )
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """Revocation sources a verifier adds to whatever roots it checks against (the
+    berkas's own ``trust.pem`` or roots given): CRL files, the OCSP responders the
+    certificates name, and (``fetch``) their CRL distribution points."""
+
+    crls: list[asn1_crl.CertificateList] = field(default_factory=list)
+    ocsp: bool = False
+    fetch: bool = False
+
+    @classmethod
+    def from_files(cls, crl_files: Sequence[str | Path] = (), *, ocsp: bool = False,
+                   fetch: bool = False) -> Revocation:
+        """CRLs from PEM/DER files (``--crl``), with OCSP and fetching as given."""
+        return cls([load_crl(p) for p in crl_files], ocsp=ocsp, fetch=fetch)
+
+    def apply(self, store: TrustStore) -> TrustStore:
+        """``store`` with these sources."""
+        return store.with_revocation(self.crls, ocsp=self.ocsp, allow_fetching=self.fetch)
+
+
+class _NoCrls(CRLFetcher):
+    async def fetch(self, cert: object, *, use_deltas: object = None
+                    ) -> Iterable[asn1_crl.CertificateList]:
+        return []
+
+    def fetched_crls(self) -> Iterable[asn1_crl.CertificateList]:
+        return []
+
+    def fetched_crls_for_cert(self, cert: object) -> Iterable[asn1_crl.CertificateList]:
+        return []
+
+
+class _NoCerts(CertificateFetcher):
+    async def _none(self) -> AsyncGenerator[asn1_x509.Certificate, None]:
+        nothing: tuple[asn1_x509.Certificate, ...] = ()
+        for cert in nothing:
+            yield cert
+
+    def fetch_cert_issuers(self, cert: object) -> AsyncGenerator[asn1_x509.Certificate, None]:
+        return self._none()
+
+    def fetch_crl_issuers(self, certificate_list: object
+                          ) -> AsyncGenerator[asn1_x509.Certificate, None]:
+        return self._none()
+
+    def fetched_certs(self) -> Iterable[asn1_x509.Certificate]:
+        return []
+
+
+class _OcspOnly(AIOHttpFetcherBackend):
+    """pyHanko's network fetchers with only OCSP left on: a certificate's responder is
+    asked (10 s per request); CRL distribution points and issuer URLs are not."""
+
+    def get_fetchers(self) -> Fetchers:
+        fetchers = super().get_fetchers()
+        return Fetchers(ocsp_fetcher=fetchers.ocsp_fetcher, crl_fetcher=_NoCrls(),
+                        cert_fetcher=_NoCerts())
 
 
 def check_usable_now(cert: asn1_x509.Certificate, *, now: dt.datetime | None = None) -> None:

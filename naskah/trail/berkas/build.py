@@ -77,6 +77,9 @@ def build_berkas(
     _check_output(trail.folder, Path(output), BERKAS_PDF, "output")
     if seal is not None:
         seal.certificate_der()  # opens the key now: a wrong passphrase fails before the work
+        from naskah.trail import cap_waktu
+
+        seal = cap_waktu.for_step(trail.folder, seal)  # timestamped like the steps
     if pdf_dir is not None:
         _check_output(trail.folder, Path(pdf_dir), PDF_DIR, "pdf_dir")
     with shared_lock(trail.folder):  # no step lands while the dossier is built
@@ -142,9 +145,11 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
         if seal is not None:
             from naskah.tte.pades import PdfSignOptions
 
+            # A certification (DocMDP P=1): nothing may follow the seal.
             data = seal.sign_pdf(data, PdfSignOptions(
                 doc_id=header.berkas, visible=False, field_name="SegelBerkas",
-                reason=f"Segel berkas {sop.judul} (hash akhir ledger {final_hash})"))
+                reason=f"Segel berkas {sop.judul} (hash akhir ledger {final_hash})",
+                certify=True))
         target.parent.mkdir(parents=True, exist_ok=True)
         if pdf_dir is not None:
             keep_pdfs(parts, Path(pdf_dir))
