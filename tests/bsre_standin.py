@@ -4,6 +4,18 @@ Speaks the same HTTP API as :mod:`naskah.tte.bsre` documents (v1 multipart
 ``/api/sign/pdf``, v2 JSON ``/api/v2/sign/pdf`` and ``/api/v2/verify/pdf``, Basic auth,
 ``{"error", "status_code"}`` answers) over a real socket, and signs with pyHanko using
 per-NIK keys from the test PKI. ``fail_next`` makes the next N requests answer 503.
+
+``mode`` makes it misbehave as a broken or hostile server would (issue 16, item 12):
+
+* ``"another-pdf"``: answers a PDF signed by the right account, of *another* document
+  (``other_pdf``), not the bytes it was sent;
+* ``"unsigned"``: answers the bytes it was sent, unsigned (they start with ``%PDF``);
+* ``"not-a-pdf"``: answers ``%PDF-1.7`` followed by garbage;
+* ``"wrong-signer"``: signs the bytes it was sent with the key of the account
+  ``sign_as`` instead of the one asked for;
+* ``"trickle"``: answers 200 with the signed PDF, one byte a second (``stop()`` ends it);
+* ``"echo"``: refuses with an error text that repeats the passphrase it was sent,
+  terminal control characters, a forged second line and 5,000 more characters.
 """
 
 from __future__ import annotations
@@ -44,9 +56,15 @@ class BsreStandin:
     username: str = "aplikasi"
     password: str = "rahasia-aplikasi"
     fail_next: int = 0
+    mode: str = "normal"
+    other_pdf: bytes | None = None
+    """For ``mode="another-pdf"``: the unrelated document answered (signed)."""
+    sign_as: str | None = None
+    """For ``mode="wrong-signer"``: the NIK whose key signs instead."""
     requests: list[dict[str, Any]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
+    _stopped: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -69,8 +87,13 @@ class BsreStandin:
         self._thread.start()
         return self
 
+    def stop(self) -> None:
+        """End whatever answer is being trickled."""
+        self._stopped.set()
+
     def __exit__(self, *exc: object) -> None:
         assert self._server is not None and self._thread is not None
+        self.stop()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -101,6 +124,11 @@ class BsreStandin:
 
     def _user(self, h: BaseHTTPRequestHandler, nik: str, passphrase: str | None,
               totp: str | None = None) -> StandinUser | None:
+        if self.mode == "echo":
+            echoed = (f"Passphrase anda salah: '{passphrase or totp}'\x1b[2J\x1b[31m\r\n"
+                      "naskah: signed OK by BSrE\x07\x00" + "A" * 5000)
+            _send_json(h, 400, {"error": echoed, "status_code": 2031})
+            return None
         user = self.users.get(nik)
         if user is None:
             _send_json(h, 400, {"error": "User tidak terdaftar", "status_code": 2011})
@@ -124,7 +152,28 @@ class BsreStandin:
             doc_id=link_qr.rsplit("/", 1)[-1] if link_qr else "bsre", visible=visible,
             tag=tag, page=page - 1 if page else None, box=box, reason=reason,
             qr_url=link_qr or "https://bsre.example.go.id/verifikasi", field_name="BSrE")
+        if self.mode == "another-pdf":
+            assert self.other_pdf is not None
+            return sign_pdf_bytes(self.other_pdf, user.signer, user.identitas, options)
+        if self.mode == "unsigned":
+            return pdf
+        if self.mode == "not-a-pdf":
+            return b"%PDF-1.7\n%% ini bukan dokumen bertanda tangan\n" + bytes(range(256))
+        if self.mode == "wrong-signer":
+            assert self.sign_as is not None
+            other = self.users[self.sign_as]
+            return sign_pdf_bytes(pdf, other.signer, other.identitas, options)
         return sign_pdf_bytes(pdf, user.signer, user.identitas, options)
+
+    def _send_pdf(self, h: BaseHTTPRequestHandler, signed: bytes) -> None:
+        if self.mode == "trickle":
+            return self._send_body(h, signed, "application/pdf")
+        h.send_response(200)
+        h.send_header("Content-Type", "application/pdf")
+        h.send_header("id_dokumen", "standin-1")
+        h.send_header("Content-Length", str(len(signed)))
+        h.end_headers()
+        h.wfile.write(signed)
 
     def _sign_v1(self, h: BaseHTTPRequestHandler, body: bytes) -> None:
         head = f"Content-Type: {h.headers['Content-Type']}\r\n\r\n".encode()
@@ -149,12 +198,7 @@ class BsreStandin:
                             link_qr=form.get("linkQR"), tag=form.get("tag_koordinat"),
                             page=int(form["page"]) if "page" in form else None, box=box,
                             reason=form.get("reason"))
-        h.send_response(200)
-        h.send_header("Content-Type", "application/pdf")
-        h.send_header("id_dokumen", "standin-1")
-        h.send_header("Content-Length", str(len(signed)))
-        h.end_headers()
-        h.wfile.write(signed)
+        self._send_pdf(h, signed)
 
     def _sign_v2(self, h: BaseHTTPRequestHandler, data: dict[str, Any]) -> None:
         user = self._user(h, data["nik"], data.get("passphrase"), data.get("totp"))
@@ -171,7 +215,21 @@ class BsreStandin:
                 user, base64.b64decode(encoded), visible=prop["tampilan"] == "VISIBLE",
                 link_qr=None, tag=prop.get("tag"), page=prop.get("page"), box=box,
                 reason=prop.get("reason"))).decode())
+        if self.mode == "trickle":
+            body = json.dumps({"file": out, "time": 1}).encode("utf-8")
+            return self._send_body(h, body, "application/json")
         _send_json(h, 200, {"file": out, "time": 1})
+
+    def _send_body(self, h: BaseHTTPRequestHandler, body: bytes, ctype: str) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", ctype)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        for i in range(len(body)):  # one byte a second: each read is "on time"
+            if self._stopped.wait(1.0):
+                return
+            h.wfile.write(body[i:i + 1])
+            h.wfile.flush()
 
     def _verify_v2(self, h: BaseHTTPRequestHandler, data: dict[str, Any]) -> None:
         result = verify_pdf(base64.b64decode(data["file"]), self.trust)

@@ -32,6 +32,8 @@ command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 # URW Bookman (and TeX Gyre Bonum): Bookman Old Style metrics, for kemenko-polhukam.
 [ -e /usr/share/fonts/opentype/urw-base35/URWBookman-Light.otf ] || need+=(fonts-urw-base35)
 [ -e /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrebonum-regular.otf ] || need+=(fonts-texgyre)
+# faketime: the attack tests run verify with the clock past the certificates' validity.
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
