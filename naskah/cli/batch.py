@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input, whole
 from naskah.errors import InputError
 
 FAILED_CSV = "gagal.csv"
@@ -130,7 +130,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("rows", metavar="ROWS", help="rows: a .csv or .jsonl file")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     p.add_argument("--pdf", action="store_true", help="write PDF instead of DOCX")
-    p.add_argument("--jobs", type=int, metavar="N",
+    p.add_argument("--jobs", type=whole(1, 256), metavar="N",
                    help="rendering processes (default: the number of cores)")
     p.add_argument("--nama-berkas", default=DEFAULT_PATTERN, metavar="PATTERN",
                    help=f"file name pattern, e.g. '{{nomor_urut:04d}}-{{hal}}' "

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, Row, func, insert, select
 
 from naskah.clock import now
 from naskah.errors import InputError
-from naskah.inputs import check_tanggal, check_teks
+from naskah.inputs import check_id, check_tanggal, check_teks
 from naskah.models.klasifikasi import Klasifikasi, Sifat
 from naskah.register import penghitung
 from naskah.register.db import reading, transaction
@@ -100,6 +100,7 @@ class Agenda:
 
     def get(self, id: int) -> SuratMasuk:
         """One entry by id; InputError naming ``agenda`` when there is none."""
+        check_id(id, "agenda")
         with reading(self.engine) as conn:
             row = conn.execute(select(t_agenda).where(t_agenda.c.id == id)).first()
         if row is None:
