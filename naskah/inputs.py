@@ -19,13 +19,13 @@ import sys
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from naskah.clock import now
 from naskah.errors import FileTooLarge, InputError, NotARegularFile
-from naskah.fileio import describe_size, read_capped
+from naskah.fileio import describe_size, open_regular, read_capped
 from naskah.models import NaskahDinas, jenis_class
 from naskah.models.base import Teks, TeksPanjang
 
@@ -132,16 +132,29 @@ def read_bytes(
     p = Path(path)
     try:
         return read_capped(p, limit)
-    except FileNotFoundError:
-        raise InputError(f"{p}: cannot read {what}: no such file") from None
-    except NotARegularFile as exc:
-        raise InputError(f"{p}: cannot read {what}: {exc}") from None
-    except FileTooLarge:
-        raise InputError(
-            f"{p}: cannot read {what}: larger than {describe_size(limit)}"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read {what}: {exc.strerror}") from None
+    except (OSError, NotARegularFile, FileTooLarge) as exc:
+        raise _read_error(p, what, limit, exc) from None
+
+
+def open_bytes(path: str | os.PathLike[str], what: str = "file") -> BinaryIO:
+    """A regular file opened for streaming (binary), errors as :func:`read_bytes` gives
+    them; the caller bounds how much it holds at once."""
+    p = Path(path)
+    try:
+        return open_regular(p)
+    except (OSError, NotARegularFile) as exc:
+        raise _read_error(p, what, 0, exc) from None
+
+
+def _read_error(p: Path, what: str, limit: int, exc: Exception) -> InputError:
+    """An OSError or a reader's refusal as one InputError naming the file."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{p}: cannot read {what}: no such file")
+    if isinstance(exc, FileTooLarge):
+        return InputError(f"{p}: cannot read {what}: larger than {describe_size(limit)}")
+    if isinstance(exc, OSError):
+        return InputError(f"{p}: cannot read {what}: {exc.strerror}")
+    return InputError(f"{p}: cannot read {what}: {exc}")
 
 
 def read_stdin(what: str = "input", limit: int = MAX_JSON_BYTES,
