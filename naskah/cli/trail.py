@@ -230,8 +230,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--catatan", metavar="TEKS")
     p.add_argument("--allow-outside", action="store_true",
                    help="let paths in the --data file lead outside the data file's folder")
-    p.add_argument("--max-lampiran-mb", type=decimal(0, 10240), default=50.0, metavar="MB",
-                   help="largest attachment accepted (default 50)")
+    p.add_argument("--max-lampiran-mb", type=decimal(0.001, 1024), default=50.0, metavar="MB",
+                   help="largest attachment accepted (default 50, at most 1024)")
     add_signer_options(p)
     p.set_defaults(handler=cmd_trail_do)
 
