@@ -16,6 +16,11 @@ The Jinja environment is strict and escaping:
   (``cycler.__init__.__globals__.os``) or change the values it is given;
 - no ``{% include %}``, ``{% import %}`` or ``{% extends %}``: a template is one
   self-contained file, and may not pull others from disk.
+
+A template from outside (:meth:`Template.load`) is also refused when it points outside
+the document (:mod:`naskah.docx.eksternal`: linked pictures, OLE, frames, INCLUDEPICTURE
+fields, checked again after each render), and renders within a budget of time, loop
+steps and sizes (:mod:`naskah.docx.anggaran`). Shipped templates are trusted.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from markupsafe import Markup, escape
 
 from naskah.docx.compiler import read_file
 from naskah.docx.rendering import Rendering
-from naskah.errors import TemplateError
+from naskah.errors import NaskahError, TemplateError
 
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
 _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
@@ -48,9 +53,13 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def make_environment() -> jinja2.Environment:
-    """The sandboxed Jinja environment every naskah template is compiled in."""
-    return jinja2.sandbox.ImmutableSandboxedEnvironment(
+def make_environment(*, budgeted: bool = False) -> jinja2.Environment:
+    """The sandboxed Jinja environment every naskah template is compiled in
+    (``budgeted``: the one for a template from outside, see :mod:`naskah.docx.anggaran`)."""
+    from naskah.docx.anggaran import BudgetedEnvironment
+
+    cls = BudgetedEnvironment if budgeted else jinja2.sandbox.ImmutableSandboxedEnvironment
+    return cls(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
@@ -71,14 +80,21 @@ class Template:
     precompiled: bool = False
     """Whether the Jinja code came precompiled (:mod:`naskah.docx.templates.compiled`)."""
 
-    def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
+    def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None, *,
+                 trusted: bool = False) -> None:
+        from naskah.docx import anggaran, eksternal
         from naskah.docx.compiler import compile_parts, read_sources  # compiling only
 
         self.name = name
-        self._env = env or make_environment()
+        self._env = env or make_environment(budgeted=not trusted)
+        self._budgeted = isinstance(self._env, anggaran.BudgetedEnvironment)
+        self._trusted = trusted
         self.package, sources = read_sources(blob, name)
+        if not trusted:
+            eksternal.refuse(blob, name)
+        count = anggaran.count_loop_steps if self._budgeted else (lambda ast: ast)
         parts, variables = compile_parts(sources, name, self._env,
-                                         lambda _, ast: self._env.from_string(ast))
+                                         lambda _, ast: self._env.from_string(count(ast)))
         self._parts: dict[str, jinja2.Template] = dict(parts)
         self.variables: frozenset[str] = variables
         """Top-level context names the template uses."""
@@ -107,9 +123,10 @@ class Template:
 
         found = find(p.name, blob)
         if found is None:
-            return cls(blob, str(p))
+            return cls(blob, str(p), trusted=True)
         template = cls.__new__(cls)
         template.name = str(p)
+        template._budgeted, template._trusted = False, True
         template._env = env = shared_environment()
         # The bytes are the template checked and read when the code was generated.
         template.package = found.package(blob)
@@ -153,7 +170,7 @@ class Template:
         try:
             for key, compiled in self._parts.items():
                 rendering.current = key  # an image places its relationship in this part
-                xml = _post_process(compiled.render(ctx))
+                xml = _post_process(self._render_part(compiled, ctx, key))
                 if key == self.package.main:
                     rendering.set_body(xml, page_size_mm)
                 else:
@@ -164,7 +181,27 @@ class Template:
             raise TemplateError(f"template {self.name} was refused by the sandbox: {exc}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {self.name} failed to render: {exc}") from None
+        except NaskahError:
+            raise  # an image the context could not give, a budget exceeded: as they are
+        except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError,
+                MemoryError) as exc:
+            # A template from outside may divide by zero or index past a list's end:
+            # one message naming it, never a traceback.
+            if self._trusted:
+                raise
+            raise TemplateError(f"template {self.name} failed to render: "
+                                f"{type(exc).__name__}: {str(exc)[:300]}") from None
         return rendering
+
+    def _render_part(self, compiled: jinja2.Template, ctx: dict[str, Any], key: str) -> str:
+        if not self._budgeted:
+            return compiled.render(ctx)
+        from naskah.docx import anggaran, eksternal
+
+        xml = anggaran.generate(compiled, ctx, self.name)
+        if not self._trusted:
+            eksternal.refuse_rendered(xml, self.name, key)
+        return xml
 
 
 _shared: jinja2.Environment | None = None
