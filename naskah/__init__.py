@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         PassphraseError,
         PdfError,
         RegisterBusyError,
+        RegisterConflictError,
         RegisterError,
         RegisterSchemaError,
         RegisterUnavailableError,
@@ -90,7 +91,8 @@ if TYPE_CHECKING:
 
 _ERRORS = ("BadFile", "BsreError", "CertificateError", "DocumentChangedError", "FileTooLarge",
           "InputError", "MetadataError", "NaskahError", "NotARegularFile", "PackageTooLarge",
-          "PassphraseError", "PdfError", "RegisterBusyError", "RegisterError",
+          "PassphraseError", "PdfError", "RegisterBusyError", "RegisterConflictError",
+          "RegisterError",
           "RegisterSchemaError", "RegisterUnavailableError", "SignerMissingError",
           "SignerNotRegisteredError", "SigningError", "TamperError", "TemplateError",
           "TrailError", "TrailLockedError", "UnoUnavailable", "UnsupportedOperation")
@@ -181,6 +183,7 @@ __all__ = [  # noqa: RUF022 (the exceptions and the register's names are grouped
     "PassphraseError",
     "PdfError",
     "RegisterBusyError",
+    "RegisterConflictError",
     "RegisterError",
     "RegisterSchemaError",
     "RegisterUnavailableError",

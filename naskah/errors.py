@@ -30,7 +30,8 @@ importable from here and, for the ones an integrator meets, from ``naskah`` itse
     └── RegisterError                       the register's database failed
         ├── RegisterUnavailableError        it cannot be reached or opened
         ├── RegisterBusyError               it stayed locked by another writer
-        └── RegisterSchemaError             its schema needs ``naskah db upgrade``
+        ├── RegisterSchemaError             its schema needs ``naskah db upgrade``
+        └── RegisterConflictError           already final, cancelled... (also an InputError)
 
 The rule for new code: a public function raises one of these (a new class goes into
 this tree and this drawing), never a bare ``ValueError``/``KeyError``, and never lets a
@@ -173,6 +174,15 @@ class RegisterSchemaError(RegisterError):
     """The register's schema is not the one this naskah needs: run ``naskah db upgrade``."""
 
 
+class RegisterConflictError(RegisterError, InputError):
+    """The record's state forbids the action: a number already final or cancelled, a
+    disposisi already read or closed. Also what the loser of two concurrent writers on
+    one record gets (the record is locked, so the second sees the first's result).
+
+    An :class:`InputError` too: asked alone, the action is a mistake (exit status 2).
+    """
+
+
 __all__ = [
     "BadFile",
     "BsreError",
@@ -188,6 +198,7 @@ __all__ = [
     "PassphraseError",
     "PdfError",
     "RegisterBusyError",
+    "RegisterConflictError",
     "RegisterError",
     "RegisterSchemaError",
     "RegisterUnavailableError",

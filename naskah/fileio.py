@@ -15,6 +15,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from naskah.errors import FileTooLarge as FileTooLarge  # re-exported: its old home
 from naskah.errors import NotARegularFile as NotARegularFile
@@ -29,16 +30,18 @@ def describe_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
+def read_capped(path: str | os.PathLike[str], limit: int, *, nofollow: bool = False) -> bytes:
     """A regular file's bytes, at most ``limit`` of them.
 
     Raises :class:`NotARegularFile` for a folder, device, FIFO or socket (checked on
     the opened file, so a path swapped after a check cannot slip through),
     :class:`FileTooLarge` when the file holds more than ``limit`` bytes, and
-    :class:`OSError` when it cannot be opened.
+    :class:`OSError` when it cannot be opened (with ``nofollow``: also when ``path``
+    itself is a symbolic link, for a path already resolved and confined).
     """
     # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | (getattr(os, "O_NOFOLLOW", 0) if nofollow else 0))
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -53,6 +56,22 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(limit)
     return data
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """A regular file opened for reading in binary, for readers that stream it and bound
+    what they hold themselves (e.g. one CSV row at a time). Raises as
+    :func:`read_capped` does, without the size cap."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(f"not a regular file ({_kind(st.st_mode)})")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _kind(mode: int) -> str:

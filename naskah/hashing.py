@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -30,11 +31,28 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 hex digest of a file, read in chunks."""
+MAX_HASHED_BYTES = 1024 * 1024 * 1024
+"""Largest file hashed (1 GB): no file naskah records is larger."""
+
+
+def sha256_file(path: Path, limit: int = MAX_HASHED_BYTES) -> str:
+    """SHA-256 hex digest of a regular file of at most ``limit`` bytes, read in chunks.
+
+    Raises :class:`~naskah.errors.NotARegularFile` (a FIFO, a device) and
+    :class:`~naskah.errors.FileTooLarge`, as :func:`naskah.fileio.read_capped` does.
+    """
+    from naskah.errors import FileTooLarge
+    from naskah.fileio import open_regular
+
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
+        if os.fstat(fh.fileno()).st_size > limit:
+            raise FileTooLarge(limit)
+        seen = 0
         for chunk in iter(lambda: fh.read(1 << 16), b""):
+            seen += len(chunk)
+            if seen > limit:  # grown while read: the cap still holds
+                raise FileTooLarge(limit)
             h.update(chunk)
     return h.hexdigest()
 
@@ -67,5 +85,12 @@ def _normal(value: object) -> object:
     return value
 
 
-__all__ = ["SHA256_PATTERN", "Sha256", "canonical_json", "legacy_json", "sha256_bytes",
-           "sha256_file"]
+__all__ = [
+    "MAX_HASHED_BYTES",
+    "SHA256_PATTERN",
+    "Sha256",
+    "canonical_json",
+    "legacy_json",
+    "sha256_bytes",
+    "sha256_file",
+]

@@ -8,7 +8,7 @@ regular files, at most :data:`MAX_JSON_BYTES` by default, UTF-8 with or without 
 byte-order mark. JSON is parsed by :func:`parse_json`, which refuses duplicate keys
 and integers longer than :data:`MAX_INT_DIGITS` digits. Single values given as
 arguments (the register's names, notes and dates) are checked by :func:`check_teks`
-and :func:`check_tanggal`.
+and :func:`check_tanggal`, row ids by :func:`check_id`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import sys
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from naskah.clock import now
 from naskah.errors import FileTooLarge, InputError, NotARegularFile
-from naskah.fileio import describe_size, read_capped
+from naskah.fileio import describe_size, open_regular, read_capped
 from naskah.models import NaskahDinas, jenis_class
 from naskah.models.base import Teks, TeksPanjang
 
@@ -132,16 +132,29 @@ def read_bytes(
     p = Path(path)
     try:
         return read_capped(p, limit)
-    except FileNotFoundError:
-        raise InputError(f"{p}: cannot read {what}: no such file") from None
-    except NotARegularFile as exc:
-        raise InputError(f"{p}: cannot read {what}: {exc}") from None
-    except FileTooLarge:
-        raise InputError(
-            f"{p}: cannot read {what}: larger than {describe_size(limit)}"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read {what}: {exc.strerror}") from None
+    except (OSError, NotARegularFile, FileTooLarge) as exc:
+        raise _read_error(p, what, limit, exc) from None
+
+
+def open_bytes(path: str | os.PathLike[str], what: str = "file") -> BinaryIO:
+    """A regular file opened for streaming (binary), errors as :func:`read_bytes` gives
+    them; the caller bounds how much it holds at once."""
+    p = Path(path)
+    try:
+        return open_regular(p)
+    except (OSError, NotARegularFile) as exc:
+        raise _read_error(p, what, 0, exc) from None
+
+
+def _read_error(p: Path, what: str, limit: int, exc: Exception) -> InputError:
+    """An OSError or a reader's refusal as one InputError naming the file."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{p}: cannot read {what}: no such file")
+    if isinstance(exc, FileTooLarge):
+        return InputError(f"{p}: cannot read {what}: larger than {describe_size(limit)}")
+    if isinstance(exc, OSError):
+        return InputError(f"{p}: cannot read {what}: {exc.strerror}")
+    return InputError(f"{p}: cannot read {what}: {exc}")
 
 
 def read_stdin(what: str = "input", limit: int = MAX_JSON_BYTES,
@@ -230,19 +243,62 @@ def check_teks(value: str, field: str, *, max_length: int = 300, panjang: bool =
     return checked
 
 
+MAX_ID = 2**31 - 1
+"""The largest id a register row can have: ids are PostgreSQL ``integer`` columns."""
+
+
+def id_argument(text: str, field: str = "id") -> int:
+    """A register id typed as text: ASCII digits only (``int()`` would also read '١',
+    '+1', ' 1' and '1_0'), within :data:`MAX_ID`; InputError naming ``field``."""
+    if not (text.isascii() and text.isdigit()):
+        raise InputError(f"{field}: {text[:40]!r} is not a register id (ASCII digits 0-9)",
+                         [(field, "not an id")])
+    # int() of thousands of digits is slow (and refused past 4300): the length first.
+    value = int(text) if len(text) <= len(str(MAX_ID)) else MAX_ID + 1
+    return check_id(value, field, shown=text[:40])
+
+
+def check_id(value: int, field: str = "id", *, shown: str | None = None) -> int:
+    """A row id as the register stores it (1..:data:`MAX_ID`); InputError naming
+    ``field`` otherwise, before any database sees it (a 64-bit or larger value would
+    fail there as an overflow, not as a missing row)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise InputError(f"{field}: {shown or repr(value)[:40]} is not a register id (a "
+                         f"whole number from 1 to {MAX_ID})", [(field, "not an id")])
+    return value
+
+
+MIN_TAHUN = 1945
+"""The earliest year the register takes: no naskah dinas of the Republic is older."""
+MAX_HARI_DEPAN = 366
+"""How far ahead (days from today) a register date may lie: a year, no more."""
+
+
 def check_tanggal(value: date | str | None, field: str) -> date:
-    """A date (ISO text accepted; a date-time gives its date); today (UTC) when None."""
+    """A date (ISO text accepted; a date-time gives its date); today (UTC) when None.
+
+    Dates before :data:`MIN_TAHUN` or more than a year ahead are refused (a typo such as
+    0026 or 2206 would otherwise number a letter for good); InputError naming ``field``.
+    """
     if value is None:
         return now().date()
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)",
-                         [(field, "not a date")]) from None
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise InputError(f"{field}: {str(value)[:40]!r} is not an ISO date (YYYY-MM-DD)",
+                             [(field, "not a date")]) from None
+    today = now().date()
+    if day.year < MIN_TAHUN or (day - today).days > MAX_HARI_DEPAN:
+        raise InputError(
+            f"{field}: {day.isoformat()} is outside the years the register takes "
+            f"({MIN_TAHUN} to a year from today, {today.isoformat()})",
+            [(field, "year out of range")])
+    return day
 
 
 @cache

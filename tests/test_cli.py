@@ -121,7 +121,7 @@ def test_meta(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_meta_of_foreign_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plain = tmp_path / "plain.docx"
     docx.Document().save(str(plain))
-    assert main(["meta", str(plain)]) == EXIT_FAILED
+    assert main(["meta", str(plain)]) == EXIT_INPUT  # not a naskah document: bad input
     err = capsys.readouterr().err
     assert "no naskah metadata" in err and "Traceback" not in err
 
@@ -243,7 +243,7 @@ def test_render_refuses_unknown_template_variable(
     code, _ = _render(tmp_path, "nota-dinas", load_example_data("nota-dinas"),
                       "--template", str(template))
     err = capsys.readouterr().err
-    assert code == EXIT_FAILED
+    assert code == EXIT_INPUT  # the template given is bad input
     assert "tidak_ada" in err
     template.unlink()
     _assert_failed_cleanly(tmp_path, err)
@@ -281,7 +281,7 @@ def test_template_not_a_docx(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, _ = _render(tmp_path, "nota-dinas", load_example_data("nota-dinas"),
                       "--template", str(template))
     err = capsys.readouterr().err
-    assert code == EXIT_FAILED
+    assert code == EXIT_INPUT
     assert "not a readable DOCX" in err
 
 

@@ -82,7 +82,7 @@ def test_template_must_be_a_regular_file(kind: str, tmp_path: Path) -> None:
     out = tmp_path / "out.docx"
     proc = run("render", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), "-o", str(out),
                "--template", str(template))
-    assert_one_message(proc, EXIT_FAILED, str(template), "not a regular file")
+    assert_one_message(proc, EXIT_INPUT, str(template), "not a regular file")
     assert not out.exists()
 
 
@@ -152,7 +152,7 @@ def test_template_over_the_cap_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out.docx"
     proc = run("render", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), "-o", str(out),
                "--template", str(template))
-    assert_one_message(proc, EXIT_FAILED, str(template), "larger than 50 MB")
+    assert_one_message(proc, EXIT_INPUT, str(template), "larger than 50 MB")
     assert not out.exists()
 
 

@@ -117,7 +117,7 @@ def test_other_files_refused(tag: str, tmp_path: Path, capsys: pytest.CaptureFix
     code = main(["render", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), "-o", str(out),
                  "--template", str(template)])
     err = capsys.readouterr().err
-    assert code == EXIT_FAILED
+    assert code == EXIT_INPUT
     assert "not allowed" in err and "root:" not in err
     assert not out.exists()
 
@@ -158,7 +158,7 @@ def test_zip_bomb_template_refused(tmp_path: Path) -> None:
          str(EXAMPLES / "nota-dinas.json"), "-o", str(out), "--template", str(template)],
         cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
     )
-    assert proc.returncode == EXIT_FAILED
+    assert proc.returncode == EXIT_INPUT
     assert "refused" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()
 
@@ -173,7 +173,7 @@ def test_zip_bomb_docx_refused_by_meta(tmp_path: Path) -> None:
         naskah.read_metadata(bomb.read_bytes())
     proc = subprocess.run([sys.executable, "-m", "naskah", "meta", str(bomb)], cwd=REPO,
                           capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == EXIT_FAILED
+    assert proc.returncode == EXIT_INPUT
     assert "refused" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stdout == ""
 
@@ -193,7 +193,7 @@ def test_template_with_malformed_xml(tmp_path: Path, capsys: pytest.CaptureFixtu
     code = main(["render", "nota-dinas", str(EXAMPLES / "nota-dinas.json"), "-o", str(out),
                  "--template", str(bad)])
     err = capsys.readouterr().err
-    assert code == EXIT_FAILED
+    assert code == EXIT_INPUT
     assert err.startswith("naskah: error: template ") and "Traceback" not in err
     assert not out.exists()
 

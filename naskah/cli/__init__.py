@@ -1,8 +1,9 @@
 """The ``naskah`` command line.
 
 Exit status: 0 success; 1 the operation failed or found a problem (e.g. a tampered
-trail); 2 bad input (malformed JSON, invalid fields, unknown options). Errors are one
-clear message on stderr, never a traceback, and no output file is left behind.
+trail); 2 bad input (malformed JSON, invalid fields, unknown options, a file that is
+not what it should be, a template that is refused or breaks while rendering). Errors
+are one clear message on stderr, never a traceback, and no output file is left behind.
 
 Each group of subcommands lives in its own module with an ``add_commands(sub)``
 function; :data:`COMMANDS` maps every command name to its module, in the order
@@ -18,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from naskah.cli.common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, Handler
-from naskah.errors import InputError, NaskahError
+from naskah.errors import InputError, NaskahError, TemplateError
 from naskah.version import __version__
 
 COMMANDS: dict[str, str] = {
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args)
-    except InputError as exc:
+    except (InputError, TemplateError) as exc:  # a template given to naskah is its input
         print(f"naskah: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except NaskahError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from naskah.cli.common import EXIT_OK, print_json
+from naskah.cli.common import EXIT_OK, print_json, register_id, whole
 from naskah.cli.db import add_db_option, add_oleh_option, oleh, open_register
 from naskah.errors import InputError
 
@@ -136,26 +136,27 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
             q.add_argument("output", metavar="OUT.xlsx|OUT.csv|OUT.pdf")
         else:
             q.add_argument("--json", action="store_true", help="as JSON")
-        q.add_argument("--tahun", type=int)
-        q.add_argument("--bulan", type=int)
+        q.add_argument("--tahun", type=whole(1945, 9999))
+        q.add_argument("--bulan", type=whole(1, 12))
         q.set_defaults(handler=handler)
         parsers.append(q)
 
     d = asub.add_parser("disposisi", help="give, follow and list disposisi")
     dsub = d.add_subparsers(dest="disposisi_command", required=True, metavar="ACTION")
     q = dsub.add_parser("beri", help="give (or pass down) a disposisi; prints ID per recipient")
-    q.add_argument("agenda", type=int, metavar="AGENDA_ID")
+    q.add_argument("agenda", type=register_id, metavar="AGENDA_ID")
     q.add_argument("--dari", required=True, help="who gives it (jabatan)")
     q.add_argument("--kepada", required=True, action="append", help="recipient; repeatable")
     q.add_argument("--instruksi", required=True)
     q.add_argument("--tanggal", help="date given (default today), YYYY-MM-DD")
     q.add_argument("--batas-waktu", help="due date, YYYY-MM-DD")
-    q.add_argument("--induk", type=int, metavar="ID", help="the disposisi being passed down")
+    q.add_argument("--induk", type=register_id, metavar="ID",
+                   help="the disposisi being passed down")
     q.set_defaults(handler=cmd_beri)
     parsers.append(q)
 
     q = dsub.add_parser("status", help="dibaca | ditindaklanjuti | selesai | batal")
-    q.add_argument("id", type=int, metavar="ID")
+    q.add_argument("id", type=register_id, metavar="ID")
     q.add_argument("status", metavar="STATUS")
     q.add_argument("--catatan", help="the follow-up, or why it is cancelled")
     add_oleh_option(q)
@@ -163,7 +164,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     parsers.append(q)
 
     q = dsub.add_parser("pohon", help="the disposisi tree of one letter")
-    q.add_argument("agenda", type=int, metavar="AGENDA_ID")
+    q.add_argument("agenda", type=register_id, metavar="AGENDA_ID")
     q.add_argument("--json", action="store_true", help="as JSON")
     q.set_defaults(handler=cmd_pohon)
     parsers.append(q)

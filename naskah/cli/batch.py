@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input, whole
 from naskah.errors import InputError
 
 FAILED_CSV = "gagal.csv"
@@ -20,30 +21,68 @@ _MAX_LINE = 10 * 1024 * 1024  # one JSON line, like naskah's cap on one JSON inp
 def read_rows(path: str) -> Iterator[dict[str, Any] | InputError]:
     """Rows of a ``.csv`` (header line = field paths) or ``.jsonl`` file, read lazily.
 
-    A JSON line that does not parse comes out as an :class:`InputError` for that row.
+    A CSV is checked whole first (its header names each column once; every quote is
+    closed): a broken file is refused naming the line before anything is written. A
+    row that cannot be used (more cells than the header, a JSON line that does not
+    parse or is over 10 MB) comes out as an :class:`InputError` for that row; an
+    over-long field fails its row when the model checks it.
     """
     suffix = Path(path).suffix.lower()
     if suffix not in (".csv", ".jsonl"):
         raise InputError(f"{path}: the rows file must end in .csv or .jsonl")
-    try:
-        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (a generator)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return _csv_rows(handle, path) if suffix == ".csv" else _jsonl_rows(handle)
+    if suffix == ".csv":
+        for _ in _csv_records(path):  # the whole file checked before the first row is used
+            pass
+        return _csv_rows(path)
+    return _jsonl_rows(_open(path))
 
 
-def _csv_rows(handle: Any, path: str) -> Iterator[dict[str, Any] | InputError]:
-    with handle:
-        reader = csv.DictReader(handle)
+def _open(path: str) -> io.TextIOWrapper:
+    from naskah.inputs import open_bytes
+
+    return io.TextIOWrapper(open_bytes(path, "rows file"), encoding="utf-8-sig", newline="")
+
+
+def _csv_records(path: str) -> Iterator[tuple[int, list[str], list[str]]]:
+    """(line, header, cells) of every row; InputError naming the line when the header
+    repeats a column or the file is not well-formed CSV (an unclosed quote, a field over
+    10 MB, bytes that are not UTF-8)."""
+    # The module's default field limit (128 KiB) would stop the whole batch at one long
+    # cell; 10 MB bounds the memory, and the model refuses an over-long field for its row.
+    csv.field_size_limit(_MAX_LINE)
+    with _open(path) as handle:
+        reader = csv.reader(handle, strict=True)
+        line = 1
         try:
-            for row in reader:
-                if None in row:
-                    yield InputError("the row has more cells than the header",
-                                     [("", "more cells than the header line")])
-                else:
-                    yield {k: v for k, v in row.items() if k}
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"{path} line {reader.line_num}: {exc}") from None
+            header = next(reader, [])
+            seen: set[str] = set()
+            for name in header:
+                if name and name in seen:
+                    raise InputError(f"{path} line 1: the column {name!r} is named twice; "
+                                     "name each field once", [(name, "column named twice")])
+                seen.add(name)
+            line = reader.line_num + 1
+            for cells in reader:
+                yield line, header, cells
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            reason = ("a quote opened here is never closed"
+                      if "unexpected end of data" in str(exc) else str(exc))
+            raise InputError(f"{path} line {line}: {reason}", [(f"line {line}", reason)]
+                             ) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path} line {line}: not UTF-8 text ({exc.reason})") from None
+
+
+def _csv_rows(path: str) -> Iterator[dict[str, Any] | InputError]:
+    for _line, header, cells in _csv_records(path):
+        if not cells:
+            continue  # a blank line is no row (as csv.DictReader has it)
+        if len(cells) > len(header):
+            yield InputError("the row has more cells than the header",
+                             [("", "more cells than the header line")])
+        else:
+            yield {k: v for k, v in zip(header, cells, strict=False) if k}
 
 
 def _jsonl_rows(handle: Any) -> Iterator[dict[str, Any] | InputError]:
@@ -130,7 +169,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("rows", metavar="ROWS", help="rows: a .csv or .jsonl file")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     p.add_argument("--pdf", action="store_true", help="write PDF instead of DOCX")
-    p.add_argument("--jobs", type=int, metavar="N",
+    p.add_argument("--jobs", type=whole(1, 256), metavar="N",
                    help="rendering processes (default: the number of cores)")
     p.add_argument("--nama-berkas", default=DEFAULT_PATTERN, metavar="PATTERN",
                    help=f"file name pattern, e.g. '{{nomor_urut:04d}}-{{hal}}' "

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, decimal
 
 
 def cmd_berkas(args: argparse.Namespace) -> int:
@@ -68,7 +68,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p = sub.add_parser("berkas", help="build one PDF dossier of a trail, bookmarked by step")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("-o", "--output", required=True, metavar="BERKAS.pdf")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds for LibreOffice")
+    p.add_argument("--timeout", type=decimal(1, 86400), default=300.0,
+                   help="seconds for LibreOffice")
     from naskah.cli.trail import add_signer_options
 
     add_signer_options(p)  # the seal: sign the finished berkas with this key

@@ -29,6 +29,50 @@ def read_input(name: str) -> tuple[str, str]:
     return read_text(name, "input"), name
 
 
+def register_id(text: str) -> int:
+    """argparse ``type=`` of a register id (a number, a letter, a disposisi): ASCII
+    digits within the register's range, else exit 2 naming the argument."""
+    from naskah.inputs import id_argument
+
+    try:
+        return id_argument(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("id: ")) from None
+
+
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """argparse ``type=`` of a whole number from ``low`` to ``high``, ASCII digits only
+    (``int`` would also read '١' and '1_0'); otherwise exit 2 naming the argument."""
+
+    def parse(text: str) -> int:
+        digits = text.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number")
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def decimal(low: float, high: float) -> Callable[[str], float]:
+    """argparse ``type=`` of a finite number from ``low`` to ``high`` (never NaN or
+    infinity); otherwise exit 2 naming the argument."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text) if text.isascii() else float("nan")
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:  # NaN fails every comparison
+            raise argparse.ArgumentTypeError(
+                f"{text[:40]!r} is not a number between {low:g} and {high:g}")
+        return value
+
+    return parse
+
+
 def print_json(value: Any, *, default: Callable[[Any], Any] | None = None) -> None:
     """``value`` as indented JSON on stdout (non-ASCII kept as is), then a newline."""
     json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=default)

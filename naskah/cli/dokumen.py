@@ -67,8 +67,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_meta(args: argparse.Namespace) -> int:
     from naskah.docx.metadata import periksa_keutuhan
+    from naskah.errors import InputError, MetadataError
 
-    meta, masalah = periksa_keutuhan(args.file)
+    try:
+        meta, masalah = periksa_keutuhan(args.file)
+    except MetadataError as exc:  # not a DOCX, refused, or no naskah metadata: bad input
+        raise InputError(str(exc)) from None
     record = meta.model_dump(mode="json")
     if masalah:  # an intact document prints exactly its metadata, as before
         record["keutuhan"] = {"status": "rusak", "masalah": masalah}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from naskah.cli.common import EXIT_OK, print_json
+from naskah.cli.common import EXIT_OK, print_json, register_id, whole
 from naskah.cli.db import add_db_option, add_oleh_option, oleh, open_register
 
 
@@ -117,7 +117,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     q.set_defaults(handler=cmd_sisipan)
 
     q = nsub.add_parser("final", help="make a provisional number final")
-    q.add_argument("id", type=int, metavar="ID")
+    q.add_argument("id", type=register_id, metavar="ID")
     q.add_argument("--tanggal", help="signing date (default today), YYYY-MM-DD")
     q.add_argument("--content-hash", help="SHA-256 content hash of the signed document")
     q.set_defaults(handler=cmd_final)
@@ -134,7 +134,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
             q.add_argument("output", metavar="OUT.xlsx|OUT.csv")
         else:
             q.add_argument("--json", action="store_true", help="as JSON")
-        q.add_argument("--tahun", type=int)
+        q.add_argument("--tahun", type=whole(1945, 9999))
         q.add_argument("--unit")
         q.add_argument("--pola")
         q.set_defaults(handler=handler)

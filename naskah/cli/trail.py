@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, pairs, parse_datetime, print_json, read_input
+from naskah.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    decimal,
+    pairs,
+    parse_datetime,
+    print_json,
+    read_input,
+    whole,
+)
 from naskah.errors import InputError
 from naskah.inputs import parse_json
 
@@ -246,7 +255,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
     p = tsub.add_parser("do", help="perform step STEP")
     p.add_argument("dir", metavar="DIR")
-    p.add_argument("step", type=int, metavar="STEP")
+    p.add_argument("step", type=whole(1, 9999), metavar="STEP")
     p.add_argument("--data", metavar="FILE.json",
                    help="the step's data (see naskah.trail.data_langkah)")
     p.add_argument("--oleh", metavar="NIP|NAMA", help="who performs it")
@@ -258,8 +267,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--catatan", metavar="TEKS")
     p.add_argument("--allow-outside", action="store_true",
                    help="let paths in the --data file lead outside the data file's folder")
-    p.add_argument("--max-lampiran-mb", type=float, default=50.0, metavar="MB",
-                   help="largest attachment accepted (default 50)")
+    p.add_argument("--max-lampiran-mb", type=decimal(0.001, 1024), default=50.0, metavar="MB",
+                   help="largest attachment accepted (default 50, at most 1024)")
     add_signer_options(p)
     p.set_defaults(handler=cmd_trail_do)
 

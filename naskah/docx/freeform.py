@@ -67,7 +67,7 @@ class _Freeform:
 
     def __init__(self, blob: bytes, name: str, filters: Filters) -> None:
         self.sha256 = hashlib.sha256(blob).hexdigest()
-        self.template = Template(blob, name, make_environment(filters, check=True))
+        self.template = Template(blob, name, make_environment(filters, check=True, budgeted=True))
         layout = self.template.package
         self.core_part = layout.core_part
         self.core = next((m.content() for m in layout.members if m.name == self.core_part),

@@ -19,10 +19,16 @@ The Jinja environment is strict and escaping:
   are checked up front);
 - no ``{% include %}``, ``{% import %}`` or ``{% extends %}``: a template is one
   self-contained file, and may not pull others from disk.
+
+A template from outside (:meth:`Template.load`) is also refused when it points outside
+the document (:mod:`naskah.docx.eksternal`: linked pictures, OLE, frames, INCLUDEPICTURE
+fields, checked again after each render), and renders within a budget of time, loop
+steps and sizes (:mod:`naskah.docx.anggaran`). Shipped templates are trusted.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -38,7 +44,7 @@ from naskah.docx.appearance import Appearance, Huruf, patched_parts
 from naskah.docx.compiler import read_file
 from naskah.docx.rendering import ACTIVE, Rendering
 from naskah.docx.values import Opaque, check_text
-from naskah.errors import TemplateError
+from naskah.errors import NaskahError, TemplateError
 
 # docxtpl turns these back into '{{', '}}', '{%', '%}' after rendering.
 _DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
@@ -88,17 +94,29 @@ def _finalize_checked(value: Any) -> Any:
     return _finalize(value)
 
 
+@functools.cache
+def _budgeted_sandbox() -> type[_Sandbox]:
+    from naskah.docx.anggaran import BudgetedEnvironment
+
+    class BudgetedSandbox(BudgetedEnvironment, _Sandbox):
+        """naskah's sandbox with the budget of a template from outside."""
+
+    return BudgetedSandbox
+
+
 def make_environment(
     filters: Mapping[str, Callable[..., Any]] | None = None, *, check: bool = False,
+    budgeted: bool = False,
 ) -> jinja2.Environment:
     """The sandboxed Jinja environment every naskah template is compiled in.
 
     ``filters`` adds the caller's own Jinja filters (name to function), as docxtpl's
     ``jinja_env.filters[...]`` does; what they return is escaped like any value.
     ``check`` refuses printed text a DOCX cannot hold (:func:`check_text`), for
-    contexts that did not come through naskah's models.
+    contexts that did not come through naskah's models. ``budgeted`` bounds time, loop
+    steps and sizes, for a template from outside (:mod:`naskah.docx.anggaran`).
     """
-    env = _Sandbox(
+    env = (_budgeted_sandbox() if budgeted else _Sandbox)(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize_checked if check else _finalize,
@@ -122,14 +140,21 @@ class Template:
     precompiled: bool = False
     """Whether the Jinja code came precompiled (:mod:`naskah.docx.templates.compiled`)."""
 
-    def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None) -> None:
+    def __init__(self, blob: bytes, name: str, env: jinja2.Environment | None = None, *,
+                 trusted: bool = False) -> None:
+        from naskah.docx import anggaran, eksternal
         from naskah.docx.compiler import compile_parts, read_sources  # compiling only
 
         self.name = name
-        self._env = env or make_environment()
+        self._env = env or make_environment(budgeted=not trusted)
+        self._budgeted = isinstance(self._env, anggaran.BudgetedEnvironment)
+        self._trusted = trusted
         self.package, sources = read_sources(blob, name)
-        parts, variables, optional = compile_parts(sources, name, self._env,
-                                                   lambda _, ast: self._env.from_string(ast))
+        if not trusted:
+            eksternal.refuse(blob, name)
+        count = anggaran.count_loop_steps if self._budgeted else (lambda ast: ast)
+        parts, variables, optional = compile_parts(
+            sources, name, self._env, lambda _, ast: self._env.from_string(count(ast)))
         self._parts: dict[str, jinja2.Template] = dict(parts)
         self.variables: frozenset[str] = variables
         """Top-level context names the template uses."""
@@ -162,9 +187,10 @@ class Template:
 
         found = find(p.name, blob)
         if found is None:
-            return cls(blob, str(p))
+            return cls(blob, str(p), trusted=True)
         template = cls.__new__(cls)
         template.name = str(p)
+        template._budgeted, template._trusted = False, True
         template._env = env = shared_environment()
         # The bytes are the template checked and read when the code was generated.
         template.package = found.package(blob)
@@ -218,7 +244,7 @@ class Template:
         try:
             for key, compiled in self._parts.items():
                 rendering.current = key  # an image places its relationship in this part
-                xml = _post_process(compiled.render(ctx))
+                xml = _post_process(self._render_part(compiled, ctx, key))
                 if key == self.package.main:
                     rendering.set_body(xml, page_size_mm,
                                        appearance.halaman if appearance else None)
@@ -230,6 +256,16 @@ class Template:
             raise TemplateError(f"template {self.name} was refused by the sandbox: {exc}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {self.name} failed to render: {exc}") from None
+        except NaskahError:
+            raise  # an image the context could not give, a budget exceeded: as they are
+        except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError,
+                MemoryError) as exc:
+            # A template from outside may divide by zero or index past a list's end:
+            # one message naming it, never a traceback.
+            if self._trusted:
+                raise
+            raise TemplateError(f"template {self.name} failed to render: "
+                                f"{type(exc).__name__}: {str(exc)[:300]}") from None
         finally:
             ACTIVE.reset(active)
         if appearance is not None:
@@ -243,6 +279,16 @@ class Template:
         if parts is None:
             parts = self._restyled[huruf] = patched_parts(self.package, huruf)
         return parts
+
+    def _render_part(self, compiled: jinja2.Template, ctx: dict[str, Any], key: str) -> str:
+        if not self._budgeted:
+            return compiled.render(ctx)
+        from naskah.docx import anggaran, eksternal
+
+        xml = anggaran.generate(compiled, ctx, self.name)
+        if not self._trusted:
+            eksternal.refuse_rendered(xml, self.name, key)
+        return xml
 
 
 _shared: jinja2.Environment | None = None

@@ -114,6 +114,9 @@ def _parse(text: str, suffix: str, label: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{label}: malformed TOML: {exc}", [("(toml)", str(exc))]) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise InputError(f"{label}: the TOML is nested too deeply to be a profile",
+                         [("(toml)", "nested too deeply")]) from None
 
 
 def _resolve(entry: _Entry) -> Profil:

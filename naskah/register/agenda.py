@@ -13,7 +13,7 @@ from sqlalchemy import Engine, Row, func, insert, select
 
 from naskah.clock import now
 from naskah.errors import InputError
-from naskah.inputs import check_tanggal, check_teks
+from naskah.inputs import check_id, check_tanggal, check_teks, read_bytes
 from naskah.models.klasifikasi import Klasifikasi, Sifat
 from naskah.register import penghitung
 from naskah.register.db import reading, transaction
@@ -100,6 +100,7 @@ class Agenda:
 
     def get(self, id: int) -> SuratMasuk:
         """One entry by id; InputError naming ``agenda`` when there is none."""
+        check_id(id, "agenda")
         with reading(self.engine) as conn:
             row = conn.execute(select(t_agenda).where(t_agenda.c.id == id)).first()
         if row is None:
@@ -141,17 +142,10 @@ def _choice(enum: type[Sifat] | type[Klasifikasi], value: str, field: str) -> st
 def _read_scan(path: str | os.PathLike[str]) -> tuple[bytes, str]:
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_SCAN_BYTES:
-            raise InputError(f"scan: {p} is larger than {MAX_SCAN_BYTES // 2**20} MB",
-                             [("scan", "too large")])
-        return p.read_bytes(), check_teks(p.name, "scan")
-    except IsADirectoryError:
-        raise InputError(f"scan: {p} is a folder", [("scan", "folder")]) from None
-    except FileNotFoundError:
-        raise InputError(f"scan: {p}: no such file", [("scan", "missing")]) from None
-    except OSError as exc:
-        raise InputError(f"scan: {p}: {exc.strerror}", [("scan", "unreadable")]) from None
+        # A regular file, capped: /dev/zero or a FIFO is refused, not read forever.
+        return read_bytes(p, "the scan", MAX_SCAN_BYTES), check_teks(p.name, "scan")
+    except InputError as exc:
+        raise InputError(f"scan: {exc}", [("scan", "unreadable")]) from None
 
 
 def _surat(row: Row[Any]) -> SuratMasuk:

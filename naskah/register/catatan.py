@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from naskah.clock import now
 from naskah.errors import InputError
+from naskah.inputs import check_id, id_argument
 from naskah.register.schema import nomor as t_nomor
 from naskah.register.schema import riwayat_nomor
 
@@ -96,19 +97,30 @@ def to_nomor(row: Row[Any]) -> Nomor:
     return Nomor(**values | {"status": StatusNomor(values["status"])})
 
 
-def row(conn: Connection, id: int) -> Row[Any]:
-    """The ``nomor`` row with ``id``; InputError naming ``id`` when there is none."""
-    found = conn.execute(select(t_nomor).where(t_nomor.c.id == id)).first()
+def row(conn: Connection, id: int, *, lock: bool = False) -> Row[Any]:
+    """The ``nomor`` row with ``id``; InputError naming ``id`` when there is none.
+
+    ``lock``: hold the row until the transaction ends (``SELECT … FOR UPDATE`` on
+    PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` holds the whole database already), so a
+    concurrent ``final`` or ``batal`` waits and then sees this one's result.
+    """
+    query = select(t_nomor).where(t_nomor.c.id == check_id(id))
+    found = conn.execute(query.with_for_update() if lock else query).first()
     if found is None:
         raise InputError(f"id: the register has no number with id {id}", [("id", "unknown")])
     return found
 
 
-def find(conn: Connection, nomor: int | str) -> Row[Any]:
-    """The row of a number given by id or printed text (which must be unambiguous)."""
-    if isinstance(nomor, int) or nomor.isdigit():
-        return row(conn, int(nomor))
-    rows = conn.execute(select(t_nomor).where(t_nomor.c.teks == nomor.strip())).all()
+def find(conn: Connection, nomor: int | str, *, lock: bool = False) -> Row[Any]:
+    """The row of a number given by id or printed text (which must be unambiguous);
+    ``lock`` as for :func:`row`. Only ASCII digits make an id ('١' is not 1)."""
+    if isinstance(nomor, int):
+        return row(conn, nomor, lock=lock)
+    text = nomor.strip()
+    if text.isascii() and text.isdigit():
+        return row(conn, id_argument(text, "nomor"), lock=lock)
+    query = select(t_nomor).where(t_nomor.c.teks == text)
+    rows = conn.execute(query.with_for_update() if lock else query).all()
     if not rows:
         raise InputError(f"nomor: {nomor!r} is not in the register", [("nomor", "unknown")])
     if len(rows) > 1:

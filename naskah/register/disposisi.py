@@ -17,8 +17,8 @@ from sqlalchemy import Engine, Row, and_, insert, select, update
 from sqlalchemy.engine import Connection
 
 from naskah.clock import now
-from naskah.errors import InputError
-from naskah.inputs import check_tanggal, check_teks
+from naskah.errors import InputError, RegisterConflictError
+from naskah.inputs import check_id, check_tanggal, check_teks
 from naskah.register.db import reading, transaction
 from naskah.register.schema import agenda as t_agenda
 from naskah.register.schema import disposisi as t_disposisi
@@ -78,6 +78,8 @@ class DisposisiTracker:
         ``induk_id`` passes down (re-disposisi) the item received by ``dari``; it must be
         of the same letter, still open, and addressed to ``dari``.
         """
+        agenda_id = check_id(agenda_id, "agenda")
+        induk_id = check_id(induk_id, "induk") if induk_id is not None else None
         dari = check_teks(dari, "dari")
         if not kepada:
             raise InputError("kepada: give at least one recipient", [("kepada", "empty")])
@@ -114,7 +116,11 @@ class DisposisiTracker:
     def ubah_status(self, id: int, status: StatusDisposisi | str, *, oleh: str,
                     catatan: str = "") -> ItemDisposisi:
         """Move item ``id`` forward (dibaca, ditindaklanjuti, selesai) or cancel it
-        (batal, only while unread). ``catatan`` records the follow-up or the reason."""
+        (batal, only while unread). ``catatan`` records the follow-up or the reason.
+
+        The item is locked first: of two concurrent changes the second sees the first's
+        result (an item cancelled meanwhile cannot then be marked read)."""
+        id = check_id(id)
         try:
             target = StatusDisposisi(status)
         except ValueError:
@@ -124,17 +130,20 @@ class DisposisiTracker:
         oleh = check_teks(oleh, "oleh", max_length=200)
         note = check_teks(catatan, "catatan", max_length=4000, panjang=True) if catatan else ""
         with transaction(self.engine) as conn:
-            current = StatusDisposisi(_row(conn, id).status)
+            locked = _row(conn, id, lock=True)
+            current = StatusDisposisi(locked.status)
             if target is StatusDisposisi.BATAL:
                 if current is not StatusDisposisi.BELUM_DIBACA:
-                    raise InputError(f"status: disposisi {id} is {current.value}; only an "
-                                     "unread disposisi can be cancelled", [("status", "read")])
+                    raise RegisterConflictError(
+                        f"status: disposisi {id} is {current.value}; only an unread "
+                        "disposisi can be cancelled", [("status", "read")])
             elif current is StatusDisposisi.BATAL or _ORDER.index(target) <= _ORDER.index(
                     current):
-                raise InputError(f"status: disposisi {id} is {current.value} and cannot "
-                                 f"become {target.value}", [("status", "backwards")])
+                raise RegisterConflictError(
+                    f"status: disposisi {id} is {current.value} and cannot become "
+                    f"{target.value}", [("status", "backwards")])
             conn.execute(update(t_disposisi).where(t_disposisi.c.id == id).values(
-                status=target.value, catatan=note or _row(conn, id).catatan, diubah_oleh=oleh,
+                status=target.value, catatan=note or locked.catatan, diubah_oleh=oleh,
                 diubah_pada=now()))
             return _item(_row(conn, id))
 
@@ -163,7 +172,9 @@ class DisposisiTracker:
 
 
 def _check_parent(conn: Connection, induk_id: int, agenda_id: int, dari: str) -> None:
-    parent = conn.execute(select(t_disposisi).where(t_disposisi.c.id == induk_id)).first()
+    # Locked: a parent closed or cancelled concurrently cannot gain a child meanwhile.
+    parent = conn.execute(select(t_disposisi).where(t_disposisi.c.id == induk_id)
+                          .with_for_update()).first()
     if parent is None or parent.agenda_id != agenda_id:
         raise InputError(f"induk: disposisi {induk_id} is not one of this letter's",
                          [("induk", "unknown")])
@@ -171,12 +182,13 @@ def _check_parent(conn: Connection, induk_id: int, agenda_id: int, dari: str) ->
         raise InputError(f"dari: disposisi {induk_id} was given to {parent.kepada}, not {dari}",
                          [("dari", "not the recipient")])
     if parent.status not in _OPEN:
-        raise InputError(f"induk: disposisi {induk_id} is {parent.status}",
-                         [("induk", "closed")])
+        raise RegisterConflictError(f"induk: disposisi {induk_id} is {parent.status}",
+                                    [("induk", "closed")])
 
 
-def _row(conn: Connection, id: int) -> Row[Any]:
-    row = conn.execute(select(t_disposisi).where(t_disposisi.c.id == id)).first()
+def _row(conn: Connection, id: int, *, lock: bool = False) -> Row[Any]:
+    query = select(t_disposisi).where(t_disposisi.c.id == id)
+    row = conn.execute(query.with_for_update() if lock else query).first()
     if row is None:
         raise InputError(f"id: no disposisi with id {id}", [("id", "unknown")])
     return row

@@ -18,7 +18,7 @@ from sqlalchemy import Row, and_, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from naskah.clock import now
-from naskah.errors import InputError
+from naskah.errors import InputError, RegisterConflictError
 from naskah.inputs import check_teks
 from naskah.models.klasifikasi import Klasifikasi
 from naskah.register import penghitung
@@ -48,6 +48,8 @@ def issue(conn: Connection, status: StatusNomor, pola: str, *, unit: str, oleh: 
     kka = check_kode(kka, "kka", required=p.butuh_kka)
     lingkup = penghitung.lingkup_nomor(p.nama, unit, _scope_kka(p, kka), day.year)
     urut = penghitung.next_value(conn, lingkup) if status is StatusNomor.FINAL else None
+    if urut is not None:
+        _check_in_order(conn, lingkup, day)
     teks = p.teks(isian(None if urut is None else str(urut), unit, kka, klasifikasi, day))
     if isi is not None:
         content_hash = isi(teks, day)
@@ -60,14 +62,20 @@ def issue(conn: Connection, status: StatusNomor, pola: str, *, unit: str, oleh: 
 
 def make_final(conn: Connection, id: int, *, oleh: str, day: date, content_hash: str | None,
                isi: Isi | None = None, jejak: Jejak | None = None) -> Nomor:
-    """Provisional number ``id`` made final with the next serial of its scope."""
-    found = row(conn, id)
+    """Provisional number ``id`` made final with the next serial of its scope.
+
+    The row is locked first: of two concurrent calls (or a ``batal`` racing this one)
+    the second waits, then finds the number final or cancelled and is refused with a
+    :class:`RegisterConflictError`.
+    """
+    found = row(conn, id, lock=True)
     if found.status != StatusNomor.SEMENTARA:
-        raise InputError(_not_provisional(found), [("id", found.status)])
+        raise RegisterConflictError(_not_provisional(found), [("id", found.status)])
     pola = read_pola(conn, found.pola)
     lingkup = penghitung.lingkup_nomor(pola.nama, found.unit, _scope_kka(pola, found.kka),
                                        day.year)
     urut = penghitung.next_value(conn, lingkup)
+    _check_in_order(conn, lingkup, day)
     teks = pola.teks(isian(str(urut), found.unit, found.kka,
                            Klasifikasi.from_kode(found.kode_keamanan), day))
     if isi is not None:
@@ -105,10 +113,11 @@ def sisipan(conn: Connection, pola: str, *, unit: str, day: date, oleh: str,
 
 
 def batal(conn: Connection, nomor: int | str, *, alasan: str, oleh: str) -> Nomor:
-    """Cancel a number (by id or printed text); refused when it is cancelled already."""
-    found = find(conn, nomor)
+    """Cancel a number (by id or printed text); refused when it is cancelled already.
+    The row is locked first, as in :func:`make_final`."""
+    found = find(conn, nomor, lock=True)
     if found.status == StatusNomor.BATAL:
-        raise InputError(_not_provisional(found), [("nomor", "batal")])
+        raise RegisterConflictError(_not_provisional(found), [("nomor", "batal")])
     waktu = now()
     conn.execute(update(t_nomor).where(t_nomor.c.id == found.id).values(
         status=StatusNomor.BATAL.value, batal_oleh=oleh, batal_pada=waktu, alasan_batal=alasan))
@@ -185,6 +194,21 @@ def _not_provisional(found: Row[Any]) -> str:
                 f"{found.batal_pada:%Y-%m-%d} by {found.batal_oleh} ({found.alasan_batal}) "
                 "and cannot be used")
     return f"id: {found.teks} (id {found.id}) is already final"
+
+
+def _check_in_order(conn: Connection, lingkup: str, day: date) -> None:
+    """Refuse a new serial dated before an earlier number of its sequence (the caller
+    holds the scope's counter lock, so no number can slip in meanwhile). Cancelled
+    numbers do not count: they stand for no letter. A letter dated back takes a
+    sisipan between the numbers around its date."""
+    latest = conn.execute(select(func.max(t_nomor.c.tanggal)).where(and_(
+        t_nomor.c.lingkup == lingkup, t_nomor.c.urut.is_not(None),
+        t_nomor.c.status != StatusNomor.BATAL.value))).scalar()
+    if latest is not None and day < latest:
+        raise InputError(
+            f"tanggal: {day.isoformat()} is before the sequence's last number, dated "
+            f"{latest.isoformat()}; a letter dated back takes a nomor sisipan "
+            "(`naskah nomor sisipan`, Register.sisipan)", [("tanggal", "before the last number")])
 
 
 def _gap_before(conn: Connection, lingkup: str, day: date) -> int:

@@ -54,13 +54,20 @@ if TYPE_CHECKING:
 class Trail:
     """A trail in a berkas folder. Start one with :meth:`init`, reopen with :meth:`open`.
 
-    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB). The signed
+    ``max_lampiran`` caps each attachment's size in bytes (default 50 MB, at most
+    :data:`naskah.trail.baca.MAX_RECORDED_BYTES`, 1 GB: verification refuses larger
+    files as planted). The signed
     originals show what the berkas's format profile says in its ``[tte]`` (stamp label,
     footer statement, verification URL): the renderer's profile.
     """
 
     def __init__(self, folder: Path, renderer: Renderer | None = None, *,
                  max_lampiran: int = MAX_LAMPIRAN_BYTES) -> None:
+        from naskah.trail.baca import MAX_RECORDED_BYTES
+
+        if not 0 < max_lampiran <= MAX_RECORDED_BYTES:
+            raise InputError(f"max_lampiran: {max_lampiran} bytes; give 1 to "
+                             f"{MAX_RECORDED_BYTES} (1 GB)", [("max_lampiran", "out of range")])
         self.folder = folder
         self.renderer = renderer or default_renderer()
         self.max_lampiran = max_lampiran

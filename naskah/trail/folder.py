@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from naskah.errors import TrailError, TrailLockedError
-from naskah.fileio import write_atomic
-from naskah.hashing import sha256_bytes, sha256_file
+from naskah.errors import TamperError, TrailError, TrailLockedError
+from naskah.fileio import read_capped, write_atomic
+from naskah.hashing import sha256_bytes
 
 LEDGER, SOP_FILE, PELAKSANA_FILE, LOCK_FILE, TRUST_FILE = (
     "ledger.json",
@@ -198,6 +198,20 @@ class StepFiles:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
+MAX_JOURNAL_BYTES = 1024 * 1024
+"""Largest step journal read (it names a step's files and their hashes)."""
+
+
+def _sha256(path: Path) -> str | None:
+    """A file's SHA-256 (None for one no step writes: a FIFO, a device, over the cap)."""
+    from naskah.trail import baca
+
+    try:
+        return baca.sha256(path)
+    except TamperError:
+        return None
+
+
 def recover(root: Path, recorded: set[str]) -> list[str]:
     """Undo a step that crashed; returns the files removed (berkas-relative).
 
@@ -209,13 +223,13 @@ def recover(root: Path, recorded: set[str]) -> list[str]:
     journal = root / STAGING / _JOURNAL
     if journal.is_file():
         try:
-            files = json.loads(journal.read_text(encoding="utf-8")).get("files", {})
-        except (ValueError, OSError, AttributeError):
+            files = json.loads(read_capped(journal, MAX_JOURNAL_BYTES)).get("files", {})
+        except (ValueError, OSError, AttributeError):  # NotARegularFile is a ValueError
             files = {}
         for rel, digest in files.items() if isinstance(files, dict) else ():
             target = root / str(rel)
             if (str(rel) not in recorded and _inside(root, target) and target.is_file()
-                    and not target.is_symlink() and sha256_file(target) == digest):
+                    and not target.is_symlink() and _sha256(target) == digest):
                 target.unlink()
                 removed.append(str(rel))
     staging = root / STAGING

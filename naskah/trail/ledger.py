@@ -32,8 +32,8 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
-from naskah.errors import TamperError
-from naskah.fileio import write_atomic
+from naskah.errors import FileTooLarge, NotARegularFile, TamperError
+from naskah.fileio import read_capped, write_atomic
 from naskah.hashing import Sha256, canonical_json, legacy_json, sha256_bytes, sha256_file
 from naskah.models.base import NaskahModel, TeksPanjang
 from naskah.models.pejabat import Pejabat
@@ -227,6 +227,30 @@ def header_payload(raw: dict[str, Any]) -> bytes:
     return HEADER_PAYLOAD + canonical_json({k: v for k, v in raw.items() if k != "ttd"})
 
 
+_NOT_A_NUMBER = object()
+"""What NaN, Infinity and -Infinity read as: a value no check will take for a number."""
+
+
+def _not_a_number_in(data: dict[str, Any]) -> str | None:
+    """Where the ledger holds NaN or Infinity ('the header', 'entry 5 (step 5)'), or None."""
+    def has(value: Any) -> bool:
+        if value is _NOT_A_NUMBER:
+            return True
+        if isinstance(value, dict):
+            return any(has(v) for v in value.values())
+        return isinstance(value, list) and any(has(v) for v in value)
+
+    if has(data.get("header")):
+        return "the header"
+    entries = data.get("entries")
+    for position, entry in enumerate(entries if isinstance(entries, list) else [], 1):
+        if has(entry):
+            step = entry.get("step") if isinstance(entry, dict) else None
+            shown = step if isinstance(step, int) and not isinstance(step, bool) else "?"
+            return f"entry {position} (step {shown})"
+    return "the file" if has(data) else None
+
+
 class Ledger:
     """The ledger file of a berkas: read raw, appended to, written atomically."""
 
@@ -250,10 +274,16 @@ class Ledger:
     def read(cls, path: Path) -> Ledger:
         """Read a ledger; a damaged or hostile file is a :class:`TamperError`, never a crash."""
         try:
-            if path.stat().st_size > MAX_LEDGER_BYTES:
-                raise TamperError(f"{path.name} is larger than {MAX_LEDGER_BYTES} bytes: "
-                                  "it is not a ledger naskah wrote")
-            data = json.loads(path.read_text(encoding="utf-8"))
+            # A regular file under the cap (a FIFO would hang, /dev/zero never end).
+            data = json.loads(read_capped(path, MAX_LEDGER_BYTES).decode("utf-8"),
+                              parse_constant=lambda _: _NOT_A_NUMBER)
+            where = _not_a_number_in(data) if isinstance(data, dict) else None
+        except FileTooLarge:
+            raise TamperError(f"{path.name} is larger than {MAX_LEDGER_BYTES} bytes: "
+                              "it is not a ledger naskah wrote") from None
+        except NotARegularFile as exc:
+            raise TamperError(f"{path.name} is {exc}: it is not a ledger naskah wrote"
+                              ) from None
         except FileNotFoundError:
             raise TamperError(f"{path.name} is missing: this folder holds no trail") from None
         except (ValueError, UnicodeDecodeError) as exc:
@@ -263,6 +293,11 @@ class Ledger:
             raise TamperError(f"{path.name} is nested too deeply: it was damaged") from None
         if not isinstance(data, dict) or data.get("format") not in _FORMATS:
             raise TamperError(f"{path.name} is not a {FORMAT} ledger")
+        if where is not None:
+            # Python's json reads NaN and Infinity; no ledger naskah writes holds them, and
+            # every use (hashing, durations, the models) would fail on them differently.
+            raise TamperError(f"{path.name}: {where} holds NaN or Infinity, which is not a "
+                              "JSON number: the ledger was damaged")
         header, entries = data.get("header"), data.get("entries")
         if not isinstance(header, dict) or not isinstance(entries, list):
             raise TamperError(f"{path.name} lacks its header or entries")

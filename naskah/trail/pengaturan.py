@@ -29,6 +29,7 @@ from naskah.errors import InputError, TamperError
 from naskah.hashing import Sha256, canonical_json, sha256_bytes
 from naskah.models.base import NaskahModel, Teks
 from naskah.profil import Profil, load_profil
+from naskah.trail import baca
 from naskah.trail.folder import PENGATURAN_FILE, PROFIL_FILE
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def read(root: Path, expected: str | None) -> Pengaturan:
         return Pengaturan()
     path = root / PENGATURAN_FILE
     try:
-        data = path.read_bytes()
+        data = baca.read(path, baca.MAX_BERKAS_JSON_BYTES)
     except FileNotFoundError:
         raise TamperError(f"{PENGATURAN_FILE} is missing from the berkas") from None
     if sha256_bytes(data) != expected:
@@ -159,7 +160,7 @@ def profil(root: Path, settings: Pengaturan) -> Profil | None:
         return None
     path = root / PROFIL_FILE
     try:
-        data = path.read_bytes()
+        data = baca.read(path, baca.MAX_BERKAS_JSON_BYTES)
     except FileNotFoundError:
         raise TamperError(f"{PROFIL_FILE} is missing from the berkas") from None
     if sha256_bytes(data) != settings.profil.sha256:

@@ -13,12 +13,12 @@ the bytes checked are the bytes stored.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from naskah import sniff
 from naskah.docx.konteks import AsetResolver
-from naskah.errors import InputError
+from naskah.errors import FileTooLarge, InputError, NotARegularFile
+from naskah.fileio import read_capped
 from naskah.models import NaskahDinas
 from naskah.sop.model import Output
 from naskah.trail.folder import ASET, LAMPIRAN, StepFiles, step_file
@@ -63,20 +63,13 @@ def read_source(real: Path, what: str, limit: int, *, image: bool = False) -> by
     """Read a confined file once (regular files only, at most ``limit`` bytes) and check
     that its content is what its suffix says (see :mod:`naskah.sniff`)."""
     try:
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(
-            os, "O_NONBLOCK", 0))
+        data = read_capped(real, limit, nofollow=True)  # confined already: no link now
+    except NotARegularFile:
+        raise InputError(f"{what}: {str(real)!r} is not a regular file") from None
+    except FileTooLarge:
+        raise InputError(f"{what}: {real.name} is over the limit of {_mb(limit)}") from None
     except OSError as exc:
         raise InputError(f"{what}: cannot read {str(real)!r} ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{what}: {str(real)!r} is not a regular file")
-        if info.st_size > limit:
-            raise InputError(f"{what}: {real.name} is {info.st_size} bytes, over the limit of "
-                             f"{_mb(limit)}")
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(f"{what}: {real.name} is over the limit of {_mb(limit)}")
     try:
         if image:
             sniff.check_image(data, sniff.IMAGE_SUFFIXES.get(real.suffix.lower()))

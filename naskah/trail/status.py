@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from naskah.hashing import sha256_bytes
+from naskah.trail import baca
 from naskah.trail.ledger import Entry, Rujukan
 
 if TYPE_CHECKING:
@@ -149,7 +150,8 @@ def verify_document(data: bytes, *, pdf: bool, trail: str | os.PathLike[str] | N
                            str(check.pertama) if check.pertama else None, check.anchored,
                            check.peringatan)
         if trust is None:
-            trust = load_trust((opened.folder / TRUST_FILE).read_bytes())
+            trust = load_trust(baca.read(opened.folder / TRUST_FILE,
+                                         baca.MAX_BERKAS_JSON_BYTES))
             trust = revocation.apply(trust) if revocation is not None else trust
             trust_berkas = True
     signatures = verify_pdf(data, trust).signatures if pdf else []

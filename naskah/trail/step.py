@@ -29,7 +29,7 @@ from naskah.models import NaskahDinas
 from naskah.models.pejabat import Pejabat
 from naskah.models.pengesahan import Pengesahan
 from naskah.sop.model import JenisOutput, Output, Sop
-from naskah.trail import approvals, pengaturan, penomoran, rules, signatures
+from naskah.trail import approvals, baca, pengaturan, penomoran, rules, signatures
 from naskah.trail.asli import sign_originals
 from naskah.trail.folder import LEDGER, PELAKSANA_FILE, SOP_FILE, StepFiles, exclusive_lock, recover
 from naskah.trail.ledger import FORMAT, DraftEntry, Entry, JenisRujukan, Ledger, Rujukan
@@ -234,7 +234,7 @@ def _sign_paraf(key: Signer, pejabat: Pejabat, konsep_hash: str) -> str:
 def read_model(model: type[M], path: Path) -> M:
     """A berkas file (``sop.json``, ``pelaksana.json``) as its model; TamperError if bad."""
     try:
-        return model.model_validate_json(path.read_bytes())
+        return model.model_validate_json(baca.read(path, baca.MAX_BERKAS_JSON_BYTES))
     except (ValidationError, ValueError) as exc:
         raise TamperError(f"{path.name} is damaged: {str(exc)[:300]}") from None
     except FileNotFoundError:

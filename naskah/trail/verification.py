@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from naskah.docx.metadata import read_metadata
 from naskah.errors import MetadataError, NaskahError, TamperError
-from naskah.hashing import canonical_json, sha256_bytes, sha256_file
+from naskah.hashing import canonical_json, sha256_bytes
 from naskah.models import jenis_class
-from naskah.trail import pengaturan
+from naskah.trail import baca, pengaturan
 from naskah.trail.folder import (
     LEDGER,
     PELAKSANA_FILE,
@@ -207,7 +207,9 @@ def check_files(root: Path, step: int, refs: list[Rujukan], dokumen: Dokumen | N
         elif not path.is_file():
             found.append(Masalah(JenisMasalah.FILE_MISSING, "the file is missing", step,
                                  ref.file))
-        elif (actual := sha256_file(path)) != ref.sha256:
+        elif isinstance(actual := _hash(path, ref.file), TamperError):
+            found.append(Masalah(JenisMasalah.FILE_CHANGED, str(actual), step, ref.file))
+        elif actual != ref.sha256:
             found.append(Masalah(
                 JenisMasalah.FILE_CHANGED,
                 f"the file was changed after it was recorded (sha256 {actual[:12]}…, "
@@ -230,22 +232,21 @@ def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
 
 def berkas_trust(root: Path, ledger: Ledger, trust: TrustStore | None
                  ) -> tuple[TrustStore | None, list[Masalah]]:
-    """``trust``, or (when None) the berkas's own trust.pem as its header records it."""
+    """``trust``, or (when None) the berkas's own trust.pem as its header records it.
+    The berkas's trust.pem is a recorded file: checked even when ``trust`` replaces it."""
     from naskah.trail import signatures
 
-    if trust is not None:
-        return trust, []
+    raw_trust = ledger.raw_header.get("trust_sha256")
     path = root / TRUST_FILE
-    if not path.is_file() or path.is_symlink():
-        return None, []  # no trust: signatures.check says so
-    data = path.read_bytes()
-    if sha256_bytes(data) != ledger.raw_header.get("trust_sha256"):
-        return None, [Masalah(JenisMasalah.FILE_CHANGED, "the trust roots were changed after "
-                              "the trail started", None, TRUST_FILE)]
+    if (trust is not None and raw_trust is None) or not path.is_file() or path.is_symlink():
+        return trust, []  # no trust: signatures.check says so
     try:
-        return signatures.load_trust(data), []
-    except NaskahError as exc:
-        return None, [Masalah(JenisMasalah.FILE_CHANGED, str(exc), None, TRUST_FILE)]
+        data = baca.read(path, baca.MAX_BERKAS_JSON_BYTES)
+        if sha256_bytes(data) != raw_trust:
+            raise TamperError("the trust roots were changed after the trail started")
+        return trust or signatures.load_trust(data), []
+    except NaskahError as exc:  # replaced, changed, or not certificates
+        return trust, [Masalah(JenisMasalah.FILE_CHANGED, str(exc), None, TRUST_FILE)]
 
 
 def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
@@ -261,8 +262,8 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
     found: list[Masalah] = list(problems or [])
     try:
         roster: DaftarPelaksana | None = DaftarPelaksana.model_validate_json(
-            (root / PELAKSANA_FILE).read_bytes())
-    except (ValueError, OSError):
+            baca.read(root / PELAKSANA_FILE, baca.MAX_BERKAS_JSON_BYTES))
+    except (ValueError, OSError, TamperError):
         roster = None  # reported by check_chain
 
     def read(rel: str | None) -> bytes | None:
@@ -270,7 +271,10 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
         if (not originals or rel is None or not tracked_name(rel) or path.is_symlink()
                 or not path.is_file()):
             return None
-        return path.read_bytes()
+        try:
+            return baca.read(path, baca.MAX_WHOLE_BYTES)
+        except TamperError:
+            return None  # reported by check_files (the file's hash)
 
     files = {str(r.file): read(r.file) for e in entries for r in e.asli}
 
@@ -317,7 +321,10 @@ def _json_file_problem(path: Path, name: str, expected: str) -> Masalah | None:
                        name)
     if not path.is_file():
         return Masalah(JenisMasalah.FILE_MISSING, "the file is missing", None, name)
-    data = path.read_bytes()
+    try:
+        data = baca.read(path, baca.MAX_BERKAS_JSON_BYTES)
+    except TamperError as exc:
+        return Masalah(JenisMasalah.FILE_CHANGED, str(exc), None, name)
     if sha256_bytes(data) == expected:
         return None
     try:
@@ -328,6 +335,15 @@ def _json_file_problem(path: Path, name: str, expected: str) -> Masalah | None:
         return None
     return Masalah(JenisMasalah.FILE_CHANGED, "the file was changed after the trail started",
                    None, name)
+
+
+def _hash(path: Path, rel: str) -> str | TamperError:
+    """The file's SHA-256, or why it cannot be a recorded file (a FIFO, a device, over
+    the cap of any file a trail records)."""
+    try:
+        return baca.sha256(path, name=rel)
+    except TamperError as exc:
+        return exc
 
 
 def _clip(value: Any) -> str:

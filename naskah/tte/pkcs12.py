@@ -37,6 +37,10 @@ class _LoadedKeySigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
+MAX_P12_BYTES = 1024 * 1024
+"""Largest PKCS#12 file read: a key and a chain of certificates take a few KB."""
+
+
 class Pkcs12Signer(LocalKeySigner):
     """A key + certificate (+ chain) from a PKCS#12 file.
 
@@ -56,11 +60,9 @@ class Pkcs12Signer(LocalKeySigner):
 
     def _load(self) -> signers.SimpleSigner:
         if self._signer is None:
-            try:
-                data = self.path.read_bytes()
-            except OSError as exc:
-                raise InputError(f"pkcs12: cannot read {self.path}: {exc.strerror or exc}"
-                                 ) from None
+            from naskah.inputs import read_bytes
+
+            data = read_bytes(self.path, "PKCS#12 key file", MAX_P12_BYTES)
             secret = self.passphrase.get()  # a missing one is its own error, not "wrong"
             try:
                 loaded = signers.SimpleSigner.load_pkcs12_data(

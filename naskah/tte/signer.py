@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, ClassVar, Self
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign import signers
 
-from naskah.errors import InputError
 from naskah.fileio import write_atomic
 from naskah.tte import cms
 from naskah.tte.errors import UnsupportedOperation
@@ -131,10 +130,9 @@ def sign_pdf_file(signer: Signer, source: str | Path, target: str | Path,
     passphrase, an expired certificate or a failing service leaves no file behind and
     an existing ``target`` untouched.
     """
+    from naskah.inputs import MAX_DOCUMENT_BYTES, read_bytes
+
     src = Path(source)
-    try:
-        pdf = src.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{src}: cannot read: {exc.strerror or exc}") from None
+    pdf = read_bytes(src, "PDF", MAX_DOCUMENT_BYTES)
     signed = signer.sign_pdf(pdf, options)
     return write_atomic(target, signed)

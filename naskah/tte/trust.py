@@ -40,13 +40,15 @@ from naskah import clock
 from naskah.errors import InputError
 from naskah.tte.errors import CertificateError
 
+MAX_TRUST_BYTES = 10 * 1024 * 1024
+"""Largest certificate or CRL file read (a CA's CRL runs to a few MB)."""
+
 
 def _read(path: str | Path, field: str) -> tuple[Path, bytes]:
+    from naskah.inputs import read_bytes
+
     p = Path(path)
-    try:
-        return p, p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{field}: cannot read {p}: {exc.strerror or exc}") from None
+    return p, read_bytes(p, field, MAX_TRUST_BYTES)  # a regular file, capped
 
 
 def load_certificates(path: str | Path) -> list[asn1_x509.Certificate]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfWriter
 
+from naskah.trail import baca
 from naskah.trail.ledger import Entry, Rujukan
 
 
@@ -31,10 +32,10 @@ def originals_of(root: Path, entries: list[Entry]) -> list[Asli]:
     found = [(e.step, ref) for e in entries for ref in e.asli if ref.file]
     if not found:
         return []
-    trust = load_trust((root / TRUST_FILE).read_bytes())
+    trust = load_trust(baca.read(root / TRUST_FILE, baca.MAX_BERKAS_JSON_BYTES))
     out: list[Asli] = []
     for step, ref in found:
-        data = (root / str(ref.file)).read_bytes()
+        data = baca.read(root / str(ref.file), baca.MAX_WHOLE_BYTES)
         report = verify_pdf(data, trust)
         lines = []
         for sig in report.signatures:

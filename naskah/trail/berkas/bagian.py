@@ -15,6 +15,7 @@ from naskah.fileio import write_atomic
 from naskah.pdf.convert import convert_to_pdf
 from naskah.pdf.soffice import find_soffice
 from naskah.sop.model import Sop
+from naskah.trail import baca
 from naskah.trail.ledger import Entry, JenisRujukan, Rujukan
 
 
@@ -71,14 +72,14 @@ def _file_item(path: Path, judul: str, ref: Rujukan, work: Path) -> Item:
 def _file_pages(path: Path, judul: str, ref: Rujukan, work: Path) -> Item:
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        data = path.read_bytes()
+        data = baca.read(path, baca.MAX_WHOLE_BYTES)
         sniff.check_docx(data)
         copy = work / path.name  # step-numbered names are unique within a berkas
         copy.write_bytes(data)
         return Item(judul, docx=copy, lampiran=ref.jenis in (JenisRujukan.LAMPIRAN,
                                                               JenisRujukan.MASUKAN))
     if suffix == ".pdf":
-        sniff.check_pdf(path.read_bytes())
+        sniff.check_pdf(baca.read(path, baca.MAX_RECORDED_BYTES))
         return Item(judul, pdf=path)
     wrapper = work / f"{path.stem}.docx"
     halaman.lampiran(path, judul, ref).save(str(wrapper))
@@ -136,7 +137,8 @@ def keep_pdfs(parts: list[Bagian], folder: Path) -> None:
     for part in parts:
         for item in part.items:
             if item.pdf is not None:
-                write_atomic(folder / item.pdf.name, item.pdf.read_bytes())
+                write_atomic(folder / item.pdf.name,
+                             baca.read(item.pdf, baca.MAX_RECORDED_BYTES))
 
 
 __all__ = ["Bagian", "Item", "append", "bagian", "convert", "keep_pdfs"]

@@ -16,6 +16,7 @@ from docx.shared import Cm, Mm, Pt
 from naskah import sniff
 from naskah.models.base import strip_xml_illegal
 from naskah.sop.model import Sop
+from naskah.trail import baca
 from naskah.trail.ledger import Entry, Rujukan
 
 _TEXT = sniff.TEXT_SUFFIXES
@@ -58,7 +59,7 @@ def lampiran(path: Path, judul: str, ref: Rujukan) -> DocxDocument:
     doc.add_paragraph(f"Lampiran {ref.file} — SHA-256 {ref.sha256}").runs[0].font.size = Pt(7)
     suffix = path.suffix.lower()
     if suffix in _TABLE:
-        data = path.read_bytes()
+        data = baca.read(path, baca.MAX_WHOLE_BYTES)
         sniff.check_csv(data)
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
         if rows:
@@ -70,11 +71,12 @@ def lampiran(path: Path, judul: str, ref: Rujukan) -> DocxDocument:
                 for cell, value in zip(cells, row + [""] * (width - len(row)), strict=True):
                     cell.text = printable(value)
     elif suffix in _IMAGE:
-        data = path.read_bytes()
+        data = baca.read(path, baca.MAX_WHOLE_BYTES)
         sniff.check_image(data, sniff.IMAGE_SUFFIXES[suffix])
         doc.add_picture(io.BytesIO(data), width=Cm(16))
     elif suffix in _TEXT:
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        text = baca.read(path, baca.MAX_WHOLE_BYTES).decode("utf-8", errors="replace")
+        for line in text.splitlines():
             doc.add_paragraph(printable(line))
     else:
         doc.add_paragraph(f"Berkas {path.name} ({path.stat().st_size} byte) tidak dapat "
