@@ -117,7 +117,7 @@ def test_models_in_files_out_bounded_memory_2000_documents(tmp_path: Path) -> No
     assert peak_kb < 150 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_pdf_batch_from_models(soffice: str, tmp_path: Path) -> None:
     base = load_example("nota-dinas")
     models = (base.model_copy(update={"hal": f"Nota nomor {i}"}) for i in range(3))

@@ -54,11 +54,13 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("warm", ["1", "0", "batch"], ids=["warm", "cold", "batch-2-processes"])
 def test_sigterm_mid_conversion_leaves_no_soffice_and_no_temp_files(
-    soffice: str, tmp_path: Path, warm: str
+    soffice: str, tmp_path: Path, warm: str, request: pytest.FixtureRequest
 ) -> None:
+    if warm != "0":
+        request.getfixturevalue("uno")  # else it would quietly test the cold path twice
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     out = tmp_path / "nota.pdf"
@@ -104,7 +106,7 @@ def test_sigterm_mid_conversion_leaves_no_soffice_and_no_temp_files(
         assert not out.exists()
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_save_many_of_300_pdfs(soffice: str, tmp_path: Path) -> None:
     # The tiny template uses python-docx's default font, not the profile's: no font check.
     renderer = naskah.Renderer({"nota-dinas": _tiny_template(tmp_path / "tiny.docx")},
@@ -118,7 +120,7 @@ def test_save_many_of_300_pdfs(soffice: str, tmp_path: Path) -> None:
         assert f"Dokumen uji nomor {i}" in _text(path.read_bytes())
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_cold_path_converts_in_chunks(
     soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,7 +138,7 @@ def test_cold_path_converts_in_chunks(
         assert f"Potongan nomor {i}" in _text(path.read_bytes())
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_pdfa_keeps_identification_and_agreeing_metadata(soffice: str, tmp_path: Path) -> None:
     model = load_example("nota-dinas")
     out = naskah.Renderer().save(model, tmp_path / "arsip.pdf", pdfa=True)
@@ -154,10 +156,8 @@ def test_pdfa_keeps_identification_and_agreeing_metadata(soffice: str, tmp_path:
     assert info["/NaskahContentHash"] == model.content_hash()
 
 
-@pytest.mark.pdf
-def test_warm_converter_replaces_a_killed_libreoffice(soffice: str, tmp_path: Path) -> None:
-    if pdf_warm.uno_python() is None:
-        pytest.skip("python3-uno is not installed")
+@pytest.mark.libreoffice
+def test_warm_converter_replaces_a_killed_libreoffice(uno: str, tmp_path: Path) -> None:
     source = tmp_path / "a.docx"
     document = docx.Document()
     document.add_paragraph("Setelah dimulai ulang")

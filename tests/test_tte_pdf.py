@@ -20,7 +20,7 @@ from naskah.tte.verify import verify_pdf
 from tests.helpers import load_example
 from tests.tte_helpers import KARO, PASSPHRASE, make_pki
 
-pytestmark = pytest.mark.pdf
+pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture(scope="module")
