@@ -95,6 +95,7 @@ def test_duplicate_output_names_fail_the_later_row(tmp_path: Path) -> None:
     assert [(f.baris, f.field) for f in result.failures] == [(2, "nama_berkas")]
 
 
+@pytest.mark.slow
 def test_models_in_files_out_bounded_memory_2000_documents(tmp_path: Path) -> None:
     rows = tmp_path / "rows.jsonl"
     with rows.open("w", encoding="utf-8") as fh:

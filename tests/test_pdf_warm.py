@@ -10,8 +10,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -22,6 +24,7 @@ from naskah import pdf
 from naskah.errors import PdfError
 from naskah.pdf import soffice as soffice_module
 from naskah.pdf import warm as pdf_warm
+from naskah.pdf.worker import Worker
 from tests.helpers import EXAMPLES, load_example
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +107,39 @@ def test_sigterm_mid_conversion_leaves_no_soffice_and_no_temp_files(
         assert all(p.suffix == ".pdf" for p in out.iterdir())
     else:
         assert not out.exists()
+
+
+def test_a_bridge_started_but_never_kept_leaves_nothing(
+    soffice: str, uno: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM inside Popen: the bridge process exists but naskah, unwinding, never keeps
+    it. naskah removes the profile; the bridge used to start LibreOffice anyway, which
+    made the profile again (the first start's 'naskah-soffice-*' folder left in the
+    temporary folder). Now it waits to be told and, at end of input, starts nothing."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    monkeypatch.setenv("NASKAH_CACHE_DIR", str(tmp_path / "cache"))  # no seed: a first start
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def interrupted(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(real_popen(*args, **kwargs))  # the bridge runs ...
+        raise KeyboardInterrupt  # ... and naskah is interrupted before keeping it
+
+    worker = Worker(uno, soffice)
+    monkeypatch.setattr(subprocess, "Popen", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        worker.start()
+    monkeypatch.undo()
+    (bridge,) = started
+    assert not worker.profile.exists()
+    assert bridge.stdin is not None and bridge.stdout is not None
+    bridge.stdin.close()  # what naskah's exit does to it
+    assert bridge.wait(timeout=60) == 0
+    bridge.stdout.close()
+    assert _processes_mentioning(str(tmp)) == []
+    assert sorted(p.name for p in tmp.iterdir()) == []
 
 
 @pytest.mark.libreoffice

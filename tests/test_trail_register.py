@@ -164,7 +164,7 @@ def test_changed_profile_copy_is_found(berkas: Path, tmp_path: Path) -> None:
     assert problem.jenis is JenisMasalah.FILE_CHANGED and "profil.json" in problem.pesan
 
 
-def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
+def test_failed_signing_cancels_its_numbers(soffice: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     trail, result = demo.run(out, sampai=13)
     assert result.utuh
@@ -184,7 +184,8 @@ def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
     assert trail.verify().utuh
 
 
-def test_konsep_nomor_is_replaced_by_the_register_at_signing(tmp_path: Path) -> None:
+def test_konsep_nomor_is_replaced_by_the_register_at_signing(soffice: str,
+                                                             tmp_path: Path) -> None:
     out = tmp_path / "out"
     trail, _ = demo.run(out, sampai=7)
     trail.perform(8, **step(out, 8))  # the example undangan carries B-215/...

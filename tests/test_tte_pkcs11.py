@@ -96,8 +96,8 @@ def test_softhsm_wrong_pin_and_unknown_token(token: tuple[str, TrustStore],
         Pkcs11Signer(tmp_path / "no.so", TOKEN, LABEL, Passphrase.literal(PIN)).sign_bytes(b"x")
 
 
-def test_softhsm_key_performs_trail_steps(token: tuple[str, TrustStore], tmp_path: Path,
-                                          trail_pki: TrailPki) -> None:
+def test_softhsm_key_performs_trail_steps(soffice: str, token: tuple[str, TrustStore],
+                                          tmp_path: Path, trail_pki: TrailPki) -> None:
     """The Karo PO's key on a token: his steps (2, 6, 10, 14) are signed through PKCS#11,
     the signed originals validate, and the trail verifies against both roots."""
     from asn1crypto import pem
