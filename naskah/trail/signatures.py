@@ -164,14 +164,16 @@ def load_trust(data: bytes) -> TrustStore:
 def _cms_problem(payload: bytes, b64: Any, trust: TrustStore, roster_pem: str | None,
                  who: str) -> str | None:
     """Why a stored CMS signature does not prove ``who`` signed ``payload``, or None."""
-    from naskah.tte.cms import signer_certificate, verify_bytes
+    from naskah.tte.cms import verify_bytes
 
     if not isinstance(b64, str):
         return f"not signed: no signature of {who}"
     try:
         sig = base64.b64decode(b64, validate=True)
         report = verify_bytes(payload, sig, trust)
-        cert = signer_certificate(sig)
+        # The signer's certificate as the validation found it: reading it out of the
+        # signature again would parse the CMS twice (most of a verify's time).
+        cert = report.certificate_der
     except (binascii.Error, ValueError, InputError) as exc:
         return f"the signature of {who} is unreadable ({str(exc)[:200]})"
     if not report.intact or not report.valid:
