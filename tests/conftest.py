@@ -15,6 +15,8 @@ What the suite needs and is missing (LibreOffice, its Python binding, PostgreSQL
 poppler, SoftHSM2) skips a test with the reason, and fails it under ``CI=true``
 (:func:`tests.helpers.unavailable`).
 
+Hypothesis runs without its wall-clock deadline (see the ``naskah`` profile below).
+
 Expensive things are made once per session and shared by the xdist workers
 (:func:`_shared_folder`): the 14-step demo berkas (``demo_master``) and the demo made
 through the command line with its berkas PDF (``demo_cli``). A test that changes one
@@ -34,6 +36,7 @@ from typing import Any
 
 import pytest
 from filelock import FileLock
+from hypothesis import HealthCheck, settings
 
 import naskah
 from naskah import demo
@@ -59,6 +62,13 @@ __all__ = ["ALL_JENIS", "EXAMPLES", "docx_lines", "docx_text", "png_bytes"]
 
 # The demo's test keys: the published passphrase, for the CLI runs that sign with them.
 os.environ.setdefault(demo.PASSPHRASE_ENV, demo.DEMO_PASSPHRASE)
+
+# Property tests check properties, not speed: on a shared 2-core machine, with two xdist
+# workers and LibreOffice beside them, a wall-clock deadline (200 ms) or the "input
+# generation is slow" health check fail by load alone. The number of examples stays each
+# test's own (hypothesis' 100 unless it says otherwise).
+settings.register_profile("naskah", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("naskah")
 
 
 # ---------------------------------------------------------------- markers
