@@ -6,7 +6,6 @@ planted links are not followed; the lock keeps writers apart and readers off hal
 from __future__ import annotations
 
 import contextlib
-import functools
 import shutil
 import subprocess
 import sys
@@ -20,7 +19,6 @@ import pytest
 import naskah
 import naskah.fileio
 import naskah.trail
-import naskah.trail.engine
 import naskah.trail.folder
 import naskah.trail.ledger
 from naskah.trail import JenisMasalah, Trail
@@ -294,10 +292,8 @@ def test_lock_held_by_another_process(partial: Callable[[int], Path], holder: st
     """A step is refused while another process holds the berkas, reading it or writing it;
     a reader waits for a step in progress and is refused when it does not finish, but
     readers share. Released, the step goes through. The waits are shortened here."""
-    monkeypatch.setattr(naskah.trail.engine, "exclusive_lock",
-                        functools.partial(naskah.trail.folder.exclusive_lock, wait=WAIT))
-    monkeypatch.setattr(naskah.trail.engine, "shared_lock",
-                        functools.partial(naskah.trail.folder.shared_lock, wait=WAIT))
+    monkeypatch.setattr(naskah.trail.folder, "WRITER_WAIT", WAIT)
+    monkeypatch.setattr(naskah.trail.folder, "READER_WAIT", WAIT)
     folder = partial(1)
     before = (folder / "ledger.json").read_bytes()
     trail = Trail.open(folder)  # opened before the other process takes the berkas
