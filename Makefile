@@ -1,6 +1,9 @@
 # Two commands on a fresh machine (see README):
 #   make demo   install, then run the full 14-step Tata Kelola Data trail into ./out
-#   make test   install, then lint, type-check and run the whole test suite
+#   make test   install, then lint, type-check and run the whole test suite (with a local
+#               PostgreSQL for the register tests, started when we may: tools/with-postgres.sh)
+#   make test-fast   the quick loop: the tests that need neither LibreOffice nor PostgreSQL
+#               and are not marked slow (under two minutes)
 #
 # Both create a local virtual environment (.venv) and, when LibreOffice is missing
 # and we may install system packages, install it with apt-get (PDF export needs it).
@@ -10,8 +13,11 @@ VENV   ?= .venv
 OUT    ?= out
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+# pytest-xdist workers: the machines here have two cores. PYTEST_JOBS=0 runs in one process.
+PYTEST_JOBS ?= 2
+PYTEST  = $(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist loadfile
 
-.PHONY: demo test lint bench templates system-deps clean
+.PHONY: demo test test-fast lint bench templates system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +36,10 @@ lint: $(STAMP)
 	$(BIN)/mypy naskah
 
 test: $(STAMP) system-deps lint
-	$(BIN)/python -m pytest
+	bash tools/with-postgres.sh $(PYTEST) $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PYTEST) -m "not slow and not libreoffice and not postgres" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/render.py

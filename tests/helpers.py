@@ -11,9 +11,10 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import docx
+import pytest
 from docx.document import Document as DocxDocument
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -27,6 +28,14 @@ ALL_JENIS = ("disposisi", "undangan", "notulen", "nota-dinas", "laporan")
 """Every document type name, in the order of :data:`naskah.JENIS`."""
 
 DocxSource = bytes | bytearray | str | os.PathLike[str] | DocxDocument
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Something a test needs is not installed: skip the test with ``reason``, but fail it
+    under ``CI=true``, where everything must be installed and every test must run."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"required on CI: {reason}")
+    pytest.skip(reason)
 
 
 def load_example_data(jenis: str) -> dict[str, Any]:
@@ -151,6 +160,7 @@ __all__ = [
     "load_example_data",
     "open_docx",
     "png_bytes",
+    "unavailable",
     "zip_names",
     "zip_read",
 ]

@@ -1,34 +1,56 @@
 """Register databases for the tests: a SQLite file, or the real PostgreSQL of
-``$NASKAH_TEST_PG`` (started by ``tools/start-postgres.sh``; CI exports it).
+``$NASKAH_TEST_PG`` (``make test`` starts it with ``tools/start-postgres.sh``).
 
 Under ``CI=true`` a missing PostgreSQL fails the tests; locally they skip with a reason.
+Each pytest-xdist worker gets a database of its own (``naskah_test_gw0``, ...): the
+tests empty theirs, which must not pull the tables from under another worker's test.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from naskah.register.db import create, upgrade
+from tests.helpers import unavailable
 
 PG_ENV = "NASKAH_TEST_PG"
 BACKENDS = ("sqlite", "postgresql")
 
 
 def pg_url() -> str:
-    """The PostgreSQL test URL; skip (or fail under CI=true) when there is none."""
+    """The PostgreSQL test URL (this worker's database); skip (or fail under CI=true) when
+    there is none."""
     url = os.environ.get(PG_ENV)
     if not url:
-        reason = (f"{PG_ENV} is not set: start a server with "
-                  f"`export {PG_ENV}=$(bash tools/start-postgres.sh)`")
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required on CI: {reason}")
-        pytest.skip(reason)
-    return url
+        unavailable(f"PostgreSQL: {PG_ENV} is not set; start a server with "
+                    f"`export {PG_ENV}=$(bash tools/start-postgres.sh)` (make test does)")
+    return _worker_database(url, os.environ.get("PYTEST_XDIST_WORKER", ""))
+
+
+@functools.cache
+def _worker_database(url: str, worker: str) -> str:
+    """``url`` itself, or under pytest-xdist a database of the worker's own beside it
+    (created when missing)."""
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": name}).first()
+            if exists is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def empty_pg(url: str) -> None:

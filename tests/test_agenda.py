@@ -169,7 +169,7 @@ def test_exports_never_write_formulas(tmp_path: Path) -> None:
                                           "'=HYPERLINK(\"http://evil\")"]
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_buku_agenda_pdf_for_a_month(soffice: str, tmp_path: Path) -> None:
     with Register(f"sqlite:///{tmp_path / 'r.db'}") as reg:
         reg.agenda.masuk(**SURAT, diterima_tanggal="2026-11-20")

@@ -9,7 +9,6 @@ so to a SQLite register kept inside it, which ``reanchor`` moves along with a re
 ledger so that the register's head does not give the rewrite away first).
 """
 # The trail fixtures are imported from test_trail; pytest injects them by name.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -50,17 +49,13 @@ from tests.attack_kit import (
     set_file_hash,
 )
 from tests.registerdb import fresh_url
-from tests.test_trail import (  # noqa: F401 - fixtures
+from tests.trail_support import (
     DATA,
-    KABAG,
     KARO_PO,
     KASUBBAG,
     PELAKSANA,
-    berkas,
     demo_key_args,
-    demo_master,
     init_kwargs,
-    partial,
     read_ledger,
     reanchor,
     resign,

@@ -95,6 +95,7 @@ def test_duplicate_output_names_fail_the_later_row(tmp_path: Path) -> None:
     assert [(f.baris, f.field) for f in result.failures] == [(2, "nama_berkas")]
 
 
+@pytest.mark.slow
 def test_models_in_files_out_bounded_memory_2000_documents(tmp_path: Path) -> None:
     rows = tmp_path / "rows.jsonl"
     with rows.open("w", encoding="utf-8") as fh:
@@ -117,7 +118,7 @@ def test_models_in_files_out_bounded_memory_2000_documents(tmp_path: Path) -> No
     assert peak_kb < 150 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_pdf_batch_from_models(soffice: str, tmp_path: Path) -> None:
     base = load_example("nota-dinas")
     models = (base.model_copy(update={"hal": f"Nota nomor {i}"}) for i in range(3))

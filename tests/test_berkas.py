@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 import naskah
 from naskah import demo
+from naskah.cli import main as cli
+from naskah.hashing import sha256_bytes
 from naskah.trail import Trail
 from naskah.trail.berkas.build import build_berkas
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
 from tests.pdf_pages import page_images
+from tests.trail_support import encrypted_pdf, rechain
 
-pytestmark = pytest.mark.pdf
+pytestmark = pytest.mark.libreoffice
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
 
@@ -43,11 +50,11 @@ def _outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
 
 
 @pytest.fixture(scope="module")
-def berkas(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("berkas") / "demo"
-    demo.run(folder)
-    build_berkas(folder, folder / "berkas.pdf", pdf_dir=folder / "pdf",
-                 seal=demo.signer(folder, KARO_PO))
+def berkas(demo_cli: dict[str, Any]) -> Path:
+    """What ``naskah demo`` leaves (run once per session): the demo berkas with its PDFs
+    and its berkas PDF, sealed by the Karo PO. Read only."""
+    assert demo_cli["returncode"] == 0, demo_cli["stderr"]
+    folder: Path = demo_cli["folder"]
     return folder
 
 
@@ -230,14 +237,12 @@ def test_berkas_refuses_a_tampered_trail(berkas: Path, tmp_path: Path) -> None:
     assert "step 11" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_demo_cli_leaves_berkas_pdf(soffice: str, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "naskah", "demo", str(out)],
-                          capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert "verified: 14 steps intact" in proc.stdout
-    assert "signing with TEST certificates" in proc.stdout
-    assert "3 signed originals embedded; sealed by Agus Setiawan" in proc.stdout
+def test_demo_cli_leaves_berkas_pdf(demo_cli: dict[str, Any]) -> None:
+    out: Path = demo_cli["folder"]
+    assert demo_cli["returncode"] == 0, demo_cli["stderr"]
+    assert "verified: 14 steps intact" in demo_cli["stdout"]
+    assert "signing with TEST certificates" in demo_cli["stdout"]
+    assert "3 signed originals embedded; sealed by Agus Setiawan" in demo_cli["stdout"]
     assert verify_pdf((out / "berkas.pdf").read_bytes(), _trust(out)).ok
     reader = PdfReader(out / "berkas.pdf")
     assert len(_outline(reader)) == 14
@@ -272,3 +277,72 @@ def test_cli_berkas_sealed_with_a_p12(berkas: Path, tmp_path: Path,
         capture_output=True, text=True, check=False)
     assert wrong.returncode == 2 and "TIDAK_ADA is not set" in wrong.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --------------------------------------------------------- the berkas of a damaged or hostile trail
+
+
+@pytest.mark.parametrize("name", ["ledger.json", "dokumen/01-disposisi-sesmenko.docx",
+                                  "lampiran/baru.pdf", "sop.json"])
+def test_berkas_output_may_not_overwrite_the_trail(partial: Callable[[int], Path], name: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """0.1.0: `naskah berkas DIR -o DIR/ledger.json` replaced the ledger with a PDF, exit 0."""
+    folder = partial(2)
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert cli(["berkas", str(folder), "-o", str(folder / name)]) == 2
+    assert "lies inside the berkas" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_berkas_output_through_a_symlinked_folder_is_refused(partial: Callable[[int], Path],
+                                                             tmp_path: Path) -> None:
+    folder = partial(1)
+    (tmp_path / "keluar").symlink_to(folder)
+    with pytest.raises(naskah.InputError, match="lies inside the berkas"):
+        build_berkas(folder, tmp_path / "keluar" / "ledger.json")
+
+
+def broken_docx() -> bytes:
+    """A zip that looks like a DOCX (passes the package check) but LibreOffice cannot load."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"><Override PartName="/word/'
+                   'document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("word/document.xml", "<<<not xml")
+    return buf.getvalue()
+
+
+def test_rechained_trail_with_bad_attachments_still_builds_a_berkas(
+    partial: Callable[[int], Path], soffice: str, tmp_path: Path
+) -> None:
+    """A trail holding files 0.1.0 accepted: `naskah berkas` crashed; now a page says why."""
+    pytest.importorskip("pypdf")
+    folder = partial(8)
+    bad = {"lampiran/08-bahan-rapat.txt": ("lampiran/08-bahan-rapat.pdf", encrypted_pdf()),
+           "lampiran/01-program-kerja.txt": ("lampiran/01-program-kerja.png", b"not png"),
+           "lampiran/03-rencana-kegiatan.txt": (
+               "lampiran/03-rencana-kegiatan.csv", b'"' + b"y" * (200 * 1024) + b'"\n'),
+           "lampiran/04-kebutuhan-data.csv": ("lampiran/04-kebutuhan-data.docx", broken_docx())}
+    for old, (new, content) in bad.items():
+        (folder / old).unlink()
+        (folder / new).write_bytes(content)
+
+    def edit(data: dict[str, Any]) -> None:
+        for entry in data["entries"]:
+            for ref in entry.get("masukan", []) + entry.get("keluaran", []):
+                if ref.get("file") in bad:
+                    new, content = bad[ref["file"]]
+                    ref["file"] = new
+                    ref["sha256"] = sha256_bytes(content)
+
+    rechain(folder, edit)
+    assert Trail.open(folder).verify().utuh, Trail.open(folder).verify().masalah
+    result = build_berkas(folder, tmp_path / "berkas.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(result.path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert text.count("Lampiran tidak dapat ditampilkan") == 4
+    assert "encrypted" in text and "not an image" in text and "CSV cannot be read" in text
+    assert "LibreOffice cannot convert it" in text
+    assert "Nota Dinas" in text or "UNDANGAN" in text.upper()  # the documents are all there

@@ -20,7 +20,7 @@ def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_tata_kelola_data_example_runs_the_signed_trail(soffice: str, tmp_path: Path) -> None:
     berkas = tmp_path / "berkas"
     done = _run("tata_kelola_data.py", str(berkas))
@@ -34,7 +34,7 @@ def test_tata_kelola_data_example_runs_the_signed_trail(soffice: str, tmp_path: 
     assert signed.pengesahan.status is naskah.Status.DITANDATANGANI
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_render_all_example_writes_every_type(soffice: str, tmp_path: Path) -> None:
     done = _run("render_all.py", str(tmp_path))
     assert done.returncode == 0, done.stderr[-2000:]

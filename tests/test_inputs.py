@@ -15,6 +15,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,23 @@ import pytest
 
 import naskah
 from naskah.cli import main
+from naskah.cli import main as cli
 from naskah.docx.package import MAX_TEMPLATE_BYTES
 from naskah.inputs import MAX_JSON_BYTES, parse_json, read_stdin, read_text
+from naskah.trail import Trail
+from naskah.trail.data_langkah import DataLangkah
 from tests.helpers import EXAMPLES, docx_text, load_example, load_example_data
 from tests.trail_keys import TrailPki, cli_init_args
+from tests.trail_support import (
+    DATA,
+    KASUBBAG,
+    assert_refused,
+    demo_key_args,
+    encrypted_pdf,
+    files_of,
+    read_ledger,
+    step_data,
+)
 
 REPO = Path(__file__).parent.parent
 TRAIL_DATA = EXAMPLES / "trail"
@@ -358,3 +372,114 @@ def test_read_only_folder_error_names_the_target() -> None:
         assert list(locked.iterdir()) == []
     finally:
         shutil.rmtree(base)
+
+
+# ----------------------------------------------------- trail attachments: types, confinement, sizes
+
+
+BAD_ATTACHMENTS: dict[str, tuple[str, bytes, str]] = {
+    "fake-png": (".png", b"GIF89a but really text", r"its name says PNG but it holds a GIF"),
+    "text-as-png": (".png", b"just text", r"it is not an image"),
+    "not-a-pdf": (".pdf", b"hello, not a pdf", r"it is not a PDF"),
+    "encrypted-pdf": (".pdf", encrypted_pdf(), r"the PDF is encrypted"),
+    "truncated-pdf": (".pdf", b"%PDF-1.7\n1 0 obj <<", r"the PDF (cannot be read|has no pages)"),
+    "csv-field-over-128k": (".csv", b'a,"' + b"x" * (129 * 1024) + b'"\n',
+                            r"the CSV cannot be read"),
+    "binary-as-text": (".txt", b"\x00\x01\x02", r"binary data"),
+    "fake-docx": (".docx", b"PK\x05\x06" + b"\x00" * 18, r"(not a DOCX|not a readable DOCX)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ATTACHMENTS))
+def test_bad_attachment_is_refused_at_trail_do(partial: Callable[[int], Path], tmp_path: Path,
+                                               case: str) -> None:
+    """0.1.0 accepted these; `naskah berkas` then crashed on them for good."""
+    suffix, content, message = BAD_ATTACHMENTS[case]
+    source = tmp_path / f"bahan{suffix}"
+    source.write_bytes(content)
+    data = step_data(8)
+    data["lampiran"]["bahan-rapat"] = str(source)
+    assert_refused(partial(7), 8, data, message, naskah.InputError)
+
+
+def test_cli_bad_attachment_exits_2(partial: Callable[[int], Path], tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    folder = partial(7)
+    (tmp_path / "bahan.pdf").write_bytes(encrypted_pdf())
+    code = cli(["trail", "do", str(folder), "8", "--data", str(DATA / "langkah-08.json"),
+                "--lampiran", f"bahan-rapat={tmp_path / 'bahan.pdf'}", *demo_key_args(KASUBBAG)])
+    assert code == 2
+    assert "encrypted" in capsys.readouterr().err
+    assert len(read_ledger(folder)["entries"]) == 7
+
+
+def write_step_8(folder: Path, lampiran: str) -> Path:
+    data = json.loads((DATA / "langkah-08.json").read_text(encoding="utf-8"))
+    data["lampiran"]["bahan-rapat"] = lampiran
+    data["dokumen"] = {k: str((DATA / v).resolve()) for k, v in data["dokumen"].items()}
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "langkah-08.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lampiran", ["../rahasia.txt", "../../../../../../etc/passwd",
+                                      "/etc/passwd", "tautan.txt"])
+def test_data_file_paths_may_not_leave_its_folder(tmp_path: Path, lampiran: str) -> None:
+    """0.1.0 copied ../ paths, absolute paths and symlink targets into the berkas and PDF."""
+    (tmp_path / "rahasia.txt").write_text("kata sandi", encoding="utf-8")
+    staf = tmp_path / "staf"
+    path = write_step_8(staf, lampiran)
+    (staf / "tautan.txt").symlink_to(tmp_path / "rahasia.txt")
+    with pytest.raises(naskah.InputError, match=r"lampiran 'bahan-rapat': .* leads outside "
+                       r"the folder"):
+        DataLangkah.load(path)
+
+
+def test_allow_outside_lets_a_data_file_reach_beside_it(partial: Callable[[int], Path],
+                                                         tmp_path: Path) -> None:
+    (tmp_path / "bahan.txt").write_text("bahan rapat di folder bersama", encoding="utf-8")
+    path = write_step_8(tmp_path / "staf", "../bahan.txt")
+    folder = partial(7)
+    keys = demo_key_args(KASUBBAG)
+    assert cli(["trail", "do", str(folder), "8", "--data", str(path), *keys]) == 2
+    assert cli(["trail", "do", str(folder), "8", "--data", str(path), "--allow-outside",
+                *keys]) == 0
+    assert (folder / "lampiran/08-bahan-rapat.txt").read_text(encoding="utf-8") == (
+        "bahan rapat di folder bersama")
+
+
+@pytest.mark.parametrize("special", ["/proc/self/environ", "/dev/zero", "/sys/kernel/uevent_seqnum",
+                                     "fifo"])
+def test_special_files_are_refused(partial: Callable[[int], Path], tmp_path: Path,
+                                   special: str) -> None:
+    """0.1.0 copied /proc/self/environ (the process's secrets) into the berkas."""
+    if special == "fifo":
+        os.mkfifo(tmp_path / "pipa.txt")
+        special = str(tmp_path / "pipa.txt")
+    data = step_data(8)
+    data["lampiran"]["bahan-rapat"] = special
+    assert_refused(partial(7), 8, data, r"lampiran 'bahan-rapat': .*(system file|not a regular)",
+                   naskah.InputError)
+
+
+def test_symlink_given_directly_may_not_leave_its_folder(partial: Callable[[int], Path],
+                                                         tmp_path: Path) -> None:
+    (tmp_path / "staf").mkdir()
+    (tmp_path / "staf" / "bahan.txt").symlink_to("/etc/passwd")
+    data = step_data(8)
+    data["lampiran"]["bahan-rapat"] = str(tmp_path / "staf" / "bahan.txt")
+    assert_refused(partial(7), 8, data, r"leads outside the folder", naskah.InputError)
+
+
+def test_attachment_size_cap(partial: Callable[[int], Path], tmp_path: Path) -> None:
+    big = tmp_path / "bahan.txt"
+    big.write_bytes(b"baris\n" * 200_000)  # 1.2 MB
+    data = step_data(8)
+    data["lampiran"]["bahan-rapat"] = str(big)
+    folder = partial(7)
+    before = files_of(folder)
+    with pytest.raises(naskah.InputError, match=r"over the limit of 1 MB"):
+        Trail.open(folder, max_lampiran=1024 * 1024).perform(8, **data)
+    assert files_of(folder) == before
+    Trail.open(folder).perform(8, **data)  # the default cap is 50 MB

@@ -4,6 +4,7 @@ JSON Schema. Nothing here renders a document."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from datetime import date, time
 from typing import Any
@@ -17,6 +18,7 @@ import naskah
 from naskah import formatting
 from naskah.models import check_nip
 from tests.helpers import ALL_JENIS, EXAMPLES, load_example, load_example_data
+from tests.trail_support import REPO
 
 MENKO = "Menteri Koordinator Bidang Politik, Hukum, dan Keamanan"
 SESMENKO = "Sekretaris Kementerian Koordinator"
@@ -784,3 +786,39 @@ def test_long_nomor_is_refused_before_parsing(
     err = _over(data, "nota-dinas")
     assert err.errors[0][0] == "nomor"
     assert "at most 200 characters" in err.errors[0][1]
+
+
+# ---------------------------------------------------------------- Plt./Plh., the jenis registry
+
+
+def test_plt_plh_enum_has_its_own_name() -> None:
+    import naskah.models
+    import naskah.models.penandatangan
+
+    assert naskah.JabatanSementara.PLT.value == "Plt."
+    assert "Pelaksana" not in naskah.__all__ and "Pelaksana" not in naskah.models.__all__
+    # The old name still works, with a DeprecationWarning at every use and on every path.
+    for home in (naskah, naskah.models, naskah.models.penandatangan):
+        with pytest.warns(DeprecationWarning, match="Pelaksana is deprecated; use JabatanSem"):
+            assert home.Pelaksana is naskah.JabatanSementara
+        with pytest.warns(DeprecationWarning):
+            assert home.Pelaksana is naskah.JabatanSementara
+    with pytest.warns(DeprecationWarning):
+        from naskah import Pelaksana
+    assert Pelaksana.PLH == "Plh."
+
+
+def test_template_builders_follow_the_jenis_registry() -> None:
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import build_templates
+    finally:
+        sys.path.remove(str(REPO / "tools"))
+    assert set(build_templates.BUILDERS) == {cls.template for cls in naskah.JENIS.values()}
+    kinds = {kind.value for kind in naskah.sop.JenisOutput}
+    assert kinds >= set(naskah.JENIS)
+    assert {kind.value for kind in naskah.trail.ledger.JenisRujukan} == kinds | {"masukan", "aset"}
+    # The ledger's enum is written out member by member (what mypy checks is what runs),
+    # with the SOP's names, so a new document type must be added to it by hand.
+    assert {k.name: k.value for k in naskah.trail.ledger.JenisRujukan} == {
+        k.name: k.value for k in naskah.sop.JenisOutput} | {"MASUKAN": "masukan", "ASET": "aset"}

@@ -38,7 +38,7 @@ def _leftovers(out_dir: Path) -> list[str]:
     return sorted(p.name for p in out_dir.iterdir() if p.suffix != ".pdf")
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_many_files_in_one_call(soffice: str, tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
@@ -56,7 +56,7 @@ def test_many_files_in_one_call(soffice: str, tmp_path: Path) -> None:
     assert _leftovers(out_dir) == []
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_output_order_follows_sources(soffice: str, tmp_path: Path) -> None:
     b = make_docx(tmp_path / "b.docx", "Surat Edaran uji B")
     a = make_docx(tmp_path / "a.docx", "Surat Edaran uji A")
@@ -68,7 +68,7 @@ def test_output_order_follows_sources(soffice: str, tmp_path: Path) -> None:
     assert "uji A" in _pdf_text(pdfs[1].read_bytes())[1]
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_replaces_existing_pdf(soffice: str, tmp_path: Path) -> None:
     source = make_docx(tmp_path / "undangan.docx", "Undangan uji baru")
     out_dir = tmp_path / "out"
@@ -80,7 +80,7 @@ def test_replaces_existing_pdf(soffice: str, tmp_path: Path) -> None:
     assert "Undangan uji baru" in _pdf_text(pdf.read_bytes())[1]
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_docx_to_pdf_bytes(soffice: str) -> None:
     data = docx_to_pdf_bytes(_docx_bytes("Surat Tugas uji bytes"))
 
@@ -126,7 +126,7 @@ def test_naskah_soffice_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert soffice_available() is True
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_timeout(soffice: str, tmp_path: Path) -> None:
     source = make_docx(tmp_path / "nota.docx", "Nota Dinas uji timeout")
     out_dir = tmp_path / "out"
@@ -138,7 +138,7 @@ def test_timeout(soffice: str, tmp_path: Path) -> None:
     assert _leftovers(out_dir) == []
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_corrupt_docx(soffice: str, tmp_path: Path) -> None:
     good = make_docx(tmp_path / "baik.docx", "Nota Dinas uji baik")
     bad = tmp_path / "rusak.docx"

@@ -42,17 +42,16 @@ def _variants(jenis: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def warm(monkeypatch: pytest.MonkeyPatch) -> Any:
+def warm(uno: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("NASKAH_PDF_WARM", "1")
     pdf_warm.shutdown()
     converter = pdf_warm.shared()
-    if converter is None:
-        pytest.skip("python3-uno is not installed")
+    assert converter is not None, "python3-uno is installed but no warm converter was made"
     yield converter
     pdf_warm.shutdown()
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("jenis", ["nota-dinas", "undangan"])
 def test_grouped_pages_are_the_pages_of_each_document_alone(
     soffice: str, warm: Any, tmp_path: Path, jenis: str
@@ -158,7 +157,7 @@ def test_documents_that_could_look_different_together_are_not_grouped() -> None:
     assert pdf_group.group_key(other_header) not in (None, pdf_group.group_key(plain))
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_a_group_that_cannot_be_split_is_converted_one_by_one(
     soffice: str, warm: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -184,7 +183,7 @@ def test_a_group_that_cannot_be_split_is_converted_one_by_one(
     assert sorted(p.name for p in stage.iterdir()) == ["0.docx", "1.docx", "2.docx"]  # only ours
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_convert_to_pdf_groups_documents_of_one_template_wherever_they_are(
     soffice: str, warm: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,8 +10,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -22,6 +24,7 @@ from naskah import pdf
 from naskah.errors import PdfError
 from naskah.pdf import soffice as soffice_module
 from naskah.pdf import warm as pdf_warm
+from naskah.pdf.worker import Worker
 from tests.helpers import EXAMPLES, load_example
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,11 +57,13 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("warm", ["1", "0", "batch"], ids=["warm", "cold", "batch-2-processes"])
 def test_sigterm_mid_conversion_leaves_no_soffice_and_no_temp_files(
-    soffice: str, tmp_path: Path, warm: str
+    soffice: str, tmp_path: Path, warm: str, request: pytest.FixtureRequest
 ) -> None:
+    if warm != "0":
+        request.getfixturevalue("uno")  # else it would quietly test the cold path twice
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     out = tmp_path / "nota.pdf"
@@ -104,7 +109,40 @@ def test_sigterm_mid_conversion_leaves_no_soffice_and_no_temp_files(
         assert not out.exists()
 
 
-@pytest.mark.pdf
+def test_a_bridge_started_but_never_kept_leaves_nothing(
+    soffice: str, uno: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM inside Popen: the bridge process exists but naskah, unwinding, never keeps
+    it. naskah removes the profile; the bridge used to start LibreOffice anyway, which
+    made the profile again (the first start's 'naskah-soffice-*' folder left in the
+    temporary folder). Now it waits to be told and, at end of input, starts nothing."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    monkeypatch.setenv("NASKAH_CACHE_DIR", str(tmp_path / "cache"))  # no seed: a first start
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def interrupted(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(real_popen(*args, **kwargs))  # the bridge runs ...
+        raise KeyboardInterrupt  # ... and naskah is interrupted before keeping it
+
+    worker = Worker(uno, soffice)
+    monkeypatch.setattr(subprocess, "Popen", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        worker.start()
+    monkeypatch.undo()
+    (bridge,) = started
+    assert not worker.profile.exists()
+    assert bridge.stdin is not None and bridge.stdout is not None
+    bridge.stdin.close()  # what naskah's exit does to it
+    assert bridge.wait(timeout=60) == 0
+    bridge.stdout.close()
+    assert _processes_mentioning(str(tmp)) == []
+    assert sorted(p.name for p in tmp.iterdir()) == []
+
+
+@pytest.mark.libreoffice
 def test_save_many_of_300_pdfs(soffice: str, tmp_path: Path) -> None:
     # The tiny template uses python-docx's default font, not the profile's: no font check.
     renderer = naskah.Renderer({"nota-dinas": _tiny_template(tmp_path / "tiny.docx")},
@@ -118,7 +156,7 @@ def test_save_many_of_300_pdfs(soffice: str, tmp_path: Path) -> None:
         assert f"Dokumen uji nomor {i}" in _text(path.read_bytes())
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_cold_path_converts_in_chunks(
     soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,7 +174,7 @@ def test_cold_path_converts_in_chunks(
         assert f"Potongan nomor {i}" in _text(path.read_bytes())
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_pdfa_keeps_identification_and_agreeing_metadata(soffice: str, tmp_path: Path) -> None:
     model = load_example("nota-dinas")
     out = naskah.Renderer().save(model, tmp_path / "arsip.pdf", pdfa=True)
@@ -154,10 +192,8 @@ def test_pdfa_keeps_identification_and_agreeing_metadata(soffice: str, tmp_path:
     assert info["/NaskahContentHash"] == model.content_hash()
 
 
-@pytest.mark.pdf
-def test_warm_converter_replaces_a_killed_libreoffice(soffice: str, tmp_path: Path) -> None:
-    if pdf_warm.uno_python() is None:
-        pytest.skip("python3-uno is not installed")
+@pytest.mark.libreoffice
+def test_warm_converter_replaces_a_killed_libreoffice(uno: str, tmp_path: Path) -> None:
     source = tmp_path / "a.docx"
     document = docx.Document()
     document.add_paragraph("Setelah dimulai ulang")

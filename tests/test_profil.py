@@ -471,7 +471,7 @@ def test_profile_text_is_escaped_in_the_document(tmp_path: Path) -> None:
     assert fonts == {'Arial" w:evil="1'}
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_profile_pdfa_default_reaches_the_pdf(soffice: str, tmp_path: Path) -> None:
     # A profile with ``pdfa = true`` makes every PDF of its renderer PDF/A-2b (XMP
     # pdfaid), without the caller asking; ``pdfa=False`` on the renderer overrides it.

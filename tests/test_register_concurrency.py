@@ -27,6 +27,8 @@ from tests.registerdb import db_url
 
 __all__ = ["db_url"]
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parent.parent
 
 WORKER = """

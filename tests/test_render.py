@@ -925,3 +925,46 @@ def test_klasifikasi_marking(jenis: str, klasifikasi: str, merah: bool) -> None:
     assert (color is not None and str(color) == "C00000") is merah
     plain = docx_text(naskah.render(load_example(jenis)))
     assert "RAHASIA" not in plain and "TERBATAS" not in plain
+
+
+# ---------------------------------------------------------------- kop logos
+
+
+def test_logo_that_is_not_an_image_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "logo.png"
+    fake.write_text("<html>not a picture</html>", encoding="utf-8")
+    kop = naskah.Instansi.kemenko_polhukam().model_copy(update={"logo": fake})
+    model = load_example("nota-dinas").model_copy(update={"kop": kop})
+    with pytest.raises(naskah.InputError, match=r"kop\.logo: .*not an image"):
+        naskah.render(model)
+
+
+def test_huge_fake_logo_is_refused_by_its_size(tmp_path: Path) -> None:
+    """0.1.0 read a 1 GB 'logo.png' in full before failing. A sparse file costs no disk."""
+    big = tmp_path / "logo.png"
+    with big.open("wb") as fh:
+        fh.write(png_bytes(2, 2))
+        fh.truncate(1024 * 1024 * 1024)
+    kop = naskah.Instansi.kemenko_polhukam().model_copy(update={"logo": big})
+    model = load_example("nota-dinas").model_copy(update={"kop": kop})
+    with pytest.raises(naskah.InputError, match=r"kop\.logo: .*larger than 5 MB"):
+        naskah.render(model)
+
+
+def test_logo_read_back_from_a_berkas_may_not_leave_it(tmp_path: Path) -> None:
+    """A document in a berkas names its logo relative to the berkas, never outside it."""
+    from naskah.trail.sources import aset_resolver
+
+    (tmp_path / "luar.png").write_bytes(png_bytes())
+    berkas = tmp_path / "berkas"
+    (berkas / "aset").mkdir(parents=True)
+    (berkas / "aset" / "logo.png").write_bytes(png_bytes())
+    resolve = aset_resolver(berkas)
+    assert resolve(Path("aset/logo.png")) == berkas / "aset" / "logo.png"
+    for outside in ("../luar.png", str(tmp_path / "luar.png")):
+        with pytest.raises(naskah.InputError, match="leads outside the berkas"):
+            resolve(Path(outside))
+    kop = naskah.Instansi.kemenko_polhukam().model_copy(update={"logo": Path("../luar.png")})
+    model = load_example("nota-dinas").model_copy(update={"kop": kop})
+    with pytest.raises(naskah.InputError, match=r"kop\.logo.*leads outside the berkas"):
+        naskah.render(model, aset=resolve)

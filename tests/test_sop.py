@@ -194,7 +194,7 @@ def test_other_sop_loads(tmp_path: Path) -> None:
     assert [sop.waktu_menit(step) for step in sop.langkah] == [120, 15, 480]
 
 
-def test_trail_runs_under_another_sop(tmp_path: Path, trail_pki: TrailPki) -> None:
+def test_trail_runs_under_another_sop(soffice: str, tmp_path: Path, trail_pki: TrailPki) -> None:
     sop = Sop.load(write_sop(tmp_path, small_sop()))
     people = PELAKSANA["peran"]
     roster = {"peran": {

@@ -1,6 +1,7 @@
 """The trail with a register and a format profile (issues 10 and 11 wired into the trail).
 
-The demo runs into a berkas with a fresh SQLite register: its signed documents carry
+The demo (run once per session, ``demo_master``) runs into a berkas with a fresh SQLite
+register: its signed documents carry
 the register's numbers (read back from the DOCX text and metadata), the register's
 history names the documents' hashes, a failed signing leaves its numbers cancelled
 with a reason, and the berkas verifies after being moved. Every step is signed with the
@@ -53,10 +54,11 @@ def step(folder: Path, n: int) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def berkas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def berkas(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's demo berkas (its register is a fresh SQLite one), copied once for
+    this module: opening its register may write to it."""
     out = tmp_path_factory.mktemp("demo") / "out"
-    _, result = demo.run(out)
-    assert result.utuh, result.pertama
+    shutil.copytree(demo_master, out)
     return out
 
 
@@ -162,7 +164,7 @@ def test_changed_profile_copy_is_found(berkas: Path, tmp_path: Path) -> None:
     assert problem.jenis is JenisMasalah.FILE_CHANGED and "profil.json" in problem.pesan
 
 
-def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
+def test_failed_signing_cancels_its_numbers(soffice: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     trail, result = demo.run(out, sampai=13)
     assert result.utuh
@@ -182,7 +184,8 @@ def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
     assert trail.verify().utuh
 
 
-def test_konsep_nomor_is_replaced_by_the_register_at_signing(tmp_path: Path) -> None:
+def test_konsep_nomor_is_replaced_by_the_register_at_signing(soffice: str,
+                                                             tmp_path: Path) -> None:
     out = tmp_path / "out"
     trail, _ = demo.run(out, sampai=7)
     trail.perform(8, **step(out, 8))  # the example undangan carries B-215/...

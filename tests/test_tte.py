@@ -41,11 +41,6 @@ from tests.tte_helpers import KABAG, KARO, PASSPHRASE, Pki, make_pki, qr_matrix,
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_pki(tmp_path_factory.mktemp("pki"), [KARO, KABAG])
-
-
-@pytest.fixture(scope="module")
 def trust(pki: Pki) -> TrustStore:
     return TrustStore.from_files([pki.ca_pem])
 

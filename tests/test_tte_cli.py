@@ -21,11 +21,6 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_pki(tmp_path_factory.mktemp("pki"), [KARO])
-
-
-@pytest.fixture(scope="module")
 def signed_file(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert KARO.nip
     signer = Pkcs12Signer(pki.p12[KARO.nip], Passphrase.literal(PASSPHRASE))

@@ -4,7 +4,6 @@ LibreOffice once per module, then signed and checked with pyHanko."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -18,9 +17,9 @@ from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
 from tests.helpers import load_example
-from tests.tte_helpers import KARO, PASSPHRASE, make_pki
+from tests.tte_helpers import KARO, PASSPHRASE, Pki
 
-pytestmark = pytest.mark.pdf
+pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +27,7 @@ def nota_pdf(soffice: str, rendered_examples: dict[str, bytes]) -> bytes:
     return docx_to_pdf_bytes(rendered_examples["nota-dinas"])
 
 
-def test_signed_nota_dinas_validates_and_keeps_its_text(nota_pdf: bytes,
-                                                        tmp_path: Path) -> None:
-    pki = make_pki(tmp_path / "pki", [KARO])
+def test_signed_nota_dinas_validates_and_keeps_its_text(nota_pdf: bytes, pki: Pki) -> None:
     assert KARO.nip
     signer = Pkcs12Signer(pki.p12[KARO.nip], Passphrase.literal(PASSPHRASE))
     model = load_example("nota-dinas")
@@ -47,12 +44,11 @@ def test_signed_nota_dinas_validates_and_keeps_its_text(nota_pdf: bytes,
 
 
 def test_signature_on_pdfa_output_validates_and_keeps_pdfa_identification(
-    soffice: str, rendered_examples: dict[str, bytes], tmp_path: Path
+    soffice: str, rendered_examples: dict[str, bytes], pki: Pki
 ) -> None:
     # Issue 11: a PDF/A-2b export (archiving) must still carry a valid PAdES signature,
     # and signing (an incremental update) must not drop the PDF/A identification.
     archival = docx_to_pdf_bytes(rendered_examples["nota-dinas"], pdfa=True)
-    pki = make_pki(tmp_path / "pki", [KARO])
     assert KARO.nip
     signer = Pkcs12Signer(pki.p12[KARO.nip], Passphrase.literal(PASSPHRASE))
     signed = signer.sign_pdf(archival, PdfSignOptions(doc_id="ND-ARSIP-1"))

@@ -26,6 +26,7 @@ from naskah.tte.pkcs11 import Pkcs11Signer
 from naskah.tte.pki import buat_root_ca
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
+from tests.helpers import unavailable
 from tests.trail_keys import TrailPki
 from tests.tte_helpers import (
     KARO,
@@ -44,9 +45,7 @@ PIN, TOKEN, LABEL = SOFTHSM_PIN, SOFTHSM_TOKEN, SOFTHSM_LABEL
 def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, TrustStore]]:
     module = softhsm_module()
     if module is None or shutil.which("softhsm2-util") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("SoftHSM2 is required on CI (tools/install-system-deps.sh)")
-        pytest.skip("SoftHSM2 not installed")
+        unavailable("SoftHSM2 is not installed (tools/install-system-deps.sh)")
     base = tmp_path_factory.mktemp("softhsm")
     old = os.environ.get("SOFTHSM2_CONF")
     ca = buat_root_ca()
@@ -97,8 +96,8 @@ def test_softhsm_wrong_pin_and_unknown_token(token: tuple[str, TrustStore],
         Pkcs11Signer(tmp_path / "no.so", TOKEN, LABEL, Passphrase.literal(PIN)).sign_bytes(b"x")
 
 
-def test_softhsm_key_performs_trail_steps(token: tuple[str, TrustStore], tmp_path: Path,
-                                          trail_pki: TrailPki) -> None:
+def test_softhsm_key_performs_trail_steps(soffice: str, token: tuple[str, TrustStore],
+                                          tmp_path: Path, trail_pki: TrailPki) -> None:
     """The Karo PO's key on a token: his steps (2, 6, 10, 14) are signed through PKCS#11,
     the signed originals validate, and the trail verifies against both roots."""
     from asn1crypto import pem

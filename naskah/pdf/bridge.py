@@ -6,8 +6,10 @@ was built for, ``/usr/bin/python3``, not in the project's virtual environment. S
 
     /usr/bin/python3 soffice_bridge.py SOFFICE_BIN PROFILE_DIR PIPE_NAME [WARMUP.docx]
 
-It starts LibreOffice headless with its own user profile, listening on a named
-pipe, connects to it, prints ``{"ready": true}``, converts WARMUP.docx (if given) to
+When naskah sends its first line (``start``; end of input instead means naskah was
+interrupted while starting it: then it exits at once), it starts LibreOffice headless
+with its own user profile, listening on a named pipe, connects to it, prints
+``{"ready": true}``, converts WARMUP.docx (if given) to
 load what every conversion needs, and then converts one document per request: a
 JSON line ``{"src": DOCX, "dst": PDF, "options": {...}}`` (the PDF export filter's
 options, e.g. ``{"SelectPdfVersion": 2}`` for PDF/A-2b) on stdin gets a JSON line
@@ -74,6 +76,10 @@ def main(argv: list[str]) -> int:
             preexec_fn=_die_with_parent,
         )
 
+    # Only once naskah has kept this bridge (its first line): a bridge it started but could
+    # not keep, interrupted, gets end of input instead and must not start LibreOffice.
+    if not sys.stdin.readline():
+        return 0
     # LibreOffice first: it takes most of a second to start, importing uno meanwhile.
     office = launch()
     try:

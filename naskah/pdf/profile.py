@@ -28,6 +28,7 @@ import functools
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import stat
 import tempfile
@@ -70,22 +71,39 @@ def seed_path(soffice_bin: str) -> Path:
 
 def new_profile(soffice_bin: str) -> tuple[Path, bool]:
     """A new throwaway profile folder with :data:`SETTINGS`, and whether it was seeded."""
-    profile = Path(tempfile.mkdtemp(prefix="naskah-soffice-"))
-    seeded = False
+    profile = profile_path()
     try:
-        seed = seed_path(soffice_bin)
-        if _trusted(seed):
-            try:
-                _copy_tree(seed / "user", profile / "user")
-                seeded = True
-            except OSError:
-                shutil.rmtree(profile / "user", ignore_errors=True)  # start unseeded instead
-        with contextlib.suppress(OSError):  # else a slower start, nothing worse
-            _apply_settings(profile / "user", product_version(soffice_bin))
+        return profile, make_profile(soffice_bin, profile)
     except BaseException:  # e.g. SIGTERM's SystemExit half-way: leave nothing behind
         shutil.rmtree(profile, ignore_errors=True)
         raise
-    return profile, seeded
+
+
+def profile_path() -> Path:
+    """A fresh name for a throwaway profile in the temporary folder; nothing is made yet.
+
+    Knowing the name before the folder exists lets a caller interrupted anywhere (SIGTERM
+    unwinds the program at any point) remove whatever was made.
+    """
+    return Path(tempfile.gettempdir()) / f"naskah-soffice-{secrets.token_hex(8)}"
+
+
+def make_profile(soffice_bin: str, profile: Path) -> bool:
+    """Make the new folder ``profile`` (only its owner may enter) with :data:`SETTINGS`,
+    from the seed when there is one; whether it was seeded. On any error the caller
+    removes it."""
+    profile.mkdir(mode=0o700)  # never an existing folder, as mkdtemp
+    seeded = False
+    seed = seed_path(soffice_bin)
+    if _trusted(seed):
+        try:
+            _copy_tree(seed / "user", profile / "user")
+            seeded = True
+        except OSError:
+            shutil.rmtree(profile / "user", ignore_errors=True)  # start unseeded instead
+    with contextlib.suppress(OSError):  # else a slower start, nothing worse
+        _apply_settings(profile / "user", product_version(soffice_bin))
+    return seeded
 
 
 @functools.lru_cache(maxsize=4)
@@ -160,5 +178,5 @@ def _copy_tree(source: Path, target: Path) -> None:
                 shutil.copyfile(entry.path, target / entry.name)
 
 
-__all__ = ["SETTINGS", "cache_root", "needs_seed", "new_profile", "product_version", "save_seed",
-           "seed_path"]
+__all__ = ["SETTINGS", "cache_root", "make_profile", "needs_seed", "new_profile",
+           "product_version", "profile_path", "save_seed", "seed_path"]

@@ -84,17 +84,17 @@ class WarmConverter:
 
     def _launch(self) -> Worker:
         """Start one more LibreOffice (counted in ``_started`` by the caller)."""
-        worker: Worker | None = None
+        # Held before anything starts: an interruption anywhere in between (SIGTERM
+        # unwinds prestart, which runs in the caller's thread) finds it and kills it.
+        worker = Worker(self._python, self._soffice, _WARMUP)
         try:
-            worker = Worker(self._python, self._soffice, _WARMUP)
+            worker.start()
             with self._lock:
                 self._busy.add(worker)  # from here close(busy=True) can stop it
-        except BaseException:  # SIGTERM too: prestart runs in the caller's thread
-            if worker is not None:
-                worker.kill()
+        except BaseException:
+            worker.kill()
             with self._lock:
-                if worker is not None:
-                    self._busy.discard(worker)
+                self._busy.discard(worker)
                 self._started -= 1
                 self._lock.notify()
             raise

@@ -38,28 +38,47 @@ def soffice_bin(soffice: str) -> str:
 
 
 class Worker:
-    """One bridge process and its LibreOffice, started at once (:meth:`wait_ready`
-    waits until it takes work). ``warmup`` is a DOCX file the bridge converts first,
-    untimed, so that the first real document does not pay for loading LibreOffice's
-    filters and fonts."""
+    """One bridge process and its LibreOffice. Made with nothing running; :meth:`start`
+    starts them and :meth:`wait_ready` waits until LibreOffice takes work. ``warmup`` is
+    a DOCX file the bridge converts first, untimed, so that the first real document does
+    not pay for loading LibreOffice's filters and fonts."""
 
     def __init__(self, python: str, soffice: str, warmup: Path | None = None) -> None:
         self.soffice = soffice_bin(soffice)
-        self.profile, self.seeded = soffice_profile.new_profile(self.soffice)
+        self.profile = soffice_profile.profile_path()  # a name only: see start()
+        self.seeded = False
+        self._python, self._warmup = python, warmup
         self._buffer = b""
+
+    def start(self) -> None:
+        """Make the profile and start the bridge; on any error or interruption (SIGTERM
+        unwinds the main thread anywhere) nothing is left: call it where the caller
+        already holds this worker, so that an interruption after it can :meth:`kill` it.
+
+        The profile's name was chosen before the folder exists, so :meth:`kill` removes
+        whatever was made. The bridge starts LibreOffice only when told to, after this
+        process keeps it: a bridge started but never kept (interrupted inside Popen)
+        sees end of input and leaves without starting LibreOffice, which would otherwise
+        make the removed profile again and leave it behind.
+        """
         try:
+            self.seeded = soffice_profile.make_profile(self.soffice, self.profile)
             # LibreOffice's own temporary files go inside the profile, removed with it.
             (self.profile / "tmp").mkdir()
             self.proc = subprocess.Popen(
-                [python, str(_BRIDGE), self.soffice, str(self.profile),
-                 f"naskah-{uuid.uuid4().hex}", *([str(warmup)] if warmup else [])],
+                [self._python, str(_BRIDGE), self.soffice, str(self.profile),
+                 f"naskah-{uuid.uuid4().hex}", *([str(self._warmup)] if self._warmup else [])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 start_new_session=True, env={**os.environ, "TMPDIR": str(self.profile / "tmp")},
             )
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(b"start\n")
+            self.proc.stdin.flush()
         except BaseException as exc:  # SIGTERM too: the caller may be the main thread
-            shutil.rmtree(self.profile, ignore_errors=True)
+            self.kill()
             if isinstance(exc, OSError):
-                raise PdfError(f"cannot start the LibreOffice bridge ({python}): {exc}") from None
+                raise PdfError(f"cannot start the LibreOffice bridge ({self._python}): "
+                               f"{exc}") from None
             raise
 
     def wait_ready(self) -> None:

@@ -132,16 +132,18 @@ def _busy(root: Path, exclusive: bool) -> TrailLockedError:
 
 
 @contextmanager
-def exclusive_lock(root: Path, wait: float = WRITER_WAIT) -> Iterator[None]:
-    """Held while a step changes the berkas; waits briefly for readers."""
-    with _flock(root, True, wait):
+def exclusive_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """Held while a step changes the berkas; waits briefly for readers (default
+    :data:`WRITER_WAIT`, read when called)."""
+    with _flock(root, True, WRITER_WAIT if wait is None else wait):
         yield
 
 
 @contextmanager
-def shared_lock(root: Path, wait: float = READER_WAIT) -> Iterator[None]:
-    """Held while reading the berkas (verify, status, report, berkas PDF): never half a step."""
-    with _flock(root, False, wait):
+def shared_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """Held while reading the berkas (verify, status, report, berkas PDF): never half a step.
+    Waits for a step in progress (default :data:`READER_WAIT`, read when called)."""
+    with _flock(root, False, READER_WAIT if wait is None else wait):
         yield
 
 

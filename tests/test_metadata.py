@@ -18,10 +18,11 @@ import pytest
 
 import naskah
 from naskah.cli import main
+from naskah.cli import main as cli
 from naskah.docx.integrity import body_text, body_text_hash
 from naskah.docx.metadata import ITEM_PART, DocumentChangedError, periksa_keutuhan
 from naskah.models.pengesahan import Paraf, Pengesahan, TandaTangan
-from tests.helpers import docx_text, load_example
+from tests.helpers import docx_lines, docx_text, load_example, load_example_data
 
 REPO = Path(__file__).parent.parent
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -194,3 +195,57 @@ def test_meta_of_rendered_bytes_round_trip() -> None:
     meta = naskah.read_metadata(data)
     assert meta.teks_hash == body_text_hash(zipfile.ZipFile(io.BytesIO(data)).read(
         "word/document.xml"))
+
+
+# ---------------------------------------------------------------- naskah meta and read_metadata
+
+
+def test_meta_cli_round_trip(berkas: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("01-disposisi-sesmenko.docx", "10-undangan-rapat.docx", "14-laporan.docx"):
+        path = berkas / "dokumen" / name
+        capsys.readouterr()
+        assert cli(["meta", str(path)]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        assert printed == naskah.read_metadata(path).model_dump(mode="json")
+        assert printed["format"] == "naskah/1"
+
+
+def test_docx_without_metadata(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = docx.Document()
+    document.add_paragraph("Bukan naskah")
+    path = tmp_path / "polos.docx"
+    document.save(str(path))
+    with pytest.raises(naskah.MetadataError, match="holds no naskah metadata"):
+        naskah.read_metadata(path)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with pytest.raises(naskah.MetadataError, match="holds no naskah metadata"):
+        naskah.read_metadata(buffer.getvalue())
+    assert cli(["meta", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "polos.docx holds no naskah metadata" in err
+
+
+def test_not_a_docx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bukan.docx"
+    path.write_bytes(b"just text")
+    with pytest.raises(naskah.MetadataError, match="not a readable DOCX"):
+        naskah.read_metadata(path)
+    assert cli(["meta", str(path)]) == 1
+
+
+def test_metadata_text_is_never_evaluated(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    hal = "{{ 7*7 }} & <b>"
+    data = load_example_data("nota-dinas") | {"hal": hal}
+    nodin = naskah.NotaDinas.model_validate(data)
+    path = tmp_path / "jinja.docx"
+    path.write_bytes(naskah.render(nodin))
+    meta = naskah.read_metadata(path)
+    assert meta.hal == hal
+    assert meta.naskah["hal"] == hal
+    assert meta.content_hash == nodin.content_hash()
+    assert hal in docx_lines(path)  # printed literally in the document too
+    assert cli(["meta", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["hal"] == hal

@@ -1,35 +1,28 @@
-"""Issue 8 on the trail: no step without the performer's key, and every rewrite made
+"""Signatures on the trail: no step without the performer's key, and every rewrite made
 without the private keys fails ``verify`` naming the first bad step.
 
 Each attack is performed on a real copy of the demo berkas (signed with the demo's test
 PKI), then checked with the real verifier (pyHanko for the PDFs, CMS for the ledger).
 """
-# The trail fixtures are imported from test_trail; pytest injects them by name.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import io
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import async_validate_pdf_signature
 
 import naskah
 import naskah.trail.ledger
 from naskah import demo
 from naskah.cli import main as cli
 from naskah.trail import JenisMasalah, Trail
-from naskah.trail.ledger import entry_hash
 from naskah.trail.signatures import SignerMissingError
 from naskah.tte.errors import CertificateError
 from naskah.tte.identity import Identitas
@@ -38,39 +31,19 @@ from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.pki import buat_root_ca, pkcs12_bytes, terbitkan
 from naskah.tte.trust import TrustStore
 from tests.helpers import load_example_data
-from tests.test_trail import (  # noqa: F401 - fixtures
+from tests.trail_keys import TrailPki
+from tests.trail_support import (
     KABAG,
     KARO_PO,
     SESMENKO,
-    berkas,
-    demo_master,
-    partial,
+    first,
     read_ledger,
+    rechain_without_keys,
     resign,
     signer_of,
     step_data,
     write_ledger,
 )
-from tests.trail_keys import TrailPki
-
-SIGNED = ("dokumen/10-undangan-rapat.pdf", "dokumen/14-laporan.pdf",
-          "dokumen/14-nodin-pengantar.pdf")
-
-
-def first(folder: Path, trust: TrustStore | None = None) -> naskah.trail.Masalah:
-    result = Trail.open(folder).verify(trust)
-    assert not result.utuh
-    assert result.pertama is not None
-    return result.pertama
-
-
-def rechain_without_keys(data: dict[str, Any]) -> None:
-    """What someone without the keys can do: make the hash chain consistent again."""
-    previous = naskah.trail.ledger.header_hash(data["header"])
-    for entry in data["entries"]:
-        entry["prev_hash"] = previous
-        entry["hash"] = previous = entry_hash(entry)
-
 
 # ---------------------------------------------------------------- the performer's key
 
@@ -294,40 +267,6 @@ def test_forged_paraf_signature_fails(berkas: Path) -> None:
                for m in at_13), [str(m) for m in at_13]
 
 
-def _paraf_refs(folder: Path) -> list[tuple[Any, Any]]:
-    entries = Trail.open(folder).entries()
-    return [(e, r) for e in entries for r in e.keluaran if r.jenis == "paraf"]
-
-
-def test_paraf_signature_is_in_the_docx_metadata(demo_master: Path) -> None:
-    """Issue 8: the paraf signature is stored in the DOCX metadata and in the ledger, the
-    same CMS signature, by the paraf-giver's certificate over the konsep hash."""
-    from naskah.trail.pelaksana import DaftarPelaksana
-    from naskah.trail.signatures import paraf_payload, pem_to_der
-    from naskah.tte.cms import signer_certificate, verify_bytes
-
-    trust = TrustStore.from_files([demo_master / "pki-uji" / "ca.pem"])
-    roster = DaftarPelaksana.model_validate_json((demo_master / "pelaksana.json").read_bytes())
-    refs = _paraf_refs(demo_master)
-    assert [(e.step, r.kode) for e, r in refs] == [
-        (9, "undangan-rapat"), (13, "laporan"), (13, "nodin-pengantar")]
-    for entry, ref in refs:
-        meta = naskah.read_metadata(demo_master / str(ref.file))
-        paraf = meta.pengesahan.paraf[-1]
-        assert paraf.pejabat.nip == entry.pelaksana.nip
-        assert paraf.tte is not None and paraf.tte == ref.tte
-        assert paraf.konsep_hash == ref.konsep_hash
-        sig = base64.b64decode(paraf.tte)
-        report = verify_bytes(paraf_payload(str(paraf.konsep_hash), entry.pelaksana), sig, trust)
-        assert report.intact and report.valid and report.trusted
-        pem = roster.sertifikat_pem(entry.pelaksana)
-        assert pem is not None and signer_certificate(sig) == pem_to_der(pem, "roster")
-    # the signed documents keep the paraf (and its signature) through numbering
-    final = naskah.read_metadata(demo_master / "dokumen/14-nodin-pengantar.docx")
-    (paraf,) = final.pengesahan.paraf
-    assert paraf.tte == refs[2][1].tte and final.nomor is not None
-
-
 def _rewrite_paraf_tte(path: Path, tte: str) -> None:
     """Replace the last paraf's signature in a DOCX's naskah metadata, nothing else."""
     import zipfile
@@ -367,26 +306,6 @@ def test_swapped_paraf_signature_in_the_docx_is_found(berkas: Path) -> None:
 
 
 # ---------------------------------------------------------------- signed originals
-
-
-def test_signed_originals_validate_with_pyhanko_and_chain_to_the_demo_root(
-        demo_master: Path) -> None:
-    from naskah.tte.trust import TrustStore
-
-    trust = TrustStore.from_files([demo_master / "pki-uji" / "ca.pem"])
-    entries = Trail.open(demo_master).entries()
-    recorded = {r.file: r for e in entries for r in e.asli}
-    assert sorted(recorded) == sorted(SIGNED)
-    for rel in SIGNED:
-        reader = PdfFileReader(io.BytesIO((demo_master / rel).read_bytes()))
-        (sig,) = reader.embedded_signatures
-        status = asyncio.run(async_validate_pdf_signature(sig, trust.validation_context()))
-        assert status.intact and status.valid and status.trusted, rel
-        assert status.signing_cert.subject.native["serial_number"] == KARO_PO
-        path = status.validation_path
-        assert path is not None
-        root = path.trust_anchor.authority.name.native["common_name"]
-        assert root == "naskah UJI — bukan untuk produksi"
 
 
 def test_flipped_byte_in_a_signed_original_fails(berkas: Path) -> None:
@@ -463,18 +382,6 @@ def test_verify_trail_on_a_tampered_trail_is_not_valid(berkas: Path,
     assert "the trail fails verification: step 5" in capsys.readouterr().out
 
 
-def test_ledger_signatures_are_base64_cms(demo_master: Path) -> None:
-    from naskah.tte.cms import signer_certificate
-
-    data = read_ledger(demo_master)
-    header_cert = signer_certificate(base64.b64decode(data["header"]["ttd"]))
-    roster = json.loads((demo_master / "pelaksana.json").read_text(encoding="utf-8"))
-    from naskah.trail.signatures import pem_to_der
-
-    assert header_cert == pem_to_der(roster["sertifikat"][SESMENKO], "x")
-    assert all(isinstance(e["ttd"], str) for e in data["entries"])
-
-
 def test_rechained_ledger_is_not_extended(partial: Callable[[int], Path]) -> None:
     """A step checks the header's and the last entry's signatures (the last signs the
     whole chain): a ledger rechained without the keys is refused before anything is
@@ -490,25 +397,6 @@ def test_rechained_ledger_is_not_extended(partial: Callable[[int], Path]) -> Non
         Trail.open(folder).perform(7, **step_data(7))
     assert (folder / "ledger.json").read_bytes() == before
     assert not list((folder / "dokumen").glob("07-*"))
-
-
-def test_stamp_covers_the_templates_signature_line(demo_master: Path) -> None:
-    """The stamp sits where the template prints "Ditandatangani secara elektronik pada
-    ...", between the jabatan and the name, and hides that line (no second mark)."""
-    from pypdf import PdfReader
-
-    from naskah.tte.posisi import find_tag
-
-    for rel in SIGNED:
-        reader = PdfReader(demo_master / rel)
-        page, x, y, _ = find_tag(reader, "Ditandatangani secara elektronik pada") or (
-            -1, 0.0, 0.0, 0.0)
-        _, _, name_y, _ = find_tag(reader, "Agus Setiawan, S.H., M.Si.") or (-1, 0, 0, 0)
-        (widget,) = [a.get_object() for a in reader.pages[page].get("/Annots", [])
-                     if a.get_object().get("/FT") == "/Sig"]
-        x1, y1, _x2, y2 = (float(v) for v in widget["/Rect"])
-        assert x1 == pytest.approx(x, abs=1) and y1 < y < y2, rel
-        assert y1 > name_y, rel  # above the name, not over it
 
 
 @given(st.text(max_size=400))
@@ -532,7 +420,7 @@ def test_any_bytes_as_a_stored_signature_is_a_problem_not_a_crash(blob: bytes) -
     assert problem is not None and "X" in problem[1] and problem[0] == "signature"
 
 
-def test_signed_original_shows_the_berkas_profiles_tte(tmp_path: Path,
+def test_signed_original_shows_the_berkas_profiles_tte(soffice: str, tmp_path: Path,
                                                        trail_pki: TrailPki) -> None:
     """The profile a trail starts with drives its signed originals: the stamp's label,
     the footer statement and the QR's verification URL come from its [tte]."""

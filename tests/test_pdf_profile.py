@@ -46,9 +46,9 @@ def test_every_profile_records_the_installed_version(soffice: str, cache: Path) 
         shutil.rmtree(profile)
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_libreoffice_skips_its_self_test_and_a_clean_close_leaves_a_seed(
-    soffice: str, cache: Path, tmp_path: Path
+    soffice: str, uno: str, cache: Path, tmp_path: Path
 ) -> None:
     source = make_docx(tmp_path / "a.docx", "Profil pertama")
     converter = pdf_warm.WarmConverter(1)
@@ -121,7 +121,7 @@ def test_an_unwritable_cache_only_means_no_seed(soffice: str, tmp_path: Path,
     assert not seeded and not (blocker / "cache").exists()
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_a_python_without_uno_falls_back_to_one_soffice_run(
     soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,11 +139,14 @@ def test_a_python_without_uno_falls_back_to_one_soffice_run(
         pdf_warm.shutdown()
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("warm", ["1", "0"], ids=["warm", "cold"])
 def test_pipeline_keeps_order_and_a_failure_stays_its_documents(
-    soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm: str
+    soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm: str,
+    request: pytest.FixtureRequest
 ) -> None:
+    if warm == "1":
+        request.getfixturevalue("uno")
     monkeypatch.setenv("NASKAH_PDF_WARM", warm)
     pdf_warm.shutdown()
     stage = tmp_path / "stage"
@@ -173,7 +176,7 @@ def test_pipeline_keeps_order_and_a_failure_stays_its_documents(
     assert sorted(p.name for p in stage.iterdir()) == [f"d{i}.docx" for i in range(5)]
 
 
-@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_render_batch_pdf_into_a_relative_folder(soffice: str, tmp_path: Path) -> None:
     import subprocess
 
