@@ -23,7 +23,7 @@ DEFAULT_PATTERN = "{nomor_urut:04d}"
 LIST_SEPARATOR = ";"
 """Between the items of a list written in one cell."""
 _SAFE_NAME = re.compile(r"[^\w.\- ]+")
-_PATH_PART = re.compile(r"^(?:[^\W\d]\w*|\d+)$")  # a name, or a list position
+_PATH_PART = re.compile(r"^(?:[^\W\d_]\w*|\d+)$")  # a name (from a letter), or a position
 
 
 def merge(base: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
