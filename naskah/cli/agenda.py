@@ -54,9 +54,11 @@ def cmd_beri(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         items = reg.disposisi.beri(args.agenda, dari=args.dari, kepada=args.kepada,
                                    instruksi=args.instruksi, tanggal=args.tanggal,
-                                   batas_waktu=args.batas_waktu, induk_id=args.induk)
+                                   batas_waktu=args.batas_waktu, induk_id=args.induk,
+                                   batas_hari_kerja=args.batas_hari_kerja)
     for item in items:
-        print(f"{item.id}\t{item.kepada}")
+        due = f"\tbatas {item.batas_waktu.isoformat()}" if args.batas_hari_kerja else ""
+        print(f"{item.id}\t{item.kepada}{due}")
     return EXIT_OK
 
 
@@ -150,6 +152,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     q.add_argument("--instruksi", required=True)
     q.add_argument("--tanggal", help="date given (default today), YYYY-MM-DD")
     q.add_argument("--batas-waktu", help="due date, YYYY-MM-DD")
+    q.add_argument("--batas-hari-kerja", type=int, metavar="N",
+                   help="due N working days after the disposisi (national holidays, cuti "
+                   "bersama and $NASKAH_KALENDER counted; see `naskah kalender`)")
     q.add_argument("--induk", type=int, metavar="ID", help="the disposisi being passed down")
     q.set_defaults(handler=cmd_beri)
     parsers.append(q)
