@@ -190,8 +190,10 @@ def run(
             if progress:
                 files = ", ".join(r.file for r in entry.keluaran if r.file) or "(tindakan)"
                 progress(f"  {entry.step:>2}. {entry.pelaksana.nama:32} {files}")
-        ekspor.tulis(ekspor.tabel_agenda(reg.agenda.daftar()), folder / AGENDA_XLSX,
-                     "Buku Agenda")
+        entries = reg.agenda.daftar()
+        ekspor.tulis_agenda(entries, folder / AGENDA_XLSX,
+                            disposisi={e.id: reg.disposisi.pohon(e.id) for e in entries},
+                            instansi=" ".join(Instansi.kemenko_polhukam().nama))
     return trail, trail.verify()
 
 

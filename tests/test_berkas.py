@@ -45,7 +45,7 @@ def _outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
 @pytest.fixture(scope="module")
 def berkas(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("berkas") / "demo"
-    demo.run(folder)
+    demo.run(folder, mulai=demo.MULAI)
     build_berkas(folder, folder / "berkas.pdf", pdf_dir=folder / "pdf",
                  seal=demo.signer(folder, KARO_PO))
     return folder

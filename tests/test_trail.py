@@ -157,7 +157,7 @@ def problems(result: naskah.trail.Verifikasi) -> list[str]:
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "berkas"
-    _, result = demo.run(out)
+    _, result = demo.run(out, mulai=demo.MULAI)
     assert result.utuh, problems(result)
     _MASTER[:] = [out]
     return out
@@ -1304,7 +1304,7 @@ def test_demo_refuses_a_folder_that_is_not_a_berkas(
 def test_demo_into_an_empty_existing_folder(tmp_path: Path) -> None:
     out = tmp_path / "kosong"
     out.mkdir()
-    _, result = demo.run(out)
+    _, result = demo.run(out, mulai=demo.MULAI)
     assert result.utuh and result.langkah == 14
 
 

@@ -82,9 +82,9 @@ def test_demo_refuses_to_wipe_a_real_trail(partial: Callable[[int], Path],
 
 def test_demo_replaces_its_own_berkas(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    demo.run(out)
+    demo.run(out, mulai=demo.MULAI)
     assert read_ledger(out)["header"]["demo"] is True
-    _, result = demo.run(out)
+    _, result = demo.run(out, mulai=demo.MULAI)
     assert result.utuh and result.langkah == 14
 
 

@@ -55,7 +55,7 @@ def step(folder: Path, n: int) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def berkas(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "out"
-    _, result = demo.run(out)
+    _, result = demo.run(out, mulai=demo.MULAI)
     assert result.utuh, result.pertama
     return out
 
@@ -164,7 +164,7 @@ def test_changed_profile_copy_is_found(berkas: Path, tmp_path: Path) -> None:
 
 def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    trail, result = demo.run(out, sampai=13)
+    trail, result = demo.run(out, sampai=13, mulai=demo.MULAI)
     assert result.utuh
     # a file staff left where step 14 writes: the step fails after numbering
     (out / NODIN).write_bytes(b"not ours")
@@ -184,7 +184,7 @@ def test_failed_signing_cancels_its_numbers(tmp_path: Path) -> None:
 
 def test_konsep_nomor_is_replaced_by_the_register_at_signing(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    trail, _ = demo.run(out, sampai=7)
+    trail, _ = demo.run(out, sampai=7, mulai=demo.MULAI)
     trail.perform(8, **step(out, 8))  # the example undangan carries B-215/...
     assert read_metadata(out / "dokumen/08-undangan-rapat.docx").nomor.startswith("B-215/")
     for n in (9, 10):

@@ -34,19 +34,16 @@ def cmd_daftar(args: argparse.Namespace) -> int:
 
 
 def cmd_ekspor(args: argparse.Namespace) -> int:
-    from naskah.fileio import write_atomic
     from naskah.register import ekspor
 
-    pdf = args.output.lower().endswith(".pdf")
-    if pdf and (args.tahun is None or args.bulan is None):
+    if args.output.lower().endswith(".pdf") and (args.tahun is None or args.bulan is None):
         raise InputError("--bulan: the PDF buku agenda is of one month: give --tahun and "
                          "--bulan", [("bulan", "required")])
     with open_register(args) as reg:
         entries = reg.agenda.daftar(tahun=args.tahun, bulan=args.bulan)
-    if pdf:
-        print(write_atomic(args.output, ekspor.agenda_pdf(entries, args.tahun, args.bulan)))
-    else:
-        print(ekspor.tulis(ekspor.tabel_agenda(entries), args.output, "Buku Agenda"))
+        trees = {e.id: reg.disposisi.pohon(e.id) for e in entries}
+    print(ekspor.tulis_agenda(entries, args.output, disposisi=trees, instansi=args.instansi,
+                              tahun=args.tahun, bulan=args.bulan))
     return EXIT_OK
 
 
@@ -136,6 +133,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         q = asub.add_parser(name, help=text)
         if name == "ekspor":
             q.add_argument("output", metavar="OUT.xlsx|OUT.csv|OUT.pdf")
+            q.add_argument("--instansi", help="the instansi named under the title")
         else:
             q.add_argument("--json", action="store_true", help="as JSON")
         q.add_argument("--tahun", type=int)
