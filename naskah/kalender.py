@@ -244,15 +244,14 @@ class Kalender:
         return day
 
     def hari_kerja_antara(self, mulai: date, selesai: date) -> int:
-        """Working days after ``mulai`` up to and including ``selesai`` (negative when
-        ``selesai`` is earlier): the ``n`` of :meth:`tambah_hari_kerja`."""
+        """The ``n`` with ``tambah_hari_kerja(mulai, n) == selesai`` for a working day
+        ``selesai``: the working days after ``mulai`` up to ``selesai``, or minus those
+        from ``selesai`` up to before ``mulai`` when it is earlier."""
         if selesai < mulai:
-            return -self.hari_kerja_antara(selesai, mulai)
-        count, day = 0, mulai
-        while day < selesai:
-            day += timedelta(days=1)
-            count += self.hari_kerja(day)
-        return count
+            return -sum(self.hari_kerja(selesai + timedelta(days=i))
+                        for i in range((mulai - selesai).days))
+        return sum(self.hari_kerja(mulai + timedelta(days=i))
+                   for i in range(1, (selesai - mulai).days + 1))
 
     def hari_kerja_terakhir(self, day: date) -> date:
         """``day`` when it is a working day, else the working day before it."""
