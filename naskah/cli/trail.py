@@ -151,7 +151,14 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
 
         trust = TrustStore.from_files(args.trust)
     _quiet_pyhanko()
-    result = Trail.open(args.dir).verify(trust)
+    from naskah.cli.kemajuan import bar_tahap
+
+    bar = bar_tahap()
+    try:
+        result = Trail.open(args.dir).verify(trust, kemajuan=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     if args.json:
         from dataclasses import asdict
 

@@ -45,7 +45,7 @@ from naskah.trail.ledger import Entry, Header, Ledger
 from naskah.trail.pelaksana import DaftarPelaksana
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES
 from naskah.trail.step import perform_step, read_model
-from naskah.trail.verification import Verifikasi, verify_deferred
+from naskah.trail.verification import Kemajuan, Verifikasi, verify_deferred
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
@@ -174,12 +174,14 @@ class Trail:
                              [("kode", "no file yet")])
         return self.folder / str(state.refs[kode][1].file)
 
-    def verify(self, trust: TrustStore | None = None) -> Verifikasi:
+    def verify(self, trust: TrustStore | None = None,
+               kemajuan: Kemajuan | None = None) -> Verifikasi:
         """Recompute every hash, check every file and every signature; report problems in
         step order. ``trust``: the roots to check signatures against (default: the
-        berkas's own ``trust.pem``; give your own to rule out a replaced one)."""
+        berkas's own ``trust.pem``; give your own to rule out a replaced one).
+        ``kemajuan(tahap, selesai, total)`` is told how far the check is."""
         with shared_lock(self.folder):
-            finish = verify_deferred(self.folder, trust)
+            finish = verify_deferred(self.folder, trust, kemajuan)
         return finish()  # the signature checks, without holding the berkas
 
     # ------------------------------------------------------------ performing

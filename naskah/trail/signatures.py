@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -191,9 +191,11 @@ def _cms_problem(payload: bytes, b64: Any, trust: TrustStore, roster_pem: str | 
 
 
 def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
-          trust: TrustStore | None, read: Any) -> list[Temuan]:
+          trust: TrustStore | None, read: Any,
+          kemajuan: Callable[[str, int, int], None] | None = None) -> list[Temuan]:
     """Every signature problem of a ledger whose chain was checked. ``read(rel)`` gives a
-    recorded file's bytes (None when it cannot be read; that is reported elsewhere)."""
+    recorded file's bytes (None when it cannot be read; that is reported elsewhere).
+    ``kemajuan("tanda tangan", done, total)`` is called after each entry."""
     from naskah.tte.trust import TrustStore
     from naskah.tte.verify import verify_pdf
 
@@ -218,7 +220,9 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
         if problem:
             found.append(Temuan(f"ledger header: {problem}", None, "ledger.json"))
     raws = {r.get("step"): r for r in ledger.raw_entries if isinstance(r, dict)}
-    for entry in entries:
+    for done, entry in enumerate(entries, 1):
+        if kemajuan is not None and done > 1:
+            kemajuan("tanda tangan", done - 1, len(entries))
         pem = roster.sertifikat_pem(entry.pelaksana)
         who = f"{entry.pelaksana.nama} (the performer)"
         problem = _cms_problem(entry_payload(raws.get(entry.step, {})), entry.ttd, trust, pem,
@@ -254,6 +258,8 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
                     for s in report.signatures):
                 found.append(Temuan(f"the signed original is not signed by {entry.pelaksana.nama}",
                                     entry.step, ref.file))
+    if kemajuan is not None and entries:
+        kemajuan("tanda tangan", len(entries), len(entries))
     return found
 
 

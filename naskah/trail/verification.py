@@ -41,15 +41,21 @@ if TYPE_CHECKING:
     from naskah.tte.trust import TrustStore
 
 
-def verify(root: Path, trust: TrustStore | None = None) -> Verifikasi:
+Kemajuan = Callable[[str, int, int], None]
+"""A progress callback: ``(tahap, selesai, total)``, e.g. ``("berkas", 3, 14)`` after the
+files of the third of 14 entries, ``("tanda tangan", 3, 14)`` after its signatures."""
+
+
+def verify(root: Path, trust: TrustStore | None = None,
+           kemajuan: Kemajuan | None = None) -> Verifikasi:
     """Recompute every hash, check every file and every signature; report problems in
     step order. ``trust`` replaces the berkas's own trust.pem as the roots signatures
-    must chain to."""
-    return verify_deferred(root, trust)()
+    must chain to; ``kemajuan`` is told how far the check is (:data:`Kemajuan`)."""
+    return verify_deferred(root, trust, kemajuan)()
 
 
-def verify_deferred(root: Path, trust: TrustStore | None = None
-                    ) -> Callable[[], Verifikasi]:
+def verify_deferred(root: Path, trust: TrustStore | None = None,
+                    kemajuan: Kemajuan | None = None) -> Callable[[], Verifikasi]:
     """:func:`verify` in two parts: everything that reads the berkas now (call it under
     the shared lock), the signature checks (which need only what was read, and take most
     of the time) in the function returned, to call after the lock is let go, so a step
@@ -64,10 +70,12 @@ def verify_deferred(root: Path, trust: TrustStore | None = None
     if entries is None:
         return lambda: result
     recorded = _settings_files(root, ledger.header.pengaturan_sha256)
-    for entry in entries:
+    for done, entry in enumerate(entries, 1):
         recorded.update(str(r.file) for r in entry.files)
         result.masalah.extend(check_files(root, entry.step, entry.files))
-    signed = prepare_signatures(root, ledger, entries, trust)
+        if kemajuan is not None:
+            kemajuan("berkas", done, len(entries))
+    signed = prepare_signatures(root, ledger, entries, trust, kemajuan=kemajuan)
     result.masalah.extend(check_extras(root, recorded, _is_demo(ledger)))
 
     def finish() -> Verifikasi:
@@ -169,8 +177,8 @@ def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
 
 
 def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
-                       trust: TrustStore | None, *, originals: bool = True
-                       ) -> Callable[[], list[Masalah]]:
+                       trust: TrustStore | None, *, originals: bool = True,
+                       kemajuan: Kemajuan | None = None) -> Callable[[], list[Masalah]]:
     """Read what :func:`check_signatures` needs (trust roots, roster, signed originals)
     now; check the signatures when the function returned is called."""
     from naskah.trail import signatures
@@ -204,7 +212,7 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
     files = {str(r.file): read(r.file) for e in entries for r in e.asli}
 
     def check() -> list[Masalah]:
-        for t in signatures.check(ledger, entries, roster, trust, files.get):
+        for t in signatures.check(ledger, entries, roster, trust, files.get, kemajuan):
             found.append(Masalah(JenisMasalah.SIGNATURE, t.pesan, t.step, t.file))
         return found
 
