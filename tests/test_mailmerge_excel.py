@@ -326,10 +326,13 @@ def test_pdfa_and_font_check_in_a_pdf_batch(soffice: str, tmp_path: Path) -> Non
     out = tmp_path / "c"
     done = subprocess.run([*NASKAH, "render-batch", "undangan", str(BASE), str(rows), "-o",
                            str(out), "--pdf", "--profil", str(profil), "--jobs", "1",
-                           "--progress", "off"], capture_output=True, text=True, timeout=300)
+                           "--progress", "json"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert len(list(out.glob("*.pdf"))) == 2
-    assert done.stderr.count("2 PDF(s): fonts differ from profil 'huruf-langka'") == 1
+    lines = [json.loads(line) for line in done.stderr.splitlines()]  # JSON, every line
+    warned = [r["peringatan"] for r in lines if "peringatan" in r]
+    assert len(warned) == 1
+    assert warned[0].startswith("2 PDF(s): fonts differ from profil 'huruf-langka'")
 
 
 # ------------------------------------------------------------------ progress

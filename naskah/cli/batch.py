@@ -117,8 +117,10 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
-    for warning in caught:
-        print(f"naskah: warning: {warning.message}", file=sys.stderr)
+    for warning in caught:  # in --progress json, every stderr line is a JSON object
+        print(json.dumps({"peringatan": str(warning.message)}, ensure_ascii=False)
+              if args.progress == "json" else f"naskah: warning: {warning.message}",
+              file=sys.stderr)
     report = Path(args.output) / FAILED_CSV
     if result.failures:
         with report.open("w", encoding="utf-8", newline="") as fh:
