@@ -4,15 +4,19 @@ Run from the project folder:
 
     .venv/bin/python examples/render_all.py [OUT_DIR]
 
-Each JSON file is one document; edit a copy and run again to make your own.
+Each JSON file is one document; edit a copy and run again to make your own. The files
+are written as of November 2026; their dates are moved to the present here, as the demo
+does (naskah.example_dates).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import naskah
+from naskah.example_dates import GeserTanggal, mulai_terkini
 from naskah.pdf import soffice_available
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,10 +28,11 @@ def main() -> int:
     renderer = naskah.Renderer()  # keeps every template compiled: make one, reuse it
     make_pdf = soffice_available()
     jobs = []
+    geser = GeserTanggal(mulai_terkini())
     for jenis in naskah.JENIS:
-        text = (DATA / f"{jenis}.json").read_text(encoding="utf-8")
+        data = json.loads((DATA / f"{jenis}.json").read_text(encoding="utf-8"))
         try:
-            dokumen = naskah.load_naskah(jenis, text, f"{jenis}.json")
+            dokumen = naskah.load_naskah(jenis, geser(data), f"{jenis}.json")
         except naskah.InputError as exc:  # names every wrong field and why
             print(exc, file=sys.stderr)
             return 2

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from naskah.demo import passphrase_env
+from naskah.example_dates import GeserTanggal, mulai_terkini
 from naskah.trail import Trail
 from naskah.trail.data_langkah import DataLangkah
 from naskah.trail.pelaksana import DaftarPelaksana, kunci
@@ -59,8 +59,13 @@ def main() -> int:
     # 3. Start the trail, signed by whoever starts it. Without `sop=`, the packaged Tata
     #    Kelola Data SOP is used; pass `sop=Sop.load("my-sop.json")` for another one.
     #    `register=` (a numbering register URL) and `profil=` are optional.
+    #    The example data is written as of 24 November 2026; it is moved to the two most
+    #    recent working days (national holidays and cuti bersama skipped), since a trail
+    #    refuses step times in the future.
+    mulai = mulai_terkini()
+    geser = GeserTanggal(mulai)
     first = DataLangkah.load(DATA / "langkah-01.json").oleh
-    trail = Trail.init(berkas, pelaksana, dibuat=datetime.fromisoformat("2026-11-24T07:55+07:00"),
+    trail = Trail.init(berkas, pelaksana, dibuat=mulai,
                        trust=[pki.ca_pem], oleh=first, signer=key(first))
 
     # 4. Perform the 14 steps, each signed by its performer. Each langkah-NN.json names
@@ -70,6 +75,7 @@ def main() -> int:
     #    Paraf and signing steps need no data: they apply to the current document.
     for nomor in range(1, 15):
         data = DataLangkah.load(DATA / f"langkah-{nomor:02d}.json")
+        data = DataLangkah.model_validate(geser(data.model_dump(mode="json")))
         entry = trail.perform(nomor, **data.perform_kwargs(), signer=key(data.oleh))
         made = ", ".join(r.file or r.nama for r in entry.keluaran)
         print(f"langkah {nomor:>2}: {entry.pelaksana.nama} — {made}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from naskah.errors import InputError, NaskahError
 from naskah.fileio import fsync_dir, write_replacing
-from naskah.mailmerge import DEFAULT_PATTERN, Formatter, merge, output_name
+from naskah.mailmerge import DEFAULT_PATTERN, check_pattern, merge, output_name
+from naskah.pdf.fonts import FontCheck, FontWarning
 from naskah.pdf.pipeline import Converted, PdfPipeline
+from naskah.profil import Profil
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -55,11 +58,12 @@ _renderer: Any = None
 _aset: str | None = None
 
 
-def _init_worker(templates: Mapping[str, str] | None, kertas: str, aset: str | None) -> None:
+def _init_worker(templates: Mapping[str, str] | None, profil: Profil, kertas: str | None,
+                 aset: str | None) -> None:
     global _renderer, _aset
     from naskah.docx.renderer import Renderer
 
-    _renderer, _aset = Renderer(templates, kertas=kertas), aset
+    _renderer, _aset = Renderer(templates, profil=profil, kertas=kertas), aset
 
 
 def _render_one(job: tuple[int, Any, str, str, str, bool]) -> tuple[int, Path | None,
@@ -86,6 +90,22 @@ def _render_one(job: tuple[int, Any, str, str, str, bool]) -> tuple[int, Path | 
 # ------------------------------------------------------------------ the batch
 
 
+@dataclass(frozen=True)
+class Kemajuan:
+    """Where a batch stands after one more row: that row's outcome and the counts."""
+
+    baris: int
+    """The row just finished (1-based)."""
+    berkas: Path | None
+    """The file written for it, or None when it failed."""
+    masalah: list[Failure]
+    """Its problems (empty when written)."""
+    selesai: int
+    """Rows finished so far, written or failed."""
+    gagal: int
+    """Rows failed so far."""
+
+
 def render_batch(
     jenis: str,
     rows: Iterable[Mapping[str, Any] | Any],
@@ -96,72 +116,98 @@ def render_batch(
     jobs: int | None = None,
     nama_berkas: str = DEFAULT_PATTERN,
     templates: Mapping[str, str | os.PathLike[str]] | None = None,
-    kertas: str = "A4",
+    profil: str | os.PathLike[str] | Profil | None = None,
+    kertas: str | None = None,
+    pdfa: bool | None = None,
+    font_check: FontCheck = "warn",
     aset: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    kemajuan: Callable[[Kemajuan], None] | None = None,
 ) -> BatchResult:
     """Render one document per row into ``out_dir``; see the module notes.
 
-    ``rows`` yields dicts (merged over ``base``), document models, or an
-    :class:`~naskah.errors.InputError` for a row its reader could not parse. ``jobs`` is the
-    number of rendering processes (default: the number of cores; 1 renders in this
-    process). ``aset`` is the folder relative kop image paths are read from (the base
-    document's folder; default: the current directory). ``progress`` is called with the
-    number of rows finished so far.
+    ``rows`` yields dicts (merged over ``base``, :func:`naskah.mailmerge.merge`),
+    document models, or an :class:`~naskah.errors.InputError` for a row its reader could
+    not parse. ``jobs`` is the number of rendering processes (default: the number of
+    cores; 1 renders in this process). ``profil``, ``kertas``, ``pdfa`` and
+    ``font_check`` are as for :class:`~naskah.docx.renderer.Renderer` (``kertas`` None:
+    the profile's paper); with ``font_check="error"`` a PDF whose fonts are not the
+    profile's is a failed row, with ``"warn"`` one :class:`~naskah.pdf.fonts.FontWarning`
+    per distinct problem. ``aset`` is the folder relative kop image paths are read from
+    (the base document's folder; default: the current directory). ``nama_berkas`` is
+    checked once, before any row (:func:`naskah.mailmerge.check_pattern`). ``progress``
+    is called with the number of rows finished so far; ``kemajuan`` with a
+    :class:`Kemajuan` after every row.
     """
+    from naskah.docx.renderer import Renderer
     from naskah.models import jenis_class
 
     try:
         jenis_class(jenis)
     except ValueError as exc:
         raise InputError(str(exc), [("jenis", str(exc))]) from None
+    check_pattern(nama_berkas, base)
+    # Checked here, once (unknown profile, paper or mode: InputError before any row);
+    # the workers get the resolved profile.
+    renderer = Renderer(profil=profil, kertas=kertas, pdfa=pdfa, font_check=font_check)
+    resolved = renderer.profil
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        list(Formatter().parse(nama_berkas))
-    except ValueError as exc:
-        raise InputError(f"--nama-berkas: {exc}", [("nama_berkas", str(exc))]) from None
     jobs = max(1, jobs or os.cpu_count() or 1)
     template_paths = {k: str(v) for k, v in (templates or {}).items()} or None
     result = BatchResult()
     stage = Path(tempfile.mkdtemp(prefix=".naskah-batch-", dir=folder)) if pdf else None
     finished: dict[int, Path] = {}
+    failed: set[int] = set()
+    font_notes: dict[str, int] = {}
     done = 0
+
+    def finish(number: int, path: Path | None, problems: list[tuple[str, str]]) -> None:
+        nonlocal done
+        done += 1
+        rows_problems = [Failure(number, f, r) for f, r in problems]
+        if rows_problems:
+            result.failures.extend(rows_problems)
+            failed.add(number)
+        elif path is not None:
+            finished[number] = path
+        if progress is not None:
+            progress(done)
+        if kemajuan is not None:
+            kemajuan(Kemajuan(number, None if rows_problems else path, rows_problems, done,
+                              len(failed)))
 
     staged: dict[int, Path] = {}  # rows' DOCX files handed to the pipeline
 
     def record(converted: list[Converted]) -> None:
-        nonlocal done
         for outcome in converted:
             staged.pop(outcome.key).unlink(missing_ok=True)
-            done += 1
-            if outcome.pdf is not None:
-                finished[outcome.key] = outcome.pdf
+            if outcome.pdf is None:
+                finish(outcome.key, None, [("", outcome.error or "")])
+                continue
+            problem = _font_problem(outcome.pdf, resolved, renderer.font_check, font_notes)
+            if problem is not None:
+                outcome.pdf.unlink(missing_ok=True)
+                finish(outcome.key, None, [("font_check", problem)])
             else:
-                result.failures.append(Failure(outcome.key, "", outcome.error or ""))
-        if converted and progress is not None:
-            progress(done)
+                finish(outcome.key, outcome.pdf, [])
 
     pipeline: PdfPipeline | None = None
     try:
-        work = _jobs(jenis, rows, base or {}, nama_berkas, stage or folder, pdf, result)
+        work = _jobs(jenis, rows, base or {}, nama_berkas, stage or folder, pdf, finish)
         started = _prestart_converter if pdf else None
-        for number, path, info, problems in _run(work, jobs, template_paths, kertas,
-                                                      None if aset is None else str(aset), started):
+        for number, path, info, problems in _run(work, jobs, template_paths, resolved,
+                                                      kertas, None if aset is None else str(aset),
+                                                      started):
             if problems:
-                result.failures += [Failure(number, f, r) for f, r in problems]
-                done += 1
+                finish(number, None, problems)
             elif path is not None and info is not None and stage is not None:
                 if pipeline is None:  # here, after the pool forked: it starts threads
-                    pipeline = PdfPipeline(stage)
+                    pipeline = PdfPipeline(stage, pdfa=renderer.pdfa)
                 staged[number] = path
                 record(pipeline.submit(number, path, info, folder / f"{path.stem}.pdf"))
-                continue
-            elif path is not None:
-                finished[number] = path
-                done += 1
-            if progress is not None:
-                progress(done)
+            else:
+                finish(number, path, [])
         if pipeline is not None:
             record(pipeline.drain())
     finally:
@@ -172,13 +218,35 @@ def render_batch(
     # The folder's names, once. A batch is re-runnable output: after a power cut (not
     # a crash, which the rename covers) run it again rather than pay an fsync per file.
     fsync_dir(folder)
+    for message, count in font_notes.items():
+        warnings.warn(f"{count} PDF(s): fonts differ from profil {resolved.nama!r}: {message}",
+                      FontWarning, stacklevel=2)
     result.written = [finished[n] for n in sorted(finished)]
     result.failures.sort(key=lambda f: f.baris)
     return result
 
 
+def _font_problem(path: Path, profil: Profil, mode: FontCheck,
+                  notes: dict[str, int]) -> str | None:
+    """The reason a batch PDF fails its font check (mode "error"), else None; in mode
+    "warn" each distinct problem is counted in ``notes`` (warned once at the end)."""
+    if mode == "off":
+        return None
+    from naskah.pdf.fonts import font_problems
+
+    problems = font_problems(path.read_bytes(), profil)
+    if not problems:
+        return None
+    message = "; ".join(problems)
+    if mode == "error":
+        return f"fonts differ from profil {profil.nama!r}: {message}"
+    notes[message] = notes.get(message, 0) + 1
+    return None
+
+
 def _jobs(jenis: str, rows: Iterable[Any], base: Mapping[str, Any], pattern: str, folder: Path,
-          to_pdf: bool, result: BatchResult) -> Iterator[tuple[int, Any, str, str, str, bool]]:
+          to_pdf: bool, finish: Callable[[int, Path | None, list[tuple[str, str]]], None],
+          ) -> Iterator[tuple[int, Any, str, str, str, bool]]:
     names: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
         try:
@@ -196,7 +264,7 @@ def _jobs(jenis: str, rows: Iterable[Any], base: Mapping[str, Any], pattern: str
                                    f"used by row {names[name.lower()]}")])
             names[name.lower()] = number
         except InputError as exc:
-            result.failures += [Failure(number, f, r) for f, r in exc.errors or [("", str(exc))]]
+            finish(number, None, exc.errors or [("", str(exc))])
             continue
         yield number, item, jenis, str(folder), name, to_pdf
 
@@ -210,7 +278,8 @@ def _prestart_converter() -> None:
 
 
 def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
-         templates: Mapping[str, str] | None, kertas: str, aset: str | None,
+         templates: Mapping[str, str] | None, profil: Profil, kertas: str | None,
+         aset: str | None,
          started: Callable[[], None] | None = None,
          ) -> Iterator[tuple[int, Path | None, dict[str, str] | None, list[tuple[str, str]]]]:
     """Render the jobs; ``started`` is called once rendering is under way (after the
@@ -218,7 +287,7 @@ def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
     if jobs == 1:
         if started is not None:
             started()
-        _init_worker(templates, kertas, aset)
+        _init_worker(templates, profil, kertas, aset)
         for job in work:
             yield _render_one(job)
         return
@@ -226,7 +295,7 @@ def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
 
     window = jobs * 4  # rows in flight: bounded, so memory does not grow with the input
     with ProcessPoolExecutor(jobs, initializer=_init_worker,
-                             initargs=(templates, kertas, aset)) as pool:
+                             initargs=(templates, profil, kertas, aset)) as pool:
         running: set[Future[Any]] = set()
         for job in work:
             running.add(pool.submit(_render_one, job))
@@ -241,4 +310,5 @@ def _run(work: Iterator[tuple[int, Any, str, str, str, bool]], jobs: int,
             yield future.result()
 
 
-__all__ = ["DEFAULT_PATTERN", "BatchResult", "Failure", "merge", "output_name", "render_batch"]
+__all__ = ["DEFAULT_PATTERN", "BatchResult", "Failure", "Kemajuan", "merge", "output_name",
+           "render_batch"]

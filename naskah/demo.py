@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from naskah.docx.renderer import Renderer
 from naskah.errors import InputError, TamperError
+from naskah.example_dates import CONTOH_MULAI, GeserTanggal, mulai_terkini
 from naskah.models.instansi import Instansi
 from naskah.trail import LEDGER, Trail, Verifikasi, penomoran
 from naskah.trail.data_langkah import DataLangkah
@@ -56,8 +57,10 @@ if TYPE_CHECKING:
     from naskah.register import Register, SuratMasuk
     from naskah.tte.pkcs12 import Pkcs12Signer
 
-MULAI = datetime.fromisoformat("2026-11-24T07:55:00+07:00")
-"""When the demo trail is started: Tuesday morning, before the first step."""
+MULAI = CONTOH_MULAI
+"""When the example trail data starts as written (Tuesday 24 November 2026, 07:55 WIB).
+The demo moves it to the present (:func:`naskah.example_dates.mulai_terkini`); tests
+that replay the example data as written start their trails here."""
 
 PROFIL = "kemenko-polhukam"
 """The format profile of the demo berkas."""
@@ -174,11 +177,15 @@ def run(
     renderer: Renderer | None = None,
     progress: Callable[[str], None] | None = None,
     sampai: int | None = None,
+    mulai: datetime | None = None,
 ) -> tuple[Trail, Verifikasi]:
     """Run all 14 steps (or up to step ``sampai``) into ``out``, each signed with the
     performer's test key, and verify the result.
 
     ``renderer``, when given, must render with the demo's profile (``kemenko-polhukam``).
+    ``mulai`` is when the trail starts (default: :func:`~naskah.example_dates.mulai_terkini`,
+    07:55 on the working day before the most recent working day whose office hours are
+    over); every date of the example data moves with it, in working days.
     """
     from naskah.register import Register, ekspor
 
@@ -188,9 +195,11 @@ def run(
     pelaksana = make_pki(folder, json.loads((base / "pelaksana.json").read_text(
         encoding="utf-8")))
     first = DataLangkah.load(base / "langkah-01.json").oleh
+    mulai = mulai or mulai_terkini()
+    geser = GeserTanggal(mulai)
     url = f"sqlite:///{(folder / REGISTER_DB).resolve()}"
     with Register(url) as reg:
-        trail = Trail.init(folder, pelaksana, dibuat=MULAI, renderer=renderer, demo=True,
+        trail = Trail.init(folder, pelaksana, dibuat=mulai, renderer=renderer, demo=True,
                            trust=[folder / DEMO_PKI / "ca.pem"], oleh=first,
                            signer=signer(folder, first), register=url, profil=PROFIL)
         kop = Instansi.kemenko_polhukam(MULAI.date()).model_dump(mode="json",
@@ -198,7 +207,7 @@ def run(
         surat: dict[str, SuratMasuk] = {}
         diterima: dict[str, int] = {}
         for langkah in trail.sop.langkah[:sampai]:
-            data = DataLangkah.load(base / f"langkah-{langkah.nomor:02d}.json")
+            data = langkah_contoh(langkah.nomor, geser)
             dokumen = {kode: _demo_dokumen(trail, reg, kode, dict(model), kop, surat, diterima)
                        for kode, model in data.dokumen.items() if isinstance(model, dict)}
             data = data.model_copy(update={"dokumen": {**data.dokumen, **dokumen}})
@@ -207,9 +216,19 @@ def run(
             if progress:
                 files = ", ".join(r.file for r in entry.keluaran if r.file) or "(tindakan)"
                 progress(f"  {entry.step:>2}. {entry.pelaksana.nama:32} {files}")
-        ekspor.tulis(ekspor.tabel_agenda(reg.agenda.daftar()), folder / AGENDA_XLSX,
-                     "Buku Agenda")
+        entries = reg.agenda.daftar()
+        ekspor.tulis_agenda(entries, folder / AGENDA_XLSX,
+                            disposisi={e.id: reg.disposisi.pohon(e.id) for e in entries},
+                            instansi=" ".join(Instansi.kemenko_polhukam().nama))
     return trail, trail.verify()
+
+
+def langkah_contoh(nomor: int, geser: GeserTanggal | None = None) -> DataLangkah:
+    """The example data of step ``nomor``, its dates moved by ``geser`` when given."""
+    data = DataLangkah.load(data_dir() / f"langkah-{nomor:02d}.json")
+    if geser is None:
+        return data
+    return DataLangkah.model_validate(geser(data.model_dump(mode="json")))
 
 
 def _demo_dokumen(trail: Trail, reg: Register, kode: str, model: dict[str, Any],

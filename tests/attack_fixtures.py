@@ -72,7 +72,7 @@ def step_kwargs(n: int, *, numbered: bool = True) -> dict[str, Any]:
 
 def _demo(factory: pytest.TempPathFactory, name: str, sampai: int | None = None) -> Path:
     out = factory.mktemp(name) / "berkas"
-    _, result = demo.run(out, sampai=sampai)
+    _, result = demo.run(out, sampai=sampai, mulai=demo.MULAI)
     assert result.utuh, [str(m) for m in result.masalah]
     return out
 

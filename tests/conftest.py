@@ -184,7 +184,7 @@ def demo_run(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     def build(folder: Path) -> None:
         folder.mkdir(parents=True)
         empty = folder.is_dir() and not any(folder.iterdir())
-        _, result = demo.run(folder)
+        _, result = demo.run(folder, mulai=demo.MULAI)
         assert result.utuh, problems(result)
         (folder.parent / f"{folder.name}.json").write_text(json.dumps(
             {"utuh": result.utuh, "langkah": result.langkah, "empty_folder_before": empty}),

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -144,9 +145,10 @@ def test_cli_agenda(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["agenda", "ekspor", str(out), "--tahun", "2026", *db]) == 0
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None
-    assert [c.value for c in sheet[1]][:4] == ["No. Agenda", "Tanggal Diterima", "Pengirim",
+    # the buku agenda's header is under its title rows; a date is a real Excel date
+    assert [c.value for c in sheet[4]][:4] == ["No. Agenda", "Tanggal Diterima", "Pengirim",
                                                "Nomor Surat"]
-    assert [c.value for c in sheet[2]][:4] == ["1/2026", "2026-11-20",
+    assert [c.value for c in sheet[5]][:4] == ["1/2026", datetime(2026, 11, 20),
                                                "'=HYPERLINK(\"http://x\",\"klik\")", "B-9/X/2026"]
     assert main(["agenda", "ekspor", str(tmp_path / "a.pdf"), *db]) == 2
     assert "--bulan" in capsys.readouterr().err and not (tmp_path / "a.pdf").exists()

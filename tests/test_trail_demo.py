@@ -403,6 +403,6 @@ def test_demo_replaces_its_own_berkas(berkas: Path) -> None:
     out = berkas  # a copy of the session's demo berkas: a first demo run
     assert read_ledger(out)["header"]["demo"] is True
     first_berkas = read_ledger(out)["header"]["berkas"]
-    _, result = demo.run(out)
+    _, result = demo.run(out, mulai=demo.MULAI)
     assert result.utuh and result.langkah == 14
     assert read_ledger(out)["header"]["berkas"] != first_berkas

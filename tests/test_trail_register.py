@@ -166,7 +166,7 @@ def test_changed_profile_copy_is_found(berkas: Path, tmp_path: Path) -> None:
 
 def test_failed_signing_cancels_its_numbers(soffice: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    trail, result = demo.run(out, sampai=13)
+    trail, result = demo.run(out, sampai=13, mulai=demo.MULAI)
     assert result.utuh
     # a file staff left where step 14 writes: the step fails after numbering
     (out / NODIN).write_bytes(b"not ours")
@@ -187,7 +187,7 @@ def test_failed_signing_cancels_its_numbers(soffice: str, tmp_path: Path) -> Non
 def test_konsep_nomor_is_replaced_by_the_register_at_signing(soffice: str,
                                                              tmp_path: Path) -> None:
     out = tmp_path / "out"
-    trail, _ = demo.run(out, sampai=7)
+    trail, _ = demo.run(out, sampai=7, mulai=demo.MULAI)
     trail.perform(8, **step(out, 8))  # the example undangan carries B-215/...
     assert read_metadata(out / "dokumen/08-undangan-rapat.docx").nomor.startswith("B-215/")
     for n in (9, 10):

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "agenda": "naskah.cli.agenda",
     "db": "naskah.cli.db",
     "render-batch": "naskah.cli.batch",
+    "kalender": "naskah.cli.kalender",
 }
 """Every command and the module whose ``add_commands`` adds it; a new group adds lines here."""
 

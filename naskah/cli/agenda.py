@@ -34,19 +34,16 @@ def cmd_daftar(args: argparse.Namespace) -> int:
 
 
 def cmd_ekspor(args: argparse.Namespace) -> int:
-    from naskah.fileio import write_atomic
     from naskah.register import ekspor
 
-    pdf = args.output.lower().endswith(".pdf")
-    if pdf and (args.tahun is None or args.bulan is None):
+    if args.output.lower().endswith(".pdf") and (args.tahun is None or args.bulan is None):
         raise InputError("--bulan: the PDF buku agenda is of one month: give --tahun and "
                          "--bulan", [("bulan", "required")])
     with open_register(args) as reg:
         entries = reg.agenda.daftar(tahun=args.tahun, bulan=args.bulan)
-    if pdf:
-        print(write_atomic(args.output, ekspor.agenda_pdf(entries, args.tahun, args.bulan)))
-    else:
-        print(ekspor.tulis(ekspor.tabel_agenda(entries), args.output, "Buku Agenda"))
+        trees = {e.id: reg.disposisi.pohon(e.id) for e in entries}
+    print(ekspor.tulis_agenda(entries, args.output, disposisi=trees, instansi=args.instansi,
+                              tahun=args.tahun, bulan=args.bulan))
     return EXIT_OK
 
 
@@ -54,9 +51,11 @@ def cmd_beri(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         items = reg.disposisi.beri(args.agenda, dari=args.dari, kepada=args.kepada,
                                    instruksi=args.instruksi, tanggal=args.tanggal,
-                                   batas_waktu=args.batas_waktu, induk_id=args.induk)
+                                   batas_waktu=args.batas_waktu, induk_id=args.induk,
+                                   batas_hari_kerja=args.batas_hari_kerja)
     for item in items:
-        print(f"{item.id}\t{item.kepada}")
+        due = f"\tbatas {item.batas_waktu.isoformat()}" if args.batas_hari_kerja else ""
+        print(f"{item.id}\t{item.kepada}{due}")
     return EXIT_OK
 
 
@@ -134,6 +133,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         q = asub.add_parser(name, help=text)
         if name == "ekspor":
             q.add_argument("output", metavar="OUT.xlsx|OUT.csv|OUT.pdf")
+            q.add_argument("--instansi", help="the instansi named under the title")
         else:
             q.add_argument("--json", action="store_true", help="as JSON")
         q.add_argument("--tahun", type=whole(1945, 9999))
@@ -150,6 +150,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     q.add_argument("--instruksi", required=True)
     q.add_argument("--tanggal", help="date given (default today), YYYY-MM-DD")
     q.add_argument("--batas-waktu", help="due date, YYYY-MM-DD")
+    q.add_argument("--batas-hari-kerja", type=register_id, metavar="N",
+                   help="due N working days after the disposisi (national holidays, cuti "
+                   "bersama and $NASKAH_KALENDER counted; see `naskah kalender`)")
     q.add_argument("--induk", type=register_id, metavar="ID",
                    help="the disposisi being passed down")
     q.set_defaults(handler=cmd_beri)

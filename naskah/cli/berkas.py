@@ -10,11 +10,17 @@ from naskah.cli.common import EXIT_FAILED, EXIT_OK, decimal
 
 
 def cmd_berkas(args: argparse.Namespace) -> int:
+    from naskah.cli.kemajuan import bar_tahap
     from naskah.cli.trail import signer_from_args
     from naskah.trail.berkas.build import build_berkas
 
-    result = build_berkas(args.dir, args.output, timeout=args.timeout,
-                          seal=signer_from_args(args))
+    bar = bar_tahap()
+    try:
+        result = build_berkas(args.dir, args.output, timeout=args.timeout,
+                              seal=signer_from_args(args), kemajuan=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     print(f"{result.path}: {result.halaman} pages, {len(result.bookmark)} step bookmarks, "
           f"ledger hash {result.hash_akhir}; {len(result.asli)} signed original(s) embedded"
           + ("; sealed" if result.disegel else ""))

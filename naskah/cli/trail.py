@@ -172,8 +172,15 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
     revocation = Revocation.from_files(args.crl or [], ocsp=not args.offline,
                                        fetch=args.fetch_revocation)
     _quiet_pyhanko()
-    result = Trail.open(args.dir).verify(trust, berkas_pdf=args.berkas_pdf,
-                                         revocation=revocation)
+    from naskah.cli.kemajuan import bar_tahap
+
+    bar = bar_tahap()
+    try:
+        result = Trail.open(args.dir).verify(trust, berkas_pdf=args.berkas_pdf,
+                                             revocation=revocation, kemajuan=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     try:
         return _report(args, result)
     finally:  # after the verdict, what it could not rule out

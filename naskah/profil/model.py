@@ -15,6 +15,7 @@ from typing import Any, Literal, cast
 
 from pydantic import Field, field_validator, model_validator
 
+from naskah.kalender import JamKerja
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
 from naskah.models.instansi import Instansi, JenisKop
 from naskah.models.penandatangan import JabatanSementara, PimpinanDaerah
@@ -281,6 +282,10 @@ class Profil(NaskahModel):
     'surat' (B-123/Ses.PO/OT.01.02/11/2026) or 'permendagri' (000.5.6.2/123/2026)."""
     pdfa: bool = False
     """Export PDF/A-2b for archiving by default."""
+    jam_kerja: JamKerja | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The office's working days and hours (``[jam_kerja] hari = [1, 2, 3, 4, 5, 6]``)
+    for deadlines counted in working days (:mod:`naskah.kalender`); None: Monday-Friday
+    07:30-16:00. A trail counts with its SOP's ``jam_kerja``."""
 
     @model_validator(mode="after")
     def _layouts_exist(self) -> Profil:

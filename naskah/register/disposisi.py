@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from naskah.clock import now
 from naskah.errors import InputError, RegisterConflictError
 from naskah.inputs import check_id, check_tanggal, check_teks
+from naskah.kalender import Kalender
 from naskah.register.db import reading, transaction
 from naskah.register.schema import agenda as t_agenda
 from naskah.register.schema import disposisi as t_disposisi
@@ -72,11 +73,15 @@ class DisposisiTracker:
 
     def beri(self, agenda_id: int, *, dari: str, kepada: list[str], instruksi: str,
              tanggal: date | str | None = None, batas_waktu: date | str | None = None,
-             induk_id: int | None = None) -> list[ItemDisposisi]:
+             induk_id: int | None = None, batas_hari_kerja: int | None = None,
+             kalender: Kalender | None = None) -> list[ItemDisposisi]:
         """Give a disposisi on agenda entry ``agenda_id`` to one or more recipients.
 
         ``induk_id`` passes down (re-disposisi) the item received by ``dari``; it must be
-        of the same letter, still open, and addressed to ``dari``.
+        of the same letter, still open, and addressed to ``dari``. The due date is
+        ``batas_waktu``, or ``batas_hari_kerja`` working days after ``tanggal`` counted
+        with ``kalender`` (default :meth:`naskah.kalender.Kalender.muat`: national
+        holidays, cuti bersama and ``$NASKAH_KALENDER``).
         """
         agenda_id = check_id(agenda_id, "agenda")
         induk_id = check_id(induk_id, "induk") if induk_id is not None else None
@@ -89,6 +94,14 @@ class DisposisiTracker:
         instruksi = check_teks(instruksi, "instruksi", max_length=4000, panjang=True)
         day = check_tanggal(tanggal, "tanggal")
         due = check_tanggal(batas_waktu, "batas_waktu") if batas_waktu is not None else None
+        if batas_hari_kerja is not None:
+            if due is not None:
+                raise InputError("batas_hari_kerja: give batas_waktu or batas_hari_kerja, "
+                                 "not both", [("batas_hari_kerja", "both given")])
+            if batas_hari_kerja < 1:
+                raise InputError("batas_hari_kerja: 1 or more working days",
+                                 [("batas_hari_kerja", "less than 1")])
+            due = (kalender or Kalender.muat()).tambah_hari_kerja(day, batas_hari_kerja)
         if due is not None and due < day:
             raise InputError(
                 f"batas_waktu: {due.isoformat()} is before the disposisi ({day.isoformat()})",

@@ -1,5 +1,6 @@
 """Exports staff can open: the agenda book and the numbers register as XLSX and CSV, and
-a printable PDF of the buku agenda for one month.
+a printable PDF of the buku agenda for one month (the book's layout:
+:mod:`naskah.register.buku_agenda`).
 
 Cell text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, tab or CR) is written with a leading apostrophe, so a sender's name such as
@@ -15,26 +16,28 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from babel.dates import format_date
-
-from naskah import formatting
 from naskah.errors import InputError
 from naskah.fileio import write_atomic
 from naskah.register.agenda import SuratMasuk
+from naskah.register.buku_agenda import (
+    KOLOM,
+    Disposisi,
+    agenda_docx,
+    agenda_pdf,
+    aman,
+    baris,
+    buku_agenda_xlsx,
+)
 from naskah.register.nomor import Nomor
 
 Table = tuple[list[str], list[list[str]]]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def tabel_agenda(entries: Sequence[SuratMasuk]) -> Table:
-    """The buku agenda as a header and rows of text."""
-    header = ["No. Agenda", "Tanggal Diterima", "Pengirim", "Nomor Surat", "Tanggal Surat",
-              "Hal", "Sifat", "Klasifikasi", "Scan SHA-256"]
-    rows = [[e.agenda, e.diterima_tanggal.isoformat(), e.pengirim, e.nomor_surat,
-             e.tanggal_surat.isoformat(), e.hal, e.sifat, e.klasifikasi, e.scan_sha256 or ""]
-            for e in entries]
+def tabel_agenda(entries: Sequence[SuratMasuk], disposisi: Disposisi | None = None) -> Table:
+    """The buku agenda as a header and rows of text (dates as ISO dates), with each
+    letter's disposisi when given."""
+    header = [*KOLOM, "Scan SHA-256"]
+    rows = [[v.isoformat() if isinstance(v, date) else v for v in row] + [e.scan_sha256 or ""]
+            for row, e in zip(baris(entries, disposisi), entries, strict=True)]
     return header, rows
 
 
@@ -46,11 +49,6 @@ def tabel_nomor(numbers: Sequence[Nomor]) -> Table:
              n.dokumen, n.content_hash or "", n.dibuat_oleh, n.dibuat_pada.isoformat(),
              n.batal_oleh or "", n.alasan_batal or ""] for n in numbers]
     return header, rows
-
-
-def aman(value: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -101,49 +99,28 @@ def tulis(table: Table, path: str | os.PathLike[str], judul: str) -> Path:
     raise InputError(f"output: {target.name} must end in .xlsx or .csv", [("output", "suffix")])
 
 
-def agenda_docx(entries: Sequence[SuratMasuk], tahun: int, bulan: int) -> bytes:
-    """The buku agenda of one month as a landscape DOCX table."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm, Pt
-
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(15))
-    if not 1 <= bulan <= 12:
-        raise InputError(f"bulan: {bulan} is not a month (1-12)", [("bulan", "not a month")])
-    periode = format_date(date(tahun, bulan, 1), "MMMM y", locale=formatting.LOCALE)
-    doc.add_heading(f"BUKU AGENDA SURAT MASUK — {periode.upper()}", level=1)
-    header, rows = tabel_agenda(entries)
-    header, rows = header[:-1], [r[:-1] for r in rows]  # the scan hash is for the XLSX
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
-    for row in table.rows:
-        for cell in row.cells:
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(9)
-    if not rows:
-        doc.add_paragraph("Tidak ada surat masuk pada bulan ini.")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+def tulis_agenda(entries: Sequence[SuratMasuk], path: str | os.PathLike[str], *,
+                 disposisi: Disposisi | None = None, instansi: str | None = None,
+                 tahun: int | None = None, bulan: int | None = None) -> Path:
+    """Write the buku agenda: .xlsx (the book's layout, :func:`buku_agenda_xlsx`), .csv
+    (:func:`tabel_agenda`) or, for one month, .pdf; atomically."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        return write_atomic(target, buku_agenda_xlsx(entries, disposisi=disposisi,
+                                                     instansi=instansi, tahun=tahun,
+                                                     bulan=bulan))
+    if suffix == ".csv":
+        return write_atomic(target, csv_bytes(tabel_agenda(entries, disposisi)))
+    if suffix == ".pdf":
+        if tahun is None or bulan is None:
+            raise InputError("--bulan: the PDF buku agenda is of one month: give --tahun and "
+                             "--bulan", [("bulan", "required")])
+        return write_atomic(target, agenda_pdf(entries, tahun, bulan, disposisi=disposisi,
+                                               instansi=instansi))
+    raise InputError(f"output: {target.name} must end in .xlsx, .csv or .pdf",
+                     [("output", "suffix")])
 
 
-def agenda_pdf(entries: Sequence[SuratMasuk], tahun: int, bulan: int) -> bytes:
-    """The buku agenda of one month as PDF (through LibreOffice)."""
-    from naskah.pdf.convert import docx_to_pdf_bytes
-
-    return docx_to_pdf_bytes(agenda_docx(entries, tahun, bulan))
-
-
-__all__ = ["agenda_docx", "agenda_pdf", "aman", "csv_bytes", "tabel_agenda", "tabel_nomor",
-           "tulis", "xlsx_bytes"]
+__all__ = ["agenda_docx", "agenda_pdf", "aman", "buku_agenda_xlsx", "csv_bytes",
+           "tabel_agenda", "tabel_nomor", "tulis", "tulis_agenda", "xlsx_bytes"]

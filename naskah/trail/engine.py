@@ -45,7 +45,7 @@ from naskah.trail.ledger import Entry, Header, Ledger
 from naskah.trail.pelaksana import DaftarPelaksana
 from naskah.trail.sources import MAX_LAMPIRAN_BYTES
 from naskah.trail.step import perform_step, read_model
-from naskah.trail.verification import Verifikasi, verify_deferred
+from naskah.trail.verification import Kemajuan, Verifikasi, verify_deferred
 
 if TYPE_CHECKING:
     from naskah.tte.signer import Signer
@@ -186,7 +186,8 @@ class Trail:
 
     def verify(self, trust: TrustStore | None = None, *,
                berkas_pdf: str | os.PathLike[str] | None = None,
-               revocation: Revocation | None = None) -> Verifikasi:
+               revocation: Revocation | None = None,
+               kemajuan: Kemajuan | None = None) -> Verifikasi:
         """Recompute every hash, check every file, every rule of the SOP on every
         recorded step and every signature, and compare the trail's head with its anchors
         (its register, the berkas PDF); report problems in step order.
@@ -198,6 +199,7 @@ class Trail:
         shows whether entries were dropped since. Without any anchor covering the whole
         ledger the result is ``unanchored`` (:attr:`Verifikasi.status`).
         ``revocation``: CRLs (``--crl``) and OCSP to check the certificates against.
+        ``kemajuan(tahap, selesai, total)`` is told how far the check is.
         """
         given = None
         if berkas_pdf is not None:
@@ -208,7 +210,7 @@ class Trail:
                                                        MAX_BERKAS_PDF_BYTES))
         with shared_lock(self.folder):
             finish = verify_deferred(self.folder, trust, berkas_pdf=given,
-                                     revocation=revocation)
+                                     revocation=revocation, kemajuan=kemajuan)
         return finish()  # the signature checks, without holding the berkas
 
     # ------------------------------------------------------------ performing

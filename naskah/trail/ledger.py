@@ -149,6 +149,10 @@ class DraftEntry(NaskahModel):
     """Working minutes between mulai and selesai."""
     standar_menit: int
     """The SOP's time standard (waktu) in working minutes."""
+    kalender: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Which calendar counted ``durasi_menit`` (:attr:`naskah.kalender.Kalender.versi`:
+    the holidays package version, the local rules file's hash); absent in entries
+    written before naskah counted holidays (Monday-Friday only)."""
     masukan: list[Rujukan] = Field(default_factory=list)
     """The kelengkapan used, with the hashes they had."""
     keluaran: list[Rujukan] = Field(default_factory=list)

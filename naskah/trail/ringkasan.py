@@ -62,6 +62,7 @@ def _entry(sop: Sop, e: Entry) -> dict[str, Any]:
         "durasi_menit": e.durasi_menit,
         "standar_menit": e.standar_menit,
         "melebihi": e.melebihi,
+        "kalender": e.kalender,
         "keluaran": [
             {k: v for k, v in {"kode": r.kode, "jenis": r.jenis, "file": r.file,
                                "status": r.status.value if r.status else None}.items()
@@ -86,6 +87,9 @@ class BarisWaktu:
     melebihi: bool
     dilaporkan: bool = False
     """True when the performer reported the step's times (not the system clock)."""
+
+
+_SENIN_JUMAT = "Senin-Jumat tanpa hari libur (dicatat sebelum naskah menghitung hari libur)"
 
 
 def laporan_waktu(trail: Trail) -> list[BarisWaktu]:
@@ -131,6 +135,9 @@ def laporan_waktu_teks(trail: Trail) -> str:
                          f"standar {r.standar} (+{lebih})")
     else:
         lines.append("Every step was within its time standard.")
+    versions = list(dict.fromkeys(e.kalender or _SENIN_JUMAT for e in trail.entries()))
+    if versions:
+        lines.append("Kalender hari kerja: " + " | ".join(versions))
     if any(r.dilaporkan for r in rows):
         lines.append("* waktu dilaporkan oleh pelaksana, bukan dicatat sistem (self-reported "
                      "times; the ledger keeps when each step was recorded)")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -198,12 +198,14 @@ def _cms_problem(payload: bytes, b64: Any, trust: TrustStore, roster_pem: str | 
 
 def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
           trust: TrustStore | None, read: Any, revocation: Revocation | None = None, *,
-          originals: bool = True) -> list[Temuan]:
+          originals: bool = True,
+          kemajuan: Callable[[str, int, int], None] | None = None) -> list[Temuan]:
     """Every signature problem of a ledger whose chain was checked, and every binding
     problem of its roster. ``read(rel)`` gives a recorded file's bytes (None when it
     cannot be read; that is reported elsewhere); ``originals=False`` leaves the signed
     originals' PDFs unchecked (not whether each tanda tangan has one); ``revocation``:
-    CRLs and OCSP to check the certificates against, besides the roots'."""
+    CRLs and OCSP to check the certificates against, besides the roots';
+    ``kemajuan("tanda tangan", done, total)`` is called at the end."""
     from naskah.tte.trust import TrustStore
 
     found: list[Temuan] = []
@@ -232,7 +234,9 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
             found.append(Temuan(f"ledger header: {problem[1]}", None, "ledger.json",
                                 problem[0]))
     raws = {r.get("step"): r for r in ledger.raw_entries if isinstance(r, dict)}
-    for entry in entries:
+    for done, entry in enumerate(entries, 1):
+        if kemajuan is not None and done > 1:
+            kemajuan("tanda tangan", done - 1, len(entries))
         pem = roster.sertifikat_pem(entry.pelaksana)
         who = f"{entry.pelaksana.nama} (the performer)"
         problem = _cms_problem(entry_payload(raws.get(entry.step, {})), entry.ttd, trust, pem,
@@ -251,6 +255,8 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
                 found.append(Temuan(f"paraf on {ref.kode}: {problem[1]}", entry.step, ref.file,
                                     problem[0]))
         found += _originals(entry, roster, trust, read if originals else None)
+    if kemajuan is not None and entries:
+        kemajuan("tanda tangan", len(entries), len(entries))
     return found
 
 

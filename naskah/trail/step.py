@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from naskah.clock import now
 from naskah.errors import InputError, TamperError
+from naskah.kalender import Kalender
 from naskah.models import NaskahDinas
 from naskah.models.pejabat import Pejabat
 from naskah.models.pengesahan import Pengesahan
@@ -73,6 +74,7 @@ def perform_step(
         pejabat, peran = rules.check_performer(sop, roster, langkah, oleh)
         key = signatures.require_signer(signer, roster, pejabat, f"step {step}")
         waktu = rules.check_times(sop, ledger.header.dibuat, entries, mulai, selesai, now())
+        kalender = Kalender.muat(jam=sop.jam_kerja)
         state = rules.Keadaan.of(entries)
         masukan, external = rules.check_kelengkapan(sop, langkah, state, lampiran)
         rules.check_supplied(langkah, dokumen, lampiran, tindakan, external)
@@ -136,8 +138,9 @@ def perform_step(
                 step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
                 mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),
                 waktu_dilaporkan=waktu.dilaporkan,
-                durasi_menit=round(sop.jam_kerja.menit_kerja(waktu.mulai, waktu.selesai), 2),
-                standar_menit=sop.waktu_menit(langkah), masukan=masukan, keluaran=keluaran,
+                durasi_menit=round(kalender.menit_kerja(waktu.mulai, waktu.selesai), 2),
+                standar_menit=sop.waktu_menit(langkah), kalender=kalender.versi,
+                masukan=masukan, keluaran=keluaran,
                 aset=aset, tindakan=accounts, catatan=note, asli=asli,
             )
             # Signed before anything is placed: a wrong passphrase leaves no trace.

@@ -57,21 +57,29 @@ UNANCHORED_WARNING = ("truncation cannot be ruled out: no anchor outside the ber
                       "files cannot be told from a shorter one")
 """Said whenever no anchor covers the whole ledger."""
 
+Kemajuan = Callable[[str, int, int], None]
+"""A progress callback: ``(tahap, selesai, total)``, e.g. ``("berkas", 3, 14)`` after the
+files of the third of 14 entries, ``("tanda tangan", 14, 14)`` after the signatures."""
+
 
 def verify(root: Path, trust: TrustStore | None = None, *,
            berkas_pdf: tuple[str, bytes] | None = None,
-           revocation: Revocation | None = None) -> Verifikasi:
+           revocation: Revocation | None = None,
+           kemajuan: Kemajuan | None = None) -> Verifikasi:
     """Recompute every hash, check every file, rule and signature, and compare the head
     with its anchors; report problems in step order. ``trust`` replaces the berkas's own
     trust.pem as the roots signatures must chain to; ``berkas_pdf`` (name, bytes) is a
     berkas PDF of this trail kept elsewhere, compared as an anchor; ``revocation`` adds
-    CRLs and OCSP to either trust."""
-    return verify_deferred(root, trust, berkas_pdf=berkas_pdf, revocation=revocation)()
+    CRLs and OCSP to either trust; ``kemajuan`` is told how far the check is
+    (:data:`Kemajuan`)."""
+    return verify_deferred(root, trust, berkas_pdf=berkas_pdf, revocation=revocation,
+                           kemajuan=kemajuan)()
 
 
 def verify_deferred(root: Path, trust: TrustStore | None = None, *,
                     berkas_pdf: tuple[str, bytes] | None = None,
-                    revocation: Revocation | None = None) -> Callable[[], Verifikasi]:
+                    revocation: Revocation | None = None,
+                    kemajuan: Kemajuan | None = None) -> Callable[[], Verifikasi]:
     """:func:`verify` in two parts: everything that reads the berkas (and its register)
     now (call it under the shared lock), the signature checks (which need only what was
     read, and take most of the time) in the function returned, to call after the lock is
@@ -91,9 +99,11 @@ def verify_deferred(root: Path, trust: TrustStore | None = None, *,
         return lambda: result
     recorded = settings_files(root, ledger.header.pengaturan_sha256)
     dokumen = Dokumen(root)
-    for entry in entries:
+    for done, entry in enumerate(entries, 1):
         recorded.update(str(r.file) for r in entry.files)
         result.masalah.extend(check_files(root, entry.step, entry.files, dokumen))
+        if kemajuan is not None:
+            kemajuan("berkas", done, len(entries))
     if not any(m.file in (SOP_FILE, PELAKSANA_FILE) for m in result.masalah):
         # (Under an SOP or roster changed since the trail started, the rules mean nothing:
         # that change is the problem; so for an entry edited after it was recorded.)
@@ -103,7 +113,7 @@ def verify_deferred(root: Path, trust: TrustStore | None = None, *,
     trust, trust_problems = berkas_trust(root, ledger, trust)
     anchored = prepare_anchors(root, ledger, entries, berkas_pdf)
     signed = prepare_signatures(root, ledger, entries, trust, trust_problems,
-                                revocation=revocation)
+                                revocation=revocation, kemajuan=kemajuan)
     result.masalah.extend(check_extras(root, recorded, is_demo(ledger)))
 
     def finish() -> Verifikasi:
@@ -252,7 +262,8 @@ def berkas_trust(root: Path, ledger: Ledger, trust: TrustStore | None
 def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
                        trust: TrustStore | None, problems: list[Masalah] | None = None, *,
                        originals: bool = True,
-                       revocation: Revocation | None = None) -> Callable[[], list[Masalah]]:
+                       revocation: Revocation | None = None,
+                       kemajuan: Kemajuan | None = None) -> Callable[[], list[Masalah]]:
     """Read what :func:`check_signatures` needs (roster, signed originals) now; check the
     signatures against ``trust`` when the function returned is called. ``problems``
     are those already found with the trust roots."""
@@ -280,7 +291,7 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
 
     def check() -> list[Masalah]:
         for t in signatures.check(ledger, entries, roster, trust, files.get,
-                                  revocation, originals=originals):
+                                  revocation, originals=originals, kemajuan=kemajuan):
             found.append(Masalah(JenisMasalah(t.jenis), t.pesan, t.step, t.file))
         return found
 

@@ -33,6 +33,7 @@ from naskah.trail.berkas.asli import flatten_signatures, originals_of
 from naskah.trail.berkas.bagian import Item, append, bagian, convert, keep_pdfs
 from naskah.trail.berkas.sampul import sampul
 from naskah.trail.folder import BERKAS_PDF, PDF_DIR, shared_lock
+from naskah.trail.verification import Kemajuan
 from naskah.version import __version__
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def build_berkas(
     pdf_dir: str | os.PathLike[str] | None = None,
     timeout: float = 300.0,
     seal: Signer | None = None,
+    kemajuan: Kemajuan | None = None,
 ) -> HasilBerkas:
     """Build the berkas PDF of the trail in ``folder`` and write it to ``output``.
 
@@ -71,7 +73,9 @@ def build_berkas(
     With ``pdf_dir``, each document's own PDF is also kept there. Inside the berkas,
     only ``berkas.pdf`` (and ``pdf/`` for ``pdf_dir``) may be written: anything else
     would overwrite or add to what the ledger records. ``seal`` signs the finished
-    berkas (e.g. the trail's last signer, or an instansi seal key).
+    berkas (e.g. the trail's last signer, or an instansi seal key). ``kemajuan(tahap,
+    selesai, total)`` is told how far it is: the verification's stages, then
+    ``dokumen`` (each step's part), ``konversi`` (LibreOffice) and ``susun`` (the pages).
     """
     trail = Trail.open(folder)
     _check_output(trail.folder, Path(output), BERKAS_PDF, "output")
@@ -83,7 +87,7 @@ def build_berkas(
     if pdf_dir is not None:
         _check_output(trail.folder, Path(pdf_dir), PDF_DIR, "pdf_dir")
     with shared_lock(trail.folder):  # no step lands while the dossier is built
-        return _build(trail, Path(output), pdf_dir, timeout, seal)
+        return _build(trail, Path(output), pdf_dir, timeout, seal, kemajuan)
 
 
 def _check_output(root: Path, target: Path, allowed: str, what: str) -> None:
@@ -98,8 +102,9 @@ def _check_output(root: Path, target: Path, allowed: str, what: str) -> None:
 
 
 def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
-           timeout: float, seal: Signer | None) -> HasilBerkas:
-    verification = trail.verify()
+           timeout: float, seal: Signer | None, kemajuan: Kemajuan | None) -> HasilBerkas:
+    tell = kemajuan or (lambda tahap, selesai, total: None)
+    verification = trail.verify(kemajuan=kemajuan)
     if not verification.utuh:
         raise TamperError(f"cannot build the berkas: {verification.pertama}")
     sop, entries = trail.sop, trail.entries()
@@ -109,14 +114,21 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
         work = Path(tmp)
         cover = Item("Sampul: ringkasan berkas", docx=work / "00-sampul.docx")
         sampul(trail.header, sop, entries, final_hash, originals).save(str(cover.docx))
-        parts = [bagian(trail.folder, sop, entry, work) for entry in entries]
-        convert([cover, *(i for p in parts for i in p.items)], work, timeout)
+        parts = []
+        for done, entry in enumerate(entries, 1):
+            parts.append(bagian(trail.folder, sop, entry, work))
+            tell("dokumen", done, len(entries))
+        items = [cover, *(i for p in parts for i in p.items)]
+        tell("konversi", 0, len(items))
+        convert(items, work, timeout)
+        tell("konversi", len(items), len(items))
         writer = PdfWriter()
         append(writer, cover)
         outline: list[tuple[str, list[str]]] = []
-        for part in parts:
+        for done, part in enumerate(parts, 1):
             for item in part.items:
                 append(writer, item)
+            tell("susun", done, len(parts))
             first = part.items[0].halaman if part.items else cover.halaman
             parent = writer.add_outline_item(title=part.judul, page_number=first)
             for item in part.items:
