@@ -15,7 +15,19 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
-from naskah.cli import agenda, batch, berkas, db, dokumen, nomor, profil, trail, tte
+from naskah.cli import (
+    agenda,
+    batch,
+    berkas,
+    db,
+    dokumen,
+    nomor,
+    pengguna,
+    profil,
+    serve,
+    trail,
+    tte,
+)
 from naskah.cli.common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, Handler
 from naskah.errors import InputError, NaskahError
 from naskah.version import __version__
@@ -24,7 +36,8 @@ Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], Non
 
 COMMANDS: tuple[Register, ...] = (dokumen.register, trail.register, berkas.register,
                                   tte.register, profil.register, nomor.register,
-                                  agenda.register, db.register, batch.register)
+                                  agenda.register, db.register, batch.register,
+                                  serve.register, pengguna.register)
 """Every subcommand module's ``register``; a new group adds one line here."""
 
 

@@ -1,0 +1,11 @@
+"""The service's routes, one module per resource; :data:`ROUTERS` lists them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from naskah.serve.routes import dokumen, meta
+
+ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router)
+
+__all__ = ["ROUTERS"]
