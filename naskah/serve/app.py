@@ -77,13 +77,15 @@ def _problem_response(request: Request, problem: masalah.Masalah) -> JSONRespons
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        found = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in found):
+            return _problem_response(request, masalah.Masalah(
+                400, "json", "the body is not valid JSON", [("", "not valid JSON")]))
+        # loc is ("body" | "query" | "path" | "header", field, ...): the field path after it.
         errors = [(".".join(str(p) for p in e.get("loc", ())[1:]) or str(e.get("loc", [""])[0]),
-                   str(e.get("msg", "invalid"))) for e in exc.errors()]
-        where = {str(e.get("loc", ("",))[0]) for e in exc.errors()}
-        status = 400 if where <= {"header", "path"} and "json_invalid" not in {
-            e.get("type") for e in exc.errors()} else 422
+                   str(e.get("msg", "invalid"))) for e in found]
         detail = "; ".join(f"{f}: {m}" for f, m in errors) or "invalid request"
-        return _problem_response(request, masalah.Masalah(status, "input", detail, errors))
+        return _problem_response(request, masalah.Masalah(422, "input", detail, errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

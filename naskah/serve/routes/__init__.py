@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from naskah.serve.routes import dokumen, meta
+from naskah.serve.routes import dokumen, meta, nomor
 
-ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router)
+ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router, nomor.router)
 
 __all__ = ["ROUTERS"]
