@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from naskah.serve.routes import dokumen, meta, nomor
+from naskah.serve.routes import agenda, dokumen, meta, nomor
 
-ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router, nomor.router)
+ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router, nomor.router, agenda.router)
 
 __all__ = ["ROUTERS"]
