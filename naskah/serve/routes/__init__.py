@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from naskah.serve.routes import agenda, dokumen, meta, nomor
+from naskah.serve.routes import agenda, batch, dokumen, meta, nomor
 
-ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router, nomor.router, agenda.router)
+ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router, nomor.router, agenda.router,
+                                 batch.router)
 
 __all__ = ["ROUTERS"]
