@@ -154,7 +154,7 @@ class DisposisiBaru(BaseModel):
     induk_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
-_ITEM_EXAMPLE = {"id": 1, "agenda_id": 1, "induk_id": None,
+_ITEM_EXAMPLE: dict[str, Any] = {"id": 1, "agenda_id": 1, "induk_id": None,
                  "dari": "Sekretaris Kementerian Koordinator", "kepada": "Kepala Biro Umum",
                  "instruksi": "Hadiri dan laporkan hasilnya", "tanggal": "2026-11-21",
                  "batas_waktu": "2026-11-28", "status": "belum_dibaca", "catatan": "",

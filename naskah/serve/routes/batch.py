@@ -151,7 +151,7 @@ async def hasil(request: Request, id: IdJob, who: Operator) -> StreamingResponse
 def _zip(request: Request, job_id: str) -> Any:
     """The ZIP in a temporary file (spooled in memory while small)."""
     out = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (handed to the response, closed there)
-        max_size=8 * 1024 * 1024, dir=layanan(request).tmp)
+        max_size=8 * 1024 * 1024, dir=str(layanan(request).tmp))
     failures = io.StringIO()
     writer = csv.writer(failures, lineterminator="\r\n")
     writer.writerow(["baris", "field", "alasan"])

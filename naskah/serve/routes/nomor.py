@@ -62,15 +62,18 @@ class Pembatalan(BaseModel):
     alasan: str = Field(min_length=1, max_length=1000)
 
 
+_NOMOR_EXAMPLE: dict[str, Any] = {
+    "id": 7, "pola": "nota-dinas", "teks": "7/Ses.PO/OT.01.02/11/2026", "status": "final",
+    "unit": "Ses.PO", "kka": "OT.01.02", "kode_keamanan": "B", "tanggal": "2026-11-25",
+    "urut": 7, "sisipan": "", "dokumen": "", "content_hash": None,
+    "dibuat_oleh": "operator", "dibuat_pada": "2026-11-25T09:00:00+07:00",
+    "batal_oleh": None, "batal_pada": None, "alasan_batal": None}
+
+
 class NomorOut(BaseModel):
     """One number as it stands in the register."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": 7, "pola": "nota-dinas", "teks": "7/Ses.PO/OT.01.02/11/2026", "status": "final",
-        "unit": "Ses.PO", "kka": "OT.01.02", "kode_keamanan": "B", "tanggal": "2026-11-25",
-        "urut": 7, "sisipan": "", "dokumen": "", "content_hash": None,
-        "dibuat_oleh": "operator", "dibuat_pada": "2026-11-25T09:00:00+07:00",
-        "batal_oleh": None, "batal_pada": None, "alasan_batal": None}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_NOMOR_EXAMPLE]})
     id: int
     pola: str
     teks: str
@@ -174,7 +177,7 @@ def daftar(request: Request, _: Siapa,
 
 @router.get("/v1/nomor/{id}", summary="One number with its history",
             responses={200: {"content": {"application/json": {"example": {
-                **NomorOut.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                **_NOMOR_EXAMPLE,
                 "riwayat": [{"aksi": "final", "teks": "7/Ses.PO/OT.01.02/11/2026",
                              "oleh": "operator", "waktu": "2026-11-25T09:00:00+07:00",
                              "content_hash": None, "keterangan": ""}]}}}},
