@@ -89,6 +89,8 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, masalah.Masalah):  # e.g. 413 while FastAPI read the body
+            return _problem_response(request, exc.__cause__)
         kode = {404: "tidak-ditemukan", 405: "metode"}.get(exc.status_code, "http")
         return _problem_response(request, masalah.Masalah(exc.status_code, kode,
                                                           str(exc.detail)))

@@ -8,7 +8,7 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from naskah.serve.routes.umum import layanan
 from naskah.version import __version__
@@ -49,14 +49,14 @@ def docs() -> HTMLResponse:
 
 
 @router.get("/docs/{name}", include_in_schema=False)
-def docs_asset(name: str) -> HTMLResponse:
+def docs_asset(name: str) -> Response:
     from naskah.serve.masalah import Masalah
 
     kinds = {"docs.js": "text/javascript", "docs.css": "text/css"}
     if name not in kinds:
         raise Masalah(404, "tidak-ditemukan", "no such file")
     text = resources.files("naskah.serve.static").joinpath(name).read_text("utf-8")
-    return HTMLResponse(text, media_type=kinds[name])
+    return Response(text, media_type=kinds[name], headers={"Cache-Control": "max-age=3600"})
 
 
 __all__ = ["router"]
