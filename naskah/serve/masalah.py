@@ -10,6 +10,7 @@ driver message.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,9 +62,10 @@ TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not F
 
 
 def pointer(path: str) -> str:
-    """``a.b.0`` as the JSON pointer ``#/a/b/0``."""
+    """``a.b[0]`` (or ``a.b.0``) as the JSON pointer ``#/a/b/0``."""
     if not path:
         return "#"
+    path = re.sub(r"\[(\d+)\]", r".\1", path)  # the library writes list items as isi[0]
     return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in path.split("."))
 
 
