@@ -59,13 +59,19 @@ class Layanan:
         self._renderers: dict[tuple[str | None, str | None, bool | None], Renderer] = {}
         self._lock = threading.Lock()
         self.worker: Worker | None = None
+        self._users = 0  # lifespans (and callers) that started it: stopped by the last
 
     @property
     def tmp(self) -> Path:
         return self.settings.data / "tmp"
 
     def start(self) -> None:
-        """Start LibreOffice and (when configured) the job worker."""
+        """Start LibreOffice and (when configured) the job worker; a second start (the
+        app's lifespan run again, as test clients do) only counts."""
+        with self._lock:
+            self._users += 1
+            if self._users > 1:
+                return
         self.pdf.start()
         if self.settings.worker:
             from naskah.serve.worker import Worker
@@ -74,6 +80,11 @@ class Layanan:
             self.worker.start()
 
     def stop(self) -> None:
+        """Stop what :meth:`start` started, once every starter has stopped."""
+        with self._lock:
+            self._users -= 1
+            if self._users > 0:
+                return
         if self.worker is not None:
             self.worker.stop()
         self.pdf.close()

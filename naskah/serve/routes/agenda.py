@@ -21,7 +21,7 @@ from naskah.serve.auth import perlu
 from naskah.serve.masalah import responses
 from naskah.serve.middleware import catat
 from naskah.serve.routes.register_errors import translated
-from naskah.serve.routes.umum import content_disposition, layanan
+from naskah.serve.routes.umum import content_disposition, iso, layanan
 
 router = APIRouter(tags=["agenda"])
 Operator = Annotated[Pengguna, Depends(perlu(Peran.OPERATOR))]
@@ -38,10 +38,9 @@ _SURAT_EXAMPLE = {
 
 
 def _surat(entry: Any) -> dict[str, Any]:
-    data: dict[str, Any] = entry.as_dict()
+    data: dict[str, Any] = {k: iso(v) for k, v in entry.as_dict().items()}
     data["agenda"] = entry.agenda
-    if hasattr(data.get("dicatat_pada"), "isoformat"):
-        data["dicatat_pada"] = data["dicatat_pada"].isoformat()
+    data["dicatat_pada"] = iso(entry.dicatat_pada)
     return data
 
 
@@ -168,7 +167,7 @@ def _item(item: Any) -> dict[str, Any]:
             "tanggal": item.tanggal.isoformat(),
             "batas_waktu": item.batas_waktu.isoformat() if item.batas_waktu else None,
             "status": item.status.value, "catatan": item.catatan,
-            "diubah_oleh": item.diubah_oleh, "diubah_pada": item.diubah_pada.isoformat(),
+            "diubah_oleh": item.diubah_oleh, "diubah_pada": iso(item.diubah_pada),
             "turunan": [_item(t) for t in item.turunan]}
 
 

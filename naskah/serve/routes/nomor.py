@@ -19,7 +19,7 @@ from naskah.serve.auth import perlu
 from naskah.serve.masalah import responses
 from naskah.serve.middleware import catat
 from naskah.serve.routes.register_errors import translated
-from naskah.serve.routes.umum import layanan
+from naskah.serve.routes.umum import iso, layanan
 
 router = APIRouter(tags=["nomor"])
 Operator = Annotated[Pengguna, Depends(perlu(Peran.OPERATOR))]
@@ -94,11 +94,7 @@ class NomorOut(BaseModel):
 
 
 def _out(nomor: Any) -> dict[str, Any]:
-    data: dict[str, Any] = nomor.as_dict()
-    for name in ("dibuat_pada", "batal_pada"):
-        if isinstance(data.get(name), datetime):
-            data[name] = data[name].isoformat()
-    return data
+    return {name: iso(getattr(nomor, name)) for name in NomorOut.model_fields}
 
 
 async def _idempotent(request: Request, who: Pengguna, key: str | None, body: bytes,
@@ -190,7 +186,7 @@ def satu(request: Request, id: IdNomor, _: Siapa) -> dict[str, Any]:
         nomor = reg.get(id)
         riwayat = reg.riwayat(id)
     return {**_out(nomor), "riwayat": [{
-        "aksi": p.aksi, "teks": p.teks, "oleh": p.oleh, "waktu": p.waktu.isoformat(),
+        "aksi": p.aksi, "teks": p.teks, "oleh": p.oleh, "waktu": iso(p.waktu),
         "content_hash": p.content_hash, "keterangan": p.keterangan} for p in riwayat]}
 
 

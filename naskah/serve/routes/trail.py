@@ -31,6 +31,7 @@ from naskah.serve.middleware import catat
 from naskah.serve.routes.dokumen import Profil
 from naskah.serve.routes.umum import (
     content_disposition,
+    iso,
     json_body,
     json_object,
     layanan,
@@ -198,7 +199,7 @@ def daftar(request: Request, _: Siapa) -> list[dict[str, Any]]:
     with layanan(request).engine.connect() as conn:
         rows = conn.execute(select(t_trail).order_by(t_trail.c.dibuat_pada.desc())).all()
     return [{"id": r.id, "dibuat_oleh": r.dibuat_oleh,
-             "dibuat_pada": r.dibuat_pada.isoformat()} for r in rows]
+             "dibuat_pada": iso(r.dibuat_pada)} for r in rows]
 
 
 @router.get("/v1/trail/{id}", summary="A trail's status: steps done, the next one, times",

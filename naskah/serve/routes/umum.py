@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -65,9 +66,18 @@ def content_disposition(stem: str, ext: str) -> str:
             f"filename*=UTF-8''{quote(stem[:120] + '.' + ext, safe='')}")
 
 
+def iso(value: Any) -> Any:
+    """A date-time as RFC 3339 text with its offset (SQLite hands back naive UTC)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def not_found(what: str) -> Masalah:
     return Masalah(404, "tidak-ditemukan", f"{what} not found")
 
 
-__all__ = ["content_disposition", "json_body", "json_object", "layanan", "no_server_files",
+__all__ = ["content_disposition", "iso", "json_body", "json_object", "layanan", "no_server_files",
            "not_found"]
