@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from naskah.cli.common import EXIT_OK
 from naskah.errors import InputError
@@ -20,7 +21,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from naskah.serve.layanan import open_database
     from naskah.serve.settings import Settings
 
-    settings = Settings.from_env(db=args.db, data=args.data, url_publik=args.url_publik)
+    trust = tuple(Path(p).resolve() for p in args.trust or ())
+    for path in trust:
+        if not path.is_file():
+            raise InputError(f"--trust: {path} is not a file", [("trust", "not a file")])
+    settings = Settings.from_env(db=args.db, data=args.data, url_publik=args.url_publik,
+                                 trust=trust or None)
     # The schema is brought up to date once, here, before any worker process starts.
     open_database(settings.db).dispose()
     # Each worker process builds its app from the environment (uvicorn's factory form).
@@ -28,6 +34,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["NASKAH_DATA"] = str(settings.data)
     if settings.url_publik:
         os.environ["NASKAH_URL_PUBLIK"] = settings.url_publik
+    if settings.trust:
+        os.environ["NASKAH_TRUST"] = os.pathsep.join(str(p) for p in settings.trust)
     print(f"naskah serve: http://{args.host}:{args.port}/docs  (data {settings.data})",
           flush=True)
     uvicorn.run("naskah.serve:create_app", factory=True, host=args.host, port=args.port,
@@ -52,6 +60,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="worker processes, each with its own LibreOffice pool (default 1)")
     p.add_argument("--url-publik", metavar="URL",
                    help="base of the verification URLs in the QR codes of signed letters")
+    p.add_argument("--trust", action="append", metavar="CA.pem",
+                   help="trust roots for /v1/verifikasi and new trails (repeatable; "
+                        "default $NASKAH_TRUST)")
     p.add_argument("--proxy", action="store_true",
                    help="trust X-Forwarded-For/-Proto from a reverse proxy on 127.0.0.1")
     p.add_argument("--log-level", default="info",

@@ -33,6 +33,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
+# POSTs that change nothing (a document rendered, a file verified): not audited, so the
+# busiest routes do not pay a database write each.
+_PURE = re.compile(r"^/v1/(dokumen/[^/]+|verifikasi)$")
 log = logging.getLogger("naskah.serve")
 
 
@@ -101,7 +104,7 @@ class Lapisan:
             await self._problem(send_with_id, started, 500, "internal", "internal error",
                                 path, request_id)
         finally:
-            if method not in _READS:
+            if method not in _READS and not _PURE.match(path):
                 await self._audit(scope, state, method, path, started["status"], request_id,
                                   time.monotonic() - t0)
 
