@@ -253,6 +253,50 @@ def _child(code: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
     return result
 
 
+def _rss(base: str, pid: int, args: argparse.Namespace, auth: dict[str, str]
+         ) -> dict[str, Any]:
+    """The service's resident memory over ``args.rss_requests`` DOCX requests: the first
+    1,000 settle the process, then a sample after every 1,000."""
+    url = f"{base}/v1/dokumen/nota-dinas"
+    settle = min(1000, args.rss_requests // 2)
+    _load(url, args.clients, settle, auth, pdf=False)
+    samples = [_rss_kb(pid)]
+    remaining = args.rss_requests - settle
+    while remaining > 0:
+        step = min(settle, remaining)
+        _load(url, args.clients, step, auth, pdf=False, warmup=0)
+        samples.append(_rss_kb(pid))
+        remaining -= step
+    return {"requests": args.rss_requests, "settled_kb": samples[0],
+            "end_kb": samples[-1], "max_kb": max(samples), "samples_kb": samples,
+            "change": round(samples[-1] / samples[0] - 1, 3),
+            "max_change": round(max(samples) / samples[0] - 1, 3),
+            "children_kb": _descendants_rss_kb(pid)}
+
+
+def _carbone_server(root: Path, template_docx: bytes, args: argparse.Namespace
+                    ) -> tuple[subprocess.Popen[bytes], str, int]:
+    """Carbone 3 behind the minimal Node server: the process, its URL, markers placed."""
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "carbone@3"],
+                   cwd=root, check=True, stdout=subprocess.DEVNULL)
+    (root / "server.js").write_text(_CARBONE_SERVER, encoding="utf-8")
+    template, markers = _carbone_template(root, template_docx)
+    port = _free_port()
+    env = {**os.environ, "PATH": f"{LIBREOFFICE_PROGRAM}:/usr/bin:/bin",
+           "NODE_PATH": str(root / "node_modules")}
+    server = _start(["node", str(root / "server.js"), str(template), str(port),
+                     str(args.processes)], env, root, f"http://127.0.0.1:{port}/",
+                    root / "carbone.log")
+    return server, f"http://127.0.0.1:{port}/render", markers
+
+
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, v in runs[0].items() if isinstance(v, int | float)]
+    out = {k: round(statistics.median(r[k] for r in runs), 2) for k in keys}
+    out["runs"] = [{k: r[k] for k in ("per_s", "p50_ms", "p95_ms") if k in r} for r in runs]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -260,11 +304,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docx-requests", type=int, default=2000)
     parser.add_argument("--rss-requests", type=int, default=10_000)
     parser.add_argument("--processes", type=int, default=2, help="LibreOffice processes")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds, the sides alternating in each; medians reported")
     parser.add_argument("--no-carbone", action="store_true")
     args = parser.parse_args(argv)
-    result: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python":
-                                          platform.python_version()},
-                              "clients": args.clients, "libreoffice_processes": args.processes}
+    result: dict[str, Any] = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                    "load_average_at_start": os.getloadavg()},
+        "clients": args.clients, "libreoffice_processes": args.processes,
+        "rounds": args.rounds}
+    runs: dict[str, list[dict[str, Any]]] = {
+        "naskah_pdf": [], "carbone_pdf": [], "batch_jobs_1": [], "batch_jobs_cores": [],
+        "docx_http": [], "docx_in_process": []}
     with tempfile.TemporaryDirectory(prefix="naskah-bench-serve-") as tmp:
         root = Path(tmp)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "NASKAH_CACHE_DIR": str(root / "cache"),
@@ -280,68 +331,54 @@ def main(argv: list[str] | None = None) -> int:
                          "--log-level", "warning"], env, root, f"http://127.0.0.1:{port}/health",
                         root / "serve.log")
         base = f"http://127.0.0.1:{port}"
+        carbone = None
         try:
-            result["pdf"] = {"naskah": _load(f"{base}/v1/dokumen/nota-dinas?format=pdf",
-                                             args.clients, args.requests, auth, pdf=True)}
-            result["pdf"]["naskah"]["groups"] = httpx.get(f"{base}/health").json()[
-                "libreoffice"]["kelompok"]
-            result["docx"] = {"http": _load(f"{base}/v1/dokumen/nota-dinas", args.clients,
-                                            args.docx_requests, auth, pdf=False)}
-            # memory: the first 1,000 requests settle the process, then the rest
-            _load(f"{base}/v1/dokumen/nota-dinas", args.clients, 1000, auth, pdf=False)
-            before = _rss_kb(server.pid)
-            samples = [before]
-            remaining = args.rss_requests - 1000
-            while remaining > 0:
-                step = min(1000, remaining)
-                _load(f"{base}/v1/dokumen/nota-dinas", args.clients, step, auth, pdf=False,
-                      warmup=0)
-                samples.append(_rss_kb(server.pid))
-                remaining -= step
-            result["rss"] = {"requests": args.rss_requests, "after_1000_kb": before,
-                             "end_kb": samples[-1], "max_kb": max(samples),
-                             "change": round(samples[-1] / before - 1, 3),
-                             "children_kb": _descendants_rss_kb(server.pid)}
             template_docx = httpx.post(f"{base}/v1/dokumen/nota-dinas", json=NODIN,
                                        headers=auth, timeout=60).content
+            if not args.no_carbone and shutil.which("npm"):
+                carbone, carbone_url, markers = _carbone_server(root, template_docx, args)
+                result["carbone_markers"] = markers
+            for r in range(args.rounds):
+                runs["naskah_pdf"].append(_load(f"{base}/v1/dokumen/nota-dinas?format=pdf",
+                                                args.clients, args.requests, auth, pdf=True))
+                if carbone is not None:
+                    runs["carbone_pdf"].append(_load(carbone_url, args.clients,
+                                                     args.requests, {}, pdf=True))
+                for jobs, key in ((1, "batch_jobs_1"), (os.cpu_count() or 1,
+                                                        "batch_jobs_cores")):
+                    found = _child(_BATCH_CHILD, str(root / f"batch-{r}-{jobs}"),
+                                   str(args.requests), str(jobs), json.dumps(NODIN), env=env)
+                    found["per_s"] = round(found["docs"] / found["s"], 2)
+                    runs[key].append(found)
+                runs["docx_http"].append(_load(f"{base}/v1/dokumen/nota-dinas", args.clients,
+                                               args.docx_requests, auth, pdf=False))
+                inproc = _child(_DOCX_CHILD, str(args.docx_requests), json.dumps(NODIN),
+                                env=env)
+                inproc["per_s"] = round(inproc["docs"] / inproc["s"], 2)
+                runs["docx_in_process"].append(inproc)
+            result["groups_converted"] = httpx.get(f"{base}/health").json()[
+                "libreoffice"]["kelompok"]
+            result["rss"] = _rss(base, server.pid, args, auth)
         finally:
             _stop(server)
-        result["docx"]["in_process"] = _child(_DOCX_CHILD, str(args.docx_requests),
-                                              json.dumps(NODIN), env=env)
-        inproc = result["docx"]["in_process"]
-        inproc["per_s"] = round(inproc["docs"] / inproc["s"], 2)
-        result["docx"]["ratio_http_to_in_process"] = round(
-            result["docx"]["http"]["per_s"] / inproc["per_s"], 2)
-        batch: dict[str, Any] = {}
-        for jobs in (1, os.cpu_count() or 1):
-            found = _child(_BATCH_CHILD, str(root / f"batch-{jobs}"), str(args.requests),
-                           str(jobs), json.dumps(NODIN), env=env)
-            found["per_s"] = round(found["docs"] / found["s"], 2)
-            batch[f"jobs_{jobs}"] = found
-        result["batch"] = batch
-        best = max(b["per_s"] for b in batch.values())
-        result["pdf"]["ratio_service_to_batch"] = round(
-            result["pdf"]["naskah"]["per_s"] / best, 2)
-        if not args.no_carbone and shutil.which("npm"):
-            subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent",
-                            "carbone@3"], cwd=root, check=True, stdout=subprocess.DEVNULL)
-            (root / "server.js").write_text(_CARBONE_SERVER, encoding="utf-8")
-            template, markers = _carbone_template(root, template_docx)
-            cport = _free_port()
-            carbone_env = {**os.environ, "PATH": f"{LIBREOFFICE_PROGRAM}:/usr/bin:/bin",
-                           "NODE_PATH": str(root / "node_modules")}
-            carbone = _start(["node", str(root / "server.js"), str(template), str(cport),
-                              str(args.processes)], carbone_env, root,
-                             f"http://127.0.0.1:{cport}/", root / "carbone.log")
-            try:
-                result["pdf"]["carbone"] = _load(f"http://127.0.0.1:{cport}/render",
-                                                 args.clients, args.requests, {}, pdf=True)
-            finally:
+            if carbone is not None:
                 _stop(carbone)
-            result["pdf"]["carbone"]["markers"] = markers
-            n, c = result["pdf"]["naskah"], result["pdf"]["carbone"]
-            result["pdf"]["ratio_throughput"] = round(n["per_s"] / c["per_s"], 2)
-            result["pdf"]["ratio_p95"] = round(n["p95_ms"] / c["p95_ms"], 2)
+    med = {k: _median(v) for k, v in runs.items() if v}
+    result["medians"] = med
+
+    def ratio(a: str, b: str, key: str = "per_s") -> float | None:
+        return round(med[a][key] / med[b][key], 2) if a in med and b in med else None
+
+    batch_key = max(("batch_jobs_1", "batch_jobs_cores"), key=lambda k: med[k]["per_s"])
+    result["ratios"] = {
+        "pdf_throughput_vs_carbone": ratio("naskah_pdf", "carbone_pdf"),
+        "pdf_p95_vs_carbone": ratio("naskah_pdf", "carbone_pdf", "p95_ms"),
+        "pdf_service_vs_batch": ratio("naskah_pdf", batch_key),
+        "batch_compared": batch_key,
+        "docx_http_vs_in_process": ratio("docx_http", "docx_in_process"),
+        "rss_change": result["rss"]["change"],
+    }
+    result["machine"]["load_average_at_end"] = os.getloadavg()
     print(json.dumps(result, indent=2))
     return 0
 

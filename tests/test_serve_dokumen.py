@@ -209,3 +209,22 @@ def test_docs_are_served_from_the_package(tmp_path: Path) -> None:
                 for status, answer in op["responses"].items():
                     if status[0] in "45":
                         assert list(answer["content"]) == ["application/problem+json"]
+
+
+@pytest.mark.pdf
+def test_timeout_queue_and_health(tmp_path: Path, soffice: str) -> None:
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db, pdf_antrian=0) as client:
+        auth = add_user(db, "op", "operator")
+        r = client.post("/v1/dokumen/nota-dinas?format=pdf", json=NODIN, headers=auth)
+        assert _problem(r, 503)["type"].endswith("pdf-antrian-penuh")
+        assert r.headers["retry-after"] == "2"
+    with in_process(tmp_path / "data2", db, timeout_s=0.01) as client:
+        r = client.post("/v1/dokumen/nota-dinas?format=pdf", json=NODIN, headers=auth)
+        assert _problem(r, 503)["type"].endswith("waktu-habis")
+    with in_process(tmp_path / "data3", db) as client:
+        assert client.get("/health").json()["status"] == "ok"
+        client.app.state.layanan.pdf.close()  # type: ignore[attr-defined]  # LibreOffice down
+        r = client.get("/health")
+        assert r.status_code == 503
+        assert r.json()["libreoffice"]["ok"] is False and r.json()["basis_data"]["ok"] is True

@@ -31,7 +31,7 @@ async def pengguna(request: Request,
     if cred is None:
         raise Masalah(401, "tanpa-token", "this route needs Authorization: Bearer TOKEN",
                       headers=_CHALLENGE)
-    engine = request.app.state.layanan.engine
+    engine = request.app.state.layanan.lesen
     found = await anyio.to_thread.run_sync(akun.dari_token, engine, cred.credentials)
     if found is None:
         raise Masalah(401, "token-ditolak", "the token is unknown or revoked",

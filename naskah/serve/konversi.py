@@ -182,6 +182,12 @@ class PdfPool:
                     self._busy -= 1
 
     def _convert(self, batch: list[_Permintaan]) -> None:
+        if self._warm is not None and self._warm.closed and not self._closed:
+            from naskah.pdf import warm
+
+            # The process-wide converter was shut down by someone else (another app in
+            # this process, as tests make): take the new one.
+            self._warm = warm.shared()
         if len(batch) > 1 and self._convert_group(batch):
             return
         for req in batch:

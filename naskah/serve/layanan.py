@@ -45,6 +45,24 @@ def open_database(url: str) -> Engine:
     return open_engine(resolved)
 
 
+def _reader(engine: Engine) -> Engine:
+    """An engine for reads that need no lock. The register's SQLite engine begins every
+    transaction with BEGIN IMMEDIATE (its writes must queue), which would also queue
+    every token lookup behind every write; in WAL mode a plain read needs no lock at all.
+    PostgreSQL reads never queue: the same engine serves."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    from sqlalchemy import create_engine, event
+
+    reader = create_engine(engine.url, connect_args={"timeout": 60.0})
+
+    @event.listens_for(reader, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA query_only = ON")
+
+    return reader
+
+
 class Layanan:
     """The working parts of one instance; :meth:`start` and :meth:`stop` bracket its life."""
 
@@ -54,6 +72,7 @@ class Layanan:
         (settings.data / "trail").mkdir(exist_ok=True)
         (settings.data / "tmp").mkdir(exist_ok=True)
         self.engine = engine or open_database(settings.db)
+        self.lesen = _reader(self.engine)
         self.pdf = PdfPool(settings.data / "tmp", antrian=settings.pdf_antrian,
                            timeout=settings.pdf_timeout_s)
         self._renderers: dict[tuple[str | None, str | None, bool | None], Renderer] = {}
@@ -88,6 +107,8 @@ class Layanan:
         if self.worker is not None:
             self.worker.stop()
         self.pdf.close()
+        if self.lesen is not self.engine:
+            self.lesen.dispose()
         self.engine.dispose()
 
     def renderer(self, profil: str | None = None, kertas: str | None = None,
