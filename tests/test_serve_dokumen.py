@@ -204,6 +204,8 @@ def test_docs_are_served_from_the_package(tmp_path: Path) -> None:
         example = body["application/json"]["examples"]["contoh"]["value"]
         assert example["hal"] == NODIN["hal"]
         assert "NotaDinas" in spec["components"]["schemas"]
+        refs = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(spec)))
+        assert refs and refs <= set(spec["components"]["schemas"])  # every $ref resolves
         for item in paths.values():
             for op in item.values():
                 for status, answer in op["responses"].items():

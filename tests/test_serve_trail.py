@@ -79,6 +79,17 @@ def test_trail_signed_by_each_official(tmp_path: Path, trail_pki: TrailPki) -> N
         status = client.get(f"/v1/trail/{trail}", headers=operator).json()
         assert [e["step"] for e in status["entries"]] == [1]
         assert status["next"]["step"] == 2 and "berkas" not in status
+        due = status["tenggat"]
+        from datetime import datetime
+
+        from naskah.sop.model import Sop
+
+        sop = Sop.tata_kelola_data()
+        assert due["step"] == 2 and due["sejak"] == status["entries"][0]["selesai"]
+        assert due["standar_menit"] == sop.waktu_menit(sop.langkah_ke(2))
+        worked = sop.jam_kerja.menit_kerja(datetime.fromisoformat(due["sejak"]),
+                                           datetime.fromisoformat(due["batas"]))
+        assert round(worked, 3) == due["standar_menit"] and due["terlambat"] is True
         check = client.get(f"/v1/trail/{trail}/verifikasi", headers=operator).json()
         assert check == {"utuh": True, "langkah": 1, "hash_akhir": entry["hash"], "masalah": []}
         docx = client.get(f"/v1/trail/{trail}/dokumen/01-disposisi-sesmenko.docx",
@@ -146,3 +157,20 @@ def test_eight_clients_same_step(tmp_path: Path, trail_pki: TrailPki, backend: s
         with httpx.Client(base_url=server.url, timeout=120, headers=auth[SESMENKO]) as c:
             check = c.get(f"/v1/trail/{trail}/verifikasi").json()
     assert check["utuh"] is True and check["langkah"] == 1
+
+
+def test_deadline_counts_office_hours() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from naskah.serve.tenggat import tambah_menit_kerja
+    from naskah.sop.jam_kerja import JamKerja
+
+    wib = timezone(timedelta(hours=7))
+    friday = datetime(2026, 11, 27, 15, 55, tzinfo=wib)
+    assert tambah_menit_kerja(JamKerja(), friday, 35) == datetime(2026, 11, 30, 8, 0,
+                                                                  tzinfo=wib)
+    assert tambah_menit_kerja(JamKerja(), friday, 5) == datetime(2026, 11, 27, 16, 0,
+                                                                 tzinfo=wib)
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=wib)  # counted from Monday's start
+    assert tambah_menit_kerja(JamKerja(), saturday, 510) == datetime(2026, 11, 30, 16, 0,
+                                                                     tzinfo=wib)

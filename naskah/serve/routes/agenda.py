@@ -51,6 +51,10 @@ def _register(request: Request) -> Any:
 
 
 @router.post("/v1/agenda", status_code=201, summary="Register an incoming letter (with its scan)",
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"example": {
+                 "pengirim": "Kementerian Dalam Negeri", "nomor_surat": "005/123/SJ",
+                 "tanggal_surat": "2026-11-20", "hal": "Undangan Rapat Koordinasi",
+                 "sifat": "Biasa", "klasifikasi": "Biasa", "scan": "(surat.pdf)"}}}}},
              responses={201: {"content": {"application/json": {"example": _SURAT_EXAMPLE}}},
                         **responses(400, 401, 403, 413, 422)})
 async def masuk(

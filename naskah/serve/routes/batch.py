@@ -64,6 +64,10 @@ def _job(row: Any, failures: list[dict[str, Any]] | None = None) -> dict[str, An
                          "such as `kepada.0`, or JSON lines, or an XLSX sheet) over the base "
                          "document. The job runs in the background and survives a restart; "
                          "`webhook` is POSTed when it ends (retried until it answers 2xx).",
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"example": {
+                 "jenis": "undangan", "dasar": "(undangan.json)", "baris": "(penerima.csv)",
+                 "format": "pdf", "nama_berkas": "{nomor_urut:03d}-{hal}",
+                 "webhook": "http://127.0.0.1:9000/selesai"}}}}},
              responses={202: {"content": {"application/json": {"example": {
                  **_JOB_EXAMPLE, "status": "antri", "selesai": 0, "gagal": 0, "total": None,
                  "hasil": None}}}}, **responses(400, 401, 403, 413, 422)})

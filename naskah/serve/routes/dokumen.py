@@ -50,9 +50,11 @@ def example(jenis: str) -> dict[str, Any]:
 
 
 def add_schemas(components: dict[str, Any]) -> None:
-    """Every document model's JSON Schema into the OpenAPI components."""
-    for jenis in JENIS_NAMES:
-        cls = jenis_class(jenis)
+    """Into the OpenAPI components: every document model's JSON Schema, and the bodies
+    routes read themselves (a trail step, JSON or multipart)."""
+    from naskah.serve.routes.trail import LangkahBaru
+
+    for cls in [*(jenis_class(j) for j in JENIS_NAMES), LangkahBaru]:
         schema = cls.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(schema.pop("$defs", {}))
         components[cls.__name__] = schema
@@ -72,7 +74,11 @@ JenisEnum = StrEnum("JenisEnum", {j.replace("-", "_").upper(): j  # type: ignore
 
 
 @router.get("/v1/jenis/{jenis}/schema", summary="JSON Schema of one document type",
-            responses=responses(401, 404, 422))
+            responses={200: {"content": {"application/json": {"example": {
+                "title": "NotaDinas", "type": "object", "additionalProperties": False,
+                "required": ["kepada", "dari", "tanggal", "hal", "isi", "penandatangan"],
+                "properties": {"hal": {"type": "string", "maxLength": 500}}}}}},
+                **responses(401, 404, 422)})
 def schema_jenis(jenis: Annotated[JenisEnum, Path(description="document type")],
                  _: Annotated[Pengguna, Depends(perlu(*Peran))]) -> dict[str, Any]:
     schema: dict[str, Any] = jenis_class(jenis.value).model_json_schema()

@@ -37,6 +37,8 @@ def parse_rahasia(text: str, field: str = "kunci") -> Any:
 @router.post("/v1/kunci", status_code=201, summary="Enrol your PKCS#12 (once)",
              description="The file is kept encrypted with your passphrase, which is checked "
                          "here and never stored; steps you sign send it again.",
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"example": {
+                 "p12": "(197005151995031001.p12)", "passphrase": "rahasia-anda"}}}}},
              responses={201: {"content": {"application/json": {"example": {
                  "nip": "197005151995031001", "penandatangan": {
                      "nama": "Agus Setiawan, S.H., M.Si.", "nip": "197005151995031001",
@@ -70,6 +72,9 @@ def lihat(request: Request, who: Pejabat) -> dict[str, Any]:
                          "`{\"jenis\": \"pkcs11\", \"pin\": ..., \"token\": ..., \"kunci\": "
                          "...}` or `{\"jenis\": \"bsre\", \"nik\": ..., \"passphrase\": ...}`. "
                          "The key must be certified for your account's NIP.",
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"example": {
+                 "pdf": "(nota-dinas.pdf)",
+                 "kunci": '{"jenis": "pkcs12", "passphrase": "rahasia-anda"}'}}}}},
              response_class=Response,
              responses={200: {"content": {"application/pdf": {"schema": {
                  "type": "string", "format": "binary"}}}},

@@ -12,6 +12,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path as FsPath
 from typing import Annotated, Any
@@ -39,6 +40,7 @@ from naskah.serve.routes.umum import (
     not_found,
 )
 from naskah.serve.tabel import trail as t_trail
+from naskah.serve.tenggat import tenggat
 
 router = APIRouter(tags=["trail"])
 Siapa = Annotated[Pengguna, Depends(perlu(*Peran))]
@@ -186,8 +188,8 @@ def _status(request: Request, trail_id: str) -> dict[str, Any]:
     trail = _open(request, trail_id)
     result: dict[str, Any] = status(trail)
     result.pop("berkas", None)  # a path on the server
-    result["waktu"] = [vars(b) if hasattr(b, "__dict__") else b.__class__.__name__
-                       for b in laporan_waktu(trail)]
+    result["waktu"] = [asdict(b) for b in laporan_waktu(trail)]
+    result["tenggat"] = tenggat(trail.sop, result, datetime.fromisoformat(result["dibuat"]))
     return result
 
 

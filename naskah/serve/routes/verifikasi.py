@@ -27,6 +27,8 @@ _EXAMPLE = {"ok": True, "signatures": [{
 
 
 @router.post("/v1/verifikasi", summary="Verify a signed PDF (and its standing in a trail)",
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"example": {
+                 "berkas": "(nota-dinas-ttd.pdf)"}}}}},
              responses={200: {"content": {"application/json": {"example": _EXAMPLE}}},
                         **responses(400, 401, 403, 404, 413, 422)})
 async def verifikasi(
