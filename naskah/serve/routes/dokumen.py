@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from naskah.errors import InputError
 from naskah.models import JENIS_NAMES, jenis_class
@@ -54,7 +55,8 @@ def add_schemas(components: dict[str, Any]) -> None:
     routes read themselves (a trail step, JSON or multipart)."""
     from naskah.serve.routes.trail import LangkahBaru
 
-    for cls in [*(jenis_class(j) for j in JENIS_NAMES), LangkahBaru]:
+    models: list[type[BaseModel]] = [*(jenis_class(j) for j in JENIS_NAMES), LangkahBaru]
+    for cls in models:
         schema = cls.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(schema.pop("$defs", {}))
         components[cls.__name__] = schema
