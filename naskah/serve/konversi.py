@@ -70,9 +70,14 @@ class PdfPool:
     # ------------------------------------------------------------ life
 
     def start(self) -> None:
-        """Start LibreOffice (in the background) and the converting threads."""
+        """Start LibreOffice (in the background) and the converting threads (again, after
+        :meth:`close`: an app's lifespan may run more than once)."""
         from naskah.pdf import warm
 
+        with self._cv:
+            self._closed = False
+            self._threads = []
+        self.stage.mkdir(parents=True, exist_ok=True)
         try:
             self._warm = warm.shared()
         except PdfError as exc:  # no LibreOffice: /health says so, requests get 503
