@@ -11,6 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from docx import Document
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -230,3 +233,37 @@ def test_timeout_queue_and_health(tmp_path: Path, soffice: str) -> None:
         r = client.get("/health")
         assert r.status_code == 503
         assert r.json()["libreoffice"]["ok"] is False and r.json()["basis_data"]["ok"] is True
+
+
+@given(st.text(max_size=300))
+@hyp_settings(max_examples=200, deadline=None)
+def test_content_disposition_is_a_safe_header(stem: str) -> None:
+    """Any nomor or hal makes a header value: ASCII, one line, the name quoted safely, and
+    the UTF-8 name decoding back to the text given."""
+    from urllib.parse import unquote
+
+    from naskah.serve.routes.umum import content_disposition
+
+    value = content_disposition(stem, "pdf")
+    value.encode("latin-1")  # a header value: no character outside it
+    assert value.isascii() and "\r" not in value and "\n" not in value
+    plain = re.match(r'attachment; filename="([A-Za-z0-9._-]+)"; filename\*=UTF-8\'\'(\S+)$',
+                     value)
+    assert plain is not None, value
+    assert not plain.group(1).startswith(".")
+    assert unquote(plain.group(2)) == stem[:120] + ".pdf"
+
+
+@given(st.lists(st.one_of(st.text(min_size=1, max_size=10).filter(lambda t: "." not in t
+                                                                  and "[" not in t),
+                          st.integers(0, 99)), min_size=1, max_size=5))
+def test_pointer_of_a_library_path(parts: list[str | int]) -> None:
+    from naskah.serve.masalah import pointer
+
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+    if path.startswith("["):
+        return  # the library never starts a path with a list index
+    expected = "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    assert pointer(path) == expected
