@@ -267,3 +267,36 @@ def test_pointer_of_a_library_path(parts: list[str | int]) -> None:
         return  # the library never starts a path with a list index
     expected = "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
     assert pointer(path) == expected
+
+
+@pytest.mark.pdf
+def test_concurrent_pdfs_are_converted_together_and_each_gets_its_own(
+        tmp_path: Path, soffice: str) -> None:
+    """Requests waiting together for one template are joined into one conversion; each
+    client still gets exactly its own letter (its hal, its metadata), never a neighbour's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    auth = add_user(db, "op", "operator")
+    with running(tmp_path / "data", db, NASKAH_SERVE_WORKER="0",
+                 NASKAH_PDF_PROCESSES="1") as server:
+        def one(i: int) -> tuple[int, bytes, str]:
+            doc = {**NODIN, "hal": f"Surat Uji Kelompok Nomor {i:02d}"}
+            r = httpx.post(f"{server.url}/v1/dokumen/nota-dinas?format=pdf", json=doc,
+                           headers=auth, timeout=300)
+            assert r.status_code == 200, r.text
+            return i, r.content, r.headers["x-naskah-content-hash"]
+
+        with ThreadPoolExecutor(12) as pool:
+            results = list(pool.map(one, range(24)))
+        groups = httpx.get(f"{server.url}/health", timeout=30).json()["libreoffice"]
+    assert groups["kelompok"] >= 1, groups  # some were converted together
+    for i, pdf, content_hash in results:
+        reader = PdfReader(io.BytesIO(pdf))
+        text = " ".join("".join(p.extract_text() for p in reader.pages).split())
+        assert f"Surat Uji Kelompok Nomor {i:02d}" in text
+        others = [j for j in range(24) if j != i and f"Kelompok Nomor {j:02d}" in text]
+        assert others == []
+        assert reader.metadata is not None
+        assert reader.metadata.title == f"Surat Uji Kelompok Nomor {i:02d}"
+        assert reader.metadata["/NaskahContentHash"] == content_hash
