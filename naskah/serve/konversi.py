@@ -5,10 +5,11 @@ Retry-After). One thread per LibreOffice process takes the oldest request and, w
 it, the queued requests that can be converted together with it (the same template:
 :func:`naskah.pdf.group.group_key`), up to :data:`~naskah.pdf.group.GROUP_SIZE`, and
 converts them in one LibreOffice load (:mod:`naskah.pdf.group`, what a batch does).
-There is no waiting window: a request that finds a LibreOffice idle is converted at
-once, and requests that pile up while every LibreOffice is busy are the ones joined,
-so concurrent single-letter requests cost less than one load each exactly when the
-service is loaded. A group that fails is converted again one document at a time, so
+A request that finds the service idle is converted at once; requests that pile up while
+LibreOffice is busy are the ones joined, and while another LibreOffice is busy a
+converter waits up to ``tunggu`` (50 ms) for more letters of the template before it
+starts, so concurrent single-letter requests cost less than one load each exactly when
+the service is loaded. A group that fails is converted again one document at a time, so
 a failure stays its own document's. Without LibreOffice's Python binding each request
 is converted by a cold ``soffice`` run.
 """
@@ -21,6 +22,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Mapping
@@ -52,10 +54,12 @@ class PdfPool:
     from threads."""
 
     def __init__(self, work: Path, *, antrian: int = 64, timeout: float = 60.0,
-                 group: bool = True) -> None:
+                 group: bool = True, tunggu: float = 0.05) -> None:
         work.mkdir(parents=True, exist_ok=True)
         self.stage = Path(tempfile.mkdtemp(prefix="pdf-", dir=work))
         self.antrian, self.timeout, self.group = antrian, timeout, group
+        self.tunggu = tunggu
+        """Seconds a converter waits for more letters of a template while another is busy."""
         self._queue: deque[_Permintaan] = deque()
         self._cv = threading.Condition()
         self._threads: list[threading.Thread] = []
@@ -165,13 +169,19 @@ class PdfPool:
                     return
                 first = self._queue.popleft()
                 batch = [first]
-                if first.kunci is not None:
-                    for req in list(self._queue):
-                        if len(batch) >= GROUP_SIZE:
+                self._gather(batch, GROUP_SIZE)
+                if first.kunci is not None and len(batch) < GROUP_SIZE and self._busy > 0:
+                    # Another LibreOffice is busy, so the service is loaded: the clients
+                    # answered a moment ago are sending their next letters. Waiting a
+                    # little for them makes a larger group, which costs less per letter
+                    # than several small ones; an idle service converts at once.
+                    deadline = time.monotonic() + self.tunggu
+                    while len(batch) < GROUP_SIZE and not self._closed:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
                             break
-                        if req.kunci == first.kunci:
-                            self._queue.remove(req)
-                            batch.append(req)
+                        self._cv.wait(left)
+                        self._gather(batch, GROUP_SIZE)
                 self._busy += 1
             try:
                 self._convert(batch)
@@ -185,6 +195,17 @@ class PdfPool:
             finally:
                 with self._cv:
                     self._busy -= 1
+
+    def _gather(self, batch: list[_Permintaan], size: int) -> None:
+        """Move the queued requests of the first one's template into ``batch`` (lock held)."""
+        if batch[0].kunci is None:
+            return
+        for req in list(self._queue):
+            if len(batch) >= size:
+                return
+            if req.kunci == batch[0].kunci:
+                self._queue.remove(req)
+                batch.append(req)
 
     def _convert(self, batch: list[_Permintaan]) -> None:
         if self._warm is not None and self._warm.closed and not self._closed:

@@ -74,7 +74,7 @@ class Layanan:
         self.engine = engine or open_database(settings.db)
         self.lesen = _reader(self.engine)
         self.pdf = PdfPool(settings.data / "tmp", antrian=settings.pdf_antrian,
-                           timeout=settings.pdf_timeout_s)
+                           timeout=settings.pdf_timeout_s, tunggu=settings.pdf_tunggu_s)
         self._renderers: dict[tuple[str | None, str | None, bool | None], Renderer] = {}
         self._lock = threading.Lock()
         self.worker: Worker | None = None

@@ -59,6 +59,8 @@ class Settings:
     pdf_antrian: int = 64
     """PDF conversions waiting at most; more get 503 with Retry-After."""
     pdf_timeout_s: float = 60.0
+    pdf_tunggu_s: float = 0.05
+    """While one LibreOffice is busy, how long another waits to join more letters."""
     batas: Batas = field(default_factory=Batas)
     worker: bool = True
     """Run the job worker in this instance (claims batch jobs and sends webhooks)."""
@@ -90,6 +92,7 @@ class Settings:
             "url_publik": env.get("NASKAH_URL_PUBLIK") or None,
             "timeout_s": _number(env, "NASKAH_SERVE_TIMEOUT", 120.0),
             "pdf_antrian": int(_number(env, "NASKAH_SERVE_PDF_ANTRIAN", 64)),
+            "pdf_tunggu_s": _number(env, "NASKAH_SERVE_PDF_TUNGGU", 0.05),
             "worker": env.get("NASKAH_SERVE_WORKER", "1") != "0",
             "poll_s": _number(env, "NASKAH_SERVE_POLL", 1.0),
             "sewa_s": _number(env, "NASKAH_SERVE_SEWA", 30.0),
