@@ -334,7 +334,7 @@ def test_import_naskah_does_not_load_the_database_stack() -> None:
 def test_db_upgrade_is_idempotent(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     for _ in range(2):
         assert main(["db", "upgrade", "--db", db_url]) == 0
-        assert capsys.readouterr().out == "0001\n"
+        assert capsys.readouterr().out == "0002\n"
     assert main(["nomor", "pola", "--db", db_url]) == 0
     assert capsys.readouterr().out.count("\n") == 4
 
