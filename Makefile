@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sign.py
 	$(BIN)/python bench/trail.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/serve.py --rounds 3
 
 templates: $(STAMP)
 	$(BIN)/python tools/build_templates.py

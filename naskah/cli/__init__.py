@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "db": "naskah.cli.db",
     "render-batch": "naskah.cli.batch",
     "kalender": "naskah.cli.kalender",
+    "serve": "naskah.cli.serve",
+    "pengguna": "naskah.cli.pengguna",
 }
 """Every command and the module whose ``add_commands`` adds it; a new group adds lines here."""
 

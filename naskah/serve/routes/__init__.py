@@ -1,0 +1,12 @@
+"""The service's routes, one module per resource; :data:`ROUTERS` lists them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from naskah.serve.routes import agenda, batch, dokumen, kunci, meta, nomor, trail, verifikasi
+
+ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router, nomor.router, agenda.router,
+                                  batch.router, trail.router, kunci.router, verifikasi.router)
+
+__all__ = ["ROUTERS"]

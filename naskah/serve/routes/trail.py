@@ -1,0 +1,352 @@
+"""SOP trails run by the service: ``POST /v1/trail``, its status, its steps (each signed by
+the official performing it, with the secret in the request), verification and berkas PDF.
+
+A trail is a berkas folder under the data folder (``trail/ID``), as the library keeps
+one; the database records which trails the service runs. Its register is the service's
+own database, so the numbers its signing steps take are the ones ``/v1/nomor`` lists.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import tempfile
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import insert, select
+
+from naskah.errors import InputError
+from naskah.serve import kunci
+from naskah.serve.akun import Pengguna, Peran
+from naskah.serve.auth import periksa_nip, perlu
+from naskah.serve.masalah import responses
+from naskah.serve.middleware import catat
+from naskah.serve.routes.dokumen import Profil
+from naskah.serve.routes.umum import (
+    content_disposition,
+    iso,
+    json_body,
+    json_object,
+    layanan,
+    no_server_files,
+    not_found,
+)
+from naskah.serve.tabel import trail as t_trail
+from naskah.serve.tenggat import tenggat
+
+router = APIRouter(tags=["trail"])
+Siapa = Annotated[Pengguna, Depends(perlu(*Peran))]
+Pejabat = Annotated[Pengguna, Depends(perlu(Peran.PEJABAT))]
+IdTrail = Annotated[str, Path(pattern="^[0-9a-f]{32}$", description="the trail's id")]
+Nomor = Annotated[int, Path(ge=1, le=1000, description="the step's number in the SOP")]
+_FILE = re.compile(r"^[\w][\w.\-]{0,200}$")
+
+
+class TrailBaru(BaseModel):
+    """A trail to start: the roster, the trust roots, and the starter's secret."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "pelaksana": {"peran": {"sesmenko": [{"nama": "Dr. Hendra Wirawan, S.H., M.Hum.",
+                                              "jabatan": "Sekretaris Kementerian Koordinator",
+                                              "nip": "196703121992031002"}]}},
+        "oleh": "196703121992031002", "kunci": {"jenis": "pkcs12", "passphrase": "rahasia"}}]})
+    pelaksana: dict[str, Any] = Field(description="the roster (pelaksana.json); a "
+                                      "certificate missing from `sertifikat` is taken from the "
+                                      "keys the officials enrolled")
+    oleh: str = Field(min_length=1, max_length=300, description="who starts it (NIP or name)")
+    kunci: kunci.Rahasia
+    sop: dict[str, Any] | None = Field(default=None, description="an SOP (default: the "
+                                       "shipped Tata Kelola Data)")
+    trust: list[str] | None = Field(default=None, max_length=20,
+                                    description="trust roots (PEM); default: the service's")
+    profil: Profil | None = None
+    penomoran: bool = Field(default=True, description="number the signed documents in the "
+                           "service's register")
+
+
+class LangkahBaru(BaseModel):
+    """One step: who performs it, what it supplies, and their secret to sign it with."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "oleh": "196703121992031002", "dokumen": {}, "tindakan": {},
+        "kunci": {"jenis": "pkcs12", "passphrase": "rahasia"}}]})
+    oleh: str = Field(min_length=1, max_length=300)
+    kunci: kunci.Rahasia
+    dokumen: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=20)
+    tindakan: dict[str, str] = Field(default_factory=dict, max_length=20)
+    catatan: str | None = Field(default=None, max_length=10_000)
+    mulai: datetime | None = None
+    selesai: datetime | None = None
+
+
+def _folder(request: Request, trail_id: str) -> FsPath:
+    parts = layanan(request)
+    with parts.engine.connect() as conn:
+        found = conn.execute(select(t_trail.c.folder).where(t_trail.c.id == trail_id)).first()
+    if found is None:
+        raise not_found(f"trail {trail_id}")
+    return parts.settings.data / str(found.folder)
+
+
+def _profil(url_publik: str | None, nama: Any) -> Any:
+    """The trail's profile; with the service's public URL, its signed originals' QR
+    codes point to this service's verification page."""
+    from naskah.profil import load_profil
+
+    profil = load_profil(nama.value if nama else None)
+    if not url_publik:
+        return profil
+    url = f"{url_publik.rstrip('/')}/v/{{id}}"
+    return profil.model_copy(update={"tte": profil.tte.model_copy(
+        update={"url_verifikasi": url})})
+
+
+def _open(request: Request, trail_id: str) -> Any:
+    from naskah.trail import Trail
+
+    return Trail.open(_folder(request, trail_id))
+
+
+@router.post("/v1/trail", status_code=201, summary="Start a trail (signed by its starter)",
+             responses={201: {"content": {"application/json": {"example": {
+                 "id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0", "status": {"selesai": False}}}}},
+                 **responses(400, 401, 403, 413, 422)})
+def mulai(request: Request, who: Pejabat, data: TrailBaru) -> JSONResponse:
+    from naskah.trail import Trail
+    from naskah.trail.pelaksana import DaftarPelaksana
+
+    parts = layanan(request)
+    try:
+        roster = DaftarPelaksana.model_validate(data.pelaksana)
+    except ValidationError as exc:
+        from naskah.inputs import input_error
+
+        raise input_error(exc, "pelaksana") from None
+    try:
+        starter, _roles = roster.cari(data.oleh)
+    except KeyError as exc:
+        raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
+    periksa_nip(who, starter.nip or "", "starting a trail")
+    certs = dict(roster.sertifikat)
+    for person in roster.orang():
+        if person.nip and person.nip not in certs:
+            pem = kunci.sertifikat(parts, person.nip)
+            if pem:
+                certs[person.nip] = pem
+    roster = roster.model_copy(update={"sertifikat": certs})
+    sop = None
+    if data.sop is not None:
+        from naskah.inputs import validate
+        from naskah.sop.model import Sop
+
+        sop = validate(Sop, data.sop, "sop")
+    trail_id = secrets.token_hex(16)
+    relative = f"trail/{trail_id}"
+    work = FsPath(tempfile.mkdtemp(prefix="trust-", dir=parts.tmp))
+    try:
+        trust_files = _trust_files(parts, data.trust, work)
+        with kunci.signer(parts, who, data.kunci) as key:
+            kunci.check_owner(who, key)
+            Trail.init(parts.settings.data / relative, roster, sop=sop, trust=trust_files,
+                       oleh=data.oleh, signer=key,
+                       register=parts.settings.db if data.penomoran else None,
+                       profil=_profil(parts.settings.url_publik, data.profil))
+    except BaseException:
+        shutil.rmtree(parts.settings.data / relative, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    with parts.engine.begin() as conn:
+        conn.execute(insert(t_trail).values(id=trail_id, folder=relative, dibuat_oleh=who.nama,
+                                            dibuat_pada=datetime.now(UTC)))
+    catat(request.state, trail=trail_id)
+    return JSONResponse({"id": trail_id, "status": _status(request, trail_id)},
+                        status_code=201, headers={"Location": f"/v1/trail/{trail_id}"})
+
+
+def _trust_files(parts: Any, pems: list[str] | None, work: FsPath) -> list[FsPath]:
+    if pems:
+        files = []
+        for i, pem in enumerate(pems):
+            if "-----BEGIN CERTIFICATE-----" not in pem or len(pem) > 100_000:
+                raise InputError(f"trust.{i}: not a PEM certificate", [(f"trust.{i}", "not PEM")])
+            path = work / f"trust-{i}.pem"
+            path.write_text(pem, encoding="ascii", errors="replace")
+            files.append(path)
+        return files
+    if parts.settings.trust:
+        return list(parts.settings.trust)
+    raise InputError("trust: give the trust roots (PEM), or start the service with "
+                     "NASKAH_TRUST", [("trust", "required")])
+
+
+def _status(request: Request, trail_id: str) -> dict[str, Any]:
+    from naskah.trail.ringkasan import laporan_waktu, status
+
+    trail = _open(request, trail_id)
+    result: dict[str, Any] = status(trail)
+    result.pop("berkas", None)  # a path on the server
+    result["waktu"] = [asdict(b) for b in laporan_waktu(trail)]
+    result["tenggat"] = tenggat(trail.sop, result, datetime.fromisoformat(result["dibuat"]))
+    return result
+
+
+@router.get("/v1/trail", summary="The service's trails",
+            responses={200: {"content": {"application/json": {"example": [{
+                "id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0", "dibuat_oleh": "sesmenko",
+                "dibuat_pada": "2026-11-25T02:00:00+00:00"}]}}}, **responses(401)})
+def daftar(request: Request, _: Siapa) -> list[dict[str, Any]]:
+    with layanan(request).engine.connect() as conn:
+        rows = conn.execute(select(t_trail).order_by(t_trail.c.dibuat_pada.desc())).all()
+    return [{"id": r.id, "dibuat_oleh": r.dibuat_oleh,
+             "dibuat_pada": iso(r.dibuat_pada)} for r in rows]
+
+
+@router.get("/v1/trail/{id}", summary="A trail's status: steps done, the next one, times",
+            responses={200: {"content": {"application/json": {"example": {
+                "selesai": False, "next": {"step": 2, "kegiatan": "...", "pelaksana": ["..."],
+                                           "kelengkapan": [], "waktu": "1 Hari"}}}}},
+                       **responses(401, 404, 422)})
+async def status_trail(request: Request, id: IdTrail, _: Siapa) -> dict[str, Any]:
+    result: dict[str, Any] = await anyio.to_thread.run_sync(_status, request, id)
+    return result
+
+
+@router.post("/v1/trail/{id}/langkah/{n}", status_code=201,
+             summary="Perform step n, signed with the performer's secret",
+             description="JSON (`LangkahBaru`), or multipart with the JSON in part `data` and "
+                         "each attachment in a part named by its output kode. The account must "
+                         "be the pejabat performing the step; 409 when the step was already "
+                         "performed or is out of order.",
+             responses={201: {"content": {"application/json": {"example": {
+                 "step": 1, "hash": "0" * 64}}}},
+                 **responses(400, 401, 403, 404, 409, 413, 415, 422, 503)},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": {"$ref": "#/components/schemas/LangkahBaru"}},
+                 "multipart/form-data": {"schema": {"type": "object", "required": ["data"],
+                                                    "properties": {"data": {
+                                                        "type": "string",
+                                                        "description": "LangkahBaru JSON"}},
+                                                    "additionalProperties": {
+                                                        "type": "string",
+                                                        "format": "binary"}}}}}})
+async def langkah(request: Request, id: IdTrail, n: Nomor, who: Pejabat) -> JSONResponse:
+    parts = layanan(request)
+    work = FsPath(tempfile.mkdtemp(prefix="langkah-", dir=parts.tmp))
+    try:
+        data, lampiran = await _step_input(request, work)
+        entry = await anyio.to_thread.run_sync(_perform, request, id, n, who, data, lampiran)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    catat(request.state, trail=id, langkah=n, hash=entry["hash"])
+    return JSONResponse(entry, status_code=201)
+
+
+async def _step_input(request: Request, work: FsPath) -> tuple[LangkahBaru, dict[str, FsPath]]:
+    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    lampiran: dict[str, FsPath] = {}
+    if kind == "multipart/form-data":
+        form = await request.form(max_files=20, max_fields=40)
+        raw = form.get("data")
+        if not isinstance(raw, str):
+            raise InputError("data: the step's JSON is missing", [("data", "missing")])
+        body = json_object(raw, "data")
+        for name, value in form.multi_items():
+            if name == "data" or isinstance(value, str):
+                continue
+            if not _FILE.match(name):
+                raise InputError(f"{name!r}: not an output kode", [(name, "not a kode")])
+            filename = FsPath(value.filename or name).name
+            suffix = FsPath(filename).suffix if _FILE.match(filename) else ""
+            target = work / f"{name}{suffix}"
+            target.write_bytes(await value.read())
+            lampiran[name] = target
+    else:
+        body = await json_body(request, "langkah")
+    try:
+        data = LangkahBaru.model_validate(body)
+    except ValidationError as exc:
+        errors = [(".".join(str(p) for p in e["loc"]), e["msg"])
+                  for e in exc.errors(include_input=False)]
+        raise InputError("; ".join(f"{f}: {m}" for f, m in errors), errors) from None
+    for kode, doc in data.dokumen.items():
+        no_server_files(doc, f"dokumen.{kode}.")
+    return data, lampiran
+
+
+def _perform(request: Request, trail_id: str, n: int, who: Pengguna, data: LangkahBaru,
+             lampiran: dict[str, FsPath]) -> dict[str, Any]:
+    trail = _open(request, trail_id)
+    try:
+        pejabat, _roles = trail.pelaksana.cari(data.oleh)
+    except KeyError as exc:
+        raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
+    periksa_nip(who, pejabat.nip or "", f"step {n}")
+    with kunci.signer(layanan(request), who, data.kunci) as key:
+        kunci.check_owner(who, key)
+        entry = trail.perform(n, data.oleh, dokumen=data.dokumen, lampiran=lampiran,
+                              tindakan=data.tindakan, mulai=data.mulai, selesai=data.selesai,
+                              catatan=data.catatan, signer=key)
+    result: dict[str, Any] = entry.model_dump(mode="json")
+    return result
+
+
+@router.get("/v1/trail/{id}/verifikasi", summary="Verify every hash, file and signature",
+            responses={200: {"content": {"application/json": {"example": {
+                "utuh": True, "langkah": 14, "hash_akhir": "0" * 64, "masalah": []}}}},
+                       **responses(401, 404, 422)})
+async def verifikasi(request: Request, id: IdTrail, _: Siapa) -> dict[str, Any]:
+    def work() -> dict[str, Any]:
+        result = _open(request, id).verify()
+        return {"utuh": result.utuh, "langkah": result.langkah, "hash_akhir": result.hash_akhir,
+                "masalah": [{"jenis": m.jenis.value, "step": m.step, "file": m.file,
+                             "pesan": m.pesan} for m in result.masalah]}
+    return await anyio.to_thread.run_sync(work)
+
+
+@router.get("/v1/trail/{id}/berkas.pdf", summary="The whole trail as one bookmarked PDF",
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {"schema": {
+                "type": "string", "format": "binary"}}}}, **responses(401, 404, 409, 422, 503)})
+async def berkas(request: Request, id: IdTrail, _: Siapa) -> Response:
+    from naskah.trail.berkas import build_berkas
+
+    folder = _folder(request, id)
+    work = FsPath(tempfile.mkdtemp(prefix="berkas-", dir=layanan(request).tmp))
+    try:
+        target = work / "berkas.pdf"
+        await anyio.to_thread.run_sync(lambda: build_berkas(folder, target))
+        data = target.read_bytes()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": content_disposition(f"berkas-{id}", "pdf")})
+
+
+@router.get("/v1/trail/{id}/dokumen/{nama}", summary="A document of the trail (e.g. a signed "
+            "original, dokumen/NN-kode.pdf)", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {"schema": {
+                "type": "string", "format": "binary"}}}}, **responses(401, 404, 422)})
+def dokumen(request: Request, id: IdTrail, nama: Annotated[str, Path(max_length=200)],
+            _: Siapa) -> Response:
+    folder = _folder(request, id) / "dokumen"
+    path = folder / nama
+    if (not _FILE.match(nama) or not path.is_file() or path.is_symlink()
+            or path.resolve().parent != folder.resolve()):
+        raise not_found(f"dokumen/{nama}")
+    media = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument."
+             "wordprocessingml.document"}.get(path.suffix.lstrip("."), "application/octet-stream")
+    return Response(path.read_bytes(), media_type=media, headers={
+        "Content-Disposition": content_disposition(path.stem, path.suffix.lstrip("."))})
+
+
+__all__ = ["LangkahBaru", "TrailBaru", "router"]
+

@@ -1,0 +1,1 @@
+"""The API documentation page (HTML, script, style) the service serves: no CDN."""
