@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "trail": "naskah.cli.trail",
     "berkas": "naskah.cli.berkas",
     "demo": "naskah.cli.berkas",
+    "ttd": "naskah.cli.ttd",
     "verify": "naskah.cli.tte",
     "pki": "naskah.cli.tte",
     "profil": "naskah.cli.profil",

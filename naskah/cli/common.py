@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from naskah.errors import InputError
@@ -99,3 +100,16 @@ def parse_datetime(text: str, option: str) -> datetime:
     if value.tzinfo is None:
         raise InputError(f"{option}: {text!r} needs a UTC offset, e.g. 2026-11-24T08:00+07:00")
     return value
+
+
+def write_output(target: str, data: bytes) -> Path | None:
+    """Write a document to ``target`` atomically, or to stdout (binary) for ``-``; the
+    path written, None for stdout (nothing else may then go to stdout)."""
+    if target == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return None
+    from naskah.fileio import write_atomic
+
+    return write_atomic(target, data)
