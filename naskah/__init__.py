@@ -23,7 +23,7 @@ from naskah.version import __version__
 if TYPE_CHECKING:
     from naskah.docx.freeform import render_template
     from naskah.docx.metadata import NaskahMetadata, read_metadata
-    from naskah.docx.renderer import Renderer, render, save
+    from naskah.docx.renderer import Renderer, render, render_pdf, save
     from naskah.errors import (
         BadFile,
         BsreError,
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
         UnoUnavailable,
         UnsupportedOperation,
     )
-    from naskah.inputs import load_naskah
+    from naskah.inputs import buat, load_naskah
     from naskah.models import (
         JENIS,
         Delegasi,
@@ -100,7 +100,7 @@ _ERRORS = ("BadFile", "BsreError", "CertificateError", "DocumentChangedError", "
 
 _HOME: dict[str, str] = {
     **dict.fromkeys(_ERRORS, "naskah.errors"),
-    "load_naskah": "naskah.inputs",
+    **dict.fromkeys(("buat", "load_naskah"), "naskah.inputs"),
     **dict.fromkeys(("NaskahMetadata", "read_metadata"), "naskah.docx.metadata"),
     **dict.fromkeys(("JENIS", "Delegasi", "Disposisi", "Harapan", "Instansi",
                      "JabatanSementara", "JadwalRapat", "Klasifikasi", "Lampiran", "Laporan",
@@ -112,7 +112,7 @@ _HOME: dict[str, str] = {
     **dict.fromkeys(("Kertas", "Profil", "load_profil"), "naskah.profil"),
     **dict.fromkeys(("Agenda", "DisposisiTracker", "ItemDisposisi", "Nomor", "Pola",
                      "Register", "StatusDisposisi", "SuratMasuk"), "naskah.register"),
-    **dict.fromkeys(("Renderer", "render", "save"), "naskah.docx.renderer"),
+    **dict.fromkeys(("Renderer", "render", "render_pdf", "save"), "naskah.docx.renderer"),
     "render_template": "naskah.docx.freeform",
 }
 """The module each public name lives in."""
@@ -163,10 +163,12 @@ __all__ = [  # noqa: RUF022 (the exceptions and the register's names are grouped
     "UndanganRapat",
     "Zona",
     "__version__",
+    "buat",
     "load_naskah",
     "load_profil",
     "read_metadata",
     "render",
+    "render_pdf",
     "render_template",
     "save",
     # the exceptions (naskah.errors)

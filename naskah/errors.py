@@ -183,7 +183,62 @@ class RegisterConflictError(RegisterError, InputError):
     """
 
 
+KODE_GALAT: dict[str, str] = {
+    "input-tidak-valid": "the data, a file or an option given is not acceptable (exit 2)",
+    "kata-sandi": "a passphrase or PIN is missing or wrong (exit 2)",
+    "sertifikat": "the signer's certificate is unusable or unknown to the service (exit 2)",
+    "templat": "a template is missing, broken or refused (exit 2)",
+    "konflik": "the record's state forbids the action, e.g. a number already final (exit 2)",
+    "rusak": "a document or trail was changed outside naskah, or is damaged (exit 1)",
+    "terkunci": "another process holds the berkas or the register (exit 1; try again)",
+    "tidak-tersedia": "a part naskah needs is missing or unreachable: the database, "
+                      "LibreOffice, the signing service (exit 1)",
+    "gagal-ttd": "a signature could not be made (exit 1)",
+    "gagal-pdf": "converting to PDF failed (exit 1)",
+    "ditolak": "a trail step was refused (wrong order, role, kelengkapan) (exit 1)",
+    "gagal": "any other failure of naskah (exit 1)",
+    "sistem": "the operating system refused: disk full, permission denied (exit 1)",
+    "argumen": "the command line is wrong: an unknown option, a missing argument (exit 2)",
+    "dihentikan": "interrupted by the user (exit 130)",
+}
+"""The ``kode`` of a machine-readable error (``naskah --format-galat json``): a small,
+stable set derived from the exception's type by :func:`kode_galat`."""
+
+_KODE_BY_TYPE: tuple[tuple[str, str], ...] = (
+    # Most specific first: the first class the error is an instance of wins.
+    ("PassphraseError", "kata-sandi"),
+    ("CertificateError", "sertifikat"),
+    ("SignerNotRegisteredError", "sertifikat"),
+    ("RegisterConflictError", "konflik"),
+    ("InputError", "input-tidak-valid"),
+    ("TemplateError", "templat"),
+    ("DocumentChangedError", "rusak"),
+    ("TamperError", "rusak"),
+    ("MetadataError", "rusak"),
+    ("TrailLockedError", "terkunci"),
+    ("RegisterBusyError", "terkunci"),
+    ("RegisterUnavailableError", "tidak-tersedia"),
+    ("UnoUnavailable", "tidak-tersedia"),
+    ("PdfError", "gagal-pdf"),
+    ("SigningError", "gagal-ttd"),
+    ("TrailError", "ditolak"),
+    ("NaskahError", "gagal"),
+)
+
+
+def kode_galat(exc: BaseException) -> str:
+    """The :data:`KODE_GALAT` key of an exception: by its naskah type, ``sistem`` for an
+    ``OSError``, ``dihentikan`` for an interrupt, else ``gagal``."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "dihentikan"
+    if isinstance(exc, OSError):
+        return "sistem"
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return next((kode for name, kode in _KODE_BY_TYPE if name in names), "gagal")
+
+
 __all__ = [
+    "KODE_GALAT",
     "BadFile",
     "BsreError",
     "CertificateError",
@@ -211,6 +266,7 @@ __all__ = [
     "TrailLockedError",
     "UnoUnavailable",
     "UnsupportedOperation",
+    "kode_galat",
 ]
 class KopWarning(UserWarning):
     """A kop that does not suit its document, e.g. a kepala daerah signing on the kop of

@@ -79,27 +79,30 @@ def parse_json(text: str, source: str = "input") -> dict[str, Any]:
                           parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{source}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            [(f"line {exc.lineno}, column {exc.colno}", exc.msg)],
+            f"{source}: JSON rusak pada baris {exc.lineno}, kolom {exc.colno} (malformed JSON: "
+            f"{exc.msg})",
+            [(f"baris {exc.lineno}, kolom {exc.colno}", exc.msg)],
         ) from None
     except _DuplicateKey as exc:
         raise InputError(
-            f"{source}: the key {exc.key!r} is given twice in one object; give each field once",
+            f"{source}: kunci {exc.key!r} diberikan dua kali dalam satu objek; berikan setiap "
+            "ruas sekali saja",
             [(exc.key, "given twice")],
         ) from None
     except _LongInteger as exc:
         raise InputError(
-            f"{source}: a number has {exc.digits} digits; at most {MAX_INT_DIGITS} are accepted",
+            f"{source}: sebuah angka terdiri atas {exc.digits} digit; paling banyak "
+            f"{MAX_INT_DIGITS} digit diterima",
             [("(number)", f"{exc.digits} digits")],
         ) from None
     except RecursionError:
         raise InputError(
-            f"{source}: the JSON is nested too deeply to be a document",
+            f"{source}: JSON bersarang terlalu dalam untuk sebuah dokumen",
             [("(top level)", "nested too deeply")],
         ) from None
     if not isinstance(data, dict):
         raise InputError(
-            f"{source}: the top level must be a JSON object {{...}}, not {_json_type(data)}",
+            f"{source}: tingkat teratas harus objek JSON {{...}}, bukan {_json_type(data)}",
             [("(top level)", "must be an object")],
         )
     return data
@@ -149,12 +152,13 @@ def open_bytes(path: str | os.PathLike[str], what: str = "file") -> BinaryIO:
 def _read_error(p: Path, what: str, limit: int, exc: Exception) -> InputError:
     """An OSError or a reader's refusal as one InputError naming the file."""
     if isinstance(exc, FileNotFoundError):
-        return InputError(f"{p}: cannot read {what}: no such file")
+        return InputError(f"{p}: tidak dapat membaca {what}: file tidak ada")
     if isinstance(exc, FileTooLarge):
-        return InputError(f"{p}: cannot read {what}: larger than {describe_size(limit)}")
+        return InputError(f"{p}: tidak dapat membaca {what}: lebih besar dari "
+                          f"{describe_size(limit)}")
     if isinstance(exc, OSError):
-        return InputError(f"{p}: cannot read {what}: {exc.strerror}")
-    return InputError(f"{p}: cannot read {what}: {exc}")
+        return InputError(f"{p}: tidak dapat membaca {what} ({exc.strerror})")
+    return InputError(f"{p}: tidak dapat membaca {what}: {exc}")
 
 
 def read_stdin(what: str = "input", limit: int = MAX_JSON_BYTES,
@@ -164,11 +168,13 @@ def read_stdin(what: str = "input", limit: int = MAX_JSON_BYTES,
     if source is None:  # sys.stdin replaced by a text stream (an embedding program, a test)
         text = sys.stdin.read(limit + 1)
         if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
-            raise InputError(f"<stdin>: cannot read {what}: larger than {describe_size(limit)}")
+            raise InputError(f"<stdin>: tidak dapat membaca {what}: lebih besar dari "
+                             f"{describe_size(limit)}")
         return text.removeprefix("\ufeff")
     data = source.read(limit + 1)
     if len(data) > limit:
-        raise InputError(f"<stdin>: cannot read {what}: larger than {describe_size(limit)}")
+        raise InputError(f"<stdin>: tidak dapat membaca {what}: lebih besar dari "
+                             f"{describe_size(limit)}")
     return _decode(data, "<stdin>")
 
 
@@ -176,7 +182,8 @@ def _decode(data: bytes, label: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise InputError(f"{label}: bukan teks UTF-8 ({exc.reason} at byte {exc.start})"
+                         ) from None
 
 
 def load_json_file(model: type[M], path: str | os.PathLike[str], what: str = "file") -> M:
@@ -195,13 +202,20 @@ def load_naskah(jenis: str, data: str | dict[str, Any], source: str = "input") -
     return validate(cls, data, source)
 
 
+def buat(jenis: str, /, **fields: Any) -> NaskahDinas:
+    """A document model of type ``jenis`` (``"nota-dinas"``, ``"undangan"``...) from its
+    fields, as keyword arguments in their JSON form (nested models as dicts, dates as
+    ``date`` or ISO text). Raises :class:`~naskah.errors.InputError` naming each field
+    path, where the model's own constructor raises ``pydantic.ValidationError``."""
+    return load_naskah(jenis, dict(fields), f"naskah.buat({jenis!r})")
+
+
 def input_error(exc: ValidationError, source: str = "input") -> InputError:
     """An InputError listing each problem as 'path: reason'."""
     errors = [(_path(err["loc"]), _reason(err)) for err in exc.errors()]
     lines = [f"  {path}: {reason}" for path, reason in errors]
-    noun = "problem" if len(errors) == 1 else "problems"
     return InputError(
-        f"{source}: {len(errors)} {noun} in the {exc.title} data:\n" + "\n".join(lines), errors
+        f"{source}: {len(errors)} masalah pada data {exc.title}:\n" + "\n".join(lines), errors
     )
 
 
@@ -223,9 +237,9 @@ def _reason(err: Any) -> str:
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
     if err["type"] == "extra_forbidden":
-        msg = "is not a known field (check the spelling; unknown fields are refused)"
+        msg = "bukan ruas yang dikenal (periksa ejaannya; ruas yang tidak dikenal ditolak)"
     elif err["type"] == "missing":
-        msg = "is required but missing"
+        msg = "wajib diisi tetapi tidak ada"
     return msg
 
 
@@ -307,6 +321,5 @@ def _teks_adapter(panjang: bool) -> TypeAdapter[str]:
 
 
 def _json_type(value: Any) -> str:
-    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number"
-    )
+    return {list: "larik (array)", str: "teks (string)", bool: "boolean",
+            type(None): "null"}.get(type(value), "angka")

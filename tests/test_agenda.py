@@ -129,7 +129,7 @@ def test_cli_agenda(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["agenda", "disposisi", "beri", "1", "--dari", "Ses", "--kepada", "Karo PO",
                  "--kepada", "Karo Umum", "--instruksi", "Tindak lanjuti", "--tanggal",
                  "2026-11-20", "--batas-waktu", "2026-11-19", *db]) == 2
-    assert capsys.readouterr().err.startswith("naskah: error: batas_waktu: ")
+    assert capsys.readouterr().err.startswith("naskah: galat: batas_waktu: ")
     assert main(["agenda", "disposisi", "beri", "1", "--dari", "Ses", "--kepada", "Karo PO",
                  "--instruksi", "Tindak lanjuti", "--tanggal", "2026-11-20", "--batas-waktu",
                  "2026-11-21", *db]) == 0

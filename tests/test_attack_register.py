@@ -198,7 +198,7 @@ def test_unterminated_quote_is_refused(tmp_path: Path) -> None:
 
 def test_one_over_long_field_fails_that_row_not_the_batch(tmp_path: Path) -> None:
     """Item 15: row 2 has a 200 kB field (over csv's field limit). Today the whole batch
-    stops: "naskah: error: baris.csv line 2: field larger than field limit (131072)",
+    stops: "naskah: galat: baris.csv line 2: field larger than field limit (131072)",
     exit 2, after row 1 was written (and the line named is the previous one).
     Fixed: rows 1 and 3 are written, row 2 fails in gagal.csv, exit 1."""
     long = "x" * 200_000

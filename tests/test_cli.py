@@ -32,7 +32,7 @@ def _render(tmp_path: Path, jenis: str, data: Any, *extra: str) -> tuple[int, Pa
 
 
 def _assert_failed_cleanly(tmp_path: Path, err: str) -> None:
-    assert err.startswith("naskah: error: "), err
+    assert err.startswith("naskah: galat: "), err
     assert "Traceback" not in err
     outputs = sorted(p.name for p in tmp_path.iterdir() if p.name != "input.json")
     assert outputs == [], f"a failed run left files behind: {outputs}"
@@ -140,7 +140,7 @@ def test_malformed_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     code, _ = _render(tmp_path, "nota-dinas", '{\n  "hal": "x",\n  "isi": [,]\n}')
     err = capsys.readouterr().err
     assert code == EXIT_INPUT
-    assert "line 3" in err and "column" in err
+    assert "baris 3" in err and "kolom" in err
     _assert_failed_cleanly(tmp_path, err)
 
 
@@ -148,7 +148,7 @@ def test_empty_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     code, _ = _render(tmp_path, "nota-dinas", "")
     err = capsys.readouterr().err
     assert code == EXIT_INPUT
-    assert "line 1, column 1" in err
+    assert "baris 1, kolom 1" in err
     _assert_failed_cleanly(tmp_path, err)
 
 
@@ -159,7 +159,7 @@ def test_top_level_not_an_object(
     code, _ = _render(tmp_path, "nota-dinas", text)
     err = capsys.readouterr().err
     assert code == EXIT_INPUT
-    assert "top level must be a JSON object" in err
+    assert "tingkat teratas harus objek JSON" in err
     _assert_failed_cleanly(tmp_path, err)
 
 
@@ -169,7 +169,7 @@ def test_missing_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     code, _ = _render(tmp_path, "undangan", data)
     err = capsys.readouterr().err
     assert code == EXIT_INPUT
-    assert "rapat.tempat: is required but missing" in err
+    assert "rapat.tempat: wajib diisi tetapi tidak ada" in err
     _assert_failed_cleanly(tmp_path, err)
 
 
@@ -209,7 +209,7 @@ def test_input_file_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     code = main(["render", "nota-dinas", str(tmp_path / "nope.json"), "-o", str(out)])
     err = capsys.readouterr().err
     assert code == EXIT_INPUT
-    assert "no such file" in err
+    assert "file tidak ada" in err
     assert not out.exists()
 
 
@@ -220,7 +220,7 @@ def test_input_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     code = main(["render", "nota-dinas", str(source), "-o", str(out)])
     err = capsys.readouterr().err
     assert code == EXIT_INPUT
-    assert "not UTF-8" in err
+    assert "bukan teks UTF-8" in err
     _assert_failed_cleanly(tmp_path, err)
 
 
@@ -320,14 +320,14 @@ def test_subprocess_success_and_failure(tmp_path: Path) -> None:
                cwd=tmp_path)
     assert bad.returncode == EXIT_INPUT
     assert "Traceback" not in bad.stderr
-    assert bad.stderr.startswith("naskah: error: <stdin>:")
+    assert bad.stderr.startswith("naskah: galat: <stdin>:")
     assert "penandatangan.pejabat.nip" in bad.stderr
     assert bad.stdout == ""
     assert not (tmp_path / "bad.docx").exists()
 
     malformed = _run("render", "nota-dinas", "-", "-o", "bad.docx", stdin="{oops", cwd=tmp_path)
     assert malformed.returncode == EXIT_INPUT
-    assert "line 1, column 2" in malformed.stderr
+    assert "baris 1, kolom 2" in malformed.stderr
     assert "Traceback" not in malformed.stderr
 
     meta = _run("meta", "nota.docx", cwd=tmp_path)

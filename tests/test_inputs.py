@@ -56,7 +56,7 @@ def run(*args: str, stdin: Any = subprocess.DEVNULL, cwd: Path = REPO,
 def assert_one_message(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:
     assert proc.returncode == code, (proc.returncode, proc.stderr)
     assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.stderr.startswith("naskah: error: "), proc.stderr
+    assert proc.stderr.startswith("naskah: galat: "), proc.stderr
     for needle in needles:
         assert needle in proc.stderr, (needle, proc.stderr)
 
@@ -133,7 +133,7 @@ def test_json_file_over_the_cap_is_refused(tmp_path: Path) -> None:
     source.write_text(text + " " * (MAX_JSON_BYTES - len(text) + 1), encoding="utf-8")
     out = tmp_path / "out.docx"
     proc = run("render", "nota-dinas", str(source), "-o", str(out))
-    assert_one_message(proc, EXIT_INPUT, str(source), "larger than 10 MB")
+    assert_one_message(proc, EXIT_INPUT, str(source), "lebih besar dari 10 MB")
     assert not out.exists()
 
 
@@ -149,13 +149,13 @@ def test_endless_stdin_is_cut_at_the_cap(tmp_path: Path) -> None:
     out = tmp_path / "out.docx"
     with open("/dev/zero", "rb") as zero:
         proc = run("render", "nota-dinas", "-", "-o", str(out), stdin=zero)
-    assert_one_message(proc, EXIT_INPUT, "<stdin>", "larger than 10 MB")
+    assert_one_message(proc, EXIT_INPUT, "<stdin>", "lebih besar dari 10 MB")
     assert not out.exists()
 
 
 def test_read_stdin_cap_from_a_stream() -> None:
     assert read_stdin(limit=5, stream=io.BytesIO(b"12345")) == "12345"
-    with pytest.raises(naskah.InputError, match="larger than 5 bytes"):
+    with pytest.raises(naskah.InputError, match="lebih besar dari 5 bytes"):
         read_stdin(limit=5, stream=io.BytesIO(b"123456"))
 
 
@@ -190,7 +190,7 @@ def test_huge_integer_in_render_input(tmp_path: Path, capsys: pytest.CaptureFixt
     text = data.replace('"hal":', f'"x": {HUGE}, "hal":', 1)
     code, err, out = _render_cli(tmp_path, text, capsys)
     assert code == EXIT_INPUT, err
-    assert "5000 digits" in err and "Traceback" not in err
+    assert "5000 digit" in err and "Traceback" not in err
     assert not out.exists()
 
 
@@ -201,7 +201,7 @@ def test_huge_integer_where_a_number_belongs(
     assert HUGE in text
     code, err, out = _render_cli(tmp_path, text, capsys, "undangan")
     assert code == EXIT_INPUT, err
-    assert "5000 digits" in err
+    assert "5000 digit" in err
     assert not out.exists()
 
 
@@ -211,7 +211,7 @@ def test_huge_integer_on_stdin(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "naskah", "render", "undangan", "-", "-o",
                            str(out)], input=text, capture_output=True, text=True, timeout=60,
                           check=False)
-    assert_one_message(proc, EXIT_INPUT, "<stdin>", "5000 digits")
+    assert_one_message(proc, EXIT_INPUT, "<stdin>", "5000 digit")
     assert not out.exists()
 
 
@@ -228,7 +228,7 @@ def test_huge_integer_in_trail_init_and_data(tmp_path: Path, trail_pki: TrailPki
     data_file = tmp_path / "langkah.json"
     data_file.write_text(step.replace("{", f'{{"n": {HUGE},', 1), encoding="utf-8")
     proc = run("trail", "do", str(folder), "1", "--data", str(data_file))
-    assert_one_message(proc, EXIT_INPUT, str(data_file), "5000 digits")
+    assert_one_message(proc, EXIT_INPUT, str(data_file), "5000 digit")
     assert json.loads(run("trail", "status", str(folder), "--json").stdout)["entries"] == []
 
 
@@ -239,12 +239,12 @@ def test_duplicate_key_is_refused_naming_it(
     text = data.replace('"hal":', '"hal": "Yang pertama", "hal":', 1)
     code, err, out = _render_cli(tmp_path, text, capsys)
     assert code == EXIT_INPUT
-    assert "'hal' is given twice" in err
+    assert "'hal' diberikan dua kali" in err
     assert not out.exists()
 
 
 def test_duplicate_key_in_a_nested_object() -> None:
-    with pytest.raises(naskah.InputError, match="'nip' is given twice") as info:
+    with pytest.raises(naskah.InputError, match="'nip' diberikan dua kali") as info:
         parse_json('{"a": [{"nip": "1", "nama": "x", "nip": "2"}]}')
     assert info.value.errors == [("nip", "given twice")]
 

@@ -164,12 +164,12 @@ def test_cli_kop_option_says_where_the_kop_came_from(tmp_path: Path,
     target = tmp_path / "nd.docx"
     assert cli(["render", "nota-dinas", str(source), "-o", str(target), "--kop", str(kop)]) == 0
     err = capsys.readouterr().err
-    assert f"it has the kop from --kop {kop}: DINAS CONTOH" in err
+    assert f"memakai kop dari --kop {kop}: DINAS CONTOH" in err
     assert "DINAS CONTOH" in docx_lines(target)
     assert naskah.read_metadata(target).kop.sumber == "renderer"  # type: ignore[union-attr]
     assert cli(["render", "nota-dinas", str(source), "-o", str(tmp_path / "p.docx"),
                 "--profil", "kemenko-polhukam"]) == 0
-    assert "it has the kop from profil kemenko-polhukam" in capsys.readouterr().err
+    assert "memakai kop dari profil kemenko-polhukam" in capsys.readouterr().err
 
 
 def _step_one(kop: bool) -> dict[str, Any]:

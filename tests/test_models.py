@@ -372,7 +372,7 @@ class TestStrictness:
         data["tembusans"] = ["x"]
         error = _input_error("nota-dinas", data)
         assert _paths(error) == ["tembusans"]
-        assert "tembusans: is not a known field" in str(error)
+        assert "tembusans: bukan ruas yang dikenal" in str(error)
 
     def test_unknown_nested_field_rejected_and_named(self) -> None:
         data = load_example_data("nota-dinas")
@@ -431,7 +431,7 @@ class TestStrictness:
         del data["penandatangan"]["pejabat"]["nama"]
         error = _input_error("nota-dinas", data)
         assert _paths(error) == ["penandatangan.pejabat.nama"]
-        assert "is required but missing" in str(error)
+        assert "wajib diisi tetapi tidak ada" in str(error)
 
     def test_models_are_frozen(self) -> None:
         nodin = load_example("nota-dinas")
@@ -476,10 +476,10 @@ class TestStrictness:
     @pytest.mark.parametrize(
         ("text", "expected"),
         [
-            ('{"hal": ', "line 1, column"),
-            ("[1, 2]", "top level must be a JSON object"),
-            ('"hal"', "top level must be a JSON object"),
-            ("null", "top level must be a JSON object"),
+            ('{"hal": ', "baris 1, kolom"),
+            ("[1, 2]", "tingkat teratas harus objek JSON"),
+            ('"hal"', "tingkat teratas harus objek JSON"),
+            ("null", "tingkat teratas harus objek JSON"),
         ],
     )
     def test_json_text_problems(self, text: str, expected: str) -> None:

@@ -193,7 +193,7 @@ def test_broken_field_is_named(tmp_path: Path, body: str, field: str) -> None:
 def test_malformed_toml_and_json(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="malformed TOML"):
         load_profil(_write(tmp_path / "a.toml", "nama = \n"))
-    with pytest.raises(InputError, match="malformed JSON"):
+    with pytest.raises(InputError, match="JSON rusak"):
         load_profil(_write(tmp_path / "a.json", "{nama"))
     with pytest.raises(InputError, match=r"\.toml or \.json"):
         load_profil(_write(tmp_path / "a.yaml", "nama: x"))

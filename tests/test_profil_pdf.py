@@ -225,7 +225,7 @@ def test_cli_warns_about_fonts(soffice: str, tmp_path: Path,
                  "--profil", str(profile)])
     err = capsys.readouterr().err
     assert code == 0 and out.exists()  # warn (the default): the PDF is written, and said so
-    assert "naskah: warning: x.pdf: fonts differ from profil 'aneh'" in err
+    assert "naskah: peringatan: x.pdf: fonts differ from profil 'aneh'" in err
     assert "Naskah Tidak Ada Sans" in err
 
 

@@ -317,9 +317,9 @@ def test_cli_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert capsys.readouterr().out == "1/Ses.PO/OT.01.02/11/2026\n"
     # a cancelled number used again: exit 2, the field named, nothing written
     assert main(["nomor", "batal", "B-1/Ses.PO/OT.01.02/11/2026", "--alasan", "x", *db]) == 2
-    assert capsys.readouterr().err.startswith("naskah: error: nomor: ")
+    assert capsys.readouterr().err.startswith("naskah: galat: nomor: ")
     assert main(["nomor", "sisipan", "--pola", "surat", *scope, *db]) == 2
-    assert "naskah: error: tanggal: " in capsys.readouterr().err
+    assert "naskah: galat: tanggal: " in capsys.readouterr().err
     assert main(["nomor", "daftar", "--json", "--tahun", "2026", *db]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["teks"], r["status"]) for r in rows] == [
@@ -375,7 +375,7 @@ def test_db_upgrade_is_idempotent(db_url: str, capsys: pytest.CaptureFixture[str
 
 def test_unsupported_database_url(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["nomor", "daftar", "--db", "mysql://x@y/z"]) == 2
-    assert capsys.readouterr().err.startswith("naskah: error: --db: unsupported database")
+    assert capsys.readouterr().err.startswith("naskah: galat: --db: unsupported database")
 
 
 def test_unreachable_database_is_one_message(capsys: pytest.CaptureFixture[str]) -> None:
@@ -383,5 +383,5 @@ def test_unreachable_database_is_one_message(capsys: pytest.CaptureFixture[str])
     for argv in (["nomor", "daftar", "--db", url], ["db", "upgrade", "--db", url]):
         assert main(argv) == 1
         err = capsys.readouterr().err
-        assert err.startswith("naskah: error: ") and "Connection refused" in err
+        assert err.startswith("naskah: galat: ") and "Connection refused" in err
         assert "Traceback" not in err

@@ -86,7 +86,7 @@ def test_code_payload_refused_through_cli(name: str, tmp_path: Path) -> None:
     )
     assert proc.returncode in (EXIT_FAILED, EXIT_INPUT), proc
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.startswith("naskah: error: template ")
+    assert proc.stderr.startswith("naskah: galat: template ")
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert proc.stdout == ""
     assert not marker.exists(), "the template ran a command"
@@ -194,7 +194,7 @@ def test_template_with_malformed_xml(tmp_path: Path, capsys: pytest.CaptureFixtu
                  "--template", str(bad)])
     err = capsys.readouterr().err
     assert code == EXIT_INPUT
-    assert err.startswith("naskah: error: template ") and "Traceback" not in err
+    assert err.startswith("naskah: galat: template ") and "Traceback" not in err
     assert not out.exists()
 
 

@@ -306,7 +306,7 @@ def _bad_jenis(d: dict[str, Any]) -> None:
         (_bad_waktu, r"waktu 'sebentar' is not a duration"),
         (_steps_not_in_order, r"numbered 1\.\.n in order; found 3 at 2"),
         (_steps_not_from_one, r"numbered 1\.\.n in order; found 2 at 1"),
-        (_unknown_field, r"keterangan: is not a known field"),
+        (_unknown_field, r"keterangan: bukan ruas yang dikenal"),
         (_bad_jenis, r"langkah\[0\]\.output\[1\]\.jenis"),
     ],
     ids=lambda v: v.__name__.strip("_") if callable(v) else None,
@@ -321,9 +321,9 @@ def test_invalid_sop_files_are_rejected(tmp_path: Path, mutate: Any, expected: s
 def test_sop_file_that_is_not_json(tmp_path: Path) -> None:
     path = tmp_path / "rusak.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(naskah.InputError, match=r"rusak\.json: malformed JSON"):
+    with pytest.raises(naskah.InputError, match=r"rusak\.json: JSON rusak"):
         Sop.load(path)
-    with pytest.raises(naskah.InputError, match="cannot read SOP file"):
+    with pytest.raises(naskah.InputError, match="tidak dapat membaca SOP file"):
         Sop.load(tmp_path / "missing.json")
 
 

@@ -65,7 +65,7 @@ def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                     "examples/data/trail/langkah-03.json", *key_args(trail_pki, KABAG))
     assert again.returncode == 1
     assert again.stderr.startswith(
-        "naskah: error: step 3 is out of order: the next step is 2 (Melaksanakan koordinasi"
+        "naskah: galat: step 3 is out of order: the next step is 2 (Melaksanakan koordinasi"
     )
     assert again.stderr.count("\n") == 1
     assert "Traceback" not in again.stderr

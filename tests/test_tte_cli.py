@@ -69,7 +69,7 @@ def test_verify_bad_input_exit_2(tmp_path: Path, pki: Pki,
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"not a pdf at all")
     assert main(["verify", str(junk), "--trust", str(pki.ca_pem)]) == EXIT_INPUT
-    assert capsys.readouterr().err.startswith("naskah: error: pdf:")
+    assert capsys.readouterr().err.startswith("naskah: galat: pdf:")
     assert main(["verify", str(tmp_path / "missing.pdf")]) == EXIT_INPUT
     assert main(["verify", str(junk), "--trust", str(junk)]) == EXIT_INPUT
     assert "trust:" in capsys.readouterr().err

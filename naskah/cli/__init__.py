@@ -3,7 +3,9 @@
 Exit status: 0 success; 1 the operation failed or found a problem (e.g. a tampered
 trail); 2 bad input (malformed JSON, invalid fields, unknown options, a file that is
 not what it should be, a template that is refused or breaks while rendering). Errors
-are one clear message on stderr, never a traceback, and no output file is left behind.
+are one clear message on stderr (``naskah: galat: ...``, or one JSON object with
+``--format-galat json``: see :mod:`naskah.cli.galat`), never a traceback, and no output
+file is left behind.
 
 Each group of subcommands lives in its own module with an ``add_commands(sub)``
 function; :data:`COMMANDS` maps every command name to its module, in the order
@@ -48,11 +50,17 @@ COMMANDS: dict[str, str] = {
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The ``naskah`` argument parser: every command's, or with ``command`` (a key of
     :data:`COMMANDS`) only the parsers of that command's module."""
-    parser = argparse.ArgumentParser(
+    from naskah.cli.galat import ENV, OPTION, Parser
+
+    parser = Parser(
         prog="naskah",
         description="Indonesian naskah dinas: render from JSON, run and verify SOP trails.",
     )
     parser.add_argument("--version", action="version", version=f"naskah {__version__}")
+    parser.add_argument(OPTION, choices=["teks", "json"], metavar="teks|json",
+                        help="galat sebagai satu objek JSON di stderr: {kode, pesan, masalah: "
+                             "[{lokasi, pesan}]} (default: $" + ENV + " atau teks); boleh di "
+                             "mana saja pada baris perintah")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(
         COMMANDS.values()))
@@ -69,23 +77,27 @@ def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``naskah`` command line; the exit status (see the module docstring)."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    from naskah.cli.galat import pilih_format
+
+    argv = pilih_format(sys.argv[1:] if argv is None else list(argv))
     args = parser_for(argv).parse_args(argv)
     handler: Handler = args.handler
     return _run(handler, args)
 
 
 def _run(handler: Handler, args: argparse.Namespace) -> int:
+    from naskah.cli.galat import lapor
+
     try:
         return handler(args)
     except (InputError, TemplateError) as exc:  # a template given to naskah is its input
-        print(f"naskah: error: {exc}", file=sys.stderr)
+        lapor(exc)
         return EXIT_INPUT
     except NaskahError as exc:
-        print(f"naskah: error: {exc}", file=sys.stderr)
+        lapor(exc)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("naskah: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        lapor(exc, "dihentikan (interrupted)")
         return 130
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error worth a traceback. Caught
@@ -96,10 +108,9 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as exc:  # disk full, permission denied, ...: a message, not a traceback
-        print(f"naskah: error: {exc.strerror or exc}"
-              + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        lapor(exc, "sistem operasi menolak: " + (exc.strerror or str(exc))
+              + (f": {exc.filename}" if exc.filename else ""))
         return EXIT_FAILED
-
 
 
 __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_INPUT", "EXIT_OK", "build_parser", "main",

@@ -119,7 +119,7 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
             progress.close()
     for warning in caught:  # in --progress json, every stderr line is a JSON object
         print(json.dumps({"peringatan": str(warning.message)}, ensure_ascii=False)
-              if args.progress == "json" else f"naskah: warning: {warning.message}",
+              if args.progress == "json" else f"naskah: peringatan: {warning.message}",
               file=sys.stderr)
     report = Path(args.output) / FAILED_CSV
     if result.failures:

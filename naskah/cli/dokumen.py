@@ -8,13 +8,22 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input, write_output
 from naskah.models import JENIS_NAMES, jenis_class
 from naskah.profil.model import Kertas
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    if str(args.output).lower().endswith(".pdf"):
+    from naskah.errors import InputError
+
+    stdout = args.output == "-"
+    if stdout and args.format is None:
+        raise InputError("-o -: sebutkan --format docx atau --format pdf untuk keluaran ke "
+                         "stdout", [("format", "required with -o -")])
+    if args.format and not stdout and not args.output.lower().endswith(f".{args.format}"):
+        raise InputError(f"{args.output}: --format {args.format} tetapi nama file tidak "
+                         f"berakhiran .{args.format}", [("format", "disagrees with -o")])
+    if (args.format or str(args.output).lower().rsplit(".", 1)[-1]) == "pdf":
         # LibreOffice starts while Python imports and renders (the renderer comes after).
         from naskah.pdf import warm as pdf_warm
 
@@ -36,14 +45,21 @@ def cmd_render(args: argparse.Namespace) -> int:
         warnings.simplefilter("always", KopWarning)
         # The document's own images (kop.logo) are relative to its JSON file.
         aset = None if args.input == "-" else Path(args.input).parent
-        out = renderer.save(naskah, args.output, aset=aset)
+        if stdout:
+            data = (renderer.render_pdf(naskah, aset=aset, label="<stdout>")
+                    if args.format == "pdf" else renderer.render(naskah, aset=aset))
+        else:
+            out = renderer.save(naskah, args.output, aset=aset)
     if kop.sumber != "dokumen":
         given = f"--kop {args.kop}" if kop.sumber == "renderer" else kop.sumber
-        print(f"naskah: note: the document names no kop; it has the kop from {given}: "
+        print(f"naskah: catatan: dokumen tidak menyebut kop; memakai kop dari {given}: "
               f"{' '.join(kop.instansi.nama)}", file=sys.stderr)
     for warning in caught:
-        print(f"naskah: warning: {warning.message}", file=sys.stderr)
-    print(out)
+        print(f"naskah: peringatan: {warning.message}", file=sys.stderr)
+    if stdout:
+        write_output("-", data)
+    else:
+        print(out)
     return EXIT_OK
 
 
@@ -59,8 +75,22 @@ def _kop(path: str) -> Any:
     return kop.model_copy(update=images) if images else kop
 
 
+SCHEMA_LAIN = {"langkah": "the step data of `naskah trail do --data`",
+               "pelaksana": "the roster (pelaksana.json) of `naskah trail init --pelaksana`"}
+"""Schemas ``naskah schema`` prints besides the document types'."""
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
-    schema = jenis_class(args.jenis).model_json_schema()
+    if args.jenis == "langkah":
+        from naskah.trail.data_langkah import DataLangkah
+
+        schema = DataLangkah.model_json_schema()
+    elif args.jenis == "pelaksana":
+        from naskah.trail.pelaksana import DaftarPelaksana
+
+        schema = DaftarPelaksana.model_json_schema()
+    else:
+        schema = jenis_class(args.jenis).model_json_schema()
     print_json(schema)
     return EXIT_OK
 
@@ -78,7 +108,7 @@ def cmd_meta(args: argparse.Namespace) -> int:
         record["keutuhan"] = {"status": "rusak", "masalah": masalah}
     print_json(record)
     if masalah:
-        print(f"naskah: {args.file}: status rusak (changed outside naskah): "
+        print(f"naskah: {args.file}: status rusak (diubah di luar naskah; changed outside naskah): "
               + "; ".join(masalah), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
@@ -90,7 +120,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("jenis", choices=JENIS_NAMES, metavar="JENIS", help=" | ".join(JENIS_NAMES))
     p.add_argument("input", metavar="INPUT.json", help="the document's JSON, or - for stdin")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
-                   help="output file; .docx or .pdf")
+                   help="output file; .docx or .pdf, or - for stdout (binary, with --format)")
+    p.add_argument("--format", choices=["docx", "pdf"], default=None,
+                   help="the output's format: needed with -o -; else the file's extension")
     p.add_argument("--template", metavar="FILE.docx", help="your own docxtpl template")
     p.add_argument("--kop", metavar="KOP.json",
                    help="the kop (letterhead) for a document that names none: an instansi as "
@@ -107,8 +139,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    "fail, or do not check")
     p.set_defaults(handler=cmd_render)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of a document type")
-    p.add_argument("jenis", choices=JENIS_NAMES, metavar="JENIS", help=" | ".join(JENIS_NAMES))
+    p = sub.add_parser("schema", help="print the JSON Schema of a document type, of a "
+                       "trail step's data (langkah) or of a roster (pelaksana)")
+    p.add_argument("jenis", choices=[*JENIS_NAMES, *SCHEMA_LAIN], metavar="JENIS",
+                   help=" | ".join([*JENIS_NAMES, *SCHEMA_LAIN]))
     p.set_defaults(handler=cmd_schema)
 
     p = sub.add_parser("meta", help="print the naskah metadata stored in a DOCX as JSON, "

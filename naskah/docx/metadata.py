@@ -24,7 +24,7 @@ from naskah.docx.integrity import body_text_hash
 from naskah.docx.package import MAX_TEMPLATE_BYTES, PackageTooLarge, check_open_zip, read_capped
 from naskah.errors import DocumentChangedError as DocumentChangedError  # its old home
 from naskah.errors import MetadataError, NaskahError
-from naskah.models import jenis_class
+from naskah.models import NaskahDinas, jenis_class
 from naskah.models.base import NaskahModel
 from naskah.models.pengesahan import Pengesahan
 
@@ -71,6 +71,22 @@ class NaskahMetadata(NaskahModel):
     none in files written before naskah recorded it."""
     kop: KopMetadata | None = Field(default=None, exclude_if=lambda v: v is None)
     """The kop used when the document names none (its data, ``naskah``, has no kop)."""
+
+    def dokumen(self, *, dengan_kop: bool = False) -> NaskahDinas:
+        """The document model this file was rendered from (its :attr:`naskah` data,
+        validated as :attr:`jenis`). ``dengan_kop=True`` adds the kop it was rendered
+        with when the data names none (:attr:`kop`). Raises
+        :class:`~naskah.errors.MetadataError` when the data is not a valid document."""
+        from naskah.errors import InputError
+        from naskah.inputs import load_naskah
+
+        data = dict(self.naskah)
+        if dengan_kop and self.kop is not None and data.get("kop") is None:
+            data["kop"] = self.kop.instansi
+        try:
+            return load_naskah(self.jenis, data, "metadata naskah")
+        except InputError as exc:
+            raise MetadataError(f"data naskah dalam metadata tidak sah: {exc}") from None
 
     def to_xml(self) -> bytes:
         root = etree.Element(f"{{{NAMESPACE}}}metadata", nsmap={"naskah": NAMESPACE})

@@ -2,8 +2,9 @@
 
 :class:`Renderer` holds the options that stay the same across many documents (which
 template serves each type, the format profile, paper size) and keeps every template
-compiled for the life of the process. The module-level :func:`render` and :func:`save` use a shared
-default renderer.
+compiled for the life of the process. The module-level :func:`render`,
+:func:`render_pdf` and :func:`save` use a shared default renderer, or one made for the
+profile, paper or kop they are given.
 """
 
 from __future__ import annotations
@@ -202,16 +203,36 @@ class Renderer:
         target = Path(path)
         suffix = target.suffix.lower()
         if suffix not in (".docx", ".pdf"):
-            raise InputError(f"{target.name}: the output must end in .docx or .pdf")
+            raise InputError(f"{target.name}: keluaran harus berakhiran .docx atau .pdf "
+                             "(the output must end in .docx or .pdf)")
         _check_target(target)
-        data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat, aset=aset)
         if suffix == ".pdf":
-            from naskah import pdf  # LibreOffice plumbing: imported only for PDFs
-
-            data = pdf.docx_to_pdf_bytes(data, pdfa=self.pdfa if pdfa is None else pdfa)
-            fonts.check_pdf(data, self.profil, self.font_check, target.name)
-            data = pdf.stamp_metadata(data, pdf_info(self.dengan_kop(naskah)))
+            data = self.render_pdf(naskah, pengesahan=pengesahan, dibuat=dibuat, pdfa=pdfa,
+                                   aset=aset, label=target.name)
+        else:
+            data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat, aset=aset)
         return write_atomic(target, data)
+
+    def render_pdf(
+        self,
+        naskah: NaskahDinas,
+        *,
+        pengesahan: Pengesahan | None = None,
+        dibuat: datetime | None = None,
+        pdfa: bool | None = None,
+        aset: str | os.PathLike[str] | AsetResolver | None = None,
+        label: str = "PDF",
+    ) -> bytes:
+        """Render to PDF bytes, as :meth:`save` writes a ``.pdf``: converted by
+        LibreOffice, its fonts checked against the profile (``label`` names it in the
+        warning or error), its document information stamped (title, author, content
+        hash...); PDF/A-2b as ``pdfa`` or the profile says."""
+        from naskah import pdf  # LibreOffice plumbing: imported only for PDFs
+
+        data = self.render(naskah, pengesahan=pengesahan, dibuat=dibuat, aset=aset)
+        data = pdf.docx_to_pdf_bytes(data, pdfa=self.pdfa if pdfa is None else pdfa)
+        fonts.check_pdf(data, self.profil, self.font_check, label)
+        return pdf.stamp_metadata(data, pdf_info(self.dengan_kop(naskah)))
 
     def save_many(
         self, items: Sequence[tuple[NaskahDinas, str | os.PathLike[str]]], *,
@@ -344,30 +365,64 @@ def default_renderer() -> Renderer:
     return _default
 
 
+def _renderer(profil: str | os.PathLike[str] | Profil | None, kertas: Kertas | str | None,
+              font_check: fonts.FontCheck, kop: Instansi | None) -> Renderer:
+    if profil is None and kertas is None and font_check == "warn" and kop is None:
+        return default_renderer()
+    return Renderer(profil=profil, kertas=kertas, font_check=font_check, kop=kop)
+
+
 def render(
     naskah: NaskahDinas,
     *,
+    profil: str | os.PathLike[str] | Profil | None = None,
+    kertas: Kertas | str | None = None,
+    kop: Instansi | None = None,
     pengesahan: Pengesahan | None = None,
     dibuat: datetime | None = None,
     aset: str | os.PathLike[str] | AsetResolver | None = None,
 ) -> bytes:
     """Render a document to DOCX bytes with the packaged templates and the ``pusat``
-    profile (see :meth:`Renderer.render`)."""
-    return default_renderer().render(naskah, pengesahan=pengesahan, dibuat=dibuat, aset=aset)
+    profile, or ``profil``/``kertas``/``kop`` as :class:`Renderer` takes them (see
+    :meth:`Renderer.render`)."""
+    return _renderer(profil, kertas, "warn", kop).render(
+        naskah, pengesahan=pengesahan, dibuat=dibuat, aset=aset)
+
+
+def render_pdf(
+    naskah: NaskahDinas,
+    *,
+    profil: str | os.PathLike[str] | Profil | None = None,
+    kertas: Kertas | str | None = None,
+    pdfa: bool | None = None,
+    font_check: fonts.FontCheck = "warn",
+    kop: Instansi | None = None,
+    pengesahan: Pengesahan | None = None,
+    dibuat: datetime | None = None,
+    aset: str | os.PathLike[str] | AsetResolver | None = None,
+) -> bytes:
+    """Render a document to PDF bytes, with the same metadata and font checks as
+    :func:`save` to a ``.pdf`` (see :meth:`Renderer.render_pdf`)."""
+    return _renderer(profil, kertas, font_check, kop).render_pdf(
+        naskah, pengesahan=pengesahan, dibuat=dibuat, pdfa=pdfa, aset=aset)
 
 
 def save(
     naskah: NaskahDinas,
     path: str | os.PathLike[str],
     *,
+    profil: str | os.PathLike[str] | Profil | None = None,
+    kertas: Kertas | str | None = None,
+    pdfa: bool | None = None,
+    font_check: fonts.FontCheck = "warn",
+    kop: Instansi | None = None,
     pengesahan: Pengesahan | None = None,
     dibuat: datetime | None = None,
-    pdfa: bool | None = None,
     aset: str | os.PathLike[str] | AsetResolver | None = None,
 ) -> Path:
     """Render a document and write it atomically to ``path`` (see :meth:`Renderer.save`)."""
-    return default_renderer().save(naskah, path, pengesahan=pengesahan, dibuat=dibuat,
-                                   pdfa=pdfa, aset=aset)
+    return _renderer(profil, kertas, font_check, kop).save(
+        naskah, path, pengesahan=pengesahan, dibuat=dibuat, pdfa=pdfa, aset=aset)
 
 
 def __getattr__(name: str) -> Any:
@@ -379,4 +434,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'naskah.docx.renderer' has no attribute {name!r}")
 
 
-__all__ = ["JENIS", "Kertas", "Renderer", "packaged_template", "render", "save"]
+__all__ = ["JENIS", "Kertas", "Renderer", "packaged_template", "render", "render_pdf", "save"]

@@ -8,9 +8,17 @@ line endings are normalised, and single-line fields refuse line breaks.
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 # XML 1.0 allows tab, LF and CR among the C0 controls; everything else below U+0020,
 # the surrogates and U+FFFE/U+FFFF cannot be stored in a DOCX at all.
@@ -62,6 +70,25 @@ Teks = Annotated[
     str, Field(min_length=1, max_length=MAX_BARIS), AfterValidator(_single_line)
 ]
 """Free text on one line (a name, a jabatan, a hal), at most 500 characters."""
+
+JAM_POLA = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+"""A time of day as the documents give it: 'HH:MM' or 'HH:MM:SS'."""
+
+Jam = Annotated[time, WithJsonSchema({"type": "string", "pattern": JAM_POLA,
+                                      "examples": ["09:00", "13:30:00"]})]
+"""A time of day, e.g. '09:00'. Its JSON Schema is a pattern, not ``format: time``:
+that format is RFC 3339's full-time, which needs seconds and a UTC offset
+('09:00:00+07:00'), so a validator that checks formats refuses the '09:00' every
+document uses (the zone is a field of its own, :class:`~naskah.models.naskah.Zona`)."""
+
+WAKTU_POLA = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]"
+              r"(:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+"""A date and time with its UTC offset, seconds optional ('2026-11-24T09:40+07:00')."""
+
+WaktuIso = Annotated[AwareDatetime, WithJsonSchema({
+    "type": "string", "pattern": WAKTU_POLA, "examples": ["2026-11-24T09:40+07:00"]})]
+"""A moment with its UTC offset. Its JSON Schema is a pattern, since ``format:
+date-time`` (RFC 3339) needs the seconds that '2026-11-24T09:40+07:00' leaves out."""
 
 MAX_BARIS_KOP = 255
 """Most characters in a kop line: it also becomes a document property (author), and DOCX

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, model_validator
 
 from naskah import formatting
-from naskah.models.base import MAX_GANTI_BARIS, MAX_TEKS_NASKAH, NaskahModel, Teks
+from naskah.models.base import MAX_GANTI_BARIS, MAX_TEKS_NASKAH, Jam, NaskahModel, Teks
 from naskah.models.instansi import Instansi
 from naskah.models.klasifikasi import Klasifikasi
 from naskah.models.pejabat import Pejabat
@@ -47,9 +47,9 @@ class JadwalRapat(NaskahModel):
 
     tanggal: date
     """The day of the meeting (ISO date, e.g. '2026-11-26')."""
-    mulai: time
+    mulai: Jam
     """Start time, e.g. '09:00'."""
-    selesai: time | None = None
+    selesai: Jam | None = None
     """End time; none prints 'selesai' (until finished)."""
     zona: Zona = Zona.WIB
     """Time zone printed after the time."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import ClassVar
 
 from pydantic import Field, model_validator
 
 from naskah import formatting
-from naskah.models.base import MAX_DAFTAR, Teks, TeksPanjang
+from naskah.models.base import MAX_DAFTAR, Jam, Teks, TeksPanjang
 from naskah.models.naskah import (
     Context,
     JadwalRapat,
@@ -35,7 +35,7 @@ class Notulen(NaskahDinas):
     """The meeting, e.g. 'Rapat Pembahasan Tata Kelola Data'."""
     rapat: JadwalRapat
     """Day, time and venue."""
-    waktu_panggilan: time | None = None
+    waktu_panggilan: Jam | None = None
     """Time participants were called for, if different from the start."""
     acara: Teks
     """Agenda."""

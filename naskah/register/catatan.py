@@ -70,6 +70,10 @@ class Nomor:
                       stacklevel=2)
         return self.is_final
 
+    def __str__(self) -> str:
+        """The number as printed (:attr:`teks`): ``reg.batal(str(n), ...)`` finds it."""
+        return self.teks
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields (dates as ISO text; the status as its stored value)."""
         values = {name: getattr(self, name) for name in self.__slots__}

@@ -24,10 +24,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from naskah.inputs import load_json_file, parse_json, read_text
-from naskah.models.base import NaskahModel, Teks, TeksPanjang
+from naskah.models.base import NaskahModel, Teks, TeksPanjang, WaktuIso
 from naskah.trail.sources import confine
 
 
@@ -36,9 +36,9 @@ class DataLangkah(NaskahModel):
 
     oleh: Teks
     """NIP (grouped or not) or full name of the performer, as in the daftar pelaksana."""
-    mulai: AwareDatetime | None = None
+    mulai: WaktuIso | None = None
     """When the step started; default: when the previous step finished."""
-    selesai: AwareDatetime | None = None
+    selesai: WaktuIso | None = None
     """When it finished; default: now."""
     dokumen: dict[str, dict[str, Any] | str] = Field(default_factory=dict)
     """Model data per naskah output: inline JSON or the path of a JSON file."""
