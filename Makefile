@@ -29,7 +29,7 @@ system-deps:
 	@bash tools/install-system-deps.sh
 
 demo: $(STAMP) system-deps
-	$(BIN)/naskah demo $(OUT)
+	$(BIN)/naskah demo -o $(OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check naskah tests bench examples tools

@@ -257,7 +257,7 @@ def demo_cli(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     """``naskah demo OUT`` run once in a real process, with PDFs and the sealed berkas PDF:
     ``folder``, ``returncode``, ``stdout``, ``stderr``. Read only."""
     def build(folder: Path) -> None:
-        proc = subprocess.run([sys.executable, "-m", "naskah", "demo", str(folder)],
+        proc = subprocess.run([sys.executable, "-m", "naskah", "demo", "-o", str(folder)],
                               capture_output=True, text=True, timeout=600, check=False)
         (folder.parent / f"{folder.name}.json").write_text(json.dumps(
             {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}),

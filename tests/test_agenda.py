@@ -142,7 +142,7 @@ def test_cli_agenda(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["agenda", "disposisi", "pohon", "1", *db]) == 0
     assert "Ses → Karo PO\tdibaca (batas 2026-11-21)" in capsys.readouterr().out
     out = tmp_path / "agenda.xlsx"
-    assert main(["agenda", "ekspor", str(out), "--tahun", "2026", *db]) == 0
+    assert main(["agenda", "ekspor", "-o", str(out), "--tahun", "2026", *db]) == 0
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None
     # the buku agenda's header is under its title rows; a date is a real Excel date
@@ -150,7 +150,7 @@ def test_cli_agenda(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
                                                "Nomor Surat"]
     assert [c.value for c in sheet[5]][:4] == ["1/2026", datetime(2026, 11, 20),
                                                "'=HYPERLINK(\"http://x\",\"klik\")", "B-9/X/2026"]
-    assert main(["agenda", "ekspor", str(tmp_path / "a.pdf"), *db]) == 2
+    assert main(["agenda", "ekspor", "-o", str(tmp_path / "a.pdf"), *db]) == 2
     assert "--bulan" in capsys.readouterr().err and not (tmp_path / "a.pdf").exists()
 
 

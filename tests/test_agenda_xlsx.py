@@ -42,7 +42,7 @@ def _register(tmp_path: Path) -> str:
 def test_agenda_xlsx_is_a_buku_agenda(tmp_path: Path) -> None:
     url = _register(tmp_path)
     out = tmp_path / "agenda.xlsx"
-    assert main(["agenda", "ekspor", str(out), "--tahun", "2026", "--db", url,
+    assert main(["agenda", "ekspor", "-o", str(out), "--tahun", "2026", "--db", url,
                  "--instansi", "Pemerintah Kabupaten Bantul"]) == 0
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None
@@ -88,7 +88,7 @@ def test_agenda_xlsx_is_a_buku_agenda(tmp_path: Path) -> None:
 def test_agenda_csv_has_the_same_columns(tmp_path: Path) -> None:
     url = _register(tmp_path)
     out = tmp_path / "agenda.csv"
-    assert main(["agenda", "ekspor", str(out), "--db", url]) == 0
+    assert main(["agenda", "ekspor", "-o", str(out), "--db", url]) == 0
     import csv
 
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))

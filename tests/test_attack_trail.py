@@ -524,7 +524,7 @@ def test_every_verify_command_the_demo_prints_passes_trust(tmp_path: Path) -> No
     from tests.attack_kit import naskah_cli
 
     out = tmp_path / "demo"
-    done = naskah_cli("demo", out, timeout=600)
+    done = naskah_cli("demo", "-o", out, timeout=600)
     assert done.code == 0, done
     commands = [line[line.index("naskah "):] for line in done.text.splitlines()
                 if re.search(r"naskah (trail )?verify ", line)]

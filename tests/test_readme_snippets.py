@@ -77,3 +77,23 @@ def test_calendar_section_runs_as_written(folder: Path) -> None:
     assert days["2026-10-07"]["sumber"] == "lokal"
     assert "2026-12-24" not in days
     assert "aturan sha256:" in listed["kalender"]
+
+
+def test_trail_and_signature_section_runs_as_written(folder: Path) -> None:
+    """The README's short trail init / trail do / ttd lines, as written (issue 21 item 8)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    done = run(snippet("### A trail and a signature from the command line"), folder)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Pelaksanaan Tata Kelola Data — 2 of 14 steps" in out
+    assert "unanchored: 2 steps verified" in out or "intact: 2 steps" in out
+    ledger = json.loads((folder / "berkas" / "ledger.json").read_text(encoding="utf-8"))
+    entries = ledger["entries"]
+    assert [e["step"] for e in entries] == [1, 2]
+    assert entries[1]["catatan"] == "Koordinasi lewat telepon dan pesan dinas"
+    assert "TTE: VALID" in out and "NIP 197005151995031001" in out
+    signed = (folder / "nodin-ttd.pdf").read_bytes()
+    assert "ND-2026-001" in PdfReader(BytesIO(signed)).pages[-1].extract_text()

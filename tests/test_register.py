@@ -326,14 +326,14 @@ def test_cli_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         ("B-1/Ses.PO/OT.01.02/11/2026", "batal"), ("1/Ses.PO/OT.01.02/11/2026", "final")]
     assert rows[0]["alasan_batal"] == "Ganda" and rows[0]["batal_oleh"] == "TU"
     out = tmp_path / "register.xlsx"
-    assert main(["nomor", "ekspor", str(out), *db]) == 0
+    assert main(["nomor", "ekspor", "-o", str(out), *db]) == 0
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:3] == ["ID", "Nomor", "Pola"]
     assert values[1][1:3] == ["B-1/Ses.PO/OT.01.02/11/2026", "surat"]
     assert values[1][6] == "batal" and values[1][12] == "Ganda"
-    assert main(["nomor", "ekspor", str(tmp_path / "r.txt"), *db]) == 2
+    assert main(["nomor", "ekspor", "-o", str(tmp_path / "r.txt"), *db]) == 2
     assert not (tmp_path / "r.txt").exists()
 
 

@@ -356,7 +356,7 @@ def test_cli_demo_twice(demo_cli: dict[str, Any], tmp_path: Path) -> None:
     assert (out / "berkas.pdf").is_file() and (out / "pdf").is_dir()
     first_berkas = read_ledger(out)["header"]["berkas"]
     # a second run replaces the previous demo, PDFs included
-    second = run_cli("demo", str(out), "--no-pdf")
+    second = run_cli("demo", "-o", str(out), "--no-pdf")
     assert second.returncode == 0, second.stderr
     assert read_ledger(out)["header"]["berkas"] != first_berkas
     assert len(read_ledger(out)["entries"]) == 14
@@ -373,7 +373,7 @@ def test_demo_refuses_a_folder_that_is_not_a_berkas(
     (out / "dokumen" / "penting.docx").write_bytes(b"jangan dihapus")
     (out / "catatan.txt").write_text("penting\n", encoding="utf-8")
     snapshot = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
-    assert cli(["demo", str(out), "--no-pdf"]) == 2
+    assert cli(["demo", "-o", str(out), "--no-pdf"]) == 2
     assert "is not empty and holds no naskah berkas" in capsys.readouterr().err
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == snapshot
     assert (out / "dokumen" / "penting.docx").read_bytes() == b"jangan dihapus"
@@ -394,7 +394,7 @@ def test_demo_refuses_to_wipe_a_real_trail(partial: Callable[[int], Path],
     shutil.rmtree(folder / "pki-uji")  # its officials keep their keys elsewhere
     assert Trail.open(folder).verify().utuh
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    assert cli(["demo", str(folder), "--no-pdf"]) == 2
+    assert cli(["demo", "-o", str(folder), "--no-pdf"]) == 2
     assert "did not create" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 

@@ -79,7 +79,7 @@ def test_pki_init_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("NASKAH_PKI_PASSPHRASE", "pp-uji-cli")
     out_dir = tmp_path / "pki"
-    assert main(["pki", "init", str(out_dir)]) == EXIT_OK
+    assert main(["pki", "init", "-o", str(out_dir)]) == EXIT_OK
     out = capsys.readouterr().out
     assert "BUKAN UNTUK PRODUKSI" in out and "TEST certificates" in out
     assert "pp-uji-cli" not in out
@@ -101,7 +101,7 @@ def test_pki_init_without_passphrase_writes_nothing(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("NASKAH_PKI_PASSPHRASE", raising=False)
-    assert main(["pki", "init", str(tmp_path / "pki")]) == EXIT_INPUT
+    assert main(["pki", "init", "-o", str(tmp_path / "pki")]) == EXIT_INPUT
     assert "NASKAH_PKI_PASSPHRASE" in capsys.readouterr().err
     assert not (tmp_path / "pki").exists()
 

@@ -162,7 +162,7 @@ def test_pki_init_names_an_ocsp_responder(tmp_path: Path,
     from naskah.cli import main
 
     monkeypatch.setenv("NASKAH_PKI_PASSPHRASE", PW)
-    assert main(["pki", "init", str(tmp_path / "pki"), "--ocsp",
+    assert main(["pki", "init", "-o", str(tmp_path / "pki"), "--ocsp",
                  "http://127.0.0.1:18599/ocsp"]) == 0
     cert = x509.load_pem_x509_certificate(
         (tmp_path / "pki" / "197005151995031001.pem").read_bytes())

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from naskah.cli.common import EXIT_OK, print_json, register_id, whole
+from naskah.cli.common import (
+    EXIT_OK,
+    add_output_option,
+    output_of,
+    print_json,
+    register_id,
+    whole,
+)
 from naskah.cli.db import add_db_option, add_oleh_option, oleh, open_register
 from naskah.errors import InputError
 
@@ -36,13 +43,14 @@ def cmd_daftar(args: argparse.Namespace) -> int:
 def cmd_ekspor(args: argparse.Namespace) -> int:
     from naskah.register import ekspor
 
-    if args.output.lower().endswith(".pdf") and (args.tahun is None or args.bulan is None):
+    output = output_of(args)
+    if output.lower().endswith(".pdf") and (args.tahun is None or args.bulan is None):
         raise InputError("--bulan: the PDF buku agenda is of one month: give --tahun and "
                          "--bulan", [("bulan", "required")])
     with open_register(args) as reg:
         entries = reg.agenda.daftar(tahun=args.tahun, bulan=args.bulan)
         trees = {e.id: reg.disposisi.pohon(e.id) for e in entries}
-    print(ekspor.tulis_agenda(entries, args.output, disposisi=trees, instansi=args.instansi,
+    print(ekspor.tulis_agenda(entries, output, disposisi=trees, instansi=args.instansi,
                               tahun=args.tahun, bulan=args.bulan))
     return EXIT_OK
 
@@ -132,7 +140,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                                  "or (one month) .pdf")):
         q = asub.add_parser(name, help=text)
         if name == "ekspor":
-            q.add_argument("output", metavar="OUT.xlsx|OUT.csv|OUT.pdf")
+            add_output_option(q, "OUT.xlsx|OUT.csv|OUT.pdf",
+                              "the file written: .xlsx, .csv, or .pdf (one month)")
             q.add_argument("--instansi", help="the instansi named under the title")
         else:
             q.add_argument("--json", action="store_true", help="as JSON")

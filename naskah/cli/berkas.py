@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, decimal
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, add_output_option, decimal, output_of
 
 
 def cmd_berkas(args: argparse.Namespace) -> int:
@@ -30,7 +30,7 @@ def cmd_berkas(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from naskah import demo
 
-    out = Path(args.out_dir)
+    out = Path(output_of(args))
     print(f"Running SOP 'Pelaksanaan Tata Kelola Data' (14 steps) into {out}")
     _, default = demo.passphrase_env()
     print(f"signing with TEST certificates (root \"naskah UJI — bukan untuk produksi\") made "
@@ -82,6 +82,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=cmd_berkas)
 
     p = sub.add_parser("demo", help="run the full 14-step Tata Kelola Data trail on example data")
-    p.add_argument("out_dir", metavar="OUT_DIR")
+    add_output_option(p, "OUT_DIR", "the folder the demo berkas is written to")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no LibreOffice needed)")
     p.set_defaults(handler=cmd_demo)

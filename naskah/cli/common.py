@@ -113,3 +113,26 @@ def write_output(target: str, data: bytes) -> Path | None:
     from naskah.fileio import write_atomic
 
     return write_atomic(target, data)
+
+
+def add_output_option(p: argparse.ArgumentParser, metavar: str, help: str) -> None:
+    """``-o/--output`` on a command that writes a file or folder, and the positional form
+    it had before (kept for one release, with a deprecation warning): see
+    :func:`output_of`."""
+    p.add_argument("-o", "--output", metavar=metavar, help=help)
+    p.add_argument("old_output", nargs="?", metavar=metavar, help=argparse.SUPPRESS)
+
+
+def output_of(args: argparse.Namespace) -> str:
+    """The output a command was given: ``-o``, or (deprecated) the positional form."""
+    if args.output and args.old_output:
+        raise InputError(f"keluaran diberikan dua kali ({args.old_output} dan -o "
+                         f"{args.output}): pakai -o saja", [("output", "given twice")])
+    if args.old_output:
+        print(f"naskah: peringatan: keluaran sebagai argumen posisi sudah usang (deprecated) "
+              f"dan dihapus pada 0.5: tulis -o {args.old_output}", file=sys.stderr)
+        return str(args.old_output)
+    if not args.output:
+        raise InputError("keluaran: berikan -o KELUARAN (the output is required)",
+                         [("output", "required")])
+    return str(args.output)

@@ -15,8 +15,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from naskah.errors import DocumentChangedError, InputError, kode_galat
 
@@ -85,13 +85,32 @@ def lapor(exc: BaseException, pesan: str | None = None) -> None:
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, with usage errors reported in the chosen format (kode ``argumen``)."""
+    """argparse, with usage errors reported in the chosen format (kode ``argumen``), and
+    options with a closed set of words (``choices``) read in any case: ``--kertas f4``
+    is ``F4``, ``--font-check ERROR`` is ``error`` (the canonical form is what the
+    command sees and prints)."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        choices = kwargs.get("choices")
+        if (choices is not None and "type" not in kwargs
+                and all(isinstance(c, str) for c in choices)):
+            kwargs["type"] = _ejaan(list(choices))
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         if not _json:
             super().error(message)
         lapor_teks("argumen", f"{self.prog}: {message}", [(self.prog, message)])
         raise SystemExit(2)
+
+
+def _ejaan(choices: list[str]) -> Callable[[str], str]:
+    canonical = {" ".join(c.split()).casefold(): c for c in choices}
+
+    def parse(text: str) -> str:
+        return canonical.get(" ".join(text.split()).casefold(), text)
+
+    return parse
 
 
 __all__ = ["ENV", "FORMATS", "OPTION", "Parser", "json_mode", "lapor", "lapor_teks",

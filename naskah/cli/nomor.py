@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from naskah.cli.common import EXIT_OK, print_json, register_id, whole
+from naskah.cli.common import (
+    EXIT_OK,
+    add_output_option,
+    output_of,
+    print_json,
+    register_id,
+    whole,
+)
 from naskah.cli.db import add_db_option, add_oleh_option, oleh, open_register
 
 
@@ -79,7 +86,7 @@ def cmd_ekspor(args: argparse.Namespace) -> int:
 
     with open_register(args) as reg:
         numbers = reg.daftar(tahun=args.tahun, unit=args.unit, pola=args.pola)
-    print(ekspor.tulis(ekspor.tabel_nomor(numbers), args.output, "Register Nomor"))
+    print(ekspor.tulis(ekspor.tabel_nomor(numbers), output_of(args), "Register Nomor"))
     return EXIT_OK
 
 
@@ -131,7 +138,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                                 ("ekspor", cmd_ekspor, "write the register as .xlsx or .csv")):
         q = nsub.add_parser(name, help=text)
         if name == "ekspor":
-            q.add_argument("output", metavar="OUT.xlsx|OUT.csv")
+            add_output_option(q, "OUT.xlsx|OUT.csv", "the file written: .xlsx or .csv")
         else:
             q.add_argument("--json", action="store_true", help="as JSON")
         q.add_argument("--tahun", type=whole(1945, 9999))

@@ -268,10 +268,14 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--oleh", metavar="NIP|NAMA", help="who performs it")
     p.add_argument("--mulai", metavar="ISO", help="start time (default: previous step's end)")
     p.add_argument("--selesai", metavar="ISO", help="end time (default: now)")
-    p.add_argument("--dokumen", action="append", metavar="KODE=FILE.json")
-    p.add_argument("--lampiran", action="append", metavar="KODE=FILE")
-    p.add_argument("--tindakan", action="append", metavar="KODE=TEKS")
-    p.add_argument("--catatan", metavar="TEKS")
+    p.add_argument("--dokumen", action="append", metavar="KODE=FILE.json",
+                   help="the data of the step's naskah output KODE (a document JSON); "
+                        "repeatable; wins over the --data file's")
+    p.add_argument("--lampiran", action="append", metavar="KODE=FILE",
+                   help="the file of the step's attachment output KODE; repeatable")
+    p.add_argument("--tindakan", action="append", metavar="KODE=TEKS",
+                   help="a written account of the step's action KODE; repeatable")
+    p.add_argument("--catatan", metavar="TEKS", help="a free note recorded in the ledger")
     p.add_argument("--allow-outside", action="store_true",
                    help="let paths in the --data file lead outside the data file's folder")
     p.add_argument("--max-lampiran-mb", type=decimal(0.001, 1024), default=50.0, metavar="MB",

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, add_output_option, output_of, print_json
 from naskah.errors import InputError
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
     for pejabat in (p for group in roster.peran.values() for p in group):
         key = pejabat.nip or pejabat.nama
         people.setdefault(key, Identitas(pejabat.nama, pejabat.nip, pejabat.jabatan))
-    pki = init_test_pki(args.dir, list(people.values()), secret.encode("utf-8"),
+    pki = init_test_pki(output_of(args), list(people.values()), secret.encode("utf-8"),
                         ocsp_url=args.ocsp)
     print(PERINGATAN, end="")
     print(f"root CA: {pki.ca_pem}  ({ROOT_NAMA})")
@@ -181,8 +181,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
     pki = sub.add_parser("pki", help="test certificates (NOT for production)")
     pki_sub = pki.add_subparsers(dest="pki_command", required=True, metavar="COMMAND")
-    p = pki_sub.add_parser("init", help="create a test root CA and a .p12 per pejabat in DIR")
-    p.add_argument("dir", metavar="DIR")
+    p = pki_sub.add_parser("init", help="create a test root CA and a .p12 per pejabat in -o DIR")
+    add_output_option(p, "DIR", "the folder the CA, the keys and certificates go to")
     p.add_argument("--pelaksana", metavar="pelaksana.json",
                    help="roster to issue certificates for (default: the example roster)")
     p.add_argument("--passphrase-env", default=PKI_PASSPHRASE_ENV, metavar="VAR",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field, field_validator, model_validator
@@ -13,9 +12,10 @@ from naskah.models.base import MAX_DAFTAR, Teks, TeksPanjang
 from naskah.models.klasifikasi import Klasifikasi, Sifat
 from naskah.models.naskah import Context, NaskahDinas, daftar, pejabat_ttd_context
 from naskah.models.pejabat import Pejabat
+from naskah.pilihan import Pilihan
 
 
-class Harapan(StrEnum):
+class Harapan(Pilihan):
     """ANRI's set of 'Dengan hormat harap' instructions.
 
     A disposisi's ``harapan`` is free text: the boxes printed are the profile's

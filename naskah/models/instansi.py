@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
 from naskah.models.base import BarisKop, NaskahModel, Teks
+from naskah.pilihan import Pilihan
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
 
 
-class JenisKop(StrEnum):
+class JenisKop(Pilihan):
     """The kinds of kop (letterhead)."""
 
     INSTANSI = "instansi"
@@ -25,7 +25,7 @@ class JenisKop(StrEnum):
     above the unit's name (Permendagri 1/2023)."""
 
 
-class TingkatDaerah(StrEnum):
+class TingkatDaerah(Pilihan):
     """A tier of regional government, top to bottom."""
 
     PROVINSI = "provinsi"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from naskah.errors import InputError
+from naskah.pilihan import Pilihan
 
 
-class Sifat(StrEnum):
+class Sifat(Pilihan):
     """Derajat kecepatan: how fast the naskah must be handled."""
 
     SANGAT_SEGERA = "Sangat Segera"
@@ -18,7 +17,7 @@ class Sifat(StrEnum):
     """In the normal course of work."""
 
 
-class Klasifikasi(StrEnum):
+class Klasifikasi(Pilihan):
     """Klasifikasi keamanan; its code leads a surat dinas number (``B-123/...``)."""
 
     BIASA = "Biasa"

@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,6 +18,7 @@ from naskah.models.klasifikasi import Klasifikasi
 from naskah.models.pejabat import Pejabat
 from naskah.models.penandatangan import Penandatangan
 from naskah.models.umum import Lampiran
+from naskah.pilihan import Pilihan
 
 Context = dict[str, Any]
 
@@ -34,7 +34,7 @@ class Gambar:
     """The field it comes from (``kop.logo``), for messages."""
 
 
-class Zona(StrEnum):
+class Zona(Pilihan):
     """Indonesian time zones."""
 
     WIB = "WIB"

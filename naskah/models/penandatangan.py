@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from pydantic import model_validator
 
 from naskah.models.base import NaskahModel, Teks
 from naskah.models.pejabat import Pejabat
+from naskah.pilihan import Pilihan
 
 
-class JabatanSementara(StrEnum):
+class JabatanSementara(Pilihan):
     """Acting appointments (Plt./Plh.), printed before the jabatan signed for.
 
     Named apart from the performer of a trail step and from an SOP's role codes,
@@ -26,7 +26,7 @@ class JabatanSementara(StrEnum):
     """Penjabat: appointed to hold a kepala daerah or Sekda post (Permendagri 1/2023)."""
 
 
-class PimpinanDaerah(StrEnum):
+class PimpinanDaerah(Pilihan):
     """The regional posts whose signature Permendagri 1/2023 Pasal 44 treats apart."""
 
     KEPALA_DAERAH = "kepala-daerah"
@@ -43,7 +43,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class Delegasi(StrEnum):
+class Delegasi(Pilihan):
     """The kinds of delegation a signature can carry (recorded in the metadata)."""
 
     AN = "a.n."

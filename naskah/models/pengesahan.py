@@ -10,7 +10,6 @@ whose hash no longer matches is void (the document was changed after it was give
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pydantic import AwareDatetime, Field, model_validator
@@ -21,12 +20,13 @@ from naskah.hashing import Sha256
 from naskah.models.base import NaskahModel, Teks
 from naskah.models.pejabat import Pejabat
 from naskah.models.penandatangan import Delegasi
+from naskah.pilihan import Pilihan
 
 if TYPE_CHECKING:
     from naskah.models.naskah import NaskahDinas
 
 
-class Status(StrEnum):
+class Status(Pilihan):
     """Where a document stands in its approval."""
 
     KONSEP = "konsep"
@@ -34,7 +34,7 @@ class Status(StrEnum):
     DITANDATANGANI = "ditandatangani"
 
 
-class JenisParaf(StrEnum):
+class JenisParaf(Pilihan):
     """Paraf hierarki (the line of command under the signer) or koordinasi (other units)."""
 
     HIERARKI = "hierarki"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import warnings
 from datetime import date
-from enum import StrEnum
 from typing import Any, Literal, cast
 
 from pydantic import Field, field_validator, model_validator
@@ -19,9 +18,10 @@ from naskah.kalender import JamKerja
 from naskah.models.base import NaskahModel, Teks, TeksPanjang
 from naskah.models.instansi import Instansi, JenisKop
 from naskah.models.penandatangan import JabatanSementara, PimpinanDaerah
+from naskah.pilihan import Pilihan
 
 
-class Kertas(StrEnum):
+class Kertas(Pilihan):
     """Paper size. A4 is the default; many agencies use F4 (folio)."""
 
     A4 = "A4"
@@ -39,7 +39,7 @@ JenisNaskah = Literal["disposisi", "undangan", "notulen", "nota-dinas", "laporan
 """The document type names (the keys of :data:`naskah.JENIS`)."""
 
 
-class TataLetak(StrEnum):
+class TataLetak(Pilihan):
     """How the heading of a document is laid out."""
 
     BAKU = "baku"
@@ -64,7 +64,7 @@ TATA_LETAK_JENIS: dict[str, tuple[TataLetak, ...]] = {
 }
 
 
-class PosisiLogo(StrEnum):
+class PosisiLogo(Pilihan):
     """Where the kop instansi puts the logo."""
 
     KIRI = "kiri"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Row, func, insert, select
@@ -17,11 +16,12 @@ from sqlalchemy.engine import Connection
 from naskah.clock import now
 from naskah.errors import InputError
 from naskah.inputs import check_id, id_argument
+from naskah.pilihan import Pilihan
 from naskah.register.schema import nomor as t_nomor
 from naskah.register.schema import riwayat_nomor
 
 
-class StatusNomor(StrEnum):
+class StatusNomor(Pilihan):
     """Where a number stands. The values are stored in the database and written to
     exports: they are a contract and never change."""
 

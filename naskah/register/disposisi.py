@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, Row, and_, insert, select, update
@@ -20,12 +19,13 @@ from naskah.clock import now
 from naskah.errors import InputError, RegisterConflictError
 from naskah.inputs import check_id, check_tanggal, check_teks
 from naskah.kalender import Kalender
+from naskah.pilihan import Pilihan
 from naskah.register.db import reading, transaction
 from naskah.register.schema import agenda as t_agenda
 from naskah.register.schema import disposisi as t_disposisi
 
 
-class StatusDisposisi(StrEnum):
+class StatusDisposisi(Pilihan):
     """Where one recipient's disposisi stands."""
 
     BELUM_DIBACA = "belum dibaca"
