@@ -30,6 +30,12 @@ def describe_size(n: int) -> str:
     return f"{n} bytes"
 
 
+_READ_FLAGS = (getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+"""How files are opened for reading: a FIFO does not block the open (POSIX), no child
+inherits the descriptor, and on Windows no newline translation (O_BINARY)."""
+
+
 def read_capped(path: str | os.PathLike[str], limit: int, *, nofollow: bool = False) -> bytes:
     """A regular file's bytes, at most ``limit`` of them.
 
@@ -40,7 +46,7 @@ def read_capped(path: str | os.PathLike[str], limit: int, *, nofollow: bool = Fa
     itself is a symbolic link, for a path already resolved and confined).
     """
     # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY | _READ_FLAGS
     fd = os.open(path, flags | (getattr(os, "O_NOFOLLOW", 0) if nofollow else 0))
     try:
         st = os.fstat(fd)
@@ -62,7 +68,7 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     """A regular file opened for reading in binary, for readers that stream it and bound
     what they hold themselves (e.g. one CSV row at a time). Raises as
     :func:`read_capped` does, without the size cap."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY | _READ_FLAGS)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

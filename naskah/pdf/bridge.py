@@ -73,7 +73,8 @@ def main(argv: list[str]) -> int:
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"},
-            preexec_fn=_die_with_parent,
+            # Linux only: the death signal is a prctl, and Windows has no preexec_fn.
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
 
     # Only once naskah has kept this bridge (its first line): a bridge it started but could

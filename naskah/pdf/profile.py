@@ -161,7 +161,11 @@ def _trusted(seed: Path) -> bool:
         info = seed.lstat()
     except OSError:
         return False
-    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+    getuid = getattr(os, "getuid", None)
+    # Windows has no uid and no group/other write bits: the cache is in the user's own
+    # profile folder (%LOCALAPPDATA%), which other users cannot write to.
+    owner = getuid is None or info.st_uid == getuid()
+    return (stat.S_ISDIR(info.st_mode) and owner
             and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 

@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,9 +68,27 @@ def find_soffice() -> str:
         found = shutil.which(name)
         if found is not None:
             return found
+    for candidate in usual_locations():
+        if os.path.isfile(candidate):
+            return candidate
     raise PdfError(
         f"LibreOffice (soffice) is needed to make PDFs but was not found; {INSTALL_HINT}"
     )
+
+
+def usual_locations() -> list[str]:
+    """Where LibreOffice's installer puts ``soffice`` when it is not on ``PATH``: on
+    Windows under ``%ProgramFiles%`` (and the 32-bit folder), on macOS in
+    /Applications; nothing elsewhere."""
+    if os.name == "nt":
+        roots = [os.environ.get(v) for v in ("ProgramFiles", "ProgramW6432",
+                                             "ProgramFiles(x86)")]
+        roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
+        return [os.path.join(root, "LibreOffice", "program", "soffice.exe")
+                for root in dict.fromkeys(r for r in roots if r)]
+    if sys.platform == "darwin":
+        return ["/Applications/LibreOffice.app/Contents/MacOS/soffice"]
+    return []
 
 
 def soffice_available() -> bool:
@@ -201,10 +220,25 @@ def _run_soffice_in(
     return stderr.decode("utf-8", errors="replace")
 
 
+def kill_tree(pid: int) -> None:
+    """Kill process ``pid`` and what it started: its process group on POSIX (it was
+    started in a session of its own), ``taskkill /T`` on Windows (no process groups
+    there). A process already gone is not an error."""
+    killpg = getattr(os, "killpg", None)
+    if killpg is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            killpg(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+        return
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=_REAP_TIMEOUT, check=False)
+
+
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the child's whole process group and reap the child."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    """Kill the child and everything it started (:func:`kill_tree`), and reap it."""
+    kill_tree(proc.pid)
+    with contextlib.suppress(OSError):
+        proc.kill()  # where taskkill is missing, at least the child itself
     try:
         # Draining the pipes also waits for the grandchildren that hold them open.
         proc.communicate(timeout=_REAP_TIMEOUT)

@@ -13,7 +13,6 @@ import json
 import os
 import select
 import shutil
-import signal
 import subprocess
 import time
 import uuid
@@ -149,8 +148,10 @@ class Worker:
 
     def kill(self) -> None:
         """Kill the bridge and its LibreOffice, and remove the profile."""
-        with contextlib.suppress(ProcessLookupError, PermissionError, AttributeError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        if hasattr(self, "proc"):
+            from naskah.pdf.soffice import kill_tree
+
+            kill_tree(self.proc.pid)
         if hasattr(self, "proc"):
             for stream in (self.proc.stdin, self.proc.stdout):
                 if stream is not None:

@@ -77,6 +77,8 @@ def step_file(folder: str, step: int, kode: str, suffix: str) -> PurePosixPath:
 
 # ---------------------------------------------------------------- locking
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
 if sys.platform != "win32":
     import fcntl
 
@@ -84,13 +86,13 @@ if sys.platform != "win32":
     def _flock(root: Path, exclusive: bool, wait: float) -> Iterator[None]:
         path = root / LOCK_FILE
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o666)
         except OSError:
             if exclusive:
                 raise
             # A read-only berkas (an archive copy): nobody can write there, reading is safe.
             try:
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+                fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
             except OSError:
                 yield
                 return
@@ -109,16 +111,37 @@ if sys.platform != "win32":
         finally:
             os.close(fd)  # closing releases the lock
 
-else:  # pragma: no cover - Windows has no shared flock; everyone takes the one lock
-    from filelock import FileLock, Timeout
+else:  # Windows has no shared flock: readers and writers all take the one lock
+    import msvcrt
 
     @contextmanager
     def _flock(root: Path, exclusive: bool, wait: float) -> Iterator[None]:
+        path = root / LOCK_FILE
         try:
-            with FileLock(str(root / LOCK_FILE), timeout=wait):
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+        except OSError:
+            if exclusive:
+                raise
+            yield  # a read-only berkas: nobody can write there, reading is safe
+            return
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                    break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        raise _busy(root, exclusive) from None
+                    time.sleep(0.05)
+            try:
                 yield
-        except Timeout:
-            raise _busy(root, exclusive) from None
+            finally:
+                with contextlib.suppress(OSError):
+                    os.lseek(fd, 0, os.SEEK_SET)
+                    msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        finally:
+            os.close(fd)
 
 
 def _busy(root: Path, exclusive: bool) -> TrailLockedError:
