@@ -5,8 +5,8 @@ integrator can catch one type; errors of the parts underneath (SQLAlchemy, pyHan
 httpx, the operating system) are translated where naskah calls them. Messages name the
 field or file they are about; the ones staff read most are Indonesian (with the English
 technical detail in parentheses), the rest still English. :func:`kode_galat` gives each
-error's stable ``kode`` (:data:`KODE_GALAT`), what ``naskah --format-galat json`` prints. Every class is
-importable from here and, for the ones an integrator meets, from ``naskah`` itself::
+error's stable ``kode`` (:data:`KODE_GALAT`), what ``naskah --format-galat json`` prints.
+Every class is importable from here and, for the ones an integrator meets, from ``naskah`` itself::
 
     NaskahError
     ├── InputError (also a ValueError)      the data or a file given is not acceptable

@@ -61,7 +61,7 @@ def test_jsonl_bad_line_is_one_failed_row(tmp_path: Path, capsys: pytest.Capture
     assert sorted(p.name for p in out.glob("*.docx")) == ["0001.docx", "0003.docx"]
     assert [r[0] for r in _failed(out)[1:]] == ["2"]
     assert "not valid JSON" in _failed(out)[1][2]
-    assert "2 written, 1 row(s) failed" in capsys.readouterr().out
+    assert "2 ditulis, 1 baris gagal" in capsys.readouterr().out
 
 
 def test_all_rows_good_exit_0_and_no_report(tmp_path: Path) -> None:

@@ -268,7 +268,7 @@ def test_cli_berkas_sealed_with_a_p12(berkas: Path, tmp_path: Path,
          "--p12", str(berkas / "pki-uji" / f"{KARO_PO}.p12"), "--passphrase-env",
          "NASKAH_UJI_SEGEL"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "3 signed original(s) embedded; sealed" in proc.stdout
+    assert "3 dokumen asli bertanda tangan disematkan; disegel" in proc.stdout
     result = verify_pdf(out.read_bytes(), _trust(berkas))
     assert result.ok and [s.field_name for s in result.signatures] == ["SegelBerkas"]
     wrong = subprocess.run(

@@ -88,7 +88,7 @@ def test_trail_and_signature_section_runs_as_written(folder: Path) -> None:
     done = run(snippet("### A trail and a signature from the command line"), folder)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "Pelaksanaan Tata Kelola Data — 2 of 14 steps" in out
+    assert "Pelaksanaan Tata Kelola Data — 2 dari 14 langkah" in out
     assert "unanchored: 2 steps verified" in out or "intact: 2 steps" in out
     ledger = json.loads((folder / "berkas" / "ledger.json").read_text(encoding="utf-8"))
     entries = ledger["entries"]

@@ -38,7 +38,7 @@ def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     folder = tmp_path / "berkas"
     init = run_cli("trail", "init", str(folder), *cli_init_args(trail_pki, tmp_path))
     assert init.returncode == 0, init.stderr
-    assert "started trail 'Pelaksanaan Tata Kelola Data' (14 steps)" in init.stdout
+    assert "jejak 'Pelaksanaan Tata Kelola Data' (14 langkah) dimulai" in init.stdout
     # times from now on (the example's own times may lie before the trail was started);
     # paths inside the data file are relative to the data file, not to the cwd
     mulai = datetime.now(UTC).astimezone() - timedelta(minutes=20)
@@ -47,7 +47,7 @@ def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                    "examples/data/trail/langkah-01.json", "--mulai", mulai.isoformat(),
                    "--selesai", selesai.isoformat(), *key_args(trail_pki, SESMENKO))
     assert done.returncode == 0, done.stderr
-    assert "step 1 performed by Dr. Hendra Wirawan" in done.stdout
+    assert "langkah 1 dilaksanakan oleh Dr. Hendra Wirawan" in done.stdout
     assert "dokumen/01-disposisi-sesmenko.docx" in done.stdout
     assert (folder / "lampiran/01-program-kerja.txt").read_bytes() == (
         DATA / "lampiran/program-kerja-2027.txt").read_bytes()
@@ -82,7 +82,7 @@ def test_cli_status_and_report(berkas: Path, capsys: pytest.CaptureFixture[str])
 
     assert cli(["trail", "status", str(berkas)]) == 0
     out = capsys.readouterr().out
-    assert "14 of 14 steps" in out and "complete; final hash" in out
+    assert "14 dari 14 langkah" in out and "selesai; hash akhir" in out
 
     assert cli(["trail", "report", str(berkas)]) == 0
     report = capsys.readouterr().out

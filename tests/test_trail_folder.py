@@ -364,7 +364,7 @@ def test_two_concurrent_writers(partial: Callable[[int], Path], tmp_path: Path) 
         assert sorted(code for code, _, _ in results) == [0, 1], results
         ok = next(r for r in results if r[0] == 0)
         failed = next(r for r in results if r[0] != 0)
-        assert "step 9 performed by Rina Kusumawati" in ok[1]
+        assert "langkah 9 dilaksanakan oleh Rina Kusumawati" in ok[1]
         assert failed[1] == ""
         # the lock caught it, or it ran just after the winner and the order check did
         assert ("another process is performing a step" in failed[2]

@@ -131,8 +131,8 @@ def cmd_render_batch(args: argparse.Namespace) -> int:
     else:
         report.unlink(missing_ok=True)
     summary = {"ditulis": len(result.written), "gagal": result.failed_rows}
-    print(f"render-batch: {summary['ditulis']} written, {summary['gagal']} row(s) failed"
-          + (f" (see {report})" if result.failures else ""))
+    print(f"render-batch: {summary['ditulis']} ditulis, {summary['gagal']} baris gagal"
+          + (f" (lihat {report})" if result.failures else ""))
     return EXIT_FAILED if result.failures else EXIT_OK
 
 

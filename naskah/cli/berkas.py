@@ -21,9 +21,9 @@ def cmd_berkas(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    print(f"{result.path}: {result.halaman} pages, {len(result.bookmark)} step bookmarks, "
-          f"ledger hash {result.hash_akhir}; {len(result.asli)} signed original(s) embedded"
-          + ("; sealed" if result.disegel else ""))
+    print(f"{result.path}: {result.halaman} halaman, {len(result.bookmark)} penanda langkah, "
+          f"hash ledger {result.hash_akhir}; {len(result.asli)} dokumen asli bertanda tangan "
+          "disematkan" + ("; disegel" if result.disegel else ""))
     return EXIT_OK
 
 

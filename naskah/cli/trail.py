@@ -84,15 +84,16 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
                        oleh=args.oleh, signer=signer_from_args(args), register=db,
                        profil=args.profil, tsa=args.tsa,
                        sertifikat=pairs(args.sertifikat, "--sertifikat"))
-    print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}; "
-          f"header signed by {trail.header.oleh.nama if trail.header.oleh else '-'}")
+    print(f"jejak '{sop.judul}' ({len(sop.langkah)} langkah) dimulai di {trail.folder}; "
+          f"kepala ledger ditandatangani oleh "
+          f"{trail.header.oleh.nama if trail.header.oleh else '-'}")
     settings = trail.pengaturan
     if settings.db:
-        print(f"  numbers from the register {settings.db}")
+        print(f"  nomor dari register {settings.db}")
     if settings.profil:
-        print(f"  renders with the profile {settings.profil.nama} (copied into the berkas)")
+        print(f"  dirender dengan profil {settings.profil.nama} (disalin ke dalam berkas)")
     if settings.tsa:
-        print(f"  every signature timestamped by {settings.tsa}")
+        print(f"  setiap tanda tangan diberi cap waktu oleh {settings.tsa}")
     return EXIT_OK
 
 
@@ -104,7 +105,8 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
         data = DataLangkah.load(args.data, allow_outside=args.allow_outside)
     else:
         if not args.oleh:
-            raise InputError("say who performs the step: --oleh NIP, or a --data file")
+            raise InputError("sebutkan siapa yang melaksanakan langkah: --oleh NIP, atau "
+                             "berkas --data", [("oleh", "required")])
         data = DataLangkah(oleh=args.oleh).resolved(Path.cwd())
     update: dict[str, object] = {}
     if args.oleh:
@@ -122,12 +124,12 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
     update["tindakan"] = {**data.tindakan, **pairs(args.tindakan, "--tindakan")}
     data = data.model_copy(update=update)
     if args.max_lampiran_mb <= 0:
-        raise InputError("--max-lampiran-mb must be a positive number of megabytes")
+        raise InputError("--max-lampiran-mb harus bilangan positif (megabita)")
     trail = Trail.open(args.dir, max_lampiran=int(args.max_lampiran_mb * 1024 * 1024))
     entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer_from_args(args))
     files = [r.file for r in entry.keluaran if r.file]
-    print(f"step {entry.step} performed by {entry.pelaksana.nama} ({entry.peran}); "
-          f"{entry.durasi_menit:g} of {entry.standar_menit} working minutes")
+    print(f"langkah {entry.step} dilaksanakan oleh {entry.pelaksana.nama} ({entry.peran}); "
+          f"{entry.durasi_menit:g} dari {entry.standar_menit} menit kerja")
     for f in files:
         print(f"  {Path(args.dir) / f}")
     return EXIT_OK
@@ -143,18 +145,20 @@ def cmd_trail_status(args: argparse.Namespace) -> int:
         print_json(info)
         return EXIT_OK
     per_hari = trail.sop.jam_kerja.menit_per_hari
-    print(f"{info['sop']['judul']} — {len(info['entries'])} of {info['sop']['langkah']} steps")
+    print(f"{info['sop']['judul']} — {len(info['entries'])} dari {info['sop']['langkah']} "
+          "langkah")
     for e in info["entries"]:
         mark = "*" if e["waktu_dilaporkan"] else " "
         print(f"  {e['step']:>2}. {e['peran']:24} {e['pelaksana']:32} {e['selesai'][:16]}{mark} "
               f"{durasi_teks(e['durasi_menit'], per_hari)}")
     if any(e["waktu_dilaporkan"] for e in info["entries"]):
-        print("  * time reported by the performer (the ledger keeps when it was recorded)")
+        print("  * waktu dilaporkan oleh pelaksana (ledger menyimpan kapan dicatat)")
     nxt = info["next"]
     if nxt:
-        print(f"next: step {nxt['step']} by {' or '.join(nxt['pelaksana'])}: {nxt['kegiatan']}")
+        print(f"berikutnya: langkah {nxt['step']} oleh {' atau '.join(nxt['pelaksana'])}: "
+              f"{nxt['kegiatan']}")
     else:
-        print(f"complete; final hash {info['hash_akhir']}")
+        print(f"selesai; hash akhir {info['hash_akhir']}")
     return EXIT_OK
 
 
