@@ -12,6 +12,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import naskah
 from naskah.cli import build_parser, main
@@ -109,3 +111,41 @@ def test_every_trail_do_option_has_help() -> None:
     assert len(options) >= 12
     missing = [a.option_strings[0] for a in options if not a.help or a.help == argparse.SUPPRESS]
     assert missing == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=30))
+def test_any_text_is_a_member_by_its_words_or_refused(text: str) -> None:
+    for enum in (Sifat, Klasifikasi, Zona, Kertas, StatusDisposisi):
+        try:
+            member = enum(text)
+        except ValueError:
+            assert all(" ".join(text.split()).casefold() != m.value.casefold() for m in enum)
+        else:
+            assert " ".join(text.split()).casefold() == member.value.casefold()
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.sampled_from([m.value for m in Sifat]), data=st.data())
+def test_every_casing_of_a_value_is_that_member(value: str, data: st.DataObject) -> None:
+    flips = data.draw(st.lists(st.booleans(), min_size=len(value), max_size=len(value)))
+    cased = "".join(c.upper() if f else c.lower() for c, f in zip(value, flips, strict=True))
+    assert Sifat(f"  {cased} ") is Sifat(value)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pesan=st.text(max_size=200), lokasi=st.text(max_size=40))
+def test_json_error_is_one_line_of_json(pesan: str, lokasi: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from naskah.cli import galat
+
+    galat.pilih_format(["--format-galat", "json"])
+    try:
+        galat.lapor(naskah.InputError(pesan, [(lokasi, pesan)]))
+    finally:
+        galat.pilih_format(["--format-galat", "teks"])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert json.loads(err) == {"kode": "input-tidak-valid", "pesan": pesan,
+                               "masalah": [{"lokasi": lokasi, "pesan": pesan}]}

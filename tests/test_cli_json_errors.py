@@ -93,6 +93,9 @@ def test_tampered_docx_is_rusak(tmp_path: Path) -> None:
     # meta prints the record on stdout and its verdict as text; a DOCX it cannot
     # read at all is an error object.
     assert json.loads(proc.stdout)["keutuhan"]["status"] == "rusak"
+    verdict = _one_json(proc.stderr)  # the verdict is an error object too
+    assert verdict["kode"] == "rusak" and verdict["masalah"]
+    assert all(m["lokasi"] is None for m in verdict["masalah"])
     junk = tmp_path / "bukan.docx"
     junk.write_bytes(b"PK\x03\x04 bukan zip")
     record = _one_json(_run("--format-galat", "json", "meta", str(junk)).stderr)
@@ -144,3 +147,20 @@ def test_render_docx_and_pdf_to_stdout(tmp_path: Path) -> None:
 def test_env_value_any_case(value: str, tmp_path: Path) -> None:
     proc = _run("schema", "tidak-ada", env={"NASKAH_GALAT": value})
     assert _one_json(proc.stderr)["kode"] == "argumen"
+
+
+def test_tampered_trail_is_one_rusak_object(berkas: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from naskah.cli import main
+
+    target = sorted((berkas / "dokumen").glob("*.docx"))[0]
+    data = bytearray(target.read_bytes())
+    data[-10] ^= 0xFF
+    target.write_bytes(bytes(data))
+    assert main(["--format-galat", "json", "trail", "verify", str(berkas)]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    errors = [r for r in lines if "kode" in r]
+    assert len(errors) == 1 and all(set(r) == {"peringatan"} for r in lines if "kode" not in r)
+    (error,) = errors
+    assert error["kode"] == "rusak" and error["pesan"].startswith("TAMPERED: ")
+    assert any(target.name in m["pesan"] for m in error["masalah"])

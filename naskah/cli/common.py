@@ -129,8 +129,10 @@ def output_of(args: argparse.Namespace) -> str:
         raise InputError(f"keluaran diberikan dua kali ({args.old_output} dan -o "
                          f"{args.output}): pakai -o saja", [("output", "given twice")])
     if args.old_output:
-        print(f"naskah: peringatan: keluaran sebagai argumen posisi sudah usang (deprecated) "
-              f"dan dihapus pada 0.5: tulis -o {args.old_output}", file=sys.stderr)
+        from naskah.cli.galat import peringatan
+
+        peringatan(f"keluaran sebagai argumen posisi sudah usang (deprecated) dan dihapus "
+                   f"pada 0.5: tulis -o {args.old_output}")
         return str(args.old_output)
     if not args.output:
         raise InputError("keluaran: berikan -o KELUARAN (the output is required)",

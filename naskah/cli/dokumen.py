@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input, write_output
+from naskah.cli.galat import peringatan
 from naskah.models import JENIS_NAMES, jenis_class
 from naskah.profil.model import Kertas
 
@@ -55,7 +56,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"naskah: catatan: dokumen tidak menyebut kop; memakai kop dari {given}: "
               f"{' '.join(kop.instansi.nama)}", file=sys.stderr)
     for warning in caught:
-        print(f"naskah: peringatan: {warning.message}", file=sys.stderr)
+        peringatan(str(warning.message))
     if stdout:
         write_output("-", data)
     else:
@@ -108,8 +109,10 @@ def cmd_meta(args: argparse.Namespace) -> int:
         record["keutuhan"] = {"status": "rusak", "masalah": masalah}
     print_json(record)
     if masalah:
-        print(f"naskah: {args.file}: status rusak (diubah di luar naskah; changed outside naskah): "
-              + "; ".join(masalah), file=sys.stderr)
+        from naskah.cli.galat import lapor_teks
+
+        lapor_teks("rusak", f"{args.file}: status rusak (diubah di luar naskah; changed "
+                   "outside naskah): " + "; ".join(masalah), [(None, m) for m in masalah])
         return EXIT_FAILED
     return EXIT_OK
 

@@ -6,7 +6,9 @@ with ``--format-galat json`` / ``NASKAH_GALAT=json`` one JSON object on stderr::
 
 ``kode`` is one of :data:`naskah.errors.KODE_GALAT`; ``pesan`` is the text message;
 ``masalah`` lists each problem with its field path (the paths of the text message), or
-is empty when the error is about no field.
+is empty when the error is about no field. A verdict that is a failure but no exception
+(``meta`` on a changed DOCX, ``trail verify`` on a tampered trail) is reported the same
+way, and warnings are ``{"peringatan": ...}`` lines.
 """
 
 from __future__ import annotations
@@ -84,6 +86,16 @@ def lapor(exc: BaseException, pesan: str | None = None) -> None:
     lapor_teks(kode_galat(exc), pesan if pesan is not None else str(exc), masalah)
 
 
+def peringatan(pesan: str, prefix: str = "naskah: peringatan: ") -> None:
+    """A warning on stderr: ``prefix`` and the text, or in JSON mode one object
+    ``{"peringatan": ...}`` per line (so stderr stays JSON lines for a program)."""
+    if _json:
+        sys.stderr.write(json.dumps({"peringatan": pesan}, ensure_ascii=False) + "\n")
+    else:
+        sys.stderr.write(f"{prefix}{pesan}\n")
+    sys.stderr.flush()
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with usage errors reported in the chosen format (kode ``argumen``), and
     options with a closed set of words (``choices``) read in any case: ``--kertas f4``
@@ -114,4 +126,4 @@ def _ejaan(choices: list[str]) -> Callable[[str], str]:
 
 
 __all__ = ["ENV", "FORMATS", "OPTION", "Parser", "json_mode", "lapor", "lapor_teks",
-           "pilih_format"]
+           "peringatan", "pilih_format"]

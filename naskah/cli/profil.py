@@ -29,7 +29,9 @@ def cmd_periksa(args: argparse.Namespace) -> int:
     profil = load_profil(args.file)
     problems = installed_problems(profil)
     for problem in problems:
-        print(f"naskah: peringatan: {args.file}: {problem}", file=sys.stderr)
+        from naskah.cli.galat import peringatan
+
+        peringatan(f"{args.file}: {problem}")
     print(f"{args.file}: profil {profil.nama!r} is valid"
           + (f" (extends {profil.extends})" if profil.extends else ""))
     return EXIT_FAILED if problems else EXIT_OK

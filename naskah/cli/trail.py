@@ -18,6 +18,8 @@ from naskah.cli.common import (
     read_input,
     whole,
 )
+from naskah.cli.galat import json_mode, lapor_teks
+from naskah.cli.galat import peringatan as _peringatan
 from naskah.errors import InputError
 from naskah.inputs import parse_json
 
@@ -206,11 +208,13 @@ def _report(args: argparse.Namespace, result: Verifikasi) -> int:
         print(f"unanchored: {result.langkah} steps verified, final hash {result.hash_akhir}; "
               "truncation cannot be ruled out")
         return EXIT_OK
-    if result.hanya_kedaluwarsa:
-        # Nothing was found changed; some signatures just cannot be proven any more.
-        print(f"CANNOT BE VALIDATED AFTER EXPIRY: {result.pertama}", file=sys.stderr)
-    else:
-        print(f"TAMPERED: {result.pertama}", file=sys.stderr)
+    verdict = ("CANNOT BE VALIDATED AFTER EXPIRY" if result.hanya_kedaluwarsa  # none changed
+               else "TAMPERED")
+    if json_mode():
+        lapor_teks("rusak", f"{verdict}: {result.pertama}",
+                   [(None, str(problem)) for problem in result.masalah])
+        return EXIT_FAILED
+    print(f"{verdict}: {result.pertama}", file=sys.stderr)
     for problem in result.masalah[1:]:
         print(f"  also: {problem}", file=sys.stderr)
     return EXIT_FAILED
@@ -219,7 +223,7 @@ def _report(args: argparse.Namespace, result: Verifikasi) -> int:
 def print_warnings(peringatan: list[str]) -> None:
     """What a verification could not rule out, one ``warning:`` line each, on stderr."""
     for text in peringatan:
-        print(f"warning: {text}", file=sys.stderr)
+        _peringatan(text, "warning: ")
 
 
 def cmd_trail_report(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, add_output_option, output_of, print_json
+from naskah.cli.galat import peringatan
 from naskah.errors import InputError
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return _report(args, path, result, standing)
     finally:  # after the verdict, what it could not rule out
         for text in result.peringatan:
-            print(f"warning: {text}", file=sys.stderr)
+            peringatan(text, "warning: ")
 
 
 def _report(args: argparse.Namespace, path: Path, result: HasilVerifikasi,
