@@ -201,3 +201,35 @@ def test_library_refusal_matches_a_signature_made_in_python(pki: Pki) -> None:
     with pytest.raises(InputError, match="DocMDP P=1"):
         boleh_ditandatangani(certified, tambah=True)
     assert boleh_ditandatangani(surat_pdf()) == []
+
+
+def test_pkcs11_token_softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--pkcs11 MODULE:TOKEN:KEY with the PIN from the environment, on a real SoftHSM2."""
+    import shutil
+
+    from naskah.tte.pki import buat_root_ca
+    from tests.helpers import unavailable
+    from tests.tte_helpers import (
+        SOFTHSM_LABEL,
+        SOFTHSM_PIN,
+        SOFTHSM_TOKEN,
+        make_softhsm_token,
+        softhsm_module,
+    )
+
+    module = softhsm_module()
+    if module is None or shutil.which("softhsm2-util") is None:
+        unavailable("SoftHSM2 is not installed (tools/install-system-deps.sh)")
+    ca = buat_root_ca()
+    monkeypatch.setenv("SOFTHSM2_CONF", str(make_softhsm_token(tmp_path, module, ca, KARO)))
+    (tmp_path / "ca.pem").write_bytes(ca.cert_pem())
+    monkeypatch.setenv("NASKAH_UJI_PIN", SOFTHSM_PIN)
+    src = tmp_path / "surat.pdf"
+    src.write_bytes(surat_pdf(tag="#ttd#"))
+    out = tmp_path / "token.pdf"
+    assert main(["ttd", str(src), "-o", str(out), "--tag", "#ttd#", "--pkcs11",
+                 f"{module}:{SOFTHSM_TOKEN}:{SOFTHSM_LABEL}",
+                 "--passphrase-env", "NASKAH_UJI_PIN"]) == EXIT_OK
+    result = verify_pdf(out.read_bytes(), TrustStore.from_files([tmp_path / "ca.pem"]))
+    assert result.ok and result.signatures[0].identitas is not None
+    assert result.signatures[0].identitas.nip == KARO.nip
