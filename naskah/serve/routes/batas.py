@@ -6,6 +6,7 @@ import re
 
 from naskah.serve.settings import Batas
 
+_COCOKKAN = re.compile(r"^/v/[^/]+/cocokkan$")
 _UPLOADS = re.compile(r"^/v1/(agenda|verifikasi|kunci|trail/[^/]+/langkah/[^/]+)$")
 
 
@@ -17,7 +18,7 @@ def cap_for(batas: Batas, method: str, path: str) -> int:
         return batas.json
     if path == "/v1/batch":
         return batas.batch
-    if _UPLOADS.match(path):
+    if _UPLOADS.match(path) or _COCOKKAN.match(path):
         return batas.unggah
     return batas.lain
 
