@@ -18,8 +18,10 @@ from sqlalchemy import select
 from naskah.serve.halaman import catatan
 from naskah.serve.layanan import open_database
 from naskah.serve.tabel import tanda_tangan as t_ttd
+from tests import trail_api
 from tests.halaman_support import KETERANGAN, pejabat, tanda_tangan, token_of
-from tests.serve_support import in_process
+from tests.serve_support import add_user, in_process
+from tests.trail_keys import TrailPki
 from tests.tte_helpers import KARO, surat_pdf
 
 pytestmark = pytest.mark.serve
@@ -189,3 +191,35 @@ def test_keterangan_is_checked(tmp_path: Path) -> None:
                               "keterangan": '{"sifat": "Amat Rahasia"}'},
                         files={"pdf": ("a.pdf", surat_pdf())})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "keterangan.sifat"
+
+
+@pytest.mark.pdf
+def test_trail_signed_original_opens_its_page(tmp_path: Path, trail_pki: TrailPki,
+                                              soffice: str) -> None:
+    """Step 10 (Karo signs the undangan) through the service: the QR of the signed
+    original, read from a 150 dpi image of its page, opens a page saying ASLI."""
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db, url_publik=URL, trust=(trail_pki.ca,)) as client:
+        auth = trail_api.accounts(db)
+        trail_api.enrol(client, trail_pki, auth)
+        trail = trail_api.start(client, auth)
+        for n in range(1, 11):
+            r = trail_api.perform(client, trail, n, auth)
+            assert r.status_code == 201, (n, r.text)
+        asli = r.json()["asli"]
+        assert [a["kode"] for a in asli] == ["undangan-rapat"]
+        operator = add_user(db, "op", "operator")
+        pdf = client.get(f"/v1/trail/{trail}/dokumen/10-undangan-rapat.pdf", headers=operator)
+        codes = trail_api.qr_codes(pdf.content, tmp_path / "qr")
+        assert len(codes) == 1 and codes[0].startswith(f"{URL}/v/"), codes
+        path = codes[0][len(URL):]
+        text = _text(client.get(path).text)
+        nomor = re.search(r"Nomor (\S+)", text)
+        assert "Status: ASLI — sah dan berlaku" in text and "Jenis naskah Undangan" in text
+        assert nomor and nomor.group(1) != "-"
+        assert f"SHA-256 dokumen {hashlib.sha256(pdf.content).hexdigest()}" in text
+        assert "Penanda tangan Agus Setiawan" in text
+        r = client.post(f"{path}/cocokkan", files={"berkas": ("u.pdf", pdf.content)})
+        assert "Cocok: berkas ini adalah dokumen asli" in r.text
+        # a short URL (the token only), so that a 150 dpi scan of the small stamp reads
+        assert len(token_of(codes[0])) == 22 and len(codes[0]) == len(URL) + 3 + 22

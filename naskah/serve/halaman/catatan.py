@@ -9,6 +9,7 @@ SHA-256 of the signed bytes (what "Cocokkan dokumen" compares an upload with).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import secrets
@@ -49,6 +50,32 @@ class Keterangan(BaseModel):
     hal: str | None = Field(default=None, max_length=2000)
     sifat: Klasifikasi = Field(default=Klasifikasi.BIASA, description="klasifikasi keamanan: "
                                "for Terbatas and above the page shows no hal")
+
+
+def keterangan_dari_docx(docx: bytes) -> Keterangan:
+    """What the page shows, from the naskah metadata a DOCX of naskah carries."""
+    from naskah.docx.metadata import read_metadata
+    from naskah.models import jenis_class
+
+    meta = read_metadata(docx, periksa=False)
+    data = meta.naskah
+    try:
+        judul = jenis_class(meta.jenis).judul.title()
+    except Exception:  # an unknown jenis from another naskah version: say it as recorded
+        judul = meta.jenis
+    sifat = Klasifikasi.BIASA
+    if data.get("klasifikasi") in {k.value for k in Klasifikasi}:
+        sifat = Klasifikasi(data["klasifikasi"])
+    elif meta.nomor and "-" in meta.nomor:  # the nomor's code: B-, T-, R-, SR-
+        with contextlib.suppress(KeyError, ValueError):
+            sifat = Klasifikasi.from_kode(meta.nomor.split("-", 1)[0])
+    tanggal = data.get("tanggal")
+    try:
+        when = date.fromisoformat(tanggal) if isinstance(tanggal, str) else None
+    except ValueError:
+        when = None
+    return Keterangan(jenis=judul[:100], nomor=(meta.nomor or None) and meta.nomor[:200],
+                      tanggal=when, hal=meta.hal[:2000], sifat=sifat)
 
 
 @dataclass(frozen=True)
@@ -121,6 +148,21 @@ def catat(engine: Engine, token: str, pdf: bytes, keterangan: Keterangan, asal: 
             berlaku_sampai=tanda.berlaku_sampai, asal=asal[:100], dicatat_pada=now))
 
 
+def catat_langkah(engine: Engine, trail: Any, entry: Any, token: dict[str, str]) -> None:
+    """Record each signed original of a trail step; ``token``: the token each document id
+    got in its QR code (:class:`naskah.serve.halaman.berkode.SignerBerkode`)."""
+    docx = {ref.kode: ref.file for ref in entry.keluaran if ref.file
+            and ref.file.endswith(".docx")}
+    for ref in entry.asli:
+        doc_id = f"{trail.header.berkas}-{entry.step:02d}-{ref.kode}"  # as naskah.trail.asli
+        if doc_id not in token:
+            continue
+        keterangan = (keterangan_dari_docx((trail.folder / docx[ref.kode]).read_bytes())
+                      if ref.kode in docx else Keterangan())
+        catat(engine, token[doc_id], (trail.folder / ref.file).read_bytes(),
+              keterangan, f"trail/{trail.folder.name}"[:100])
+
+
 def cari(engine: Engine, token: str) -> dict[str, Any] | None:
     """The record of ``token``, or None. One primary-key lookup by the token's hash,
     whatever the token: an unknown token costs what a known one does."""
@@ -138,4 +180,4 @@ def cabut(engine: Engine, token: str, alasan: str) -> bool:
 
 
 __all__ = ["TOKEN_BYTES", "Keterangan", "Tanda", "baca_tanda", "cabut", "cari", "catat",
-           "sidik", "token_baru"]
+           "catat_langkah", "keterangan_dari_docx", "sidik", "token_baru"]
