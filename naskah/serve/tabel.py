@@ -159,5 +159,22 @@ tanda_tangan = Table(
     Column("alasan_cabut", Text),
 )
 
-__all__ = ["audit", "idempotensi", "kunci", "metadata", "pekerjaan", "pekerjaan_baris",
-           "pengguna", "tanda_tangan", "token", "trail"]
+sesi = Table(
+    "sesi_konsol", metadata,
+    Column("sha256", String(64), primary_key=True),  # of the session cookie's value
+    Column("pengguna_id", Integer, ForeignKey("pengguna.id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),  # the token every form of the session sends
+    Column("dibuat_pada", TZ, nullable=False),
+    Column("berakhir_pada", TZ, nullable=False),
+)
+
+gagal_masuk = Table(
+    "gagal_masuk", metadata,
+    Column("nama", String(100), primary_key=True),  # the account name tried
+    Column("jumlah", Integer, nullable=False),  # failures in a row
+    Column("terakhir", TZ, nullable=False),
+    Column("terkunci_sampai", TZ),
+)
+
+__all__ = ["audit", "gagal_masuk", "idempotensi", "kunci", "metadata", "pekerjaan",
+           "pekerjaan_baris", "pengguna", "sesi", "tanda_tangan", "token", "trail"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from naskah.serve.halaman import publik
+from naskah.serve.halaman import konsol, publik
 from naskah.serve.routes import agenda, batch, dokumen, kunci, meta, nomor, trail, verifikasi
 
 ROUTERS: tuple[APIRouter, ...] = (meta.router, dokumen.router, nomor.router, agenda.router,
                                   batch.router, trail.router, kunci.router, verifikasi.router,
-                                  publik.router)
+                                  publik.router, konsol.router)
 
 __all__ = ["ROUTERS"]

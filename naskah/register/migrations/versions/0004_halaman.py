@@ -1,4 +1,5 @@
-"""The public verification page's records: one row per signed original, by token hash.
+"""The pages' tables: the public verification records (one row per signed original, by
+token hash), the console's sessions and its failed logins (lock-out).
 
 Revision ID: 0004
 Revises: 0002
@@ -13,7 +14,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-_TABLES = ("verifikasi_publik",)
+_TABLES = ("verifikasi_publik", "sesi_konsol", "gagal_masuk")
 
 
 def upgrade() -> None:
