@@ -32,6 +32,10 @@ command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 # URW Bookman (and TeX Gyre Bonum): Bookman Old Style metrics, for kemenko-polhukam.
 [ -e /usr/share/fonts/opentype/urw-base35/URWBookman-Light.otf ] || need+=(fonts-urw-base35)
 [ -e /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrebonum-regular.otf ] || need+=(fonts-texgyre)
+# The browser tests: Debian's Chromium (driven by Playwright) and zbarimg (reads the QR
+# code of a signed letter from a page image).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

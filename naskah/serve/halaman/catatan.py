@@ -109,8 +109,15 @@ def baca_tanda(pdf: bytes) -> Tanda:
         source = "penanda-tangan"
     validity = cert["tbs_certificate"]["validity"]
     return Tanda(who.nama, who.nip, who.jabatan, when, source,
-                 cert.issuer.human_friendly, validity["not_before"].native,
+                 _penerbit(cert.issuer.native), validity["not_before"].native,
                  validity["not_after"].native)
+
+
+def _penerbit(issuer: dict[str, Any]) -> str:
+    """``CN, O`` of the issuer, as a reader knows it (e.g. ``BSrE, BSSN``)."""
+    parts = [str(issuer[k]) for k in ("common_name", "organization_name") if issuer.get(k)]
+    unique = [p for i, p in enumerate(parts) if p not in parts[:i]]
+    return ", ".join(unique) or "-"
 
 
 def _waktu_tsa(sig: Any) -> datetime | None:
