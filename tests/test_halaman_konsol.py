@@ -123,3 +123,53 @@ def test_unknown_name_costs_the_same(tmp_path: Path) -> None:
     unknown = min(took(f"tidak-ada-{i}") for i in range(3))
     engine.dispose()
     assert unknown > 0.5 * known, (known, unknown)  # both run argon2
+
+
+def _field(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]+)"', html)
+    assert found, name
+    return found.group(1)
+
+
+def test_take_a_number(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db) as client:
+        _user(db)
+        assert login(client, "operator1", PASSWORD).status_code == 303
+        page = client.get("/konsol/nomor")
+        assert page.status_code == 200 and 'value="nota-dinas"' in page.text
+        form = {"csrf": _csrf(page.text), "kunci": _field(page.text, "kunci"),
+                "pola": "nota-dinas", "unit": "Ses.PO", "kka": "OT.01.02",
+                "klasifikasi": "Biasa", "tanggal": "2026-11-25", "status": "final"}
+        first = client.post("/konsol/nomor", data=form)
+        found = re.search(r'id="hasil-nomor">Nomor final: ([^<]+)<', first.text)
+        assert first.status_code == 200 and found, first.text
+        assert found.group(1) == "1/Ses.PO/OT.01.02/11/2026"
+        # the same form sent again (a double click) takes no second number
+        again = client.post("/konsol/nomor", data=form)
+        assert "Nomor final: 1/Ses.PO/OT.01.02/11/2026" in again.text
+        assert "2/Ses.PO" not in again.text
+        # a provisional one for a konsep, then final
+        page = client.get("/konsol/nomor")
+        r = client.post("/konsol/nomor", data={**form, "kunci": _field(page.text, "kunci"),
+                                               "status": "sementara"})
+        assert "Nomor sementara:" in r.text
+        action = re.search(r'action="(/konsol/nomor/\d+/final)"', r.text)
+        assert action
+        kunci = re.search(r'action="/konsol/nomor/\d+/final">\s*<input type="hidden" '
+                          r'name="csrf" value="[^"]+">\s*<input type="hidden" name="kunci" '
+                          r'value="([^"]+)"', r.text)
+        assert kunci
+        r = client.post(action.group(1), data={"csrf": _csrf(r.text), "kunci": kunci.group(1),
+                                               "tanggal": "2026-11-26"})
+        assert "Nomor final: 2/Ses.PO/OT.01.02/11/2026" in r.text, r.text
+        # refusals name the problem, take nothing; no CSRF token: nothing at all
+        r = client.post("/konsol/nomor", data={**form, "kunci": "k2", "pola": "tidak-ada"})
+        assert r.status_code == 422 and 'class="galat"' in r.text
+        assert client.post("/konsol/nomor", data={**form, "csrf": "", "kunci": "k3"}
+                           ).status_code == 403
+        # a pejabat account has no numbers page
+        _user(db, "karo", "pejabat", nip="197005151995031001")
+        client.cookies.clear()
+        login(client, "karo", PASSWORD)
+        assert client.get("/konsol/nomor", follow_redirects=False).status_code == 303
