@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -49,7 +49,7 @@ def env() -> Environment:
     """The templates shipped in ``naskah/serve/halaman/templates`` (autoescaped)."""
     environment = Environment(loader=PackageLoader("naskah.serve.halaman", "templates"),
                               autoescape=select_autoescape(default=True),
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                              trim_blocks=True, lstrip_blocks=True)
     environment.filters["wib"] = waktu_wib
     environment.filters["tanggal"] = tanggal_id
     return environment

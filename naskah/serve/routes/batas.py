@@ -6,7 +6,7 @@ import re
 
 from naskah.serve.settings import Batas
 
-_COCOKKAN = re.compile(r"^/v/[^/]+/cocokkan$")
+_COCOKKAN = re.compile(r"^/v/[^/]+/cocokkan$|^/konsol/trail/[^/]+/langkah/[^/]+$")
 _UPLOADS = re.compile(r"^/v1/(agenda|verifikasi|kunci|trail/[^/]+/langkah/[^/]+)$")
 
 
