@@ -5,6 +5,8 @@ the signed nota dinas opens its public page (ASLI); the berkas is sealed and who
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import httpx
 import pytest
 
 from naskah.serve import akun
+from naskah.serve.halaman.tampilan import WIB
 from naskah.serve.layanan import open_database
 from naskah.trail.pelaksana import DaftarPelaksana
 from tests import trail_api
@@ -62,6 +65,10 @@ def _perform(page: Any, url: str, trail: str, n: int, tmp: Path) -> None:
         page.set_input_files(f"#lampiran-{kode}", str(path))
     for kode, text in body.get("tindakan", {}).items():
         page.locator(f"#tindakan-{kode}").fill(text)
+    for name in ("mulai", "selesai"):  # the example's times, as a datetime-local in WIB
+        if body.get(name):
+            when = datetime.fromisoformat(body[name]).astimezone(WIB)
+            page.locator(f"#{name}").fill(when.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Passphrase kunci tanda tangan Anda").fill(PASSPHRASE)
     page.get_by_role("button", name="Laksanakan dan tandatangani").click()
     answer = page.locator("#hasil-langkah").inner_text(timeout=120_000)
@@ -97,16 +104,19 @@ def test_trail_through_the_console(tmp_path: Path, trail_pki: TrailPki) -> None:
         assert verdict.startswith(f"Utuh: {LANGKAH} langkah"), verdict
         if LANGKAH == 14:
             assert page.locator("#status-langkah").inner_text().startswith("Selesai: 14")
-            with page.expect_download() as download:
-                page.get_by_role("link", name="Unduh berkas PDF").click()
+            page.get_by_label("Passphrase kunci tanda tangan Anda").fill(PASSPHRASE)
+            with page.expect_download(timeout=300_000) as download:
+                page.get_by_role("button", name="Segel dan unduh berkas PDF").click()
             sealed = Path(download.value.path()).read_bytes()
             from naskah.tte.trust import TrustStore
             from naskah.tte.verify import verify_pdf
 
-            seal = verify_pdf(sealed, TrustStore.from_files([trail_pki.ca]))
+            # pyHanko runs its own event loop: not in this thread, where Playwright's runs
+            with ThreadPoolExecutor(1) as pool:
+                seal = pool.submit(verify_pdf, sealed,
+                                   TrustStore.from_files([trail_pki.ca])).result()
             assert seal.ok, [s.problems for s in seal.signatures]
             # the signed nota dinas: its QR (150 dpi) opens ASLI in a phone's browser
-            operator = trail_api.accounts  # noqa: F841 (the API's own accounts are pejabat)
             pdf = api.get(f"/v1/trail/{trail}/dokumen/14-nodin-pengantar.pdf",
                           headers=headers[trail_api.step_input(14)[0]["oleh"]]).content
             codes = trail_api.qr_codes(pdf, tmp_path / "qr")

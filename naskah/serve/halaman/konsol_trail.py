@@ -146,9 +146,10 @@ async def langkah(request: Request, n: int, id: str = IdTrail) -> Response:
             elif name.startswith("tindakan:"):
                 tindakan[name.split(":", 1)[1]] = value
         catatan = str(form.get("catatan") or "").strip() or None
+        waktu = {k: _wib(str(form.get(k) or "")) for k in ("mulai", "selesai")}
         secret = SecretStr(str(form.get("passphrase") or ""))  # this request only
         data = LangkahBaru(oleh=s.pengguna.nip or s.pengguna.nama, dokumen=dokumen,
-                           tindakan=tindakan, catatan=catatan,
+                           tindakan=tindakan, catatan=catatan, **waktu,
                            kunci=KunciPkcs12(jenis="pkcs12", passphrase=secret))
         entry = await anyio.to_thread.run_sync(_perform, request, id, n, s.pengguna, data,
                                                lampiran)
@@ -163,6 +164,52 @@ async def langkah(request: Request, n: int, id: str = IdTrail) -> Response:
         shutil.rmtree(work_dir, ignore_errors=True)
     return await _halaman(request, s, id, pesan=f"Langkah {entry['step']} tercatat dan "
                           f"ditandatangani oleh {entry['pelaksana']['nama']}.")
+
+
+def _wib(text: str) -> datetime | None:
+    """A ``datetime-local`` answer, read as WIB (the SOP's time zone)."""
+    if not text.strip():
+        return None
+    from naskah.serve.halaman.tampilan import WIB
+
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo else value.replace(tzinfo=WIB)
+
+
+@router.post("/konsol/trail/{id}/segel")
+async def segel(request: Request, id: str = IdTrail) -> Response:
+    """The berkas PDF sealed (signed) by the pejabat, with the passphrase typed now."""
+    s = await sesi_dari(request)
+    if s is None:
+        return ke_masuk()
+    form = await form_sah(request, s)
+    if form is None:
+        return ditolak_csrf()
+    from naskah.serve import kunci
+    from naskah.serve.kunci import KunciPkcs12
+    from naskah.serve.routes.trail import _folder
+    from naskah.serve.routes.umum import content_disposition
+    from naskah.trail.berkas import build_berkas
+
+    parts = request.app.state.layanan
+    secret = KunciPkcs12(jenis="pkcs12", passphrase=SecretStr(str(form.get("passphrase") or "")))
+    work_dir = FsPath(tempfile.mkdtemp(prefix="segel-", dir=parts.tmp))
+
+    def work() -> bytes:
+        with kunci.signer(parts, s.pengguna, secret) as key:
+            kunci.check_owner(s.pengguna, key)
+            build_berkas(_folder(request, id), work_dir / "berkas.pdf", seal=key)
+        return (work_dir / "berkas.pdf").read_bytes()
+
+    try:
+        data = await anyio.to_thread.run_sync(work)
+    except (NaskahError, Masalah) as exc:
+        detail = exc.detail if isinstance(exc, Masalah) else str(exc)
+        return await _halaman(request, s, id, 422, galat=detail)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": content_disposition(f"berkas-{id}-tersegel", "pdf")})
 
 
 @router.get("/konsol/trail/{id}/berkas.pdf")
