@@ -55,7 +55,7 @@ def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, An
 
 
 def _label(name: str, schema: dict[str, Any]) -> str:
-    return str(schema.get("title") or name.replace("_", " ").capitalize())
+    return str(schema.get("title") or name.replace("_", " ").title())
 
 
 def isian(schema: dict[str, Any], values: dict[str, Any], galat: dict[str, str],
@@ -76,7 +76,8 @@ def _object(schema: dict[str, Any], root: dict[str, Any], prefix: str, values: d
         if resolved.get("format") == "path":
             continue
         path = f"{prefix}{name}"
-        out.append(_field(resolved, root, path, _label(name, resolved), name in required,
+        # The property's own title: a $ref'd type's title names the type, not the field.
+        out.append(_field(resolved, root, path, _label(name, sub), name in required,
                           values, galat, rows))
     return out
 
