@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import statistics
 import time
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from naskah.serve.halaman import catatan
 from naskah.serve.layanan import open_database
 from naskah.serve.tabel import tanda_tangan as t_ttd
+from naskah.trail import Trail
 from tests import trail_api
 from tests.halaman_support import KETERANGAN, pejabat, tanda_tangan, token_of
 from tests.serve_support import add_user, in_process
@@ -227,3 +229,34 @@ def test_trail_signed_original_opens_its_page(tmp_path: Path, trail_pki: TrailPk
         assert "Cocok: berkas ini adalah dokumen asli" in r.text
         # a short URL (the token only), so that a 150 dpi scan of the small stamp reads
         assert len(token_of(codes[0])) == 22 and len(codes[0]) == len(URL) + 3 + 22
+
+
+@pytest.mark.pdf
+def test_cli_trail_with_register_is_verifiable_on_the_service(
+        tmp_path: Path, trail_pki: TrailPki, soffice: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`trail do` on a trail whose register is the service's database: the signed
+    original's QR (read at 150 dpi) opens ASLI on a service sharing that database."""
+    from naskah.cli import main as cli
+    from tests.trail_keys import cli_init_args, key_args
+
+    db = f"sqlite:///{tmp_path / 'bersama.db'}"
+    folder = tmp_path / "berkas"
+    assert cli(["trail", "init", str(folder), *cli_init_args(trail_pki, tmp_path),
+                "--db", db, "--mulai", "2026-11-24T07:55+07:00"]) == 0
+    data = Path(__file__).parent.parent / "examples" / "data" / "trail"
+    for n in range(1, 11):
+        oleh = json.loads((data / f"langkah-{n:02d}.json").read_text())["oleh"]
+        assert cli(["trail", "do", str(folder), str(n), "--data",
+                    str(data / f"langkah-{n:02d}.json"), "--url-publik", URL,
+                    *key_args(trail_pki, oleh)]) == 0, n
+    out = capsys.readouterr().out
+    assert f"verification: {URL}/v/" in out
+    pdf = (folder / "dokumen" / "10-undangan-rapat.pdf").read_bytes()
+    codes = trail_api.qr_codes(pdf, tmp_path / "qr")
+    assert len(codes) == 1 and codes[0].startswith(f"{URL}/v/") and codes[0] in out
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        text = _text(client.get(codes[0][len(URL):]).text)
+        assert "Status: ASLI — sah dan berlaku" in text and "Jenis naskah Undangan" in text
+        assert f"SHA-256 dokumen {hashlib.sha256(pdf).hexdigest()}" in text
+    assert Trail.open(folder).verify().utuh
