@@ -260,3 +260,22 @@ def test_cli_trail_with_register_is_verifiable_on_the_service(
         assert "Status: ASLI — sah dan berlaku" in text and "Jenis naskah Undangan" in text
         assert f"SHA-256 dokumen {hashlib.sha256(pdf).hexdigest()}" in text
     assert Trail.open(folder).verify().utuh
+
+
+def test_upload_over_the_cap_is_refused(tmp_path: Path) -> None:
+    from naskah.serve.halaman.publik import MAX_UNGGAH
+    from naskah.serve.settings import Batas
+
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        who = pejabat(client, db, tmp_path / "pki")
+        _, url = tanda_tangan(client, who, KETERANGAN)
+        big = b"%PDF-1.7\n" + b"0" * MAX_UNGGAH
+        r = client.post(f"/v/{token_of(url)}/cocokkan", files={"berkas": ("b.pdf", big)})
+        assert r.status_code == 413 and "lebih besar dari 20 MB" in r.text
+    # past the service's body cap the request is cut off as it streams in
+    with in_process(tmp_path / "data2", db, batas=Batas(unggah=1_000_000)) as client:
+        r = client.post(f"/v/{token_of(url)}/cocokkan", files={"berkas": ("b.pdf", big)})
+        assert r.status_code == 413
+    assert not [p for p in (tmp_path / "data").rglob("*") if p.is_file()
+                and p.stat().st_size >= MAX_UNGGAH]
