@@ -88,7 +88,10 @@ def screenshot(page: Any, name: str) -> Path:
 
 
 def keep(path: Path, name: str) -> None:
-    """Copy an artefact to docs/img/ (the README's screenshots)."""
+    """Copy an artefact to docs/img/ (the README's screenshots) when
+    ``NASKAH_UJI_GAMBAR_README=1``: a test run leaves the checkout as it was."""
+    if os.environ.get("NASKAH_UJI_GAMBAR_README") != "1":
+        return
     target = ROOT / "docs" / "img" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, target)
