@@ -124,13 +124,45 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
     if args.max_lampiran_mb <= 0:
         raise InputError("--max-lampiran-mb must be a positive number of megabytes")
     trail = Trail.open(args.dir, max_lampiran=int(args.max_lampiran_mb * 1024 * 1024))
-    entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer_from_args(args))
+    signer = signer_from_args(args)
+    url_publik = args.url_publik or os.environ.get("NASKAH_URL_PUBLIK") or None
+    register = trail.pengaturan.db_url(trail.folder)
+    berkode = None
+    if signer is not None and url_publik and register:
+        # The register's database is what `naskah serve` shares: its signed originals get
+        # a QR of their own that the service's public verification page answers.
+        from naskah.serve.halaman.berkode import SignerBerkode
+
+        signer = berkode = SignerBerkode(signer, url_publik)
+    entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer)
+    if entry.asli and register and berkode is not None:
+        _catat_verifikasi(register, trail, entry, berkode.base, berkode.token)
     files = [r.file for r in entry.keluaran if r.file]
     print(f"step {entry.step} performed by {entry.pelaksana.nama} ({entry.peran}); "
           f"{entry.durasi_menit:g} of {entry.standar_menit} working minutes")
     for f in files:
         print(f"  {Path(args.dir) / f}")
     return EXIT_OK
+
+
+def _catat_verifikasi(register: str, trail: object, entry: object, base: str,
+                      token: dict[str, str]) -> None:
+    """Record the step's signed originals for the public verification page."""
+    from naskah.register.db import create, open_engine, upgrade
+    from naskah.serve.halaman import catatan
+
+    engine = create(register)
+    try:
+        upgrade(engine)  # the page's table comes with the service's migrations
+    finally:
+        engine.dispose()
+    engine = open_engine(register)
+    try:
+        catatan.catat_langkah(engine, trail, entry, token)
+    finally:
+        engine.dispose()
+    for doc_id, value in token.items():
+        print(f"  verification: {base}/v/{value} ({doc_id})")
 
 
 def cmd_trail_status(args: argparse.Namespace) -> int:
@@ -276,6 +308,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="let paths in the --data file lead outside the data file's folder")
     p.add_argument("--max-lampiran-mb", type=decimal(0.001, 1024), default=50.0, metavar="MB",
                    help="largest attachment accepted (default 50, at most 1024)")
+    p.add_argument("--url-publik", metavar="URL",
+                   help="with a register database: the address of the `naskah serve` sharing "
+                        "it; each signed original's QR opens URL/v/TOKEN there "
+                        "(default: $NASKAH_URL_PUBLIK)")
     add_signer_options(p)
     p.set_defaults(handler=cmd_trail_do)
 

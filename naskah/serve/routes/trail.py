@@ -8,6 +8,7 @@ own database, so the numbers its signing steps take are the ones ``/v1/nomor`` l
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import shutil
@@ -27,6 +28,8 @@ from naskah.errors import InputError
 from naskah.serve import kunci
 from naskah.serve.akun import Pengguna, Peran
 from naskah.serve.auth import periksa_nip, perlu
+from naskah.serve.halaman import catatan
+from naskah.serve.halaman.berkode import SignerBerkode
 from naskah.serve.masalah import responses
 from naskah.serve.middleware import catat
 from naskah.serve.routes.dokumen import Profil
@@ -43,6 +46,7 @@ from naskah.serve.tabel import trail as t_trail
 from naskah.serve.tenggat import tenggat
 
 router = APIRouter(tags=["trail"])
+log = logging.getLogger("naskah.serve")
 Siapa = Annotated[Pengguna, Depends(perlu(*Peran))]
 Pejabat = Annotated[Pengguna, Depends(perlu(Peran.PEJABAT))]
 IdTrail = Annotated[str, Path(pattern="^[0-9a-f]{32}$", description="the trail's id")]
@@ -290,11 +294,20 @@ def _perform(request: Request, trail_id: str, n: int, who: Pengguna, data: Langk
     except KeyError as exc:
         raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
     periksa_nip(who, pejabat.nip or "", f"step {n}")
+    base = layanan(request).settings.url_publik
     with kunci.signer(layanan(request), who, data.kunci) as key:
         kunci.check_owner(who, key)
+        # Each signed original's QR opens the public page by its own short token.
+        signer = SignerBerkode(key, base) if base else key
         entry = trail.perform(n, data.oleh, dokumen=data.dokumen, lampiran=lampiran,
                               tindakan=data.tindakan, mulai=data.mulai, selesai=data.selesai,
-                              catatan=data.catatan, signer=key)
+                              catatan=data.catatan, signer=signer)
+    if isinstance(signer, SignerBerkode):
+        try:
+            catatan.catat_langkah(layanan(request).engine, trail, entry, signer.token)
+        except Exception:  # the step is performed and recorded in the ledger all the same
+            log.exception("trail %s step %d: the verification page's record failed",
+                          trail_id, n)
     result: dict[str, Any] = entry.model_dump(mode="json")
     return result
 
