@@ -4,8 +4,8 @@ back into the document's JSON.
 Every field is named by its path in the document (``hal``, ``isi.0``,
 ``penandatangan.pejabat.nip``). Lists grow and shrink with plain submit buttons
 ("Tambah baris", "Hapus"), so the form works with JavaScript off; dates are
-``<input type=date>``; closed sets are ``<select>``. File paths (a kop logo) and the
-kop itself are left out: the service's default kop applies.
+``<input type=date>``; closed sets are ``<select>``. File paths (the kop's logo and
+lambang) are left out: a path on the server is not the staff's to choose.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-_SKIP = {"kop"}
+_SKIP = {"logo", "lambang"}
 MAKS_BARIS = 50
 """Rows one list may hold on the form."""
 
@@ -62,12 +62,14 @@ def isian(schema: dict[str, Any], values: dict[str, Any], galat: dict[str, str],
           rows: dict[str, int]) -> list[Isian]:
     """The form's fields for ``schema`` with the given values, errors by path, and row
     counts per list path."""
-    return _object(schema, schema, "", values, galat, rows)
+    return _object(schema, schema, "", values, galat, rows, True)
 
 
 def _object(schema: dict[str, Any], root: dict[str, Any], prefix: str, values: dict[str, Any],
-            galat: dict[str, str], rows: dict[str, int]) -> list[Isian]:
-    required = set(schema.get("required", []))
+            galat: dict[str, str], rows: dict[str, int], wajib: bool) -> list[Isian]:
+    # A field is required only where its group is: the nama of an optional kop, or of a
+    # list's row, may stay empty (the row or group is then left out).
+    required = set(schema.get("required", [])) if wajib else set()
     out = []
     for name, sub in schema.get("properties", {}).items():
         if name in _SKIP:
@@ -88,7 +90,7 @@ def _field(schema: dict[str, Any], root: dict[str, Any], path: str, label: str, 
     note = str(schema.get("description") or "").split("\n")[0]
     if kind == "object":
         return Isian(path, label, "group", wajib, note, anak=_object(
-            schema, root, f"{path}.", values, galat, rows), galat=galat.get(path, ""))
+            schema, root, f"{path}.", values, galat, rows, wajib), galat=galat.get(path, ""))
     if kind == "array":
         item, _ = _resolve(schema.get("items", {}), root)
         count = rows.get(path, max(1, len([k for k in values if k.startswith(f"{path}.")
