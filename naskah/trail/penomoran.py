@@ -57,6 +57,7 @@ class Penomor:
         self.per_kode: dict[str, Nomor] = {}
         """... by the document they number."""
         self._register: Register | None = None
+        self._shared = False
 
     def beri(self, out: Output, model: NaskahDinas, pejabat: Pejabat, waktu: datetime,
              step: int = 0) -> NaskahDinas:
@@ -127,15 +128,23 @@ class Penomor:
                                        sebelumnya=sebelumnya)
 
     def close(self) -> None:
-        if self._register is not None:
+        if self._register is not None and not self._shared:
             self._register.close()
-            self._register = None
+        self._register = None
 
     def _open(self) -> Register:
         if self._register is None:
             from naskah.register import Register
+            from naskah.register.db import bound_connection, same_database
 
-            self._register = Register(self.url)
+            conn = bound_connection()
+            if conn is not None and self.url is not None and same_database(
+                    conn.engine.url, self.url):
+                # The database trail store's step: the numbers and the head are written
+                # in the transaction that records the step (all or nothing).
+                self._register, self._shared = Register(engine=conn.engine), True
+            else:
+                self._register = Register(self.url)
         return self._register
 
 

@@ -1,0 +1,350 @@
+"""The database trail store: trails, ledger entries and their files in the register's
+database, so that several service instances on several machines share them.
+
+A step runs the same engine as a berkas folder (:func:`naskah.trail.step.perform_step`)
+in a private staging folder, inside one database transaction:
+
+1. lock the trail's row (``SELECT ... FOR UPDATE``, waiting at most
+   :data:`LOCK_WAIT_S`; on SQLite the whole database's write lock): one step per trail
+   at a time, across every instance;
+2. write the trail as it stands into the staging folder (:func:`materialise`);
+3. perform the step there, with the register bound to this transaction
+   (:func:`naskah.register.db.bound`): the number it takes and the head it anchors are
+   written in this transaction, not in one of their own;
+4. store the new entry (``UNIQUE(trail_id, seq)``), its files (content-addressed in
+   ``trail_blob``) and the new head; commit.
+
+A failure or a ``kill -9`` anywhere before the commit leaves nothing: no entry, no file,
+no number (the register's counter rolls back with it), no head. Readers get the trail
+written into a folder at a head they read first (entries and files are only ever
+appended, so everything up to that head is a consistent snapshot).
+
+Files are kept in a table rather than a folder shared by the instances: they commit in
+the step's transaction (a shared folder cannot take part in it, and needs a network file
+system with working locks), they are backed up, replicated and restored with the rest of
+the database, and identical files (a kop logo, an attachment used twice) are stored once.
+The cost is the database's size: see ``docs/skala.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, and_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from naskah.errors import InputError, TamperError, TrailError, TrailLockedError
+from naskah.hashing import sha256_bytes
+from naskah.trail.folder import (
+    LEDGER,
+    PELAKSANA_FILE,
+    PENGATURAN_FILE,
+    PROFIL_FILE,
+    SOP_FILE,
+    TRACKED_DIRS,
+    TRUST_FILE,
+)
+from naskah.trail.store.folder import _open, check_id
+from naskah.trail.store.tabel import trail_berkas, trail_blob, trail_entri, trail_file
+
+if TYPE_CHECKING:
+    from naskah.docx.renderer import Renderer
+    from naskah.trail.engine import Trail
+    from naskah.trail.ledger import Entry, Ledger
+    from naskah.trail.pelaksana import DaftarPelaksana
+    from naskah.tte.signer import Signer
+    from naskah.tte.trust import TrustStore
+
+SETUP_FILES = (SOP_FILE, PELAKSANA_FILE, TRUST_FILE, PENGATURAN_FILE, PROFIL_FILE)
+"""The berkas files a trail starts with (recorded at sequence 0)."""
+LOCK_WAIT_S = 2
+"""Seconds a step waits for another step of the same trail (the folder store's wait)."""
+
+
+class DatabaseStore:
+    """Trails in the database at ``url`` (or on ``engine``, which stays the caller's).
+
+    ``staging``: the folder for the staging and reading folders (default: the system's
+    temporary folder); each is private to one call and removed after it.
+    """
+
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None,
+                 staging: str | os.PathLike[str] | None = None) -> None:
+        from naskah.register.db import open_engine
+
+        self._own = engine is None
+        self.engine = engine if engine is not None else open_engine(url)
+        self.staging = Path(staging) if staging is not None else None
+
+    def close(self) -> None:
+        """Release the database connections (of an engine this store opened)."""
+        if self._own:
+            self.engine.dispose()
+
+    def __enter__(self) -> DatabaseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ writing
+
+    def init(self, trail_id: str, pelaksana: DaftarPelaksana | Mapping[str, Any],
+             **kwargs: Any) -> None:
+        """Start trail ``trail_id`` (see :meth:`naskah.trail.Trail.init`; its
+        ``register``, when given, should be this database: then each step's numbers
+        commit with the step)."""
+        from naskah.trail.engine import Trail
+
+        check_id(trail_id)
+        with self._workdir("naskah-init-") as work:
+            folder = work / "berkas"
+            Trail.init(folder, pelaksana, **kwargs)
+            self._store_folder(trail_id, folder)
+
+    def impor(self, folder: str | os.PathLike[str], trail_id: str, *,
+              trust: TrustStore | None = None) -> Trail:
+        """Load the berkas ``folder`` as trail ``trail_id``, verifying it first: a folder
+        that does not verify intact is refused (:class:`TamperError`), nothing stored.
+        Returns the folder's trail."""
+        from naskah.trail.engine import Trail
+
+        check_id(trail_id)
+        trail = Trail.open(folder)
+        result = trail.verify(trust)
+        if not result.utuh:
+            raise TamperError(f"refusing to import {folder}: {result.pertama}")
+        self._store_folder(trail_id, trail.folder)
+        return trail
+
+    def perform(self, trail_id: str, step: int, oleh: str, *,
+                signer: Signer | None = None, renderer: Renderer | None = None,
+                max_lampiran: int | None = None, **kwargs: Any) -> Entry:
+        """Perform a step all or nothing (see the module's description)."""
+        from naskah.register.db import bound, translate_errors
+
+        with self._workdir("naskah-langkah-") as work:
+            folder = work / "berkas"
+            with translate_errors(self.engine), self.engine.connect() as conn, conn.begin():
+                row = _lock(conn, trail_id)
+                materialise(conn, row, folder)
+                with bound(conn):
+                    trail = _open(folder, renderer, max_lampiran)
+                    entry = trail.perform(step, oleh, signer=signer, **kwargs)
+                _record(conn, row, folder)
+            return entry
+
+    # ------------------------------------------------------------ reading
+
+    @contextmanager
+    def baca(self, trail_id: str) -> Iterator[Trail]:
+        """The trail written into a private folder (removed after the block)."""
+        with self._workdir("naskah-baca-") as work:
+            yield self.ekspor(trail_id, work / "berkas")
+
+    def ekspor(self, trail_id: str, target: str | os.PathLike[str]) -> Trail:
+        """Write trail ``trail_id`` as a berkas folder at ``target`` (which must not
+        exist, or be empty): the offline format, verified by the same ``trail verify``.
+        Written beside ``target`` first and moved there whole."""
+        from naskah.register.db import translate_errors
+
+        target = Path(target)
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise InputError(f"{target}: exists and is not an empty folder; give a new one",
+                             [("dir", "not empty")])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            with translate_errors(self.engine), self.engine.connect() as conn:
+                materialise(conn, _row(conn, trail_id), work / "berkas")
+            if target.exists():
+                target.rmdir()
+            os.replace(work / "berkas", target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return _open(target, None, None)
+
+    def ada(self, trail_id: str) -> bool:
+        """Whether the database holds trail ``trail_id``."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(trail_berkas.c.id).where(
+                trail_berkas.c.id == trail_id)).first() is not None
+
+    def kepala(self, trail_id: str) -> tuple[int, str]:
+        """The trail's head: its entry count and last hash."""
+        with self.engine.connect() as conn:
+            row = _row(conn, trail_id)
+        return int(row.langkah), str(row.hash_akhir)
+
+    def daftar(self) -> list[str]:
+        """Every trail id, oldest first."""
+        with self.engine.connect() as conn:
+            return [str(r.id) for r in conn.execute(select(trail_berkas.c.id).order_by(
+                trail_berkas.c.dibuat_pada, trail_berkas.c.id))]
+
+    # ------------------------------------------------------------ internals
+
+    @contextmanager
+    def _workdir(self, prefix: str) -> Iterator[Path]:
+        if self.staging is not None:
+            self.staging.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=prefix, dir=self.staging))
+        try:
+            yield work
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _store_folder(self, trail_id: str, folder: Path) -> None:
+        from naskah.register.db import translate_errors
+        from naskah.trail.ledger import Ledger
+
+        ledger = Ledger.read(folder / LEDGER)
+        now = datetime.now(UTC)
+        with translate_errors(self.engine):
+            self._insert(trail_id, folder, ledger, now)
+
+    def _insert(self, trail_id: str, folder: Path, ledger: Ledger, now: datetime) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(trail_berkas.insert().values(
+                    id=trail_id, berkas=ledger.header.berkas, format=ledger.format,
+                    header=_dumps(ledger.raw_header), langkah=0, hash_akhir=ledger.genesis,
+                    dibuat_pada=now, diubah_pada=now))
+                for name in SETUP_FILES:
+                    if (folder / name).is_file():
+                        _put_file(conn, trail_id, 0, name, folder)
+                row = _row(conn, trail_id)
+                _append(conn, row, ledger, folder, set())
+        except IntegrityError:
+            raise TrailError(f"trail {trail_id!r} (or berkas {ledger.header.berkas}) is "
+                             "already in the database") from None
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _row(conn: Connection, trail_id: str) -> Row[Any]:
+    row = conn.execute(select(trail_berkas).where(trail_berkas.c.id == trail_id)).first()
+    if row is None:
+        raise TrailError(f"no trail {trail_id!r} in the database")
+    return row
+
+
+def _lock(conn: Connection, trail_id: str) -> Row[Any]:
+    """The trail's row, locked for this transaction (one step per trail at a time)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_S}s'"))
+    try:
+        row = conn.execute(select(trail_berkas).where(trail_berkas.c.id == trail_id)
+                           .with_for_update()).first()
+    except OperationalError as exc:
+        if str(getattr(exc.orig, "sqlstate", "")) == "55P03":  # lock_not_available
+            raise TrailLockedError(f"another step of trail {trail_id} is being performed "
+                                   "right now; try again when it has finished") from None
+        raise
+    if row is None:
+        raise TrailError(f"no trail {trail_id!r} in the database")
+    return row
+
+
+def _safe(rel: str) -> PurePosixPath:
+    """A stored path, refused unless it is one a berkas holds (never outside it)."""
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or not path.parts or not (
+            (len(path.parts) == 1 and rel in SETUP_FILES)
+            or (len(path.parts) == 2 and path.parts[0] in TRACKED_DIRS)):
+        raise TamperError(f"the database names a file {rel[:200]!r} outside a berkas")
+    return path
+
+
+def materialise(conn: Connection, row: Row[Any], folder: Path) -> None:
+    """Write the trail of ``row`` (at the head ``row`` records) into the new ``folder``."""
+    folder.mkdir(parents=True)
+    head = int(row.langkah)
+    raws = [json.loads(r.data) for r in conn.execute(
+        select(trail_entri.c.data).where(trail_entri.c.trail_id == row.id,
+                                         trail_entri.c.seq <= head)
+        .order_by(trail_entri.c.seq))]
+    if len(raws) != head:
+        raise TamperError(f"trail {row.id}: the database holds {len(raws)} of its {head} "
+                          "entries")
+    files = conn.execute(
+        select(trail_file.c.path, trail_blob.c.data, trail_blob.c.sha256)
+        .join(trail_blob, trail_blob.c.sha256 == trail_file.c.sha256)
+        .where(and_(trail_file.c.trail_id == row.id, trail_file.c.seq <= head)))
+    for path, data, _digest in files:
+        target = folder / _safe(path)
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(data)
+    payload = {"format": row.format, "header": json.loads(row.header), "entries": raws}
+    # As naskah.trail.ledger.Ledger.save writes it.
+    (folder / LEDGER).write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
+                                 encoding="utf-8")
+
+
+def _record(conn: Connection, row: Row[Any], folder: Path) -> None:
+    """Store what the step added to the staging folder: its entry, files and head."""
+    from naskah.trail.ledger import Ledger
+
+    ledger = Ledger.read(folder / LEDGER)
+    known = {str(p) for (p,) in conn.execute(select(trail_file.c.path).where(
+        trail_file.c.trail_id == row.id))}
+    _append(conn, row, ledger, folder, known)
+
+
+def _append(conn: Connection, row: Row[Any], ledger: Ledger, folder: Path,
+            known: set[str]) -> None:
+    """Store the entries of ``ledger`` past the head of ``row``, each with the files it
+    records first, and move the head (only from the one ``row`` holds)."""
+    from naskah.trail.ledger import Ledger as LedgerType
+
+    start = int(row.langkah)
+    new = ledger.raw_entries[start:]
+    last = str(row.hash_akhir)
+    for seq, raw in enumerate(new, start + 1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("hash"), str):
+            raise TamperError(f"entry {seq} of the ledger is malformed")
+        one = LedgerType(folder / LEDGER, ledger.raw_header, [raw], ledger.format)
+        for rel in sorted(one.recorded_files() - known):
+            _put_file(conn, str(row.id), seq, rel, folder)
+            known.add(rel)
+        try:
+            conn.execute(trail_entri.insert().values(trail_id=row.id, seq=seq,
+                                                     hash=raw["hash"], data=_dumps(raw)))
+        except IntegrityError:
+            raise TrailError(f"step {seq} of trail {row.id} was recorded meanwhile") from None
+        last = raw["hash"]
+    moved = conn.execute(update(trail_berkas).where(
+        trail_berkas.c.id == row.id, trail_berkas.c.langkah == start).values(
+        langkah=start + len(new), hash_akhir=last, diubah_pada=datetime.now(UTC)))
+    if moved.rowcount != 1:
+        raise TrailError(f"trail {row.id} moved on meanwhile; try again")
+
+
+def _put_file(conn: Connection, trail_id: str, seq: int, rel: str, folder: Path) -> None:
+    """Record the berkas file ``rel`` (its bytes in the blob table, stored once)."""
+    from naskah.trail import baca
+
+    path = folder / _safe(rel)
+    data = baca.read(path, baca.MAX_RECORDED_BYTES)
+    digest = sha256_bytes(data)
+    make = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(make(trail_blob).values(sha256=digest, ukuran=len(data), data=data)
+                 .on_conflict_do_nothing(index_elements=["sha256"]))
+    conn.execute(trail_file.insert().values(trail_id=trail_id, path=rel, seq=seq,
+                                            sha256=digest))
+
+
+__all__ = ["LOCK_WAIT_S", "SETUP_FILES", "DatabaseStore", "materialise"]
