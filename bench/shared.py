@@ -12,6 +12,10 @@ are split evenly over the instances and run at once:
 - ``nomor``: numbers taken (``POST /v1/nomor``), the write every numbered document costs
   the database: one row lock on the sequence's counter, the number, its history.
 
+and, in one process (``--steps``), the cost of a trail step in each store: steps 1-9
+of the example trail (no PDF) in a berkas folder and in the database, seconds per step and
+the bytes each step adds to the database (blobs and entry).
+
 Prints one JSON object. Reuses ``bench/serve.py``'s load generator.
 """
 
@@ -127,6 +131,82 @@ def run(n: int, args: argparse.Namespace, root: Path) -> dict[str, Any]:
             _stop(proc)
 
 
+def steps(args: argparse.Namespace, root: Path, upto: int = 9) -> dict[str, Any]:
+    """Seconds per trail step in each store, and the database bytes each step adds."""
+    import time
+
+    from sqlalchemy import text
+
+    from naskah.register.db import create, upgrade
+    from naskah.trail.data_langkah import DataLangkah
+    from naskah.trail.store import FolderStore
+    from naskah.trail.store.database import DatabaseStore
+    from tests.registerdb import empty_pg
+    from tests.trail_keys import SESMENKO, make_trail_pki
+
+    empty_pg(args.db)
+    engine = create(args.db)
+    upgrade(engine)
+    engine.dispose()
+    keys = make_trail_pki(root / "pki")
+    data = ROOT / "examples" / "data" / "trail"
+    size = text("SELECT coalesce(sum(ukuran), 0) + (SELECT coalesce(sum(length(data)), 0) "
+                "FROM trail_entri) FROM trail_blob")
+    out: dict[str, Any] = {}
+    with DatabaseStore(args.db, staging=root / "staging") as db:
+        for name, store in (("folder", FolderStore(root / "trails")), ("database", db)):
+            store.init("bench", keys.roster(), **keys.init_kwargs(SESMENKO))
+            took, grew = [], []
+            with db.engine.connect() as conn:
+                before = int(conn.execute(size).scalar_one())
+            for n in range(1, upto + 1):
+                kw = DataLangkah.load(data / f"langkah-{n:02d}.json").perform_kwargs()
+                start = time.perf_counter()
+                store.perform("bench", n, **kw, signer=keys.signer(kw["oleh"]))
+                took.append(round(time.perf_counter() - start, 3))
+                with db.engine.connect() as conn:
+                    now = int(conn.execute(size).scalar_one())
+                grew.append(now - before)
+                before = now
+            out[name] = {"seconds_per_step": took, "mean_s": round(sum(took) / len(took), 3)}
+            if name == "database":
+                out[name]["bytes_added_per_step"] = grew
+    return out
+
+
+def nomor_db(args: argparse.Namespace, threads: int = 8, count: int = 1600
+             ) -> dict[str, Any]:
+    """Numbers taken straight from the register (no HTTP) by ``threads`` threads: what
+    one sequence's counter row allows, all numbers of one scope queuing on its lock."""
+    import time
+
+    from naskah.register import Register
+
+    done: list[int] = []
+    lock = threading.Lock()
+    counter = iter(range(count))
+    with Register(args.db) as reg:
+        def worker() -> None:
+            while True:
+                with lock:
+                    if next(counter, None) is None:
+                        return
+                reg.ambil_final("nota-dinas", unit="Ses.PO", kka="OT.01.02", oleh="bench",
+                                tanggal="2026-11-25")
+                with lock:
+                    done.append(1)
+
+        start = time.perf_counter()
+        pool = [threading.Thread(target=worker) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        wall = time.perf_counter() - start
+    return {"threads": threads, "numbers": len(done), "seconds": round(wall, 2),
+            "per_s": round(len(done) / wall, 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--db", default=os.environ.get("NASKAH_TEST_PG"),
@@ -139,14 +219,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2,
                         help="LibreOffice processes per instance")
     parser.add_argument("--port", type=int, default=18250, help="first port")
+    parser.add_argument("--steps", action="store_true",
+                        help="only the per-step cost of each trail store, and numbers "
+                             "taken in process (the database's side alone)")
     args = parser.parse_args(argv)
     if not args.db:
         parser.error("give --db URL (or set NASKAH_TEST_PG)")
     result: dict[str, Any] = {"cores": os.cpu_count(), "load_at_start": os.getloadavg(),
                               "runs": []}
     with tempfile.TemporaryDirectory(prefix="naskah-bench-shared-") as tmp:
-        for n in args.instances:
-            result["runs"].append(run(n, args, Path(tmp)))
+        if args.steps:
+            result["steps"] = steps(args, Path(tmp))
+            result["nomor_in_process"] = nomor_db(args)
+        else:
+            for n in args.instances:
+                result["runs"].append(run(n, args, Path(tmp)))
     result["load_at_end"] = os.getloadavg()
     print(json.dumps(result, indent=2))
     return 0
