@@ -6,17 +6,19 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 
-from naskah.errors import TamperError, TrailError
+from naskah.errors import InputError, TamperError, TrailError
 from naskah.trail import Trail
 from naskah.trail.data_langkah import DataLangkah
-from naskah.trail.store import FolderStore
+from naskah.trail.store import FolderStore, check_id
 from naskah.trail.store.database import DatabaseStore
 from naskah.trail.store.tabel import trail_blob, trail_entri, trail_file
 from naskah.tte.trust import TrustStore
@@ -167,3 +169,33 @@ def _count(store: DatabaseStore, table: Any) -> int:
             return int(conn.execute(text(f"SELECT count(*) FROM {table.name}")).scalar_one())
     finally:
         engine.dispose()
+
+
+def test_stored_path_outside_a_berkas_is_refused(store: DatabaseStore, tmp_path: Path,
+                                                 trail_pki: TrailPki) -> None:
+    """A row naming a file outside the berkas (written by whoever can write the database)
+    is refused when the trail is read: nothing is written outside the folder."""
+    store.init("f", trail_pki.roster(), **init_kwargs(trail_pki))
+    with store.engine.begin() as conn:
+        digest = conn.execute(select(trail_file.c.sha256).where(
+            trail_file.c.trail_id == "f", trail_file.c.path == "sop.json")).scalar_one()
+        for bad in ("../../escaped.json", "/tmp/escaped.json", "dokumen/../../x.json"):
+            conn.execute(trail_file.insert().values(trail_id="f", path=bad, seq=0,
+                                                    sha256=digest))
+    target = tmp_path / "out" / "berkas"
+    with pytest.raises(TamperError, match="outside a berkas"):
+        store.ekspor("f", target)
+    assert not target.exists() and not (tmp_path / "escaped.json").exists()
+    assert not Path("/tmp/escaped.json").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == []  # nothing half-written
+
+
+@given(st.text(max_size=80))
+def test_trail_id_is_one_safe_name_or_refused(text_: str) -> None:
+    try:
+        got = check_id(text_)
+    except InputError as exc:
+        assert exc.errors == [("trail-id", "not an id")]
+        return
+    assert got == text_ and 1 <= len(got) <= 64
+    assert PurePosixPath(got).name == got and got not in (".", "..") and "/" not in got

@@ -24,7 +24,10 @@ one step's writes, and what a crash between them leaves:
    the head one step behind: verify says so, the next step moves it on.
 
 The number cannot share the head's transaction: the head is the hash of an entry that
-holds the signed document, which holds the number.
+holds the signed document, which holds the number. In the database trail store
+(:mod:`naskah.trail.store.database`) the register is bound to the step's own transaction
+(:func:`naskah.register.db.bound`): the number, the entry with its files and the head
+commit together, and a crash leaves none of them.
 """
 
 from __future__ import annotations

@@ -112,6 +112,12 @@ def _open(request: Request, trail_id: str) -> Any:
         return trail
 
 
+def _folder(request: Request, trail_id: str) -> FsPath:
+    """The trail's berkas folder, to read (see :func:`_open`): with the database store a
+    cache at the trail's head, so whatever is written there stays on this instance."""
+    return FsPath(_open(request, trail_id).folder)
+
+
 def _profil(url_publik: str | None, nama: Any) -> Any:
     """The trail's profile; with the service's public URL, its signed originals' QR
     codes point to this service's verification page."""

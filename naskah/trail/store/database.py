@@ -283,7 +283,8 @@ def materialise(conn: Connection, row: Row[Any], folder: Path) -> None:
     files = conn.execute(
         select(trail_file.c.path, trail_blob.c.data, trail_blob.c.sha256)
         .join(trail_blob, trail_blob.c.sha256 == trail_file.c.sha256)
-        .where(and_(trail_file.c.trail_id == row.id, trail_file.c.seq <= head)))
+        .where(and_(trail_file.c.trail_id == row.id, trail_file.c.seq <= head))
+        .execution_options(yield_per=8))  # a few files in memory at a time, not the trail
     for path, data, _digest in files:
         target = folder / _safe(path)
         target.parent.mkdir(exist_ok=True)
