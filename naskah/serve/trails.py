@@ -64,7 +64,8 @@ def membaca(store: TrailStore, trail_id: str, cache: Path) -> Iterator[Trail]:
     folder = home / f"{langkah:04d}-{head[:16]}"
     if not (folder / "ledger.json").is_file():
         folder = _fill(store, trail_id, home)
-    yield Trail.open(folder)
+    with store.anchored():  # verify reads the head on the service's own connection
+        yield Trail.open(folder)
 
 
 def _fill(store: object, trail_id: str, home: Path) -> Path:

@@ -149,9 +149,26 @@ class DatabaseStore:
 
     @contextmanager
     def baca(self, trail_id: str) -> Iterator[Trail]:
-        """The trail written into a private folder (removed after the block)."""
+        """The trail written into a private folder (removed after the block); its
+        verification reads the trail's head from this store's connection."""
         with self._workdir("naskah-baca-") as work:
-            yield self.ekspor(trail_id, work / "berkas")
+            trail = self.ekspor(trail_id, work / "berkas")
+            with self.anchored():
+                yield trail
+
+    @contextmanager
+    def anchored(self) -> Iterator[None]:
+        """Within the block, a trail's register in this database is read on this store's
+        engine (:func:`naskah.register.db.bound`): the settings in a berkas never hold
+        the password. On SQLite (no password; its reads would take the write lock) the
+        register is opened as usual."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        from naskah.register.db import bound
+
+        with self.engine.connect() as conn, bound(conn):
+            yield
 
     def ekspor(self, trail_id: str, target: str | os.PathLike[str]) -> Trail:
         """Write trail ``trail_id`` as a berkas folder at ``target`` (which must not
