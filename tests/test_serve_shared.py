@@ -80,7 +80,9 @@ def test_one_step_through_two_instances(tmp_path: Path, trail_pki: TrailPki) -> 
         for server in both:  # either instance sees the one entry, and it verifies
             with httpx.Client(base_url=server.url, timeout=120, headers=auth[SESMENKO]) as c:
                 check = c.get(f"/v1/trail/{trail}/verifikasi").json()
-                assert check["utuh"] is True and check["langkah"] == 1, check
+                # intact and anchored: the head is in the shared database
+                assert (check["utuh"], check["status"], check["langkah"]) == (
+                    True, "intact", 1), check
                 status = c.get(f"/v1/trail/{trail}").json()
                 assert [e["step"] for e in status["entries"]] == [1]
     assert _scalar(db, select(func.count()).select_from(trail_entri)
@@ -215,7 +217,7 @@ def test_kill_during_numbered_signing(tmp_path: Path, trail_pki: TrailPki,
             assert r.status_code == 201, r.text
             nomor = next(k["nomor"] for k in r.json()["keluaran"] if k.get("nomor"))
             check = c.get(f"/v1/trail/{trail}/verifikasi", headers=auth[KARO]).json()
-    assert check["utuh"] is True and check["langkah"] == 2, check
+    assert (check["utuh"], check["status"], check["langkah"]) == (True, "intact", 2), check
     # both: the number (the first of its sequence: the killed step left no gap) and the entry
     assert re.match(r"^(?:[A-Z]+-)?1/", nomor), nomor
     assert _scalar(db, select(func.count()).select_from(t_nomor)) == 1

@@ -319,13 +319,15 @@ def _perform(request: Request, trail_id: str, n: int, who: Pengguna, data: Langk
 
 @router.get("/v1/trail/{id}/verifikasi", summary="Verify every hash, file and signature",
             responses={200: {"content": {"application/json": {"example": {
-                "utuh": True, "langkah": 14, "hash_akhir": "0" * 64, "masalah": []}}}},
+                "utuh": True, "status": "intact", "langkah": 14, "hash_akhir": "0" * 64,
+                "masalah": []}}}},
                        **responses(401, 404, 422)})
 async def verifikasi(request: Request, id: IdTrail, _: Siapa) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         with _reading(request, id) as trail:
             result = trail.verify()
-        return {"utuh": result.utuh, "langkah": result.langkah, "hash_akhir": result.hash_akhir,
+        return {"utuh": result.utuh, "status": result.status, "langkah": result.langkah,
+                "hash_akhir": result.hash_akhir,
                 "masalah": [{"jenis": m.jenis.value, "step": m.step, "file": m.file,
                              "pesan": m.pesan} for m in result.masalah]}
     return await anyio.to_thread.run_sync(work)
