@@ -130,6 +130,12 @@ class Penomor:
             self._open().jangkar.catat(self.berkas, langkah, hash_akhir,
                                        sebelumnya=sebelumnya)
 
+    @property
+    def terikat(self) -> bool:
+        """Whether the register writes in the caller's transaction (the database trail
+        store's step): a failure then undoes the whole step, never half of it."""
+        return self._shared
+
     def close(self) -> None:
         if self._register is not None and not self._shared:
             self._register.close()
