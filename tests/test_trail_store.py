@@ -200,3 +200,13 @@ def test_trail_id_is_one_safe_name_or_refused(text_: str) -> None:
         return
     assert got == text_ and 1 <= len(got) <= 64
     assert PurePosixPath(got).name == got and got not in (".", "..") and "/" not in got
+
+
+def test_import_refuses_a_trail_of_another_register(store: DatabaseStore, tmp_path: Path,
+                                                    trail_pki: TrailPki) -> None:
+    folders = FolderStore(tmp_path / "trails")
+    other = f"sqlite:///{tmp_path / 'trails' / 'g' / 'register.db'}"
+    folders.init("g", trail_pki.roster(), **init_kwargs(trail_pki), register=other)
+    with pytest.raises(InputError, match="another register"):
+        store.impor(folders.folder("g"), "g")
+    assert not store.ada("g")

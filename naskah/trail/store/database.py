@@ -116,12 +116,21 @@ class DatabaseStore:
     def impor(self, folder: str | os.PathLike[str], trail_id: str, *,
               trust: TrustStore | None = None) -> Trail:
         """Load the berkas ``folder`` as trail ``trail_id``, verifying it first: a folder
-        that does not verify intact is refused (:class:`TamperError`), nothing stored.
-        Returns the folder's trail."""
+        that does not verify intact is refused (:class:`TamperError`), nothing stored;
+        so is one whose settings name another register than this database
+        (:class:`InputError`). Returns the folder's trail."""
+        from naskah.register.db import same_database
         from naskah.trail.engine import Trail
 
         check_id(trail_id)
         trail = Trail.open(folder)
+        url = trail.pengaturan.db_url(trail.folder)
+        if url is not None and not same_database(url, self.engine.url):
+            # Its numbers and head are in that register; steps here could not commit
+            # with them (and a SQLite register inside the berkas is not carried over).
+            raise InputError(f"{folder}: the trail numbers from another register "
+                             f"({trail.pengaturan.db}); import it into that database",
+                             [("db", "another register")])
         result = trail.verify(trust)
         if not result.utuh:
             raise TamperError(f"refusing to import {folder}: {result.pertama}")
@@ -273,6 +282,8 @@ def _lock(conn: Connection, trail_id: str) -> Row[Any]:
         raise
     if row is None:
         raise TrailError(f"no trail {trail_id!r} in the database")
+    if conn.dialect.name == "postgresql":  # the step's other locks wait as usual
+        conn.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
     return row
 
 
