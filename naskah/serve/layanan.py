@@ -9,6 +9,7 @@ thread. Everything shared is in the database.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ def open_database(url: str) -> Engine:
     from naskah.register.db import create, open_engine, resolve_url, upgrade
 
     resolved = resolve_url(url)
+    _share_password(resolved)
     if resolved.startswith("sqlite"):
         from sqlalchemy.engine import make_url
 
@@ -43,6 +45,17 @@ def open_database(url: str) -> Engine:
     finally:
         engine.dispose()
     return open_engine(resolved)
+
+
+def _share_password(url: str) -> None:
+    """A trail keeps its register's URL without the password (naskah.trail.pengaturan):
+    PostgreSQL then takes it from ``PGPASSWORD``. The service's trails number from the
+    service's own database, so its password is offered there, unless one is set."""
+    from sqlalchemy.engine import make_url
+
+    password = make_url(url).password
+    if password and not os.environ.get("PGPASSWORD"):
+        os.environ["PGPASSWORD"] = str(password)
 
 
 def _reader(engine: Engine) -> Engine:

@@ -88,6 +88,7 @@ async def tanda_tangan(request: Request, who: Pejabat,
     parts = layanan(request)
 
     def work() -> bytes:
+        from naskah.errors import BsreAnswerError
         from naskah.profil import Tte
         from naskah.tte.pades import PdfSignOptions
         from naskah.tte.verify import verify_pdf
@@ -100,14 +101,21 @@ async def tanda_tangan(request: Request, who: Pejabat,
 
             options = PdfSignOptions(doc_id=doc_id or hashlib.sha256(data).hexdigest()[:16],
                                      tte=tte)
-            signed: bytes = key.sign_pdf(data, options)
-        if key.certificate_der() is None:  # BSrE: whose certificate signed, read back
-            reports = verify_pdf(signed, None).signatures
-            nip = reports[-1].identitas.nip if reports and reports[-1].identitas else None
-            if nip != who.nip:
-                raise Masalah(403, "bukan-pejabatnya", f"BSrE signed with the certificate of "
-                              f"NIP {nip or '-'}, not {who.nip}; the result is discarded")
-        return signed
+            try:
+                signed: bytes = key.sign_pdf(data, options)
+            except BsreAnswerError as exc:
+                if exc.signed_by is None:
+                    raise
+                nip: str | None = exc.signed_by  # BSrE's client checked who signed
+            else:
+                if key.certificate_der() is not None:
+                    return signed
+                reports = verify_pdf(signed, None).signatures  # BSrE: read back who signed
+                nip = reports[-1].identitas.nip if reports and reports[-1].identitas else None
+                if nip == who.nip:
+                    return signed
+        raise Masalah(403, "bukan-pejabatnya", f"BSrE signed with the certificate of "
+                      f"NIP {nip or '-'}, not {who.nip}; the result is discarded")
 
     signed = await anyio.to_thread.run_sync(work)
     catat(request.state, ditandatangani=who.nip)
