@@ -28,35 +28,31 @@ The cost is the database's size: see ``docs/skala.md``.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, and_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from naskah.errors import InputError, TamperError, TrailError, TrailLockedError
-from naskah.hashing import sha256_bytes
-from naskah.trail.folder import (
-    LEDGER,
-    PELAKSANA_FILE,
-    PENGATURAN_FILE,
-    PROFIL_FILE,
-    SOP_FILE,
-    TRACKED_DIRS,
-    TRUST_FILE,
-)
+from naskah.trail.folder import LEDGER
 from naskah.trail.store.folder import _open, check_id
-from naskah.trail.store.tabel import trail_berkas, trail_blob, trail_entri, trail_file
+from naskah.trail.store.simpan import (
+    SETUP_FILES,
+    append,
+    dumps,
+    materialise,
+    put_file,
+    record,
+)
+from naskah.trail.store.tabel import trail_berkas
 
 if TYPE_CHECKING:
     from naskah.docx.renderer import Renderer
@@ -66,8 +62,6 @@ if TYPE_CHECKING:
     from naskah.tte.signer import Signer
     from naskah.tte.trust import TrustStore
 
-SETUP_FILES = (SOP_FILE, PELAKSANA_FILE, TRUST_FILE, PENGATURAN_FILE, PROFIL_FILE)
-"""The berkas files a trail starts with (recorded at sequence 0)."""
 LOCK_WAIT_S = 2
 """Seconds a step waits for another step of the same trail (the folder store's wait)."""
 
@@ -151,7 +145,7 @@ class DatabaseStore:
                 with bound(conn):
                     trail = _open(folder, renderer, max_lampiran)
                     entry = trail.perform(step, oleh, signer=signer, **kwargs)
-                _record(conn, row, folder)
+                record(conn, row, folder)
             return entry
 
     # ------------------------------------------------------------ reading
@@ -245,20 +239,16 @@ class DatabaseStore:
             with self.engine.begin() as conn:
                 conn.execute(trail_berkas.insert().values(
                     id=trail_id, berkas=ledger.header.berkas, format=ledger.format,
-                    header=_dumps(ledger.raw_header), langkah=0, hash_akhir=ledger.genesis,
+                    header=dumps(ledger.raw_header), langkah=0, hash_akhir=ledger.genesis,
                     dibuat_pada=now, diubah_pada=now))
                 for name in SETUP_FILES:
                     if (folder / name).is_file():
-                        _put_file(conn, trail_id, 0, name, folder)
+                        put_file(conn, trail_id, 0, name, folder)
                 row = _row(conn, trail_id)
-                _append(conn, row, ledger, folder, set())
+                append(conn, row, ledger, folder, set())
         except IntegrityError:
             raise TrailError(f"trail {trail_id!r} (or berkas {ledger.header.berkas}) is "
                              "already in the database") from None
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
 
 
 def _row(conn: Connection, trail_id: str) -> Row[Any]:
@@ -285,95 +275,6 @@ def _lock(conn: Connection, trail_id: str) -> Row[Any]:
     if conn.dialect.name == "postgresql":  # the step's other locks wait as usual
         conn.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
     return row
-
-
-def _safe(rel: str) -> PurePosixPath:
-    """A stored path, refused unless it is one a berkas holds (never outside it)."""
-    path = PurePosixPath(rel)
-    if path.is_absolute() or ".." in path.parts or not path.parts or not (
-            (len(path.parts) == 1 and rel in SETUP_FILES)
-            or (len(path.parts) == 2 and path.parts[0] in TRACKED_DIRS)):
-        raise TamperError(f"the database names a file {rel[:200]!r} outside a berkas")
-    return path
-
-
-def materialise(conn: Connection, row: Row[Any], folder: Path) -> None:
-    """Write the trail of ``row`` (at the head ``row`` records) into the new ``folder``."""
-    folder.mkdir(parents=True)
-    head = int(row.langkah)
-    raws = [json.loads(r.data) for r in conn.execute(
-        select(trail_entri.c.data).where(trail_entri.c.trail_id == row.id,
-                                         trail_entri.c.seq <= head)
-        .order_by(trail_entri.c.seq))]
-    if len(raws) != head:
-        raise TamperError(f"trail {row.id}: the database holds {len(raws)} of its {head} "
-                          "entries")
-    files = conn.execute(
-        select(trail_file.c.path, trail_blob.c.data, trail_blob.c.sha256)
-        .join(trail_blob, trail_blob.c.sha256 == trail_file.c.sha256)
-        .where(and_(trail_file.c.trail_id == row.id, trail_file.c.seq <= head))
-        .execution_options(yield_per=8))  # a few files in memory at a time, not the trail
-    for path, data, _digest in files:
-        target = folder / _safe(path)
-        target.parent.mkdir(exist_ok=True)
-        target.write_bytes(data)
-    payload = {"format": row.format, "header": json.loads(row.header), "entries": raws}
-    # As naskah.trail.ledger.Ledger.save writes it.
-    (folder / LEDGER).write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")
-
-
-def _record(conn: Connection, row: Row[Any], folder: Path) -> None:
-    """Store what the step added to the staging folder: its entry, files and head."""
-    from naskah.trail.ledger import Ledger
-
-    ledger = Ledger.read(folder / LEDGER)
-    known = {str(p) for (p,) in conn.execute(select(trail_file.c.path).where(
-        trail_file.c.trail_id == row.id))}
-    _append(conn, row, ledger, folder, known)
-
-
-def _append(conn: Connection, row: Row[Any], ledger: Ledger, folder: Path,
-            known: set[str]) -> None:
-    """Store the entries of ``ledger`` past the head of ``row``, each with the files it
-    records first, and move the head (only from the one ``row`` holds)."""
-    from naskah.trail.ledger import Ledger as LedgerType
-
-    start = int(row.langkah)
-    new = ledger.raw_entries[start:]
-    last = str(row.hash_akhir)
-    for seq, raw in enumerate(new, start + 1):
-        if not isinstance(raw, dict) or not isinstance(raw.get("hash"), str):
-            raise TamperError(f"entry {seq} of the ledger is malformed")
-        one = LedgerType(folder / LEDGER, ledger.raw_header, [raw], ledger.format)
-        for rel in sorted(one.recorded_files() - known):
-            _put_file(conn, str(row.id), seq, rel, folder)
-            known.add(rel)
-        try:
-            conn.execute(trail_entri.insert().values(trail_id=row.id, seq=seq,
-                                                     hash=raw["hash"], data=_dumps(raw)))
-        except IntegrityError:
-            raise TrailError(f"step {seq} of trail {row.id} was recorded meanwhile") from None
-        last = raw["hash"]
-    moved = conn.execute(update(trail_berkas).where(
-        trail_berkas.c.id == row.id, trail_berkas.c.langkah == start).values(
-        langkah=start + len(new), hash_akhir=last, diubah_pada=datetime.now(UTC)))
-    if moved.rowcount != 1:
-        raise TrailError(f"trail {row.id} moved on meanwhile; try again")
-
-
-def _put_file(conn: Connection, trail_id: str, seq: int, rel: str, folder: Path) -> None:
-    """Record the berkas file ``rel`` (its bytes in the blob table, stored once)."""
-    from naskah.trail import baca
-
-    path = folder / _safe(rel)
-    data = baca.read(path, baca.MAX_RECORDED_BYTES)
-    digest = sha256_bytes(data)
-    make = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(make(trail_blob).values(sha256=digest, ukuran=len(data), data=data)
-                 .on_conflict_do_nothing(index_elements=["sha256"]))
-    conn.execute(trail_file.insert().values(trail_id=trail_id, path=rel, seq=seq,
-                                            sha256=digest))
 
 
 __all__ = ["LOCK_WAIT_S", "SETUP_FILES", "DatabaseStore", "materialise"]
