@@ -6,8 +6,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from naskah.cli import trail_db
 from naskah.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -22,7 +23,8 @@ from naskah.errors import InputError
 from naskah.inputs import parse_json
 
 if TYPE_CHECKING:
-    from naskah.trail import Verifikasi
+    from naskah.sop import Sop
+    from naskah.trail import Trail, Verifikasi
     from naskah.tte.signer import Signer
 
 
@@ -80,11 +82,21 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     dibuat = parse_datetime(args.mulai, "--mulai") if args.mulai else None
     # Like every register command: --db, else $NASKAH_DB; neither means no register.
     db = args.db or os.environ.get("NASKAH_DB") or None
-    trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, trust=args.trust or [],
-                       oleh=args.oleh, signer=signer_from_args(args), register=db,
-                       profil=args.profil, tsa=args.tsa,
-                       sertifikat=pairs(args.sertifikat, "--sertifikat"))
-    print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {trail.folder}; "
+    options = {"sop": sop, "dibuat": dibuat, "trust": args.trust or [], "oleh": args.oleh,
+               "signer": signer_from_args(args), "register": db, "profil": args.profil,
+               "tsa": args.tsa, "sertifikat": pairs(args.sertifikat, "--sertifikat")}
+    ident = trail_db.trail_id(args)
+    if ident is not None:  # a trail in the database, numbered by the same database
+        with trail_db.open_store(args) as store:
+            store.init(ident, roster, **options)
+        with trail_db.reading(args) as trail:
+            return _started(sop, trail, f"trail {ident} of the database")
+    trail = Trail.init(args.dir, roster, **options)
+    return _started(sop, trail, str(trail.folder))
+
+
+def _started(sop: Sop, trail: Trail, where: str) -> int:
+    print(f"started trail '{sop.judul}' ({len(sop.langkah)} steps) in {where}; "
           f"header signed by {trail.header.oleh.nama if trail.header.oleh else '-'}")
     settings = trail.pengaturan
     if settings.db:
@@ -123,25 +135,34 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
     data = data.model_copy(update=update)
     if args.max_lampiran_mb <= 0:
         raise InputError("--max-lampiran-mb must be a positive number of megabytes")
-    trail = Trail.open(args.dir, max_lampiran=int(args.max_lampiran_mb * 1024 * 1024))
+    max_lampiran = int(args.max_lampiran_mb * 1024 * 1024)
     signer = signer_from_args(args)
-    url_publik = args.url_publik or os.environ.get("NASKAH_URL_PUBLIK") or None
-    register = trail.pengaturan.db_url(trail.folder)
-    berkode = None
-    if signer is not None and url_publik and register:
-        # The register's database is what `naskah serve` shares: its signed originals get
-        # a QR of their own that the service's public verification page answers.
-        from naskah.serve.halaman.berkode import SignerBerkode
+    ident = trail_db.trail_id(args)
+    if ident is not None:
+        with trail_db.open_store(args) as store:
+            entry = store.perform(ident, args.step, **data.perform_kwargs(),
+                                  signer=signer, max_lampiran=max_lampiran)
+        where = f"trail {ident}: "
+    else:
+        trail = Trail.open(args.dir, max_lampiran=max_lampiran)
+        url_publik = args.url_publik or os.environ.get("NASKAH_URL_PUBLIK") or None
+        register = trail.pengaturan.db_url(trail.folder)
+        berkode = None
+        if signer is not None and url_publik and register:
+            # The register's database is what `naskah serve` shares: its signed originals
+            # get a QR of their own that the service's public verification page answers.
+            from naskah.serve.halaman.berkode import SignerBerkode
 
-        signer = berkode = SignerBerkode(signer, url_publik)
-    entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer)
-    if entry.asli and register and berkode is not None:
-        _catat_verifikasi(register, trail, entry, berkode.base, berkode.token)
+            signer = berkode = SignerBerkode(signer, url_publik)
+        entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer)
+        if entry.asli and register and berkode is not None:
+            _catat_verifikasi(register, trail, entry, berkode.base, berkode.token)
+        where = ""
     files = [r.file for r in entry.keluaran if r.file]
     print(f"step {entry.step} performed by {entry.pelaksana.nama} ({entry.peran}); "
           f"{entry.durasi_menit:g} of {entry.standar_menit} working minutes")
     for f in files:
-        print(f"  {Path(args.dir) / f}")
+        print(f"  {where}{Path(args.dir or '') / f}")
     return EXIT_OK
 
 
@@ -166,11 +187,15 @@ def _catat_verifikasi(register: str, trail: object, entry: object, base: str,
 
 
 def cmd_trail_status(args: argparse.Namespace) -> int:
-    from naskah.trail import Trail
-    from naskah.trail.ringkasan import durasi_teks, status
+    from naskah.trail.ringkasan import status
 
-    trail = Trail.open(args.dir)
-    info = status(trail)
+    with trail_db.reading(args) as trail:
+        return _print_status(args, trail, status(trail))
+
+
+def _print_status(args: argparse.Namespace, trail: Trail, info: dict[str, Any]) -> int:
+    from naskah.trail.ringkasan import durasi_teks
+
     if args.json:
         print_json(info)
         return EXIT_OK
@@ -197,7 +222,6 @@ def _quiet_pyhanko() -> None:
 
 
 def cmd_trail_verify(args: argparse.Namespace) -> int:
-    from naskah.trail import Trail
     from naskah.tte.trust import Revocation, TrustStore
 
     trust = TrustStore.from_files(args.trust) if args.trust else None
@@ -208,8 +232,9 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
 
     bar = bar_tahap()
     try:
-        result = Trail.open(args.dir).verify(trust, berkas_pdf=args.berkas_pdf,
-                                             revocation=revocation, kemajuan=bar)
+        with trail_db.reading(args) as trail:
+            result = trail.verify(trust, berkas_pdf=args.berkas_pdf, revocation=revocation,
+                                  kemajuan=bar)
     finally:
         if bar is not None:
             bar.close()
@@ -253,15 +278,15 @@ def print_warnings(peringatan: list[str]) -> None:
 def cmd_trail_report(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from naskah.trail import Trail
     from naskah.trail.ringkasan import laporan_waktu, laporan_waktu_teks
 
-    trail = Trail.open(args.dir)
-    if args.json:
-        rows = [asdict(r) for r in laporan_waktu(trail)]
-        print_json({"langkah": rows, "melebihi": [r["step"] for r in rows if r["melebihi"]]})
-    else:
-        print(laporan_waktu_teks(trail))
+    with trail_db.reading(args) as trail:
+        if args.json:
+            rows = [asdict(r) for r in laporan_waktu(trail)]
+            print_json({"langkah": rows,
+                        "melebihi": [r["step"] for r in rows if r["melebihi"]]})
+        else:
+            print(laporan_waktu_teks(trail))
     return EXIT_OK
 
 
@@ -269,8 +294,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     """Add ``naskah trail`` and its actions to the ``naskah`` parser."""
     trail = sub.add_parser("trail", help="run and check an SOP trail in a berkas folder")
     tsub = trail.add_subparsers(dest="trail_command", required=True, metavar="ACTION")
-    p = tsub.add_parser("init", help="start a trail in DIR")
-    p.add_argument("dir", metavar="DIR")
+    p = tsub.add_parser("init", help="start a trail in DIR (or in a database: --trail-id)")
+    trail_db.add_target_options(p, db=False)
     p.add_argument("--pelaksana", required=True, metavar="FILE.json",
                    help="who holds which role: {\"peran\": {\"karo-po\": [pejabat, ...]}}")
     p.add_argument("--sop", metavar="FILE.json", help="another SOP (default: Tata Kelola Data)")
@@ -293,7 +318,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=cmd_trail_init)
 
     p = tsub.add_parser("do", help="perform step STEP")
-    p.add_argument("dir", metavar="DIR")
+    trail_db.add_target_options(p)
     p.add_argument("step", type=whole(1, 9999), metavar="STEP")
     p.add_argument("--data", metavar="FILE.json",
                    help="the step's data (see naskah.trail.data_langkah)")
@@ -316,7 +341,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=cmd_trail_do)
 
     p = tsub.add_parser("status", help="list the performed steps and the next one")
-    p.add_argument("dir", metavar="DIR")
+    trail_db.add_target_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_trail_status)
 
@@ -328,7 +353,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                     "records all its steps; 'unanchored' (exit 0, with a warning) when every "
                     "check passed but nothing outside the berkas records its length, so "
                     "truncation cannot be ruled out; TAMPERED (exit 1) otherwise.")
-    p.add_argument("dir", metavar="DIR")
+    trail_db.add_target_options(p)
     p.add_argument("--json", action="store_true",
                    help="status, anchors, warnings and every problem with its kind (jenis), "
                         "step and file")
@@ -344,6 +369,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=cmd_trail_verify)
 
     p = tsub.add_parser("report", help="actual time against each step's time standard")
-    p.add_argument("dir", metavar="DIR")
+    trail_db.add_target_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_trail_report)
+    trail_db.add_commands(tsub)

@@ -86,6 +86,10 @@ class Layanan:
         (settings.data / "tmp").mkdir(exist_ok=True)
         self.engine = engine or open_database(settings.db)
         self.lesen = _reader(self.engine)
+        from naskah.serve.trails import store_for
+
+        # PostgreSQL: trails in the database, shared by every instance (naskah.serve.trails)
+        self.trails = store_for(self.engine, settings.data)
         self.pdf = PdfPool(settings.data / "tmp", antrian=settings.pdf_antrian,
                            timeout=settings.pdf_timeout_s, tunggu=settings.pdf_tunggu_s)
         self._renderers: dict[tuple[str | None, str | None, bool | None], Renderer] = {}
@@ -153,10 +157,13 @@ class Layanan:
             return False, "unreachable"
 
     def health(self) -> dict[str, Any]:
+        from naskah.serve.trails import kind
+
         ok_db, why = self.database_ok()
         pdf = self.pdf.status()
         return {"status": "ok" if ok_db and pdf["ok"] else "down",
                 "basis_data": {"ok": ok_db, **({"masalah": why} if why else {})},
+                "trail": kind(self.trails),
                 "libreoffice": pdf,
                 "worker": self.worker.status() if self.worker is not None else None}
 
