@@ -22,12 +22,16 @@ from naskah.version import __version__
 
 if TYPE_CHECKING:
     from naskah.docx.freeform import render_template
+    from naskah.docx.kop import KopWarning
     from naskah.docx.metadata import NaskahMetadata, read_metadata
     from naskah.docx.renderer import Renderer, render, render_pdf, save
     from naskah.errors import (
+        AnswerTooLarge,
         BadFile,
+        BsreAnswerError,
         BsreError,
         CertificateError,
+        DeadlineExceeded,
         DocumentChangedError,
         FileTooLarge,
         InputError,
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
         TemplateError,
         TrailError,
         TrailLockedError,
+        TsaError,
         UnoUnavailable,
         UnsupportedOperation,
     )
@@ -89,18 +94,21 @@ if TYPE_CHECKING:
         SuratMasuk,
     )
 
-_ERRORS = ("BadFile", "BsreError", "CertificateError", "DocumentChangedError", "FileTooLarge",
+_ERRORS = ("AnswerTooLarge", "BadFile", "BsreAnswerError", "BsreError", "CertificateError",
+          "DeadlineExceeded", "DocumentChangedError", "FileTooLarge",
           "InputError", "MetadataError", "NaskahError", "NotARegularFile", "PackageTooLarge",
           "PassphraseError", "PdfError", "RegisterBusyError", "RegisterConflictError",
           "RegisterError",
           "RegisterSchemaError", "RegisterUnavailableError", "SignerMissingError",
           "SignerNotRegisteredError", "SigningError", "TamperError", "TemplateError",
-          "TrailError", "TrailLockedError", "UnoUnavailable", "UnsupportedOperation")
+          "TrailError", "TrailLockedError", "TsaError", "UnoUnavailable",
+          "UnsupportedOperation")
 """Every exception of the tree drawn in :mod:`naskah.errors`."""
 
 _HOME: dict[str, str] = {
     **dict.fromkeys(_ERRORS, "naskah.errors"),
     **dict.fromkeys(("buat", "load_naskah"), "naskah.inputs"),
+    "KopWarning": "naskah.docx.kop",
     **dict.fromkeys(("NaskahMetadata", "read_metadata"), "naskah.docx.metadata"),
     **dict.fromkeys(("JENIS", "Delegasi", "Disposisi", "Harapan", "Instansi",
                      "JabatanSementara", "JadwalRapat", "Klasifikasi", "Lampiran", "Laporan",
@@ -172,9 +180,12 @@ __all__ = [  # noqa: RUF022 (the exceptions and the register's names are grouped
     "render_template",
     "save",
     # the exceptions (naskah.errors)
+    "AnswerTooLarge",
     "BadFile",
+    "BsreAnswerError",
     "BsreError",
     "CertificateError",
+    "DeadlineExceeded",
     "DocumentChangedError",
     "FileTooLarge",
     "InputError",
@@ -196,7 +207,10 @@ __all__ = [  # noqa: RUF022 (the exceptions and the register's names are grouped
     "TemplateError",
     "TrailError",
     "TrailLockedError",
+    "TsaError",
     "UnoUnavailable",
+    # a warning (naskah.docx.kop)
+    "KopWarning",
     "UnsupportedOperation",
     # naskah.register, imported on first use
     "Agenda",

@@ -25,7 +25,11 @@ Every class is importable from here and, for the ones an integrator meets, from 
     │   └── UnoUnavailable                  LibreOffice's Python bridge is missing
     ├── SigningError                        a signature could not be made
     │   ├── UnsupportedOperation            this signer cannot do that
-    │   └── BsreError                       BSrE refused or failed a request
+    │   ├── BsreError                       BSrE refused or failed a request
+    │   │   └── BsreAnswerError             its answer is not the PDF sent, signed by the signer
+    │   ├── TsaError                        the timestamp authority gave no usable timestamp
+    │   ├── DeadlineExceeded                an outside service outlasted the whole deadline
+    │   └── AnswerTooLarge                  an outside service answered more than accepted
     ├── TrailError                          a trail step was refused
     │   ├── TrailLockedError                another process holds the berkas
     │   └── TamperError                     verification found a changed berkas
@@ -147,6 +151,29 @@ class BsreError(SigningError):
         self.bsre_code = bsre_code
 
 
+class BsreAnswerError(BsreError):
+    """BSrE's answer is not the document sent, validly signed by the signer asked for.
+
+    ``signed_by``: the NIP (or NIK) of the certificate that did sign, when the answer was
+    a valid signature of someone else (None for any other fault)."""
+
+    def __init__(self, message: str, signed_by: str | None = None) -> None:
+        super().__init__(message)
+        self.signed_by = signed_by
+
+
+class TsaError(SigningError):
+    """The timestamp authority could not be reached or gave no usable timestamp."""
+
+
+class DeadlineExceeded(SigningError):
+    """A request to an outside service (BSrE, a TSA) took longer than its whole deadline."""
+
+
+class AnswerTooLarge(SigningError):
+    """An outside service's answer is larger than the caller accepts."""
+
+
 class TrailError(NaskahError):
     """A trail step was refused (wrong order, wrong role, missing kelengkapan, ...)."""
 
@@ -241,13 +268,15 @@ def kode_galat(exc: BaseException) -> str:
 
 __all__ = [
     "KODE_GALAT",
+    "AnswerTooLarge",
     "BadFile",
+    "BsreAnswerError",
     "BsreError",
     "CertificateError",
+    "DeadlineExceeded",
     "DocumentChangedError",
     "FileTooLarge",
     "InputError",
-    "KopWarning",
     "MetadataError",
     "NaskahError",
     "NotARegularFile",
@@ -266,10 +295,8 @@ __all__ = [
     "TemplateError",
     "TrailError",
     "TrailLockedError",
+    "TsaError",
     "UnoUnavailable",
     "UnsupportedOperation",
     "kode_galat",
 ]
-class KopWarning(UserWarning):
-    """A kop that does not suit its document, e.g. a kepala daerah signing on the kop of
-    the Sekretariat Daerah (a warning: the document is still rendered)."""

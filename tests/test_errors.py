@@ -74,6 +74,9 @@ def test_every_exception_class_in_naskah_lives_in_the_tree() -> None:
     """No module defines an exception of its own: each is in naskah.errors (a module may
     re-export one under its old home, which is the same class)."""
     own: list[str] = []
+    # The service's problem responses are answers, not errors of the library: raised in a
+    # route, they become problem+json there and never reach a caller of naskah.
+    answers = {"naskah.serve.masalah.Masalah"}
     for info in pkgutil.walk_packages(naskah.__path__, "naskah."):
         if (".migrations" in info.name or ".compiled" in info.name
                 or info.name.endswith("__main__") or info.name == "naskah.errors"):
@@ -86,7 +89,7 @@ def test_every_exception_class_in_naskah_lives_in_the_tree() -> None:
                     and not issubclass(value, Warning) and value.__module__ == info.name
                     and not name.startswith("_")):
                 own.append(f"{info.name}.{name}")
-    assert own == []
+    assert [name for name in own if name not in answers] == []
 
 
 def test_old_homes_still_serve_the_same_classes() -> None:

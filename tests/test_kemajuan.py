@@ -37,7 +37,8 @@ def test_verify_reports_each_entry_of_each_stage(tiga: Path) -> None:
 
 
 def test_trail_verify_shows_a_bar_on_a_terminal_only(tiga: Path) -> None:
-    cmd = [sys.executable, "-m", "naskah", "trail", "verify", str(tiga)]
+    cmd = [sys.executable, "-m", "naskah", "trail", "verify", str(tiga),
+           "--trust", str(tiga / "pki-uji" / "ca.pem")]
     leader, follower = pty.openpty()
     # A new pseudo-terminal is 0 columns wide, and tqdm draws a bar as wide as that.
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))

@@ -18,7 +18,8 @@ import pytest
 import naskah
 from naskah import demo
 from naskah.cli import main as cli
-from naskah.errors import InputError, KopWarning
+from naskah.docx.kop import KopWarning
+from naskah.errors import InputError
 from naskah.trail import Trail
 from tests.helpers import EXAMPLES, docx_lines, load_example, load_example_data
 from tests.trail_keys import SESMENKO, TrailPki

@@ -221,7 +221,7 @@ def test_docx_without_metadata(tmp_path: Path, capsys: pytest.CaptureFixture[str
     document.save(buffer)
     with pytest.raises(naskah.MetadataError, match="holds no naskah metadata"):
         naskah.read_metadata(buffer.getvalue())
-    assert cli(["meta", str(path)]) == 2  # not a naskah file: bad input
+    assert cli(["meta", str(path)]) == 2  # not a naskah document: bad input
     out, err = capsys.readouterr()
     assert out == ""
     assert "polos.docx holds no naskah metadata" in err

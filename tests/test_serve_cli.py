@@ -87,7 +87,7 @@ def test_readme_walkthrough(tmp_path: Path, soffice: str) -> None:
     work = tmp_path / "kerja"
     work.mkdir()
     (work / "examples").symlink_to(ROOT / "examples")
-    _naskah("pki", "init", str(work / "pki"), env=env)
+    _naskah("pki", "init", "-o", str(work / "pki"), env=env)
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen([sys.executable, "-m", "naskah", "serve", "--port", str(port),

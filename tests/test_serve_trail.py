@@ -91,7 +91,8 @@ def test_trail_signed_by_each_official(tmp_path: Path, trail_pki: TrailPki) -> N
                                            datetime.fromisoformat(due["batas"]))
         assert round(worked, 3) == due["standar_menit"] and due["terlambat"] is True
         check = client.get(f"/v1/trail/{trail}/verifikasi", headers=operator).json()
-        assert check == {"utuh": True, "langkah": 1, "hash_akhir": entry["hash"], "masalah": []}
+        assert check == {"utuh": True, "status": "intact", "langkah": 1,
+                         "hash_akhir": entry["hash"], "masalah": []}
         docx = client.get(f"/v1/trail/{trail}/dokumen/01-disposisi-sesmenko.docx",
                           headers=operator)
         assert docx.status_code == 200 and docx.content[:2] == b"PK"

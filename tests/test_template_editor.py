@@ -200,7 +200,7 @@ def test_periksa_refuses_what_is_no_template(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bukan.docx"
     bad.write_bytes(b"not a docx")
-    assert cli(["template", "periksa", str(bad)]) == 1
+    assert cli(["template", "periksa", str(bad)]) == 2  # bad input, not a finding
     assert "not a readable DOCX" in capsys.readouterr().err
 
 

@@ -34,6 +34,10 @@ command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 [ -e /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrebonum-regular.otf ] || need+=(fonts-texgyre)
 # faketime: the attack tests run verify with the clock past the certificates' validity.
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
+# The browser tests: Debian's Chromium (driven by Playwright) and zbarimg (reads the QR
+# code of a signed letter from a page image).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -29,8 +29,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         from naskah.pdf import warm as pdf_warm
 
         pdf_warm.prestart()
+    from naskah.docx.kop import KopWarning
     from naskah.docx.renderer import Renderer
-    from naskah.errors import KopWarning
     from naskah.inputs import load_naskah
     from naskah.pdf.fonts import FontWarning
 

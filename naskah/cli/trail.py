@@ -6,8 +6,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from naskah.cli import trail_db
 from naskah.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -24,7 +25,8 @@ from naskah.errors import InputError
 from naskah.inputs import parse_json
 
 if TYPE_CHECKING:
-    from naskah.trail import Verifikasi
+    from naskah.sop import Sop
+    from naskah.trail import Trail, Verifikasi
     from naskah.tte.signer import Signer
 
 
@@ -82,11 +84,21 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     dibuat = parse_datetime(args.mulai, "--mulai") if args.mulai else None
     # Like every register command: --db, else $NASKAH_DB; neither means no register.
     db = args.db or os.environ.get("NASKAH_DB") or None
-    trail = Trail.init(args.dir, roster, sop=sop, dibuat=dibuat, trust=args.trust or [],
-                       oleh=args.oleh, signer=signer_from_args(args), register=db,
-                       profil=args.profil, tsa=args.tsa,
-                       sertifikat=pairs(args.sertifikat, "--sertifikat"))
-    print(f"jejak '{sop.judul}' ({len(sop.langkah)} langkah) dimulai di {trail.folder}; "
+    options = {"sop": sop, "dibuat": dibuat, "trust": args.trust or [], "oleh": args.oleh,
+               "signer": signer_from_args(args), "register": db, "profil": args.profil,
+               "tsa": args.tsa, "sertifikat": pairs(args.sertifikat, "--sertifikat")}
+    ident = trail_db.trail_id(args)
+    if ident is not None:  # a trail in the database, numbered by the same database
+        with trail_db.open_store(args) as store:
+            store.init(ident, roster, **options)
+        with trail_db.reading(args) as trail:
+            return _started(sop, trail, f"basis data (jejak {ident})")
+    trail = Trail.init(args.dir, roster, **options)
+    return _started(sop, trail, str(trail.folder))
+
+
+def _started(sop: Sop, trail: Trail, where: str) -> int:
+    print(f"jejak '{sop.judul}' ({len(sop.langkah)} langkah) dimulai di {where}; "
           f"kepala ledger ditandatangani oleh "
           f"{trail.header.oleh.nama if trail.header.oleh else '-'}")
     settings = trail.pengaturan
@@ -127,22 +139,67 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
     data = data.model_copy(update=update)
     if args.max_lampiran_mb <= 0:
         raise InputError("--max-lampiran-mb harus bilangan positif (megabita)")
-    trail = Trail.open(args.dir, max_lampiran=int(args.max_lampiran_mb * 1024 * 1024))
-    entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer_from_args(args))
+    max_lampiran = int(args.max_lampiran_mb * 1024 * 1024)
+    signer = signer_from_args(args)
+    ident = trail_db.trail_id(args)
+    if ident is not None:
+        with trail_db.open_store(args) as store:
+            entry = store.perform(ident, args.step, **data.perform_kwargs(),
+                                  signer=signer, max_lampiran=max_lampiran)
+        where = f"trail {ident}: "
+    else:
+        trail = Trail.open(args.dir, max_lampiran=max_lampiran)
+        url_publik = args.url_publik or os.environ.get("NASKAH_URL_PUBLIK") or None
+        register = trail.pengaturan.db_url(trail.folder)
+        berkode = None
+        if signer is not None and url_publik and register:
+            # The register's database is what `naskah serve` shares: its signed originals
+            # get a QR of their own that the service's public verification page answers.
+            from naskah.serve.halaman.berkode import SignerBerkode
+
+            signer = berkode = SignerBerkode(signer, url_publik)
+        entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer)
+        if entry.asli and register and berkode is not None:
+            _catat_verifikasi(register, trail, entry, berkode.base, berkode.token)
+        where = ""
     files = [r.file for r in entry.keluaran if r.file]
     print(f"langkah {entry.step} dilaksanakan oleh {entry.pelaksana.nama} ({entry.peran}); "
           f"{entry.durasi_menit:g} dari {entry.standar_menit} menit kerja")
     for f in files:
-        print(f"  {Path(args.dir) / f}")
+        print(f"  {where}{Path(args.dir or '') / f}")
     return EXIT_OK
 
 
-def cmd_trail_status(args: argparse.Namespace) -> int:
-    from naskah.trail import Trail
-    from naskah.trail.ringkasan import durasi_teks, status
+def _catat_verifikasi(register: str, trail: object, entry: object, base: str,
+                      token: dict[str, str]) -> None:
+    """Record the step's signed originals for the public verification page."""
+    from naskah.register.db import create, open_engine, upgrade
+    from naskah.serve.halaman import catatan
 
-    trail = Trail.open(args.dir)
-    info = status(trail)
+    engine = create(register)
+    try:
+        upgrade(engine)  # the page's table comes with the service's migrations
+    finally:
+        engine.dispose()
+    engine = open_engine(register)
+    try:
+        catatan.catat_langkah(engine, trail, entry, token)
+    finally:
+        engine.dispose()
+    for doc_id, value in token.items():
+        print(f"  verification: {base}/v/{value} ({doc_id})")
+
+
+def cmd_trail_status(args: argparse.Namespace) -> int:
+    from naskah.trail.ringkasan import status
+
+    with trail_db.reading(args) as trail:
+        return _print_status(args, trail, status(trail))
+
+
+def _print_status(args: argparse.Namespace, trail: Trail, info: dict[str, Any]) -> int:
+    from naskah.trail.ringkasan import durasi_teks
+
     if args.json:
         print_json(info)
         return EXIT_OK
@@ -171,7 +228,6 @@ def _quiet_pyhanko() -> None:
 
 
 def cmd_trail_verify(args: argparse.Namespace) -> int:
-    from naskah.trail import Trail
     from naskah.tte.trust import Revocation, TrustStore
 
     trust = TrustStore.from_files(args.trust) if args.trust else None
@@ -182,8 +238,9 @@ def cmd_trail_verify(args: argparse.Namespace) -> int:
 
     bar = bar_tahap()
     try:
-        result = Trail.open(args.dir).verify(trust, berkas_pdf=args.berkas_pdf,
-                                             revocation=revocation, kemajuan=bar)
+        with trail_db.reading(args) as trail:
+            result = trail.verify(trust, berkas_pdf=args.berkas_pdf, revocation=revocation,
+                                  kemajuan=bar)
     finally:
         if bar is not None:
             bar.close()
@@ -229,15 +286,15 @@ def print_warnings(peringatan: list[str]) -> None:
 def cmd_trail_report(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from naskah.trail import Trail
     from naskah.trail.ringkasan import laporan_waktu, laporan_waktu_teks
 
-    trail = Trail.open(args.dir)
-    if args.json:
-        rows = [asdict(r) for r in laporan_waktu(trail)]
-        print_json({"langkah": rows, "melebihi": [r["step"] for r in rows if r["melebihi"]]})
-    else:
-        print(laporan_waktu_teks(trail))
+    with trail_db.reading(args) as trail:
+        if args.json:
+            rows = [asdict(r) for r in laporan_waktu(trail)]
+            print_json({"langkah": rows,
+                        "melebihi": [r["step"] for r in rows if r["melebihi"]]})
+        else:
+            print(laporan_waktu_teks(trail))
     return EXIT_OK
 
 
@@ -245,8 +302,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     """Add ``naskah trail`` and its actions to the ``naskah`` parser."""
     trail = sub.add_parser("trail", help="run and check an SOP trail in a berkas folder")
     tsub = trail.add_subparsers(dest="trail_command", required=True, metavar="ACTION")
-    p = tsub.add_parser("init", help="start a trail in DIR")
-    p.add_argument("dir", metavar="DIR")
+    p = tsub.add_parser("init", help="start a trail in DIR (or in a database: --trail-id)")
+    trail_db.add_target_options(p, db=False)
     p.add_argument("--pelaksana", required=True, metavar="FILE.json",
                    help="who holds which role: {\"peran\": {\"karo-po\": [pejabat, ...]}}")
     p.add_argument("--sop", metavar="FILE.json", help="another SOP (default: Tata Kelola Data)")
@@ -269,7 +326,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=cmd_trail_init)
 
     p = tsub.add_parser("do", help="perform step STEP")
-    p.add_argument("dir", metavar="DIR")
+    trail_db.add_target_options(p)
     p.add_argument("step", type=whole(1, 9999), metavar="STEP")
     p.add_argument("--data", metavar="FILE.json",
                    help="the step's data (see naskah.trail.data_langkah)")
@@ -288,11 +345,15 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="let paths in the --data file lead outside the data file's folder")
     p.add_argument("--max-lampiran-mb", type=decimal(0.001, 1024), default=50.0, metavar="MB",
                    help="largest attachment accepted (default 50, at most 1024)")
+    p.add_argument("--url-publik", metavar="URL",
+                   help="with a register database: the address of the `naskah serve` sharing "
+                        "it; each signed original's QR opens URL/v/TOKEN there "
+                        "(default: $NASKAH_URL_PUBLIK)")
     add_signer_options(p)
     p.set_defaults(handler=cmd_trail_do)
 
     p = tsub.add_parser("status", help="list the performed steps and the next one")
-    p.add_argument("dir", metavar="DIR")
+    trail_db.add_target_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_trail_status)
 
@@ -304,7 +365,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                     "records all its steps; 'unanchored' (exit 0, with a warning) when every "
                     "check passed but nothing outside the berkas records its length, so "
                     "truncation cannot be ruled out; TAMPERED (exit 1) otherwise.")
-    p.add_argument("dir", metavar="DIR")
+    trail_db.add_target_options(p)
     p.add_argument("--json", action="store_true",
                    help="status, anchors, warnings and every problem with its kind (jenis), "
                         "step and file")
@@ -320,6 +381,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=cmd_trail_verify)
 
     p = tsub.add_parser("report", help="actual time against each step's time standard")
-    p.add_argument("dir", metavar="DIR")
+    trail_db.add_target_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_trail_report)
+    trail_db.add_commands(tsub)

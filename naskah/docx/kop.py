@@ -22,6 +22,11 @@ from naskah.profil import Profil
 _SETDA = re.compile(r"\bSEKRETARIAT\s+DAERAH\b", re.IGNORECASE)
 
 
+class KopWarning(UserWarning):
+    """A kop that does not suit its document, e.g. a kepala daerah signing on the kop of
+    the Sekretariat Daerah (a warning: the document is still rendered)."""
+
+
 @dataclass(frozen=True)
 class KopTerpakai:
     """The kop a document renders with, and where it came from."""
@@ -74,4 +79,4 @@ def problems(naskah: NaskahDinas, kop: Instansi) -> list[str]:
     return []
 
 
-__all__ = ["KopTerpakai", "problems", "resolve", "with_kop"]
+__all__ = ["KopTerpakai", "KopWarning", "problems", "resolve", "with_kop"]

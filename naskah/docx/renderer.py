@@ -24,6 +24,7 @@ from naskah.docx import kop as kop_mod
 from naskah.docx.appearance import Appearance
 from naskah.docx.integrity import body_text_hash
 from naskah.docx.konteks import AsetResolver, konteks, read_gambar, resolver
+from naskah.docx.kop import KopWarning
 from naskah.docx.metadata import (
     ITEM_PART,
     PROPS_CONTENT_TYPE,
@@ -33,7 +34,7 @@ from naskah.docx.metadata import (
     datastore_props_xml,
 )
 from naskah.docx.template import Rendering, Template
-from naskah.errors import InputError, KopWarning, NaskahError
+from naskah.errors import InputError, NaskahError
 from naskah.fileio import writable_target_problem, write_atomic
 from naskah.models import NaskahDinas, jenis_class
 from naskah.models.instansi import Instansi
@@ -140,7 +141,7 @@ class Renderer:
         current directory), or a function resolving one; each image is checked by its
         content (:class:`~naskah.errors.InputError` naming the field). A document that
         names no kop renders with :meth:`kop_untuk`'s, recorded in the metadata; a kop
-        that does not suit the signer is reported as a :class:`~naskah.errors.KopWarning`.
+        that does not suit the signer is reported as a :class:`~naskah.docx.kop.KopWarning`.
         """
         pengesahan = pengesahan or Pengesahan()
         content_hash = naskah.content_hash()

@@ -18,11 +18,12 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -172,16 +173,56 @@ def is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
+_BOUND: ContextVar[Connection | None] = ContextVar("naskah_register_bound", default=None)
+
+
+@contextmanager
+def bound(conn: Connection) -> Iterator[None]:
+    """Within this block every register transaction on ``conn``'s engine runs inside
+    ``conn``'s own transaction (a savepoint each), so it commits or rolls back with it:
+    the database trail store takes a step's number in the transaction that records the
+    step (:mod:`naskah.trail.store.database`)."""
+    token = _BOUND.set(conn)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+def bound_connection() -> Connection | None:
+    """The connection :func:`bound` set for this context, if any."""
+    return _BOUND.get()
+
+
+def same_database(a: str | URL, b: str | URL) -> bool:
+    """Whether two URLs name the same database (passwords and drivers aside)."""
+    x, y = make_url(a), make_url(b)
+    return (x.get_backend_name(), x.host, x.port, x.database, x.username) == (
+        y.get_backend_name(), y.host, y.port, y.database, y.username)
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
-    """``engine.begin()`` (commit at the end, roll back on error), errors translated."""
+    """``engine.begin()`` (commit at the end, roll back on error), errors translated;
+    a savepoint of the :func:`bound` connection when there is one on this engine."""
+    conn = _BOUND.get()
+    if conn is not None and conn.engine is engine:
+        with translate_errors(engine), conn.begin_nested():
+            yield conn
+        return
     with translate_errors(engine), engine.begin() as conn:
         yield conn
 
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
-    """``engine.connect()`` for reads, errors translated."""
+    """``engine.connect()`` for reads, errors translated (the :func:`bound` connection
+    when there is one on this engine: it sees its own transaction's writes)."""
+    conn = _BOUND.get()
+    if conn is not None and conn.engine is engine:
+        with translate_errors(engine):
+            yield conn
+        return
     with translate_errors(engine), engine.connect() as conn:
         yield conn
 
@@ -245,6 +286,6 @@ def _where(where: Engine | str) -> str:
     return url.render_as_string(hide_password=True)
 
 
-__all__ = ["DEFAULT_URL", "ENV", "RegisterError", "create", "is_postgres", "open_engine",
-           "reading", "resolve_url", "revisions", "transaction", "translate_errors",
-           "upgrade"]
+__all__ = ["DEFAULT_URL", "ENV", "RegisterError", "bound", "bound_connection", "create",
+           "is_postgres", "open_engine", "reading", "resolve_url", "revisions", "same_database",
+           "transaction", "translate_errors", "upgrade"]

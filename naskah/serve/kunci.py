@@ -112,7 +112,8 @@ def signer(layanan: Any, who: Pengguna, rahasia: KunciPkcs12 | KunciPkcs11 | Kun
     client = BsreClient(config)
     try:
         yield BsreSigner(client, rahasia.nik,
-                         identitas or Identitas(nama=who.nama, nip=who.nip, jabatan=None),
+                         # The account's name is a login, not the certificate's: the NIP binds it.
+                         identitas or Identitas(nama="", nip=who.nip, jabatan=None),
                          passphrase=Passphrase.literal(rahasia.passphrase.get_secret_value()))
     finally:
         with contextlib.suppress(Exception):

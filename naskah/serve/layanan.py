@@ -9,6 +9,7 @@ thread. Everything shared is in the database.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ def open_database(url: str) -> Engine:
     from naskah.register.db import create, open_engine, resolve_url, upgrade
 
     resolved = resolve_url(url)
+    _share_password(resolved)
     if resolved.startswith("sqlite"):
         from sqlalchemy.engine import make_url
 
@@ -43,6 +45,17 @@ def open_database(url: str) -> Engine:
     finally:
         engine.dispose()
     return open_engine(resolved)
+
+
+def _share_password(url: str) -> None:
+    """A trail keeps its register's URL without the password (naskah.trail.pengaturan):
+    PostgreSQL then takes it from ``PGPASSWORD``. The service's trails number from the
+    service's own database, so its password is offered there, unless one is set."""
+    from sqlalchemy.engine import make_url
+
+    password = make_url(url).password
+    if password and not os.environ.get("PGPASSWORD"):
+        os.environ["PGPASSWORD"] = str(password)
 
 
 def _reader(engine: Engine) -> Engine:
@@ -73,6 +86,10 @@ class Layanan:
         (settings.data / "tmp").mkdir(exist_ok=True)
         self.engine = engine or open_database(settings.db)
         self.lesen = _reader(self.engine)
+        from naskah.serve.trails import store_for
+
+        # PostgreSQL: trails in the database, shared by every instance (naskah.serve.trails)
+        self.trails = store_for(self.engine, settings.data)
         self.pdf = PdfPool(settings.data / "tmp", antrian=settings.pdf_antrian,
                            timeout=settings.pdf_timeout_s, tunggu=settings.pdf_tunggu_s)
         self._renderers: dict[tuple[str | None, str | None, bool | None], Renderer] = {}
@@ -140,10 +157,13 @@ class Layanan:
             return False, "unreachable"
 
     def health(self) -> dict[str, Any]:
+        from naskah.serve.trails import kind
+
         ok_db, why = self.database_ok()
         pdf = self.pdf.status()
         return {"status": "ok" if ok_db and pdf["ok"] else "down",
                 "basis_data": {"ok": ok_db, **({"masalah": why} if why else {})},
+                "trail": kind(self.trails),
                 "libreoffice": pdf,
                 "worker": self.worker.status() if self.worker is not None else None}
 

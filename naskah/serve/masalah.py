@@ -16,7 +16,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from naskah.errors import InputError, NaskahError, PdfError, TamperError, TrailError
+from naskah.errors import (
+    BsreError,
+    InputError,
+    NaskahError,
+    PdfError,
+    RegisterConflictError,
+    RegisterError,
+    SigningError,
+    TamperError,
+    TrailError,
+    UnsupportedOperation,
+)
 
 MEDIA = "application/problem+json"
 log = logging.getLogger("naskah.serve")
@@ -87,6 +98,8 @@ def dari(exc: BaseException) -> Masalah:
     """The problem an exception is answered with."""
     if isinstance(exc, Masalah):
         return exc
+    if isinstance(exc, RegisterConflictError):  # also an InputError: the state, not the input
+        return Masalah(409, "konflik", str(exc), exc.errors)
     if isinstance(exc, InputError):
         return Masalah(422, "input", str(exc), exc.errors)
     if isinstance(exc, TamperError):
@@ -96,10 +109,10 @@ def dari(exc: BaseException) -> Masalah:
     if isinstance(exc, PdfError):
         return Masalah(503, "pdf-tidak-tersedia", f"PDF conversion failed: {exc}",
                        headers={"Retry-After": "5"})
-    if type(exc).__name__ == "RegisterError" or _database(exc):
+    if isinstance(exc, RegisterError) or _database(exc):
         return Masalah(503, "basis-data", "the database is unavailable; try again later",
                        headers={"Retry-After": "5"})
-    if type(exc).__name__ in ("SigningError", "BsreError", "UnsupportedOperation"):
+    if isinstance(exc, (SigningError, BsreError, UnsupportedOperation)):
         return Masalah(503, "tanda-tangan", f"signing failed: {exc}")
     if isinstance(exc, NaskahError):
         return Masalah(422, "ditolak", str(exc))

@@ -77,6 +77,8 @@ class Settings:
     pkcs11_modul: str | None = None
     """The PKCS#11 library of the tokens attached to this server (never from a request)."""
     bsre_url: str | None = None
+    halaman_per_menit: int = 60
+    """Requests per minute one client address may make to the public verification page."""
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some settings changed."""
@@ -103,6 +105,7 @@ class Settings:
             "trust": tuple(Path(p) for p in env.get("NASKAH_TRUST", "").split(os.pathsep) if p),
             "pkcs11_modul": env.get("NASKAH_PKCS11_MODULE") or None,
             "bsre_url": env.get("NASKAH_BSRE_URL") or None,
+            "halaman_per_menit": int(_number(env, "NASKAH_HALAMAN_PER_MENIT", 60)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(db=str(db), data=data, **values)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ one database: accounts and their API tokens (hashed), the audit trail of every
 state-changing request, idempotency keys, batch jobs with their lease and each row's
 result, the trails the service runs, and the officials' enrolled PKCS#12 keys (still
 encrypted with the official's own passphrase, which is never stored). The migration
-``0002_serve`` creates them.
+``0002_serve`` creates them; ``0004_halaman`` adds the public verification records.
 """
 
 from __future__ import annotations
@@ -133,5 +133,48 @@ kunci = Table(
     Column("dibuat_pada", TZ, nullable=False),
 )
 
-__all__ = ["audit", "idempotensi", "kunci", "metadata", "pekerjaan", "pekerjaan_baris",
-           "pengguna", "token", "trail"]
+tanda_tangan = Table(
+    "verifikasi_publik", metadata,
+    # SHA-256 of the QR's token: the page looks a token up by its hash, so the table
+    # never holds what a URL needs, and a lookup costs the same for any token.
+    Column("token_sha256", String(64), primary_key=True),
+    Column("dokumen_sha256", String(64), nullable=False, index=True),  # the signed original
+    Column("jenis", String(100)),
+    Column("nomor", String(200), index=True),
+    Column("tanggal", String(10)),  # ISO date of the letter
+    Column("hal", Text),
+    Column("sifat", String(20)),  # klasifikasi keamanan: Biasa | Terbatas | Rahasia | ...
+    Column("penandatangan", String(300), nullable=False),
+    Column("nip", String(18)),
+    Column("jabatan", String(300)),
+    Column("ditandatangani_pada", TZ, nullable=False),
+    Column("sumber_waktu", String(20), nullable=False),  # tsa | penanda-tangan
+    Column("penerbit", String(500)),  # the certificate's issuer
+    Column("berlaku_dari", TZ),
+    Column("berlaku_sampai", TZ),
+    Column("asal", String(100), nullable=False),  # tanda-tangan | trail/ID
+    Column("dicatat_pada", TZ, nullable=False),
+    Column("diganti_pada", TZ),  # a later signed version of the same nomor replaced it
+    Column("dicabut_pada", TZ),
+    Column("alasan_cabut", Text),
+)
+
+sesi = Table(
+    "sesi_konsol", metadata,
+    Column("sha256", String(64), primary_key=True),  # of the session cookie's value
+    Column("pengguna_id", Integer, ForeignKey("pengguna.id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),  # the token every form of the session sends
+    Column("dibuat_pada", TZ, nullable=False),
+    Column("berakhir_pada", TZ, nullable=False),
+)
+
+gagal_masuk = Table(
+    "gagal_masuk", metadata,
+    Column("nama", String(100), primary_key=True),  # the account name tried
+    Column("jumlah", Integer, nullable=False),  # failures in a row
+    Column("terakhir", TZ, nullable=False),
+    Column("terkunci_sampai", TZ),
+)
+
+__all__ = ["audit", "gagal_masuk", "idempotensi", "kunci", "metadata", "pekerjaan",
+           "pekerjaan_baris", "pengguna", "sesi", "tanda_tangan", "token", "trail"]

@@ -110,8 +110,14 @@ def read_register(root: Path, settings: Pengaturan, berkas: str, hashes: list[st
         from naskah.register.jangkar import JangkarTrail, open_existing
     except ImportError as exc:  # pragma: no cover - SQLAlchemy is a dependency
         return BacaanRegister(tempat, gagal=str(exc))
+    from naskah.register.db import bound_connection, same_database
+
+    conn = bound_connection()
+    shared = conn is not None and same_database(conn.engine.url, url)
     try:
-        engine = open_existing(url)
+        # The database trail store's own connection when it holds the trail (it knows
+        # the password the berkas's settings never keep).
+        engine = conn.engine if conn is not None and shared else open_existing(url)
     except (NaskahError, SQLAlchemyError, OSError) as exc:
         return BacaanRegister(tempat, gagal=_short(exc))
     try:
@@ -121,7 +127,8 @@ def read_register(root: Path, settings: Pengaturan, berkas: str, hashes: list[st
     except (NaskahError, SQLAlchemyError, OSError) as exc:
         return BacaanRegister(tempat, gagal=_short(exc))
     finally:
-        engine.dispose()
+        if not shared:
+            engine.dispose()
 
 
 def compare_register(reg: BacaanRegister, hashes: list[str], genesis: str, result: Perbandingan

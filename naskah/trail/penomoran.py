@@ -24,7 +24,10 @@ one step's writes, and what a crash between them leaves:
    the head one step behind: verify says so, the next step moves it on.
 
 The number cannot share the head's transaction: the head is the hash of an entry that
-holds the signed document, which holds the number.
+holds the signed document, which holds the number. In the database trail store
+(:mod:`naskah.trail.store.database`) the register is bound to the step's own transaction
+(:func:`naskah.register.db.bound`): the number, the entry with its files and the head
+commit together, and a crash leaves none of them.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class Penomor:
         self.per_kode: dict[str, Nomor] = {}
         """... by the document they number."""
         self._register: Register | None = None
+        self._shared = False
 
     def beri(self, out: Output, model: NaskahDinas, pejabat: Pejabat, waktu: datetime,
              step: int = 0) -> NaskahDinas:
@@ -126,16 +130,30 @@ class Penomor:
             self._open().jangkar.catat(self.berkas, langkah, hash_akhir,
                                        sebelumnya=sebelumnya)
 
+    @property
+    def terikat(self) -> bool:
+        """Whether the register writes in the caller's transaction (the database trail
+        store's step): a failure then undoes the whole step, never half of it."""
+        return self._shared
+
     def close(self) -> None:
-        if self._register is not None:
+        if self._register is not None and not self._shared:
             self._register.close()
-            self._register = None
+        self._register = None
 
     def _open(self) -> Register:
         if self._register is None:
             from naskah.register import Register
+            from naskah.register.db import bound_connection, same_database
 
-            self._register = Register(self.url)
+            conn = bound_connection()
+            if conn is not None and self.url is not None and same_database(
+                    conn.engine.url, self.url):
+                # The database trail store's step: the numbers and the head are written
+                # in the transaction that records the step (all or nothing).
+                self._register, self._shared = Register(engine=conn.engine), True
+            else:
+                self._register = Register(self.url)
         return self._register
 
 

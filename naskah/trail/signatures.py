@@ -205,7 +205,7 @@ def check(ledger: Ledger, entries: list[Entry], roster: DaftarPelaksana | None,
     cannot be read; that is reported elsewhere); ``originals=False`` leaves the signed
     originals' PDFs unchecked (not whether each tanda tangan has one); ``revocation``:
     CRLs and OCSP to check the certificates against, besides the roots';
-    ``kemajuan("tanda tangan", done, total)`` is called at the end."""
+    ``kemajuan("tanda tangan", done, total)`` is called after each entry."""
     from naskah.tte.trust import TrustStore
 
     found: list[Temuan] = []

@@ -167,12 +167,18 @@ def perform_step(
 
 def _anchor(penomor: Penomor, count: int, recorded: Entry, head: Kepala | None) -> None:
     """Anchor the entry just written in the register. The step is recorded whatever
-    happens here; a failure says so (and the next step anchors it)."""
+    happens here; a failure says so (and the next step anchors it). In the database
+    trail store's one transaction (``penomor.terikat``) a failure undoes the whole step
+    instead, and is raised as it is."""
     try:
         penomor.catat_kepala(count, recorded.hash, head)
     except TamperError as exc:
+        if penomor.terikat:
+            raise
         raise TamperError(f"step {recorded.step} was recorded, but {exc}") from None
     except Exception as exc:  # the register's database: gone, locked, refused
+        if penomor.terikat:
+            raise
         from naskah.register import RegisterError
 
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
@@ -181,7 +187,6 @@ def _anchor(penomor: Penomor, count: int, recorded: Entry, head: Kepala | None) 
             f"register ({reason[0] if reason else type(exc).__name__}); the next step "
             "anchors it, and until then verify reports the trail as anchored one step "
             "behind") from None
-
 
 
 def _numbered(ref: Rujukan, penomor: Penomor) -> Rujukan:

@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from naskah.tte.errors import SigningError
+from naskah.errors import BsreAnswerError
 from naskah.tte.identity import Identitas
 from naskah.tte.trust import TrustStore
 from naskah.tte.validasi import Status
-
-
-class BsreAnswerError(SigningError):
-    """BSrE's answer is not the document sent, validly signed by the signer asked for."""
 
 
 @dataclass(frozen=True)
@@ -66,13 +62,16 @@ def check_update(sent: bytes, returned: bytes, trust: TrustStore | None,
 def check_signer(checked: Checked, nik: str, identitas: Identitas, where: str = "bsre"
                  ) -> bytes:
     """The signed PDF, if its new signature's certificate names ``identitas`` (its
-    serialNumber the NIK or the NIP, its common name the name)."""
+    serialNumber the NIK or the NIP, its common name the name; an empty name: only the
+    number is checked, e.g. a service account bound to a NIP)."""
     who = checked.identitas
     numbers = {nik, identitas.nip} - {None}
-    if who is None or who.nip not in numbers or _plain(who.nama) != _plain(identitas.nama):
+    if who is None or who.nip not in numbers or (
+            identitas.nama and _plain(who.nama) != _plain(identitas.nama)):
         named = f"{who.nama} ({who.nip or '-'})" if who is not None else "nobody"
         raise BsreAnswerError(f"{where}: the document came back signed by {named[:120]}, "
-                              f"not by {identitas.nama} (NIK {nik})")
+                              f"not by {identitas.nama or identitas.nip or '-'} (NIK {nik})",
+                              signed_by=who.nip if who is not None else None)
     return checked.pdf
 
 

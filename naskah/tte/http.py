@@ -21,13 +21,7 @@ from typing import Any
 
 import httpx
 
-
-class DeadlineExceeded(Exception):
-    """The whole request took longer than its deadline."""
-
-
-class AnswerTooLarge(Exception):
-    """The answer's body is larger than the caller accepts."""
+from naskah.errors import AnswerTooLarge, DeadlineExceeded
 
 
 @dataclass(frozen=True)

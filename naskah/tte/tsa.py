@@ -27,17 +27,13 @@ from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.timestamps import DummyTimeStamper, TimeStamper, TimestampRequestError
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from naskah.errors import TsaError
 from naskah.tte import http
-from naskah.tte.errors import SigningError
 
 QUERY = "application/timestamp-query"
 REPLY = "application/timestamp-reply"
 MAX_REPLY = 256 * 1024
 """A timestamp reply is a few kilobytes (token + TSA chain); more is refused."""
-
-
-class TsaError(SigningError):
-    """The timestamp authority could not be reached or gave no usable timestamp."""
 
 
 class HttpTimeStamper(TimeStamper):

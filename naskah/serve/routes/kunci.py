@@ -14,6 +14,7 @@ from naskah.errors import InputError
 from naskah.serve import kunci
 from naskah.serve.akun import Pengguna, Peran
 from naskah.serve.auth import perlu
+from naskah.serve.halaman import catatan
 from naskah.serve.masalah import Masalah, responses
 from naskah.serve.middleware import catat
 from naskah.serve.routes.umum import content_disposition, layanan, not_found
@@ -82,39 +83,75 @@ def lihat(request: Request, who: Pejabat) -> dict[str, Any]:
 async def tanda_tangan(request: Request, who: Pejabat,
                        pdf: Annotated[UploadFile, File(description="the PDF to sign")],
                        kunci_json: Annotated[str, Form(alias="kunci", max_length=4000)],
-                       doc_id: Annotated[str | None, Form(max_length=100)] = None) -> Response:
+                       doc_id: Annotated[str | None, Form(max_length=100)] = None,
+                       keterangan_json: Annotated[str | None, Form(
+                           alias="keterangan", max_length=5000,
+                           description="JSON (`Keterangan`): jenis, nomor, tanggal, hal, sifat "
+                                       "that the public verification page shows")] = None
+                       ) -> Response:
     rahasia = parse_rahasia(kunci_json)
+    keterangan = parse_keterangan(keterangan_json)
     data = await pdf.read()
     parts = layanan(request)
+    token = catatan.token_baru()
+    base = parts.settings.url_publik
+    # No placeholder host: without url_publik the QR carries the bare token (a service
+    # that knows its address can still look it up) and the answer says so.
+    qr = f"{base.rstrip('/')}/v/{token}" if base else token
 
     def work() -> bytes:
-        from naskah.profil import Tte
+        import hashlib
+
+        from naskah.errors import BsreAnswerError
         from naskah.tte.pades import PdfSignOptions
         from naskah.tte.verify import verify_pdf
 
-        tte = Tte(url_verifikasi=f"{parts.settings.url_publik.rstrip('/')}/v/{{id}}") \
-            if parts.settings.url_publik else Tte()
         with kunci.signer(parts, who, rahasia) as key:
             kunci.check_owner(who, key)
-            import hashlib
-
             options = PdfSignOptions(doc_id=doc_id or hashlib.sha256(data).hexdigest()[:16],
-                                     tte=tte)
-            signed: bytes = key.sign_pdf(data, options)
-        if key.certificate_der() is None:  # BSrE: whose certificate signed, read back
-            reports = verify_pdf(signed, None).signatures
-            nip = reports[-1].identitas.nip if reports and reports[-1].identitas else None
-            if nip != who.nip:
-                raise Masalah(403, "bukan-pejabatnya", f"BSrE signed with the certificate of "
-                              f"NIP {nip or '-'}, not {who.nip}; the result is discarded")
+                                     qr_url=qr)
+            try:
+                signed: bytes = key.sign_pdf(data, options)
+            except BsreAnswerError as exc:
+                if exc.signed_by is None:
+                    raise
+                nip: str | None = exc.signed_by  # BSrE's client checked who signed
+            else:
+                nip = who.nip
+                if key.certificate_der() is None:  # BSrE: read back who signed
+                    reports = verify_pdf(signed, None).signatures
+                    nip = (reports[-1].identitas.nip if reports and reports[-1].identitas
+                           else None)
+        if nip != who.nip:
+            raise Masalah(403, "bukan-pejabatnya", f"BSrE signed with the certificate of "
+                          f"NIP {nip or '-'}, not {who.nip}; the result is discarded")
+        catatan.catat(parts.engine, token, signed, keterangan, "tanda-tangan")
         return signed
 
     signed = await anyio.to_thread.run_sync(work)
     catat(request.state, ditandatangani=who.nip)
     stem = (pdf.filename or "naskah").rsplit(".", 1)[0] + "-ttd"
-    return Response(signed, media_type="application/pdf",
-                    headers={"Content-Disposition": content_disposition(stem, "pdf")})
+    headers = {"Content-Disposition": content_disposition(stem, "pdf")}
+    if base:
+        headers["X-Naskah-Verifikasi"] = qr
+    else:
+        headers["X-Naskah-Peringatan"] = ("no url_publik (NASKAH_URL_PUBLIK): the QR code "
+                                          "carries the verification token, not a URL")
+    return Response(signed, media_type="application/pdf", headers=headers)
 
 
-__all__ = ["parse_rahasia", "router"]
+def parse_keterangan(text: str | None) -> catatan.Keterangan:
+    """The ``keterangan`` form field (JSON) for the verification page; empty: none."""
+    if not text:
+        return catatan.Keterangan()
+    try:
+        return catatan.Keterangan.model_validate_json(text)
+    except ValidationError as exc:
+        errors = [(".".join(["keterangan", *(str(p) for p in e["loc"])]), e["msg"])
+                  for e in exc.errors(include_input=False)]
+        raise InputError("keterangan: " + "; ".join(f"{f}: {m}" for f, m in errors),
+                         errors) from None
+
+
+__all__ = ["parse_keterangan", "parse_rahasia", "router"]
 

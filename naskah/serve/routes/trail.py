@@ -1,17 +1,22 @@
 """SOP trails run by the service: ``POST /v1/trail``, its status, its steps (each signed by
 the official performing it, with the secret in the request), verification and berkas PDF.
 
-A trail is a berkas folder under the data folder (``trail/ID``), as the library keeps
-one; the database records which trails the service runs. Its register is the service's
-own database, so the numbers its signing steps take are the ones ``/v1/nomor`` lists.
+A trail is kept by the instance's trail store (:mod:`naskah.serve.trails`): in the
+database on PostgreSQL (shared by every instance), a berkas folder under the data folder
+(``trail/ID``) on SQLite; the database records which trails the service runs. Its
+register is the service's own database, so the numbers its signing steps take are the
+ones ``/v1/nomor`` lists.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path as FsPath
@@ -27,6 +32,8 @@ from naskah.errors import InputError
 from naskah.serve import kunci
 from naskah.serve.akun import Pengguna, Peran
 from naskah.serve.auth import periksa_nip, perlu
+from naskah.serve.halaman import catatan
+from naskah.serve.halaman.berkode import SignerBerkode
 from naskah.serve.masalah import responses
 from naskah.serve.middleware import catat
 from naskah.serve.routes.dokumen import Profil
@@ -43,6 +50,7 @@ from naskah.serve.tabel import trail as t_trail
 from naskah.serve.tenggat import tenggat
 
 router = APIRouter(tags=["trail"])
+log = logging.getLogger("naskah.serve")
 Siapa = Annotated[Pengguna, Depends(perlu(*Peran))]
 Pejabat = Annotated[Pengguna, Depends(perlu(Peran.PEJABAT))]
 IdTrail = Annotated[str, Path(pattern="^[0-9a-f]{32}$", description="the trail's id")]
@@ -87,13 +95,31 @@ class LangkahBaru(BaseModel):
     selesai: datetime | None = None
 
 
-def _folder(request: Request, trail_id: str) -> FsPath:
+@contextmanager
+def _reading(request: Request, trail_id: str) -> Iterator[Any]:
+    """The trail as a berkas folder to read (naskah.serve.trails); 404 when unknown."""
+    from naskah.serve.trails import membaca
+
     parts = layanan(request)
     with parts.engine.connect() as conn:
         found = conn.execute(select(t_trail.c.folder).where(t_trail.c.id == trail_id)).first()
     if found is None:
         raise not_found(f"trail {trail_id}")
-    return parts.settings.data / str(found.folder)
+    with membaca(parts.trails, trail_id, parts.tmp / "trail-cache") as trail:
+        yield trail
+
+
+def _open(request: Request, trail_id: str) -> Any:
+    """The trail to read, in a folder that outlives the call (the berkas itself, or the
+    database trail's cache folder at its head: kept while in use)."""
+    with _reading(request, trail_id) as trail:
+        return trail
+
+
+def _folder(request: Request, trail_id: str) -> FsPath:
+    """The trail's berkas folder, to read (see :func:`_open`): with the database store a
+    cache at the trail's head, so whatever is written there stays on this instance."""
+    return FsPath(_open(request, trail_id).folder)
 
 
 def _profil(url_publik: str | None, nama: Any) -> Any:
@@ -109,18 +135,11 @@ def _profil(url_publik: str | None, nama: Any) -> Any:
         update={"url_verifikasi": url})})
 
 
-def _open(request: Request, trail_id: str) -> Any:
-    from naskah.trail import Trail
-
-    return Trail.open(_folder(request, trail_id))
-
-
 @router.post("/v1/trail", status_code=201, summary="Start a trail (signed by its starter)",
              responses={201: {"content": {"application/json": {"example": {
                  "id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0", "status": {"selesai": False}}}}},
                  **responses(400, 401, 403, 413, 422)})
 def mulai(request: Request, who: Pejabat, data: TrailBaru) -> JSONResponse:
-    from naskah.trail import Trail
     from naskah.trail.pelaksana import DaftarPelaksana
 
     parts = layanan(request)
@@ -155,10 +174,10 @@ def mulai(request: Request, who: Pejabat, data: TrailBaru) -> JSONResponse:
         trust_files = _trust_files(parts, data.trust, work)
         with kunci.signer(parts, who, data.kunci) as key:
             kunci.check_owner(who, key)
-            Trail.init(parts.settings.data / relative, roster, sop=sop, trust=trust_files,
-                       oleh=data.oleh, signer=key,
-                       register=parts.settings.db if data.penomoran else None,
-                       profil=_profil(parts.settings.url_publik, data.profil))
+            parts.trails.init(trail_id, roster, sop=sop, trust=trust_files,
+                              oleh=data.oleh, signer=key,
+                              register=parts.settings.db if data.penomoran else None,
+                              profil=_profil(parts.settings.url_publik, data.profil))
     except BaseException:
         shutil.rmtree(parts.settings.data / relative, ignore_errors=True)
         raise
@@ -191,11 +210,12 @@ def _trust_files(parts: Any, pems: list[str] | None, work: FsPath) -> list[FsPat
 def _status(request: Request, trail_id: str) -> dict[str, Any]:
     from naskah.trail.ringkasan import laporan_waktu, status
 
-    trail = _open(request, trail_id)
-    result: dict[str, Any] = status(trail)
+    with _reading(request, trail_id) as trail:
+        result: dict[str, Any] = status(trail)
+        result["waktu"] = [asdict(b) for b in laporan_waktu(trail)]
+        sop = trail.sop
     result.pop("berkas", None)  # a path on the server
-    result["waktu"] = [asdict(b) for b in laporan_waktu(trail)]
-    result["tenggat"] = tenggat(trail.sop, result, datetime.fromisoformat(result["dibuat"]))
+    result["tenggat"] = tenggat(sop, result, datetime.fromisoformat(result["dibuat"]))
     return result
 
 
@@ -284,29 +304,44 @@ async def _step_input(request: Request, work: FsPath) -> tuple[LangkahBaru, dict
 
 def _perform(request: Request, trail_id: str, n: int, who: Pengguna, data: LangkahBaru,
              lampiran: dict[str, FsPath]) -> dict[str, Any]:
-    trail = _open(request, trail_id)
+    with _reading(request, trail_id) as trail:
+        roster = trail.pelaksana
     try:
-        pejabat, _roles = trail.pelaksana.cari(data.oleh)
+        pejabat, _roles = roster.cari(data.oleh)
     except KeyError as exc:
         raise InputError(f"oleh: {exc.args[0]}", [("oleh", "not in the roster")]) from None
     periksa_nip(who, pejabat.nip or "", f"step {n}")
+    base = layanan(request).settings.url_publik
     with kunci.signer(layanan(request), who, data.kunci) as key:
         kunci.check_owner(who, key)
-        entry = trail.perform(n, data.oleh, dokumen=data.dokumen, lampiran=lampiran,
-                              tindakan=data.tindakan, mulai=data.mulai, selesai=data.selesai,
-                              catatan=data.catatan, signer=key)
+        # Each signed original's QR opens the public page by its own short token.
+        signer = SignerBerkode(key, base) if base else key
+        entry = layanan(request).trails.perform(
+            trail_id, n, data.oleh, dokumen=data.dokumen, lampiran=lampiran,
+            tindakan=data.tindakan, mulai=data.mulai, selesai=data.selesai,
+            catatan=data.catatan, signer=signer)
+    if isinstance(signer, SignerBerkode):
+        try:
+            with _reading(request, trail_id) as trail:
+                catatan.catat_langkah(layanan(request).engine, trail, entry, signer.token)
+        except Exception:  # the step is performed and recorded in the ledger all the same
+            log.exception("trail %s step %d: the verification page's record failed",
+                          trail_id, n)
     result: dict[str, Any] = entry.model_dump(mode="json")
     return result
 
 
 @router.get("/v1/trail/{id}/verifikasi", summary="Verify every hash, file and signature",
             responses={200: {"content": {"application/json": {"example": {
-                "utuh": True, "langkah": 14, "hash_akhir": "0" * 64, "masalah": []}}}},
+                "utuh": True, "status": "intact", "langkah": 14, "hash_akhir": "0" * 64,
+                "masalah": []}}}},
                        **responses(401, 404, 422)})
 async def verifikasi(request: Request, id: IdTrail, _: Siapa) -> dict[str, Any]:
     def work() -> dict[str, Any]:
-        result = _open(request, id).verify()
-        return {"utuh": result.utuh, "langkah": result.langkah, "hash_akhir": result.hash_akhir,
+        with _reading(request, id) as trail:
+            result = trail.verify()
+        return {"utuh": result.utuh, "status": result.status, "langkah": result.langkah,
+                "hash_akhir": result.hash_akhir,
                 "masalah": [{"jenis": m.jenis.value, "step": m.step, "file": m.file,
                              "pesan": m.pesan} for m in result.masalah]}
     return await anyio.to_thread.run_sync(work)
@@ -319,11 +354,14 @@ async def verifikasi(request: Request, id: IdTrail, _: Siapa) -> dict[str, Any]:
 async def berkas(request: Request, id: IdTrail, _: Siapa) -> Response:
     from naskah.trail.berkas import build_berkas
 
-    folder = _folder(request, id)
     work = FsPath(tempfile.mkdtemp(prefix="berkas-", dir=layanan(request).tmp))
     try:
         target = work / "berkas.pdf"
-        await anyio.to_thread.run_sync(lambda: build_berkas(folder, target))
+
+        def build() -> None:
+            with _reading(request, id) as trail:
+                build_berkas(trail.folder, target)
+        await anyio.to_thread.run_sync(build)
         data = target.read_bytes()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -337,14 +375,16 @@ async def berkas(request: Request, id: IdTrail, _: Siapa) -> Response:
                 "type": "string", "format": "binary"}}}}, **responses(401, 404, 422)})
 def dokumen(request: Request, id: IdTrail, nama: Annotated[str, Path(max_length=200)],
             _: Siapa) -> Response:
-    folder = _folder(request, id) / "dokumen"
-    path = folder / nama
-    if (not _FILE.match(nama) or not path.is_file() or path.is_symlink()
-            or path.resolve().parent != folder.resolve()):
-        raise not_found(f"dokumen/{nama}")
+    with _reading(request, id) as trail:
+        folder = trail.folder / "dokumen"
+        path = folder / nama
+        if (not _FILE.match(nama) or not path.is_file() or path.is_symlink()
+                or path.resolve().parent != folder.resolve()):
+            raise not_found(f"dokumen/{nama}")
+        data = path.read_bytes()
     media = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument."
              "wordprocessingml.document"}.get(path.suffix.lstrip("."), "application/octet-stream")
-    return Response(path.read_bytes(), media_type=media, headers={
+    return Response(data, media_type=media, headers={
         "Content-Disposition": content_disposition(path.stem, path.suffix.lstrip("."))})
 
 
