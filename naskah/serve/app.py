@@ -36,7 +36,21 @@ Every route but `/health`, `/version` and the documentation needs
 
 def create_app(settings: Settings | None = None, *, layanan: Layanan | None = None) -> FastAPI:
     """The ASGI app of one service instance (settings from the environment by default)."""
-    from naskah.serve.routes import ROUTERS
+    from naskah.serve.halaman import konsol, konsol_naskah, konsol_nomor, konsol_trail, publik
+    from naskah.serve.routes import (
+        agenda,
+        batch,
+        dokumen,
+        kunci,
+        meta,
+        nomor,
+        trail,
+        verifikasi,
+    )
+
+    routers = (meta.router, dokumen.router, nomor.router, agenda.router, batch.router,
+               trail.router, kunci.router, verifikasi.router, publik.router, konsol.router,
+               konsol_nomor.router, konsol_trail.router, konsol_naskah.router)
 
     settings = settings or (layanan.settings if layanan else Settings.from_env())
     parts = layanan or Layanan(settings)
@@ -53,7 +67,7 @@ def create_app(settings: Settings | None = None, *, layanan: Layanan | None = No
                   lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json")
     app.state.layanan = parts
-    for router in ROUTERS:
+    for router in routers:
         app.include_router(router)
     _handlers(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
