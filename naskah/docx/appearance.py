@@ -142,6 +142,8 @@ def page_problems(body: Any) -> list[str]:
 
 # ------------------------------------------------------------------ styles
 
+BAHASA = "id-ID"
+"""The documents' language (the DOCX default, hence the PDF's /Lang)."""
 _RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
               "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid",
               "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz",
@@ -200,6 +202,8 @@ def styles_xml(blob: bytes, huruf: Huruf) -> bytes:
     rpr = _child(rpr_default, "rPr", ("rPr",))
     _font(rpr, huruf.nama)
     _size(rpr, huruf.isi)
+    # The text's language: a tagged PDF's /Lang (what a screen reader speaks) comes from it.
+    _child(rpr, "lang", _RPR_ORDER).set(_w("val"), BAHASA)
     named = [(s.find(_w("name")).get(_w("val")), s) for s in root.iter(_w("style"))
              if s.find(_w("name")) is not None]
     paragraph = {name: s for name, s in named if s.get(_w("type")) == "paragraph"}
