@@ -34,6 +34,10 @@ command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 [ -e /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyrebonum-regular.otf ] || need+=(fonts-texgyre)
 # faketime: the attack tests run verify with the clock past the certificates' validity.
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
+# zbar-tools: the print tests read the stamp's QR code from a 150 dpi page image.
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+# qpdf: the PDF structure checks (qpdf --check).
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
