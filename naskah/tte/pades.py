@@ -172,8 +172,10 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
     try:
         pdf_signer.sign_pdf(
             writer, output=out,
-            appearance_text_params=(stamp_params(identitas, url, options.tte, stamp.text_pt)
-                                    if stamp else None),
+            appearance_text_params=(
+                stamp_params(identitas, url, options.tte, stamp.text_pt,
+                             stamp.box[3] - stamp.box[1] if stamp.text_band else None)
+                if stamp else None),
         )
     except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
         raise tsa_error(exc) from None

@@ -125,7 +125,7 @@ def stamp_style(tte: Tte, qr_pt: float | None = None, text_band: float | None = 
         background = b"1 1 1 rg %g %g 3000 3000 re f" % (
             (qr_pt or 0) + 2 * INNSEP, (qr_pt or 0) + 2 * INNSEP - text_band)
     return QRStampStyle(
-        stamp_text=f"{label}\n%(jabatan)s\n%(nama)s\nNIP %(nip)s",
+        stamp_text=f"{label}\n%(jabatan)s\n%(nama)s\nNIP %(nip)s%(spasi)s",
         text_box_style=TextBoxStyle(font=_font(tte.ukuran_huruf), font_size=tte.ukuran_huruf,
                                     leading=leading(tte.ukuran_huruf),
                                     box_layout_rule=_TEXT_MARGIN),
@@ -145,15 +145,23 @@ def stamp_style(tte: Tte, qr_pt: float | None = None, text_band: float | None = 
 
 
 def stamp_params(identitas: Identitas, url: str, tte: Tte | None = None,
-                 text_width_pt: float = 160) -> dict[str, str]:
-    """Values for the stamp text's ``%(...)s`` fields (and the QR URL)."""
+                 text_width_pt: float = 160, tinggi: float | None = None) -> dict[str, str]:
+    """Values for the stamp text's ``%(...)s`` fields (and the QR URL). With ``tinggi``
+    (the stamp's height, pt) the text is padded with blank lines to that height: pyHanko
+    centres the text beside the QR code, and a hanging QR code is taller than the space
+    the text must stay in, so the padding puts the text at the top."""
     size = (tte or Tte()).ukuran_huruf
-    jabatan = identitas.jabatan or ""
+    jabatan = wrap(identitas.jabatan, size, text_width_pt) if identitas.jabatan else [""]
+    spasi = ""
+    if tinggi is not None:
+        extra = int((tinggi - 2 * INNSEP) // leading(size)) - (3 + len(jabatan))
+        spasi = "\n " * max(0, extra)
     return {
         "url": url,
-        "jabatan": "\n".join(wrap(jabatan, size, text_width_pt)) if jabatan else "",
+        "jabatan": "\n".join(jabatan),
         "nama": identitas.nama,
         "nip": identitas.nip or "-",
+        "spasi": spasi,
     }
 
 
