@@ -167,3 +167,36 @@ def test_cover_writes_whole_activities_one_unit_style_and_local_times(berkas: Pa
     assert all(sep_ok == " WIB" and "." in t for t, sep_ok in times), times
     assert "UTC" not in cover and not re.search(r"\d{2}:\d{2}", cover)
     assert re.search(r"dimulai \d{1,2} \w+ \d{4} \d{2}\.\d{2} WIB", cover)
+
+
+# ------------------------------------------------------------------ what is not PDF/A
+
+
+@pytest.mark.parametrize("pdfa", [True, False])
+def test_an_attachment_with_an_unembedded_font_is_not_declared_pdfa(
+        berkas: Path, tmp_path: Path, pdfa: bool) -> None:
+    """A PDF attachment merged as it is (here Helvetica, not embedded) is found, and a
+    berkas holding one is written without the PDF/A identification."""
+    import io
+    from datetime import UTC, datetime
+
+    from pypdf import PdfWriter
+
+    from naskah.trail.berkas import pdfa as pdfa_mod
+    from tests.tte_helpers import surat_pdf
+
+    writer = PdfWriter()
+    writer.append(berkas / "dokumen" / SIGNED[0])
+    assert pdfa_mod.font_tidak_tertanam(writer) == []  # LibreOffice's and the stamp's
+    if not pdfa:
+        writer.append(io.BytesIO(surat_pdf()))
+        assert pdfa_mod.font_tidak_tertanam(writer) == ["/Helvetica"]
+    cover = sorted((berkas / "pdf").glob("*.pdf"))[0]
+    pdfa_mod.tandai(writer, {"Title": "Uji", "Creator": "naskah"},
+                    datetime(2026, 12, 1, 8, 10, tzinfo=UTC), cover,
+                    pdfa=not pdfa_mod.font_tidak_tertanam(writer))
+    out = tmp_path / "b.pdf"
+    writer.write(out)
+    xmp = _xmp(PdfReader(out))
+    assert ("pdfaid:part" in xmp) is pdfa
+    assert xmp["dc:title"] == "Uji" and xmp["xmp:CreateDate"] == "2026-12-01T08:10:00+00:00"

@@ -23,7 +23,10 @@ def cmd_berkas(args: argparse.Namespace) -> int:
             bar.close()
     print(f"{result.path}: {result.halaman} pages, {len(result.bookmark)} step bookmarks, "
           f"ledger hash {result.hash_akhir}; {len(result.asli)} signed original(s) embedded"
-          + ("; sealed" if result.disegel else ""))
+          + ("; sealed" if result.disegel else "")
+          + ("; PDF/A-3b" if result.pdfa else ""))
+    for note in result.catatan:
+        print(f"warning: {note}", file=sys.stderr)
     return EXIT_OK
 
 

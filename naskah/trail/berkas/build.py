@@ -58,6 +58,10 @@ class HasilBerkas:
     """Names of the signed originals embedded as attachments."""
     disegel: bool = False
     """Whether the berkas was sealed (signed as a whole)."""
+    pdfa: bool = True
+    """Whether it is declared PDF/A-3b (not when an attachment brings unembedded fonts)."""
+    catatan: list[str] = field(default_factory=list)
+    """Why it is not PDF/A, if it is not."""
 
 
 def build_berkas(
@@ -145,6 +149,9 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
                            f"Asli bertanda tangan elektronik, langkah {tte.step}: "
                            f"{tte.ref.nama}", waktu)
         assert cover.pdf is not None
+        # A PDF attachment merged as it is may use fonts it does not embed: such a berkas
+        # is written the same, but not declared PDF/A (HasilBerkas.pdfa, .catatan).
+        unembedded = pdfa.font_tidak_tertanam(writer)
         pdfa.tandai(writer, {
             "Title": f"Berkas {sop.judul}",
             "Author": sop.unit or sop.instansi,
@@ -156,7 +163,7 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
             "NaskahLedgerHash": final_hash,
             "NaskahLedgerLangkah": str(verification.langkah),
             "NaskahBerkas": header.berkas,
-        }, waktu, cover.pdf)
+        }, waktu, cover.pdf, pdfa=not unembedded)
         buf = io.BytesIO()
         writer.write(buf)
         data = buf.getvalue()
@@ -175,7 +182,9 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
         write_atomic(target, data)  # the very last write: nothing follows a seal
     return HasilBerkas(path=target, halaman=pages, bookmark=outline, hash_akhir=final_hash,
                        asli=[Path(str(t.ref.file)).name for t in originals],
-                       disegel=seal is not None)
+                       disegel=seal is not None, pdfa=not unembedded,
+                       catatan=[f"not PDF/A: a PDF attachment uses fonts it does not embed "
+                                f"({', '.join(unembedded[:5])})"] if unembedded else [])
 
 
 __all__ = ["HasilBerkas", "build_berkas"]

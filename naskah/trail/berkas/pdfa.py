@@ -60,16 +60,19 @@ def lampirkan(writer: PdfWriter, name: str, data: bytes, keterangan: str,
     af.get_object().append(ref)
 
 
-def tandai(writer: PdfWriter, info: dict[str, str], waktu: datetime, cover_pdf: Path) -> None:
+def tandai(writer: PdfWriter, info: dict[str, str], waktu: datetime, cover_pdf: Path,
+           *, pdfa: bool = True) -> None:
     """Make the assembled ``writer`` a PDF/A-3b document: ``info`` (keys without the
     slash: Title, Author, Subject, Keywords, Creator, and naskah's own) in the information
     dictionary and the XMP packet alike, dated ``waktu``; the output intent of
-    ``cover_pdf`` (LibreOffice's PDF/A conversion of the cover)."""
+    ``cover_pdf`` (LibreOffice's PDF/A conversion of the cover). ``pdfa=False`` writes
+    the same but without the PDF/A identification (content that cannot conform, such as
+    an attachment's unembedded font, must not be declared PDF/A)."""
     producer = f"{info.get('Creator', 'naskah')} (pypdf)"
     date = _pdf_date(waktu)
     writer.add_metadata({**{f"/{k}": v for k, v in info.items()}, "/Producer": producer,
                          "/CreationDate": date, "/ModDate": date})
-    packet = xmp(info, producer, waktu)
+    packet = xmp(info, producer, waktu, pdfa=pdfa)
     stream = DecodedStreamObject()
     stream.set_data(packet)
     stream[NameObject("/Type")] = NameObject("/Metadata")
@@ -83,18 +86,19 @@ def tandai(writer: PdfWriter, info: dict[str, str], waktu: datetime, cover_pdf: 
     root[NameObject("/Lang")] = TextStringObject("id-ID")
 
 
-def xmp(info: dict[str, str], producer: str, waktu: datetime) -> bytes:
+def xmp(info: dict[str, str], producer: str, waktu: datetime, *, pdfa: bool = True) -> bytes:
     """The XMP packet: the PDF/A-3b identification and the document information."""
     when = waktu.isoformat(timespec="seconds")
+    ident = (f'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+             f"<pdfaid:part>{PART}</pdfaid:part><pdfaid:conformance>{CONFORMANCE}"
+             "</pdfaid:conformance></rdf:Description>") if pdfa else ""
 
     def alt(value: str) -> str:
         return (f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>')
 
     body = (
-        f'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
-        f"<pdfaid:part>{PART}</pdfaid:part><pdfaid:conformance>{CONFORMANCE}"
-        "</pdfaid:conformance></rdf:Description>"
-        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        ident
+        + '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
         "<dc:format>application/pdf</dc:format>"
         f"<dc:title>{alt(info.get('Title', ''))}</dc:title>"
         f"<dc:creator><rdf:Seq><rdf:li>{escape(info.get('Author', ''))}</rdf:li></rdf:Seq>"
