@@ -67,3 +67,13 @@ def test_signed_originals_stay_tagged_and_embed_every_font(demo_master: Path) ->
         emb, fonts = lines[0].index("emb"), lines[2:]
         assert fonts and all(line[emb:emb + 3] == "yes" for line in fonts), (pdf.name, fonts)
         assert any("DejaVuSans" in line for line in fonts)  # the stamp's and footer's font
+
+
+@pytest.mark.parametrize(("jenis", "judul"), [("nota-dinas", "NOTA DINAS"),
+                                              ("laporan", "LAPORAN")])
+def test_the_title_is_marked_as_a_heading(tmp_path: Path, jenis: str, judul: str) -> None:
+    doc = naskah.load_naskah(jenis, (EXAMPLES / f"{jenis}.json").read_text())
+    reader = PdfReader(naskah.save(doc, tmp_path / "d.pdf"))
+    assert "/H1" in structure_types(reader)
+    # LibreOffice also lists a heading as the PDF's bookmark: the title, once.
+    assert [item["/Title"] for item in reader.outline] == [judul]

@@ -120,6 +120,26 @@ def set_page(body: Any, halaman: Halaman) -> None:
                 margins.set(_w(attr), default)
 
 
+_TITLE_STYLE = "NaskahJudul"
+
+
+def mark_heading(body: Any) -> None:
+    """The document's title (its first paragraph set wholly in the Naskah Judul style:
+    NOTA DINAS, LAPORAN, NOTULEN RAPAT) gets outline level 1, which LibreOffice's tagged
+    PDF marks as a heading (H1) for a screen reader. Nothing else changes on the page."""
+    for p in body.iter(_w("p")):
+        runs = [r for r in p.iter(_w("r")) if "".join(t.text or "" for t in r.iter(_w("t")))]
+        styles = {(r.find(f"{_w('rPr')}/{_w('rStyle')}") is not None
+                   and r.find(f"{_w('rPr')}/{_w('rStyle')}").get(_w("val"))) for r in runs}
+        if runs and styles == {_TITLE_STYLE}:
+            ppr = p.find(_w("pPr"))
+            if ppr is None:
+                ppr = etree.Element(_w("pPr"))
+                p.insert(0, ppr)
+            _child(ppr, "outlineLvl", _PPR_ORDER).set(_w("val"), "0")
+            return
+
+
 def page_problems(body: Any) -> list[str]:
     """What is wrong with a body's page setup: a section without a paper size or
     margins, or with a zero (or unreadable) one, as LibreOffice leaves a page whose
