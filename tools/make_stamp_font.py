@@ -23,9 +23,14 @@ TARGET = Path(__file__).resolve().parents[1] / "naskah" / "tte" / "huruf" / "Dej
 
 def main() -> None:
     font = TTFont(sys.argv[1] if len(sys.argv) > 1 else SOURCE)
-    for table in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "FFTM"):
+    # Hinting and tables that do not survive rescaling; and the OpenType layout tables
+    # (GSUB, GPOS, kern: ligatures, kerning, mark positioning): fontTools reads them whole
+    # to subset the font, which made each signature take seconds. Every precomposed
+    # letter (é, ā, ặ, Đ) is its own glyph, so names print the same without them.
+    for table in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "FFTM", "GSUB", "GPOS",
+                  "GDEF", "kern", "MATH"):
         if table in font:
-            del font[table]  # hinting and tables that do not survive rescaling
+            del font[table]
     for glyph in font["glyf"].glyphs.values():
         if hasattr(glyph, "program"):
             glyph.program.fromBytecode(b"")
