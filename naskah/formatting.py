@@ -7,7 +7,7 @@ num2words; nothing here is hand-rolled beyond the layout of the result.
 from __future__ import annotations
 
 import importlib.util
-from datetime import date, time
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,25 @@ def tempat_tanggal(tempat: str, d: date) -> str:
 def waktu(t: time) -> str:
     """``09.00``: Indonesian writes the hour and minute with a full stop."""
     return f"{t.hour:02d}.{t.minute:02d}"
+
+
+def zona(offset: timedelta | None) -> str:
+    """The time zone's Indonesian name for a UTC offset: WIB (+07:00), WITA (+08:00),
+    WIT (+09:00); any other as ``UTC+05:30``."""
+    names = {7: "WIB", 8: "WITA", 9: "WIT"}
+    if offset is None:
+        return "UTC"
+    minutes = round(offset.total_seconds() / 60)
+    if minutes % 60 == 0 and minutes // 60 in names:
+        return names[minutes // 60]
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def waktu_zona(when: datetime, tz: tzinfo | None = None) -> str:
+    """``08.10 WIB``: ``when`` in ``tz`` (default: its own zone) with the zone's name."""
+    local = when.astimezone(tz) if tz is not None else when
+    return f"{waktu(local.time())} {zona(local.utcoffset())}"
 
 
 def pukul(t: time, zona: str) -> str:

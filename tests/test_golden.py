@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import naskah
-from naskah.docx.appearance import Appearance, settings_xml, styles_xml
+from naskah.docx.appearance import Appearance, mark_heading, settings_xml, styles_xml
 from naskah.docx.integrity import element_text
 from naskah.docx.metadata import (
     ITEM_PART,
@@ -94,6 +94,7 @@ def _stock(model: naskah.NaskahDinas, template: Path, kertas: Kertas) -> bytes:
                                                      Twips(look.halaman.bawah))
         section.left_margin, section.right_margin = (Twips(look.halaman.kiri),
                                                      Twips(look.halaman.kanan))
+    mark_heading(doc.docx.element.body)  # the title's outline level (a tagged PDF's H1)
     metadata = NaskahMetadata(
         generator=f"naskah {__version__}", jenis=model.jenis,
         nomor=str(nomor) if (nomor := getattr(model, "nomor", None)) else None,

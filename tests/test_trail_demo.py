@@ -324,7 +324,9 @@ def test_ledger_signatures_are_base64_cms(demo_master: Path) -> None:
 
 def test_stamp_covers_the_templates_signature_line(demo_master: Path) -> None:
     """The stamp sits where the template prints "Ditandatangani secara elektronik pada
-    ...", between the jabatan and the name, and hides that line (no second mark)."""
+    ...", between the jabatan and the name, and hides that line (no second mark). The
+    signature space is lower than the 20 mm QR code, so the code hangs to the left of it,
+    beside the name (issue 17, item 12): the name stays right of the code."""
     from pypdf import PdfReader
 
     from naskah.tte.posisi import find_tag
@@ -333,12 +335,14 @@ def test_stamp_covers_the_templates_signature_line(demo_master: Path) -> None:
         reader = PdfReader(demo_master / rel)
         page, x, y, _ = find_tag(reader, "Ditandatangani secara elektronik pada") or (
             -1, 0.0, 0.0, 0.0)
-        _, _, name_y, _ = find_tag(reader, "Agus Setiawan, S.H., M.Si.") or (-1, 0, 0, 0)
+        _, name_x, _, _ = find_tag(reader, "Agus Setiawan, S.H., M.Si.") or (-1, 0, 0, 0)
         (widget,) = [a.get_object() for a in reader.pages[page].get("/Annots", [])
                      if a.get_object().get("/FT") == "/Sig"]
         x1, y1, _x2, y2 = (float(v) for v in widget["/Rect"])
-        assert x1 == pytest.approx(x, abs=1) and y1 < y < y2, rel
-        assert y1 > name_y, rel  # above the name, not over it
+        qr = y2 - y1  # the hanging QR code with its edges: as wide as the stamp is high
+        assert qr >= 20 / 25.4 * 72, rel
+        assert x1 + qr == pytest.approx(x, abs=1) and y1 < y < y2, rel
+        assert name_x >= x1 + qr - 1, rel  # beside the QR code, not under it
 
 
 # ---------------------------------------------------------------- the demo's folder

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pypdf import PdfReader
+from pypdf.generic import create_string_object
 
 from naskah.errors import InputError
 from naskah.profil import Tte, load_profil
@@ -81,12 +82,16 @@ def signature_widget(pdf: bytes) -> tuple[int, list[float], bytes, bytes]:
 
 
 def shown_lines(content: bytes) -> list[str]:
-    """The strings a content stream shows with Tj (PDF literal escapes decoded)."""
+    """The lines a content stream shows: the stamp font is an embedded CID font whose
+    strings are glyph ids, so each line's text is its marked-content /ActualText."""
     out = []
-    for raw in re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", content):
-        text = re.sub(rb"\\([0-7]{1,3})", lambda m: bytes([int(m.group(1), 8)]), raw)
-        text = re.sub(rb"\\(.)", rb"\1", text)
-        out.append(text.decode("latin-1"))
+    for raw in re.findall(rb"/ActualText (\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f]*>)", content):
+        if raw.startswith(b"<"):
+            data = bytes.fromhex(raw[1:-1].decode("ascii"))
+        else:
+            data = re.sub(rb"\\([0-7]{1,3})", lambda m: bytes([int(m.group(1), 8)]), raw[1:-1])
+            data = re.sub(rb"\\(.)", rb"\1", data)
+        out.append(str(create_string_object(data)))  # UTF-16 or PDFDocEncoding
     return out
 
 
@@ -122,7 +127,10 @@ def test_stamp_shows_heading_jabatan_name_nip_at_the_tag(signed: bytes) -> None:
 def test_footer_statement_and_document_id_are_on_the_signed_page(signed: bytes) -> None:
     text = " ".join(PdfReader(io.BytesIO(signed)).pages[1].extract_text().split())
     assert "ID dokumen: B-12/PO/11/2026" in text
-    assert "UU ITE No. 11 Tahun 2008" in text and "BSrE" in text
+    assert "UU ITE No. 11 Tahun 2008" in text
+    # A test certificate: the footer names its issuer, never BSrE (issue 17, item 13).
+    assert "diterbitkan oleh naskah UJI (sertifikat uji, bukan untuk produksi)." in text
+    assert "BSrE" not in text and "Badan Siber" not in text and "komdigi" not in text
 
 
 def test_qr_in_the_stamp_encodes_the_verification_url(signed: bytes) -> None:
@@ -174,7 +182,8 @@ def test_shipped_profiles_share_one_tte_and_it_is_the_default() -> None:
     tte = PdfSignOptions(doc_id="X").tte
     assert all(load_profil(name).tte == tte for name in ("pusat", "pemda", "kemenko-polhukam"))
     assert tte.label == "Ditandatangani secara elektronik oleh:"
-    assert "Balai Besar Sertifikasi Elektronik (BSrE)" in tte.catatan_kaki
+    assert "diterbitkan oleh {penerbit}." in tte.catatan_kaki
+    assert "tte.komdigi.go.id" in tte.verifikasi_nasional
     assert "UU ITE" in tte.catatan_kaki
 
 

@@ -38,6 +38,8 @@ command -v faketime >/dev/null 2>&1 || need+=(faketime)
 # code of a signed letter from a page image).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+# qpdf: the PDF structure checks (qpdf --check).
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

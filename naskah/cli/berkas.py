@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from naskah.cli.common import EXIT_FAILED, EXIT_OK, add_output_option, decimal, output_of
+from naskah.cli.galat import peringatan
 
 
 def cmd_berkas(args: argparse.Namespace) -> int:
@@ -23,7 +24,10 @@ def cmd_berkas(args: argparse.Namespace) -> int:
             bar.close()
     print(f"{result.path}: {result.halaman} halaman, {len(result.bookmark)} penanda langkah, "
           f"hash ledger {result.hash_akhir}; {len(result.asli)} dokumen asli bertanda tangan "
-          "disematkan" + ("; disegel" if result.disegel else ""))
+          "disematkan" + ("; disegel" if result.disegel else "")
+          + ("; PDF/A-3b" if result.pdfa else ""))
+    for note in result.catatan:
+        peringatan(note)
     return EXIT_OK
 
 

@@ -120,6 +120,26 @@ def set_page(body: Any, halaman: Halaman) -> None:
                 margins.set(_w(attr), default)
 
 
+_TITLE_STYLE = "NaskahJudul"
+
+
+def mark_heading(body: Any) -> None:
+    """The document's title (its first paragraph set wholly in the Naskah Judul style:
+    NOTA DINAS, LAPORAN, NOTULEN RAPAT) gets outline level 1, which LibreOffice's tagged
+    PDF marks as a heading (H1) for a screen reader. Nothing else changes on the page."""
+    for p in body.iter(_w("p")):
+        runs = [r for r in p.iter(_w("r")) if "".join(t.text or "" for t in r.iter(_w("t")))]
+        styles = {(r.find(f"{_w('rPr')}/{_w('rStyle')}") is not None
+                   and r.find(f"{_w('rPr')}/{_w('rStyle')}").get(_w("val"))) for r in runs}
+        if runs and styles == {_TITLE_STYLE}:
+            ppr = p.find(_w("pPr"))
+            if ppr is None:
+                ppr = etree.Element(_w("pPr"))
+                p.insert(0, ppr)
+            _child(ppr, "outlineLvl", _PPR_ORDER).set(_w("val"), "0")
+            return
+
+
 def page_problems(body: Any) -> list[str]:
     """What is wrong with a body's page setup: a section without a paper size or
     margins, or with a zero (or unreadable) one, as LibreOffice leaves a page whose
@@ -142,6 +162,8 @@ def page_problems(body: Any) -> list[str]:
 
 # ------------------------------------------------------------------ styles
 
+BAHASA = "id-ID"
+"""The documents' language (the DOCX default, hence the PDF's /Lang)."""
 _RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
               "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid",
               "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz",
@@ -200,6 +222,8 @@ def styles_xml(blob: bytes, huruf: Huruf) -> bytes:
     rpr = _child(rpr_default, "rPr", ("rPr",))
     _font(rpr, huruf.nama)
     _size(rpr, huruf.isi)
+    # The text's language: a tagged PDF's /Lang (what a screen reader speaks) comes from it.
+    _child(rpr, "lang", _RPR_ORDER).set(_w("val"), BAHASA)
     named = [(s.find(_w("name")).get(_w("val")), s) for s in root.iter(_w("style"))
              if s.find(_w("name")) is not None]
     paragraph = {name: s for name, s in named if s.get(_w("type")) == "paragraph"}

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from naskah.docx.appearance import Halaman, set_page
+from naskah.docx.appearance import Halaman, mark_heading, set_page
 from naskah.docx.layout import (
     BODY_SLOT,
     CONTENT_TYPES,
@@ -182,6 +182,7 @@ class Rendering:
             _set_page_size(body, page_size_mm)
         if halaman is not None:
             set_page(body, halaman)
+            mark_heading(body)  # a profile render: naskah's own documents
         head, tail = self.layout.document_head, self.layout.document_tail
         if self.exact:
             # docxtpl puts the body back into the parsed document, and lxml then binds

@@ -13,6 +13,7 @@ silently (the second hands its work to the first, or exits converting nothing).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -33,9 +34,23 @@ INSTALL_HINT = (
 # Forcing the DOCX import filter matters: with type detection, LibreOffice happily
 # "converts" a corrupt .docx as plain text and returns a PDF full of garbage.
 _DOCX_FILTER = "MS Word 2007 XML"
-_PDF_FILTER = "pdf:writer_pdf_Export"
-# PDF/A-2b through the export filter's options (JSON form, LibreOffice >= 7.4).
-_PDFA_FILTER = _PDF_FILTER + ':{"SelectPdfVersion":{"type":"long","value":"2"}}'
+EXPORT_OPTIONS: dict[str, int | bool] = {"UseTaggedPDF": True, "DisplayPDFDocumentTitle": True}
+"""The PDF export options of every conversion, warm or cold: a tagged PDF (structure tree
+with headings, paragraphs and tables, for screen readers; the document's language from the
+DOCX) whose viewer window shows the document's title rather than its file name."""
+
+
+def _filter(options: dict[str, int | bool]) -> str:
+    # The export filter's options in LibreOffice's JSON form (LibreOffice >= 7.4).
+    typed = {name: {"type": "boolean" if isinstance(value, bool) else "long",
+                    "value": str(value).lower() if isinstance(value, bool) else str(value)}
+             for name, value in options.items()}
+    return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
+
+
+_PDF_FILTER = _filter(EXPORT_OPTIONS)
+# PDF/A-2b (LibreOffice offers the b level only, tagged or not).
+_PDFA_FILTER = _filter({**EXPORT_OPTIONS, "SelectPdfVersion": 2})
 CHUNK = 100
 """Most files given to one cold ``soffice`` run."""
 _STDERR_TAIL = 2000

@@ -170,7 +170,9 @@ class WarmConverter:
         group begins). A LibreOffice that hangs or dies is replaced and the document
         tried once more.
         """
-        options: dict[str, int | bool] = {}
+        from naskah.pdf.soffice import EXPORT_OPTIONS
+
+        options: dict[str, int | bool] = dict(EXPORT_OPTIONS)
         if pdfa:
             options["SelectPdfVersion"] = 2
         if destinations:

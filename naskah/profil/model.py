@@ -182,12 +182,22 @@ class Tte(NaskahModel):
     """First line of the stamp, above the jabatan, nama and NIP."""
     catatan_kaki: TeksPanjang | Literal[""] = (
         "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
-        "yang diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN. "
+        "yang diterbitkan oleh {penerbit}. "
         "UU ITE No. 11 Tahun 2008 Pasal 5 ayat 1: \"Informasi Elektronik dan/atau Dokumen "
         "Elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah.\""
     )
     """Statement printed small at the bottom of the signed page, covered by the
-    signature; empty for none."""
+    signature; empty for none. ``{penerbit}`` becomes the signing certificate's issuer
+    (BSrE by its full name, a test PKI by its own); a text that names BSrE outright is
+    replaced by the default for a certificate BSrE did not issue."""
+    verifikasi_nasional: TeksPanjang | Literal[""] = (
+        "Keaslian dokumen ini dapat diperiksa dengan mengunggahnya ke laman verifikasi "
+        "tanda tangan elektronik Kementerian Komunikasi dan Digital, "
+        "https://tte.komdigi.go.id/verifyPDF."
+    )
+    """Sentence after the statement pointing to the national verifier, printed only when
+    BSrE issued the signing certificate (the verifier knows no test PKI); empty for
+    none."""
     url_verifikasi: Teks = "https://naskah.example.go.id/v/{id}"
     """The verification URL in the QR code; ``{id}`` becomes the document id."""
     label_id: Teks = "ID dokumen:"

@@ -23,7 +23,7 @@ from naskah.trail.folder import DOKUMEN, StepFiles, step_file
 from naskah.trail.ledger import Rujukan
 
 if TYPE_CHECKING:
-    from naskah.profil.model import Tte
+    from naskah.profil.model import Halaman, Tte
     from naskah.tte.signer import Signer
 
 TTE_TAG = "Ditandatangani secara elektronik pada"
@@ -31,19 +31,21 @@ TTE_TAG = "Ditandatangani secara elektronik pada"
 of the signed original covers it (like BSrE's tag_koordinat), so the page shows the
 stamp once, between the jabatan and the name. Without it, the stamp goes to the lower
 right of the last page."""
-TTE_STAMP = (220.0, 48.0)
+TTE_STAMP = (255.0, 48.0)
 """Stamp size (pt) fitting the signature space of the templates."""
 
 
 def sign_originals(step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
-                   files: StepFiles, berkas: str, tte: Tte) -> list[Rujukan]:
+                   files: StepFiles, berkas: str, tte: Tte,
+                   halaman: Halaman | None = None) -> list[Rujukan]:
     """The signed originals of ``docs`` (each document's reference and final DOCX bytes),
     staged in ``files`` as ``dokumen/NN-kode.pdf``. The stamp and footer say what
     ``tte`` (the berkas's profile's) says; the QR code and footer carry the document id
-    ``{berkas}-{NN}-{kode}``."""
+    ``{berkas}-{NN}-{kode}``; the footer sits inside ``halaman``'s margins."""
     if not docs:
         return []
     from naskah.pdf.convert import convert_to_pdf
+    from naskah.profil.model import Halaman
     from naskah.tte.pades import PdfSignOptions
 
     long_term = signer.timestamper is not None and signer.validation is not None
@@ -60,6 +62,7 @@ def sign_originals(step: int, docs: list[tuple[Rujukan, bytes]], signer: Signer,
             signed = signer.sign_pdf(pdf.read_bytes(), PdfSignOptions(
                 doc_id=f"{berkas}-{step:02d}-{ref.kode}", tte=tte,
                 tag=TTE_TAG, stamp_size=TTE_STAMP, certify=True, docmdp=1,
+                halaman=halaman or Halaman(),
                 embed_validation_info=long_term))
             out.append(Rujukan(kode=ref.kode, nama=f"{ref.nama} (asli bertanda tangan "
                                "elektronik)", jenis=ref.jenis, file=str(rel),

@@ -133,7 +133,7 @@ def perform_step(
             if ledger.format == FORMAT:  # older ledgers keep the fields they were made with
                 keluaran = [_numbered(ref, penomor) for ref in keluaran]
             asli = sign_originals(step, to_sign, key, files, ledger.header.berkas,
-                                  renderer.profil.tte)
+                                  renderer.profil.tte, renderer.profil.halaman)
             draft = DraftEntry(
                 step=langkah.nomor, kegiatan=langkah.kegiatan, peran=peran, pelaksana=pejabat,
                 mulai=waktu.mulai, selesai=waktu.selesai, dicatat=now().astimezone(sop.tz),

@@ -31,11 +31,19 @@ from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.stamp import TextStamp
 
 from naskah.errors import InputError, SigningError
-from naskah.profil.model import Tte
+from naskah.profil.model import Halaman, Tte
 from naskah.tte.identity import Identitas
+from naskah.tte.penerbit import Penerbit, penerbit_of
 from naskah.tte.posisi import STAMP_HEIGHT, STAMP_WIDTH, Posisi, locate
 from naskah.tte.qr import verification_url
-from naskah.tte.stamp import footer_style, footer_text, stamp_params, stamp_style
+from naskah.tte.stamp import (
+    INNSEP,
+    footer_style,
+    footer_text,
+    leading,
+    stamp_params,
+    stamp_style,
+)
 from naskah.tte.trust import TrustStore
 from naskah.tte.tsa import HttpTimeStamper, tsa_error
 
@@ -73,6 +81,13 @@ class PdfSignOptions:
     trust: TrustStore | None = None
     qr_url: str | None = None
     """The QR URL as is; None = ``tte.url_verifikasi`` with ``doc_id``."""
+    halaman: Halaman = field(default_factory=Halaman)
+    """The page margins (the profile's ``halaman``): the footer sits inside the left and
+    right margins, in the bottom margin."""
+    qr_mm: float = 20.0
+    """Width of the QR code (mm): 20 mm reads with a phone camera from a print. When the
+    stamp box is lower than that (a tag in the signature space), the QR code hangs to the
+    left of the box, top-aligned with it, and only the box is painted white."""
     certify: bool = False
     """A certification signature (DocMDP) instead of an approval signature; it must be
     the document's first signature."""
@@ -123,14 +138,11 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         # hook pyHanko's maintainer points to for this.
         writer._update_meta = lambda: None  # type: ignore[method-assign]
     url = options.verification_url()
+    penerbit = penerbit_of(signer.signing_cert)
     # The footer goes into the page content: only the first signature adds it, since
     # page content added later breaks every earlier signature.
     if posisi is not None and not list(writer.prev.embedded_signatures):
-        footer = footer_text(options.tte, options.doc_id)
-        if footer:
-            _ensure_contents(writer, posisi.page)
-            TextStamp(writer, footer_style(options.tte), text_params={"footer": footer}
-                      ).apply(posisi.page, 40, 12)
+        _add_footer(writer, posisi.page, options, penerbit)
     meta = PdfSignatureMetadata(
         field_name=options.field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -144,21 +156,26 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         certify=options.certify,
         docmdp_permissions=MDPPerm(options.docmdp),
     )
+    stamp = _stamp_geometry(posisi, options) if posisi else None
     field_spec = fields.SigFieldSpec(
         sig_field_name=options.field_name,
         on_page=posisi.page if posisi else 0,
-        box=posisi.box if posisi else None,
+        box=stamp.box if stamp else None,
     )
     pdf_signer = PdfSigner(
         meta, signer, timestamper=timestamper,
-        stamp_style=stamp_style(options.tte) if posisi else None,
+        stamp_style=(stamp_style(options.tte, stamp.qr_pt, stamp.text_band)
+                     if stamp else None),
         new_field_spec=field_spec,
     )
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(
             writer, output=out,
-            appearance_text_params=stamp_params(identitas, url) if posisi else None,
+            appearance_text_params=(
+                stamp_params(identitas, url, options.tte, stamp.text_pt,
+                             stamp.box[3] - stamp.box[1] if stamp.text_band else None)
+                if stamp else None),
         )
     except OSError as exc:  # pyHanko's TimestampRequestError is an IOError
         raise tsa_error(exc) from None
@@ -186,3 +203,63 @@ def _ensure_contents(writer: IncrementalPdfFileWriter, page: int) -> None:
         page_obj[generic.pdf_name("/Contents")] = writer.add_object(
             generic.StreamObject(stream_data=b""))
         writer.update_container(page_obj)
+
+
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    box: tuple[int, int, int, int]
+    qr_pt: float
+    text_pt: float
+    """Width left for the text right of the QR code."""
+    text_band: float | None
+    """Height of the white band (the box the caller asked for) when the QR hangs."""
+
+
+PT_PER_MODULE = 1.45
+"""Smallest QR module (pt): 3 pixels in a 150 dpi scan of a print."""
+
+
+def _qr_size(options: PdfSignOptions) -> float:
+    """The QR code's width (pt): ``qr_mm``, more for a long URL's many modules."""
+    import qrcode
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)  # as pyHanko
+    code.add_data(options.verification_url())
+    code.make(fit=True)
+    modules = 17 + 4 * int(code.version) + 2 * int(code.border)
+    return max(options.qr_mm * PT_PER_MM, modules * PT_PER_MODULE)
+
+
+def _stamp_geometry(posisi: Posisi, options: PdfSignOptions) -> _Stamp:
+    """The signature field's box: ``posisi`` when the QR code fits in it, else widened to
+    the left and lowered so the QR code hangs beside the requested box."""
+    qr_pt = _qr_size(options)
+    padded = qr_pt + 2 * INNSEP
+    x1, y1, x2, y2 = posisi.box
+    if y2 - y1 >= padded:
+        return _Stamp(posisi.box, qr_pt, x2 - x1 - padded, None)
+    left = max(0, round(x1 - padded))
+    return _Stamp((left, round(y2 - padded), x2, y2), qr_pt, x2 - left - padded - 2, y2 - y1)
+
+
+def _add_footer(writer: IncrementalPdfFileWriter, page: int, options: PdfSignOptions,
+                penerbit: Penerbit) -> None:
+    """The footer statement on ``page``: inside the left and right margins, in the
+    bottom margin (its last line 10 mm above the edge, lower when it is long)."""
+    page_ref, _ = writer.find_page_for_modification(page)  # type: ignore[no-untyped-call]
+    media = [float(v) for v in page_ref.get_object()["/MediaBox"]]
+    cm = 10 * PT_PER_MM
+    left = media[0] + options.halaman.kiri * cm
+    width = (media[2] - media[0]) - (options.halaman.kiri + options.halaman.kanan) * cm
+    footer = footer_text(options.tte, options.doc_id, penerbit, width_pt=width)
+    if not footer:
+        return
+    size = options.tte.ukuran_catatan_kaki
+    height = footer.count("\n") * leading(size) + size
+    bottom = max(5 * PT_PER_MM, min(10 * PT_PER_MM, options.halaman.bawah * cm - 2 - height))
+    _ensure_contents(writer, page)
+    TextStamp(writer, footer_style(options.tte), text_params={"footer": footer}
+              ).apply(page, round(left), round(media[1] + bottom))

@@ -5,6 +5,7 @@ merged originals into their pages (see :mod:`naskah.trail.berkas.build`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 
 from pypdf import PdfWriter
@@ -23,8 +24,10 @@ class Asli:
     hasil: str
 
 
-def originals_of(root: Path, entries: list[Entry]) -> list[Asli]:
-    """Every signed original with its verification result (against the berkas's roots)."""
+def originals_of(root: Path, entries: list[Entry], tz: tzinfo | None = None) -> list[Asli]:
+    """Every signed original with its verification result (against the berkas's roots);
+    signing times in ``tz`` (the office's zone, e.g. the SOP's)."""
+    from naskah.formatting import waktu_zona
     from naskah.trail.folder import TRUST_FILE
     from naskah.trail.signatures import load_trust
     from naskah.tte.verify import verify_pdf
@@ -40,7 +43,10 @@ def originals_of(root: Path, entries: list[Entry]) -> list[Asli]:
         lines = []
         for sig in report.signatures:
             who = sig.identitas
-            when = f", {sig.signing_time:%d-%m-%Y %H:%M %Z}" if sig.signing_time else ""
+            when = ""
+            if sig.signing_time:
+                local = sig.signing_time.astimezone(tz) if tz else sig.signing_time
+                when = f", {local:%d-%m-%Y} {waktu_zona(local)}"
             lines.append(f"{who.nama if who else '?'} (NIP {who.nip if who and who.nip else '-'}"
                          f"; {who.instansi if who and who.instansi else '-'}){when}")
         verdict = "SAH: utuh dan terpercaya" if report.ok else "TIDAK SAH: " + "; ".join(

@@ -104,7 +104,8 @@ def convert(items: list[Item], work: Path, timeout: float) -> None:
 
 
 def _convert_batch(batch: list[Item], out: Path, timeout: float) -> None:
-    pdfs = convert_to_pdf([i.docx for i in batch if i.docx], out, timeout=timeout)
+    pdfs = convert_to_pdf([i.docx for i in batch if i.docx], out, timeout=timeout,
+                          pdfa=True)  # the berkas is PDF/A-3b: its pages are PDF/A
     for i, pdf in zip(batch, pdfs, strict=True):
         i.pdf = pdf
 
@@ -113,13 +114,13 @@ def _convert_one(item: Item, work: Path, timeout: float) -> Path:
     assert item.docx is not None
     out = work / "pdf-satu"
     try:
-        return convert_to_pdf([item.docx], out, timeout=timeout)[0]
+        return convert_to_pdf([item.docx], out, timeout=timeout, pdfa=True)[0]
     except PdfError as exc:
         holder = work / f"{item.docx.stem}-tidak-dapat-ditampilkan.docx"
         reason = str(exc).splitlines()[0]
         halaman.unshowable(item.judul, None, f"LibreOffice cannot convert it ({reason})").save(
             str(holder))
-        return convert_to_pdf([holder], out, timeout=timeout)[0]
+        return convert_to_pdf([holder], out, timeout=timeout, pdfa=True)[0]
 
 
 def append(writer: PdfWriter, item: Item) -> None:

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING
 
 from pypdf import PdfWriter
 
+from naskah.clock import now
 from naskah.errors import InputError, TamperError
 from naskah.fileio import write_atomic
 from naskah.trail import Trail
+from naskah.trail.berkas import pdfa
 from naskah.trail.berkas.asli import flatten_signatures, originals_of
 from naskah.trail.berkas.bagian import Item, append, bagian, convert, keep_pdfs
 from naskah.trail.berkas.sampul import sampul
@@ -56,6 +58,10 @@ class HasilBerkas:
     """Names of the signed originals embedded as attachments."""
     disegel: bool = False
     """Whether the berkas was sealed (signed as a whole)."""
+    pdfa: bool = True
+    """Whether it is declared PDF/A-3b (not when an attachment brings unembedded fonts)."""
+    catatan: list[str] = field(default_factory=list)
+    """Why it is not PDF/A, if it is not."""
 
 
 def build_berkas(
@@ -109,7 +115,7 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
         raise TamperError(f"cannot build the berkas: {verification.pertama}")
     sop, entries = trail.sop, trail.entries()
     final_hash = str(verification.hash_akhir)
-    originals = originals_of(trail.folder, entries)
+    originals = originals_of(trail.folder, entries, sop.tz)
     with tempfile.TemporaryDirectory(prefix="naskah-berkas-") as tmp:
         work = Path(tmp)
         cover = Item("Sampul: ringkasan berkas", docx=work / "00-sampul.docx")
@@ -135,22 +141,29 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
                 writer.add_outline_item(title=item.judul, page_number=item.halaman, parent=parent)
             outline.append((part.judul, [i.judul for i in part.items]))
         header = trail.header
-        writer.add_metadata({
-            "/Title": f"Berkas {sop.judul}",
-            "/Author": sop.unit or sop.instansi,
-            "/Subject": f"SOP {sop.nomor}: {sop.judul} — berkas {header.berkas}",
-            "/Keywords": f"naskah; berkas; SOP {sop.nomor}; ledger sha256 {final_hash}",
-            "/Creator": f"naskah {__version__}",
-            # The head the berkas was built from: an anchor of the trail outside its
-            # folder (naskah.trail.jangkar; `trail verify --berkas-pdf`).
-            "/NaskahLedgerHash": final_hash,
-            "/NaskahLedgerLangkah": str(verification.langkah),
-            "/NaskahBerkas": header.berkas,
-        })
         flatten_signatures(writer)
         writer.page_mode = "/UseOutlines"  # open with the bookmarks panel shown
+        waktu = now().astimezone(sop.tz)
         for tte in originals:  # byte for byte: each still validates once extracted
-            writer.add_attachment(Path(str(tte.ref.file)).name, tte.data)
+            pdfa.lampirkan(writer, Path(str(tte.ref.file)).name, tte.data,
+                           f"Asli bertanda tangan elektronik, langkah {tte.step}: "
+                           f"{tte.ref.nama}", waktu)
+        assert cover.pdf is not None
+        # A PDF attachment merged as it is may use fonts it does not embed: such a berkas
+        # is written the same, but not declared PDF/A (HasilBerkas.pdfa, .catatan).
+        unembedded = pdfa.font_tidak_tertanam(writer)
+        pdfa.tandai(writer, {
+            "Title": f"Berkas {sop.judul}",
+            "Author": sop.unit or sop.instansi,
+            "Subject": f"SOP {sop.nomor}: {sop.judul} — berkas {header.berkas}",
+            "Keywords": f"naskah; berkas; SOP {sop.nomor}; ledger sha256 {final_hash}",
+            "Creator": f"naskah {__version__}",
+            # The head the berkas was built from: an anchor of the trail outside its
+            # folder (naskah.trail.jangkar; `trail verify --berkas-pdf`).
+            "NaskahLedgerHash": final_hash,
+            "NaskahLedgerLangkah": str(verification.langkah),
+            "NaskahBerkas": header.berkas,
+        }, waktu, cover.pdf, pdfa=not unembedded)
         buf = io.BytesIO()
         writer.write(buf)
         data = buf.getvalue()
@@ -169,7 +182,9 @@ def _build(trail: Trail, target: Path, pdf_dir: str | os.PathLike[str] | None,
         write_atomic(target, data)  # the very last write: nothing follows a seal
     return HasilBerkas(path=target, halaman=pages, bookmark=outline, hash_akhir=final_hash,
                        asli=[Path(str(t.ref.file)).name for t in originals],
-                       disegel=seal is not None)
+                       disegel=seal is not None, pdfa=not unembedded,
+                       catatan=[f"not PDF/A: a PDF attachment uses fonts it does not embed "
+                                f"({', '.join(unembedded[:5])})"] if unembedded else [])
 
 
 __all__ = ["HasilBerkas", "build_berkas"]
