@@ -27,6 +27,8 @@ class BarTahap:
                              file=sys.stderr, leave=False)
             self._tahap = tahap
         self._bar.update(selesai - self._bar.n)
+        if selesai >= total:
+            self._bar.refresh()  # the last state is drawn even between tqdm's redraws
 
     def close(self) -> None:
         if self._bar is not None:
