@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, read_input, whole
+from naskah.cli.common import EXIT_FAILED, EXIT_OK, add_render_options, read_input, whole
 from naskah.errors import InputError
 from naskah.rows import Rows
 from naskah.rows import read_rows as _read_rows
@@ -140,7 +140,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     """Add ``render-batch`` to the ``naskah`` parser."""
     from naskah.mailmerge import DEFAULT_PATTERN
     from naskah.models import JENIS_NAMES
-    from naskah.profil.model import Kertas
 
     p = sub.add_parser(
         "render-batch",
@@ -163,16 +162,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help=f"file name pattern of field paths, e.g. '{{nomor_urut:04d}}-{{hal}}' "
                         f"or '{{kepada.0}}' (default {DEFAULT_PATTERN!r})")
     p.add_argument("--template", metavar="FILE.docx", help="your own docxtpl template")
-    p.add_argument("--kertas", choices=[k.value for k in Kertas], default=None,
-                   help="paper size for every document (default: the profile's)")
-    p.add_argument("--profil", metavar="NAME|FILE", default=None,
-                   help="format profile: pusat (default), kemenko-polhukam, pemda, or a "
-                   ".toml/.json file (see `naskah profil daftar`)")
-    p.add_argument("--pdfa", action=argparse.BooleanOptionalAction, default=None,
-                   help="PDF/A-2b for archiving (default: the profile's)")
-    p.add_argument("--font-check", choices=["warn", "error", "off"], default="warn",
-                   help="when a PDF's fonts differ from the profile's: warn once (default), "
-                   "fail that row, or do not check")
+    add_render_options(p, "every document")
     p.add_argument("--pemisah", metavar="CHAR",
                    help="CSV separator: , ; | or tab (default: detected)")
     p.add_argument("--encoding", metavar="NAME",

@@ -115,6 +115,24 @@ def write_output(target: str, data: bytes) -> Path | None:
     return write_atomic(target, data)
 
 
+def add_render_options(p: argparse.ArgumentParser, what: str) -> None:
+    """The options every rendering command takes (``render`` and ``render-batch`` alike):
+    ``--kertas``, ``--profil``, ``--pdfa`` and ``--font-check``; ``what`` names what they
+    apply to in the help ("this document", "every document")."""
+    from naskah.profil.model import Kertas
+
+    p.add_argument("--kertas", choices=[k.value for k in Kertas], default=None,
+                   help=f"paper size for {what} (default: the profile's)")
+    p.add_argument("--profil", metavar="NAME|FILE", default=None,
+                   help="format profile: pusat (default), kemenko-polhukam, pemda, or a "
+                   ".toml/.json file (see `naskah profil daftar`)")
+    p.add_argument("--pdfa", action=argparse.BooleanOptionalAction, default=None,
+                   help="PDF/A-2b for archiving (default: the profile's)")
+    p.add_argument("--font-check", choices=["warn", "error", "off"], default="warn",
+                   help=f"when the PDF fonts of {what} differ from the profile's: warn "
+                   "(default), fail (a batch: that row), or do not check")
+
+
 def add_output_option(p: argparse.ArgumentParser, metavar: str, help: str) -> None:
     """``-o/--output`` on a command that writes a file or folder, and the positional form
     it had before (kept for one release, with a deprecation warning): see

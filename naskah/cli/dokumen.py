@@ -8,10 +8,16 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from naskah.cli.common import EXIT_FAILED, EXIT_OK, print_json, read_input, write_output
+from naskah.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_render_options,
+    print_json,
+    read_input,
+    write_output,
+)
 from naskah.cli.galat import peringatan
 from naskah.models import JENIS_NAMES, jenis_class
-from naskah.profil.model import Kertas
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -130,16 +136,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--kop", metavar="KOP.json",
                    help="the kop (letterhead) for a document that names none: an instansi as "
                    "JSON (nama, unit, alamat, telepon, ..., logo relative to this file)")
-    p.add_argument("--kertas", choices=[k.value for k in Kertas], default=None,
-                   help="paper size for this document (default: the profile's)")
-    p.add_argument("--profil", metavar="NAME|FILE", default=None,
-                   help="format profile: pusat (default), kemenko-polhukam, pemda, or a "
-                   ".toml/.json file (see `naskah profil daftar`)")
-    p.add_argument("--pdfa", action=argparse.BooleanOptionalAction, default=None,
-                   help="PDF/A-2b for archiving (default: the profile's)")
-    p.add_argument("--font-check", choices=["warn", "error", "off"], default="warn",
-                   help="when the PDF's fonts differ from the profile's: warn (default), "
-                   "fail, or do not check")
+    add_render_options(p, "this document")
     p.set_defaults(handler=cmd_render)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document type, of a "
