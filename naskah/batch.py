@@ -70,7 +70,7 @@ def _render_one(job: tuple[int, Any, str, str, str, bool]) -> tuple[int, Path | 
                                                                    dict[str, str] | None,
                                                                    list[tuple[str, str]]]:
     """Render one row; (number, path written, pdf info, problems)."""
-    from naskah.docx.renderer import pdf_info
+    from naskah.docx.properties import pdf_info
     from naskah.inputs import load_naskah
 
     number, item, jenis, folder, name, to_pdf = job

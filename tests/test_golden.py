@@ -38,7 +38,8 @@ from naskah.docx.metadata import (
     NaskahMetadata,
     datastore_props_xml,
 )
-from naskah.docx.renderer import Kertas, core_properties, packaged_template
+from naskah.docx.properties import core_properties
+from naskah.docx.renderer import Kertas, packaged_template
 from naskah.docx.template import make_environment
 from naskah.models.naskah import Gambar
 from naskah.models.pengesahan import Pengesahan

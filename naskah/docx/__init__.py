@@ -10,7 +10,8 @@ once), :mod:`~naskah.docx.compiler` (reading and compiling a template's tagged p
 and :mod:`~naskah.docx.integrity` (the record naskah keeps inside a DOCX and its
 fingerprint), :mod:`~naskah.docx.appearance` (the profile's page and type set on a
 rendered package), :mod:`~naskah.docx.kop` (which kop a document renders with),
-:mod:`~naskah.docx.periksa` (checking a template file), :mod:`~naskah.docx.renderer`
+:mod:`~naskah.docx.periksa` (checking a template file), :mod:`~naskah.docx.properties`
+(core properties, the metadata part, PDF information), :mod:`~naskah.docx.renderer`
 (:class:`Renderer`, :func:`render`, :func:`save`), and for letters without a model
 :mod:`~naskah.docx.freeform` (:func:`render_template`) with the values its templates print
 (:mod:`~naskah.docx.values`, :mod:`~naskah.docx.subdoc`). ``templates/`` holds the

@@ -25,14 +25,8 @@ from naskah.docx.appearance import Appearance
 from naskah.docx.integrity import body_text_hash
 from naskah.docx.konteks import AsetResolver, konteks, read_gambar, resolver
 from naskah.docx.kop import KopWarning
-from naskah.docx.metadata import (
-    ITEM_PART,
-    PROPS_CONTENT_TYPE,
-    PROPS_PART,
-    KopMetadata,
-    NaskahMetadata,
-    datastore_props_xml,
-)
+from naskah.docx.metadata import KopMetadata, NaskahMetadata
+from naskah.docx.properties import attach_metadata, core_properties, pdf_info
 from naskah.docx.template import Rendering, Template
 from naskah.errors import InputError, NaskahError
 from naskah.fileio import writable_target_problem, write_atomic
@@ -46,9 +40,6 @@ from naskah.version import __version__
 
 if TYPE_CHECKING:
     from naskah.models import JENIS
-
-_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-
 
 def packaged_template(jenis: str) -> Path:
     """Path of the template shipped with naskah for a document type."""
@@ -278,63 +269,11 @@ class Renderer:
         return targets
 
 
-def core_properties(naskah: NaskahDinas, metadata: NaskahMetadata) -> dict[str, str]:
-    """The DOCX core properties of a rendered document, by qualified name.
-
-    Each is cut to 255 characters, the limit Word and python-docx keep to.
-    """
-    values = {
-        "dc:title": metadata.hal,
-        "dc:subject": naskah.judul.title(),
-        "dc:creator": _penerbit(naskah),
-        "cp:keywords": f"naskah dinas; {naskah.jenis}",
-        "dc:description": f"content sha256 {metadata.content_hash}",
-        "cp:lastModifiedBy": metadata.generator,
-        "cp:category": naskah.jenis,
-        "dc:language": "id-ID",
-        "dc:identifier": metadata.nomor or "",
-        "cp:contentStatus": metadata.pengesahan.status.value,
-    }
-    return {name: value[:255] for name, value in values.items()}
-
-
-def attach_metadata(rendering: Rendering, metadata: NaskahMetadata) -> None:
-    """Add the naskah metadata as a custom XML part (:data:`~naskah.docx.metadata.ITEM_PART`
-    with its datastore properties), related from the main document."""
-    main = rendering.layout.main
-    item, props = ITEM_PART.lstrip("/"), PROPS_PART.lstrip("/")
-    rendering.add_part(item, "application/xml", metadata.to_xml())
-    rendering.add_part(props, PROPS_CONTENT_TYPE, datastore_props_xml(metadata))
-    rendering.relate(item, _RT + "customXmlProps", props)
-    rendering.relate(main, _RT + "customXml", item)
-
-
 def _check_target(target: Path) -> None:
     # Checked before any work, so a bad path fails fast with a clear message (exit 2).
     problem = writable_target_problem(target)
     if problem:
         raise InputError(problem)
-
-
-def pdf_info(naskah: NaskahDinas) -> dict[str, str]:
-    """PDF document information for a rendered document."""
-    nomor = getattr(naskah, "nomor", None)
-    return {
-        "Title": naskah.hal_singkat,
-        "Author": _penerbit(naskah),
-        "Subject": naskah.judul.title() + (f" {nomor}" if nomor else ""),
-        "Keywords": f"naskah dinas; {naskah.jenis}",
-        "Creator": f"naskah {__version__}",
-        "NaskahJenis": naskah.jenis,
-        "NaskahContentHash": naskah.content_hash(),
-    }
-
-
-def _penerbit(naskah: NaskahDinas) -> str:
-    """Who issues the document, for its properties: the kop's unit, else its first line."""
-    if naskah.kop is None:
-        return ""
-    return naskah.kop.unit or naskah.kop.nama[0]
 
 
 def _bind_images(rendering: Rendering, value: Any, resolve: AsetResolver) -> Any:

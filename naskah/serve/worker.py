@@ -136,7 +136,7 @@ class Worker:
 
     def _chunk(self, chunk: list[tuple[int, Any]], params: dict[str, Any],
                base: dict[str, Any], names: dict[int, str], renderer: Any) -> list[Hasil]:
-        from naskah.docx.renderer import pdf_info
+        from naskah.docx.properties import pdf_info
         from naskah.inputs import load_naskah
         from naskah.mailmerge import merge
         from naskah.pdf.group import group_key

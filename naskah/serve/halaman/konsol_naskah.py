@@ -135,7 +135,7 @@ async def kirim(request: Request, jenis: str) -> Response:
         return Response(docx, media_type=DOCX, headers={
             "Content-Disposition": content_disposition(f"{stem}-konsep", "docx")})
     if aksi == "pratinjau" and docx is not None:
-        from naskah.docx.renderer import pdf_info
+        from naskah.docx.properties import pdf_info
 
         pdf = await parts.pdf.convert(docx, pdf_info(model))
         return Response(pdf, media_type="application/pdf", headers={

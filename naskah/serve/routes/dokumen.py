@@ -109,7 +109,7 @@ def _route(jenis: str) -> None:
         if format is Format.DOCX:
             headers["Content-Disposition"] = content_disposition(stem, "docx")
             return Response(docx, media_type=DOCX, headers=headers)
-        from naskah.docx.renderer import pdf_info
+        from naskah.docx.properties import pdf_info
 
         pdf = await parts.pdf.convert(docx, pdf_info(model), pdfa=renderer.pdfa)
         headers["Content-Disposition"] = content_disposition(stem, "pdf")
