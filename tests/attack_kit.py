@@ -171,6 +171,8 @@ def resign_parafs(folder: Path, data: dict[str, Any], signer_for: Callable[[str]
                         if r.get("tte") == old:
                             r["tte"] = new
             path = folder / ref["file"]
+            if not path.is_file():
+                continue  # the reference itself was changed: no DOCX to sign again
 
             def swap(meta: dict[str, Any], old: str = old, new: str = new) -> None:
                 for paraf in meta["pengesahan"]["paraf"]:
