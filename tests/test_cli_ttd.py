@@ -20,7 +20,7 @@ from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
-from tests.tte_helpers import KABAG, KARO, PASSPHRASE, Pki, surat_pdf
+from tests.tte_helpers import KABAG, KARO, PASSPHRASE, Pki, SoftHsm, surat_pdf
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 ENV = "NASKAH_UJI_TTD"
@@ -203,26 +203,12 @@ def test_library_refusal_matches_a_signature_made_in_python(pki: Pki) -> None:
     assert boleh_ditandatangani(surat_pdf()) == []
 
 
-def test_pkcs11_token_softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pkcs11_token_softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              softhsm: SoftHsm) -> None:
     """--pkcs11 MODULE:TOKEN:KEY with the PIN from the environment, on a real SoftHSM2."""
-    import shutil
+    from tests.tte_helpers import SOFTHSM_LABEL, SOFTHSM_PIN, SOFTHSM_TOKEN
 
-    from naskah.tte.pki import buat_root_ca
-    from tests.helpers import unavailable
-    from tests.tte_helpers import (
-        SOFTHSM_LABEL,
-        SOFTHSM_PIN,
-        SOFTHSM_TOKEN,
-        make_softhsm_token,
-        softhsm_module,
-    )
-
-    module = softhsm_module()
-    if module is None or shutil.which("softhsm2-util") is None:
-        unavailable("SoftHSM2 is not installed (tools/install-system-deps.sh)")
-    ca = buat_root_ca()
-    monkeypatch.setenv("SOFTHSM2_CONF", str(make_softhsm_token(tmp_path, module, ca, KARO)))
-    (tmp_path / "ca.pem").write_bytes(ca.cert_pem())
+    module = softhsm.module
     monkeypatch.setenv("NASKAH_UJI_PIN", SOFTHSM_PIN)
     src = tmp_path / "surat.pdf"
     src.write_bytes(surat_pdf(tag="#ttd#"))
@@ -230,6 +216,6 @@ def test_pkcs11_token_softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert main(["ttd", str(src), "-o", str(out), "--tag", "#ttd#", "--pkcs11",
                  f"{module}:{SOFTHSM_TOKEN}:{SOFTHSM_LABEL}",
                  "--passphrase-env", "NASKAH_UJI_PIN"]) == EXIT_OK
-    result = verify_pdf(out.read_bytes(), TrustStore.from_files([tmp_path / "ca.pem"]))
+    result = verify_pdf(out.read_bytes(), softhsm.trust())
     assert result.ok and result.signatures[0].identitas is not None
     assert result.signatures[0].identitas.nip == KARO.nip
