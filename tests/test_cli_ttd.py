@@ -53,6 +53,7 @@ def _sign(pki: Pki, tmp_path: Path, name: str, pdf: bytes, *extra: str,
     return code, out
 
 
+@pytest.mark.slow
 def test_visible_stamp_at_tag_verifies(pki: Pki, tmp_path: Path, env: None,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _sign(pki, tmp_path, "surat", surat_pdf(tag="#ttd#"), "--tag", "#ttd#",
@@ -72,6 +73,7 @@ def test_visible_stamp_at_tag_verifies(pki: Pki, tmp_path: Path, env: None,
     assert "B-12/PO/11/2026" in text  # the footer with the document id, covered by the sig
 
 
+@pytest.mark.slow
 def test_page_and_box_then_invisible(pki: Pki, tmp_path: Path, env: None) -> None:
     code, out = _sign(pki, tmp_path, "kotak", surat_pdf(), "--halaman", "1",
                       "--posisi", "40,60,290,130")
@@ -89,6 +91,7 @@ def test_page_and_box_then_invisible(pki: Pki, tmp_path: Path, env: None) -> Non
         p.extract_text() for p in PdfReader(io.BytesIO(signed)).pages)
 
 
+@pytest.mark.slow
 def test_signed_pdf_refused_unless_tambah(pki: Pki, tmp_path: Path, env: None,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     code, first = _sign(pki, tmp_path, "satu", surat_pdf())
@@ -149,6 +152,7 @@ def test_wrong_passphrase_and_bad_input_leave_nothing(pki: Pki, tmp_path: Path,
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_stdout_in_a_real_process(pki: Pki, tmp_path: Path) -> None:
     src = tmp_path / "surat.pdf"
     src.write_bytes(surat_pdf())
@@ -161,6 +165,7 @@ def test_stdout_in_a_real_process(pki: Pki, tmp_path: Path) -> None:
     assert verify_pdf(run.stdout, TrustStore.from_files([pki.ca_pem])).ok
 
 
+@pytest.mark.slow
 def test_bsre_standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
@@ -203,6 +208,7 @@ def test_library_refusal_matches_a_signature_made_in_python(pki: Pki) -> None:
     assert boleh_ditandatangani(surat_pdf()) == []
 
 
+@pytest.mark.slow
 def test_pkcs11_token_softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                               softhsm: SoftHsm) -> None:
     """--pkcs11 MODULE:TOKEN:KEY with the PIN from the environment, on a real SoftHSM2."""

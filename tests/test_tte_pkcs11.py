@@ -40,6 +40,7 @@ def token(softhsm: SoftHsm) -> tuple[str, TrustStore]:
     return softhsm.module, softhsm.trust()
 
 
+@pytest.mark.slow
 def test_softhsm_signs_a_pdf_that_pyhanko_validates(token: tuple[str, TrustStore]) -> None:
     module, trust = token
     signer = Pkcs11Signer(module, TOKEN, LABEL, Passphrase.literal(PIN))
