@@ -3,14 +3,12 @@ letter's disposisi, the form that registers an incoming letter with its scan, th
 buku's XLSX (the API's own export) and the scan itself. A letter's page and its
 disposisi: :mod:`.konsol_disposisi`.
 
-Who sees what: operators and admins (the secretariat that registers the mail) see
-every letter; a pejabat sees the hal and scan of a Terbatas, Rahasia or Sangat Rahasia
-letter only when the letter's disposisi passed through them (given or received).
+Who sees what (the hal and scan of a closed letter) is the API's rule:
+:mod:`naskah.serve.agenda_akses`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shutil
 import tempfile
@@ -26,6 +24,8 @@ from starlette.datastructures import UploadFile
 
 from naskah.errors import NaskahError
 from naskah.models.klasifikasi import Klasifikasi, Sifat
+from naskah.serve import agenda_akses as akses
+from naskah.serve.agenda_akses import DISAMARKAN, sekretariat
 from naskah.serve.halaman.konsol import ditolak_csrf, form_sah, ke_masuk, konsol, sesi_dari
 from naskah.serve.halaman.sesi import Sesi
 from naskah.serve.routes.umum import content_disposition
@@ -33,10 +33,6 @@ from naskah.serve.routes.umum import content_disposition
 router = APIRouter(include_in_schema=False)
 IdAgenda = Path(ge=1, le=2**31 - 1)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TERTUTUP = frozenset({Klasifikasi.TERBATAS.value, Klasifikasi.RAHASIA.value,
-                      Klasifikasi.SANGAT_RAHASIA.value})
-DISAMARKAN = "(dirahasiakan)"
-"""What stands for the hal of a closed letter its reader may not see."""
 ISIAN = ("pengirim", "nomor_surat", "tanggal_surat", "diterima_tanggal", "hal", "sifat",
          "klasifikasi")
 # The scan's type from its first bytes: the console keeps PDFs and raster images only
@@ -55,20 +51,12 @@ def register(request: Request) -> Any:
 
 def operator(s: Sesi) -> bool:
     """Whether the account registers mail (and may see every letter)."""
-    return s.pengguna.peran.value in ("operator", "admin")
-
-
-def peserta(tree: Sequence[Any]) -> set[str]:
-    """Everyone a disposisi tree passed through: who gave and who received."""
-    names: set[str] = set()
-    for item in tree:
-        names |= {item.dari, item.kepada} | peserta(item.turunan)
-    return names
+    return sekretariat(s.pengguna)
 
 
 def boleh_lihat(s: Sesi, entry: Any, tree: Sequence[Any]) -> bool:
-    """Whether ``s`` may see the hal and scan of ``entry`` (see the module notes)."""
-    return entry.klasifikasi not in TERTUTUP or operator(s) or s.pengguna.nama in peserta(tree)
+    """Whether ``s`` may see the hal and scan of ``entry`` (:mod:`naskah.serve.agenda_akses`)."""
+    return akses.boleh_lihat(s.pengguna, entry, tree)
 
 
 def jenis_scan(data: bytes) -> str | None:
@@ -210,9 +198,7 @@ async def ekspor(request: Request) -> Response:
         from naskah.register.ekspor import tabel_agenda, xlsx_bytes
 
         reg = register(request)
-        entries = [e if boleh_lihat(s, e, reg.disposisi.pohon(e.id))
-                   else dataclasses.replace(e, hal=DISAMARKAN, scan_sha256=None)
-                   for e in reg.agenda.daftar()]
+        entries = akses.terlihat(s.pengguna, reg.agenda.daftar(), reg.disposisi.pohon)
         return xlsx_bytes(tabel_agenda(entries), "Agenda Surat Masuk")
 
     data = await anyio.to_thread.run_sync(work)
@@ -247,5 +233,5 @@ async def scan(request: Request, id: int = IdAgenda) -> Response:
     return await anyio.to_thread.run_sync(work)
 
 
-__all__ = ["DISAMARKAN", "ISIAN", "TERTUTUP", "boleh_lihat", "jenis_scan", "operator",
-           "peserta", "register", "ringkas", "router"]
+__all__ = ["DISAMARKAN", "ISIAN", "boleh_lihat", "jenis_scan", "operator", "register",
+           "ringkas", "router"]
