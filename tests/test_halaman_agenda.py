@@ -317,3 +317,30 @@ def test_scan_over_the_registers_cap(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert r.status_code == 422 and 'id="galat-scan"' in r.text, r.text
         assert Register(engine=open_database(db)).agenda.daftar() == []
         assert catat(client, surat_pdf()[:1900]).status_code == 303
+
+
+def test_overdue_marked_and_passed_down_by_the_secretariat(srv: Server) -> None:
+    received = date(HARI_INI.year - 1, 1, 5)  # in the past whatever today is
+    with masuk(srv.url, "operator1") as op:
+        assert catat(op, None, tanggal_surat=received.isoformat(),
+                     diterima_tanggal=received.isoformat()).status_code == 303
+        assert disposisi(op, 1, dari="kaban", kepada="karo", instruksi="Segera tanggapi",
+                         tanggal=received.isoformat(),
+                         batas_waktu=date(HARI_INI.year - 1, 1, 7).isoformat()).status_code == 303
+        item = register(srv).disposisi.pohon(1)[0]
+        # passing it down on karo's behalf: the giver is the one it was given to
+        r = disposisi(op, 1, dari="operator1", induk=str(item.id), kepada="kabag",
+                      instruksi="Siapkan jawaban", tanggal=received.isoformat())
+        assert r.status_code == 303, r.text
+        page = op.get("/konsol/agenda/1").text
+        late = re.search(rf'<li class="tingkat-0 terlambat" id="disposisi-{item.id}">(.*?)</li>',
+                         page, re.S)
+        assert late, page
+        lewat = -Kalender.muat().hari_kerja_antara(HARI_INI, date(HARI_INI.year - 1, 1, 7))
+        assert "Terlambat" in late.group(1) and f"({lewat} hari kerja lewat)" in \
+            text_of(late.group(1))
+        assert "karo → kabag (diteruskan) : Siapkan jawaban" in text_of(page)
+        assert "2 disposisi: 2 belum dibaca; 1 terlambat" in text_of(
+            op.get("/konsol/agenda").text)
+    tree = register(srv).disposisi.pohon(1)
+    assert [(t.dari, t.kepada) for t in tree[0].turunan] == [("karo", "kabag")]

@@ -28,6 +28,7 @@ from naskah.serve.halaman.konsol_agenda import (
     register,
 )
 from naskah.serve.halaman.sesi import Sesi
+from naskah.serve.middleware import catat as audit
 from naskah.serve.tabel import pengguna as t_pengguna
 
 router = APIRouter(include_in_schema=False)
@@ -98,6 +99,15 @@ async def surat(request: Request, id: int = IdAgenda) -> Response:
     return await anyio.to_thread.run_sync(lambda: _halaman(request, s, id))
 
 
+def _cari(tree: list[Any], id: int | None) -> Any:
+    """The item ``id`` anywhere in ``tree``, or None."""
+    for item in tree:
+        found = item if item.id == id else _cari(item.turunan, id)
+        if found is not None:
+            return found
+    return None
+
+
 def _ids(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
@@ -115,7 +125,8 @@ async def beri(request: Request, id: int = IdAgenda) -> Response:
     isian: dict[str, Any] = {k: str(form.get(k) or "").strip()[:5000] for k in (
         "dari", "instruksi", "tanggal", "batas_waktu", "batas_hari_kerja", "induk")}
     isian["kepada"] = kepada
-    # A pejabat gives a disposisi as themself; an operator records who gave it.
+    # A pejabat gives a disposisi as themself; an operator records who gave it (passing
+    # one down, its recipient: below).
     dari = isian["dari"] if operator(s) and isian["dari"] else s.pengguna.nama
 
     def work() -> Response:
@@ -138,7 +149,9 @@ async def beri(request: Request, id: int = IdAgenda) -> Response:
             induk = isian["induk"]
             if induk and _ids(induk) is None:
                 raise InputError("induk: not a disposisi id", [("induk", "not an id")])
-            reg.disposisi.beri(id, dari=dari, kepada=kepada, instruksi=isian["instruksi"],
+            parent = _cari(reg.disposisi.pohon(id), _ids(induk)) if induk else None
+            giver = parent.kepada if parent is not None and operator(s) else dari
+            items = reg.disposisi.beri(id, dari=giver, kepada=kepada, instruksi=isian["instruksi"],
                                tanggal=isian["tanggal"] or None,
                                batas_waktu=isian["batas_waktu"] or None,
                                batas_hari_kerja=int(hari) if hari else None,
@@ -149,6 +162,7 @@ async def beri(request: Request, id: int = IdAgenda) -> Response:
             status = 409 if isinstance(exc, RegisterConflictError) else 422
             return _halaman(request, s, id, status, isian=isian, galat=galat,
                             ringkasan=[str(exc)])
+        audit(request.state, agenda=id, disposisi=[i.id for i in items])
         return RedirectResponse(f"/konsol/agenda/{id}?pesan=disposisi#disposisi",
                                 status_code=303)
 
@@ -169,15 +183,7 @@ async def ubah(request: Request, id: int = IdAgenda, did: int = IdDisposisi) -> 
 
     def work() -> Response:
         reg = register(request)
-        flat: list[Any] = []
-
-        def walk(level: list[Any]) -> None:
-            for item in level:
-                flat.append(item)
-                walk(item.turunan)
-
-        walk(reg.disposisi.pohon(id))
-        mine = next((i for i in flat if i.id == did), None)
+        mine = _cari(reg.disposisi.pohon(id), did)
         if mine is None or mine.kepada != s.pengguna.nama or target not in TOMBOL:
             return konsol("pesan.html", s, 403, judul="Tidak diizinkan",
                           pesan="Hanya penerima disposisi yang dapat mengubah statusnya.")
@@ -187,6 +193,7 @@ async def ubah(request: Request, id: int = IdAgenda, did: int = IdDisposisi) -> 
             status = 409 if isinstance(exc, RegisterConflictError) else 422
             return _halaman(request, s, id, status, galat={"status": str(exc)},
                             ringkasan=[str(exc)])
+        audit(request.state, agenda=id, disposisi=did, status=target)
         return RedirectResponse(f"/konsol/agenda/{id}?pesan=status#disposisi", status_code=303)
 
     return await anyio.to_thread.run_sync(work)
