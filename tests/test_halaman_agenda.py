@@ -18,6 +18,9 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
 
 from naskah.kalender import Kalender
 from naskah.register import Register
@@ -344,3 +347,50 @@ def test_overdue_marked_and_passed_down_by_the_secretariat(srv: Server) -> None:
             op.get("/konsol/agenda").text)
     tree = register(srv).disposisi.pohon(1)
     assert [(t.dari, t.kepada) for t in tree[0].turunan] == [("karo", "kabag")]
+
+
+@pytest.fixture(scope="module")
+def konsol_op(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
+    """An operator logged in to an in-process service (for many quick examples)."""
+    folder = tmp_path_factory.mktemp("agenda-hypothesis")
+    db = f"sqlite:///{folder / 'n.db'}"
+    with in_process(folder / "data", db) as client:
+        accounts(db)
+        form = client.get("/konsol/masuk")
+        client.post("/konsol/masuk", data={"csrf": csrf(form.text), "nama": "operator1",
+                                           "password": PASSWORD}, follow_redirects=False)
+        yield client, db
+
+
+@given(pengirim=st.text(max_size=120), hal=st.text(max_size=120))
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_is_stored_and_shown_escaped_or_named(konsol_op: tuple[Any, str],
+                                                       pengirim: str, hal: str) -> None:
+    client, db = konsol_op
+    reg = Register(engine=open_database(db))
+    before = len(reg.agenda.daftar())
+    r = catat(client, None, pengirim=pengirim, hal=hal)
+    if r.status_code == 303:
+        entry = reg.agenda.daftar()[-1]
+        page = client.get(r.headers["location"]).text
+        assert str(escape(entry.pengirim)) in page and str(escape(entry.hal)) in page
+        assert entry.pengirim == pengirim.strip() and entry.hal == hal.strip()
+    else:
+        assert r.status_code == 422, r.text
+        assert re.search(r'id="galat-(pengirim|hal)">(pengirim|hal): ', r.text), r.text
+        assert len(reg.agenda.daftar()) == before
+
+
+def test_an_image_scan_is_served_as_an_image(konsol_op: tuple[Any, str]) -> None:
+    client, _db = konsol_op
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    page = client.get("/konsol/agenda")
+    r = client.post("/konsol/agenda", data={"csrf": csrf(page.text), **SURAT},
+                    files={"scan": ("halaman 1.png", png, "image/png")},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    got = client.get(r.headers["location"].split("?")[0] + "/scan")
+    assert got.content == png and got.headers["content-type"] == "image/png"
+    assert got.headers["content-disposition"].startswith('attachment; filename="halaman-1.png"')
+    assert "sandbox" in got.headers["content-security-policy"]
