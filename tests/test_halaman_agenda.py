@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -186,12 +186,21 @@ def test_register_dispose_down_the_tree_and_export(srv: Server) -> None:
 
     rows = cells(got.content)
     assert rows == cells(api.content)
-    assert rows[0][:6] == ["No. Agenda", "Tanggal Diterima", "Pengirim", "Nomor Surat",
-                           "Tanggal Surat", "Hal"]
-    assert rows[1][:8] == [agenda, HARI_INI.isoformat(), "Kementerian Dalam Negeri",
-                           "005/123/SJ", HARI_INI.isoformat(), "Undangan Rapat Koordinasi Data",
-                           "Segera", "Biasa"]
-    assert rows[1][-1] == hashlib.sha256(pdf).hexdigest()
+    # The book's layout, as `naskah agenda ekspor` writes it: title, header on row 4.
+    assert rows[0][0] == "BUKU AGENDA SURAT MASUK"
+    header, row = rows[3], rows[4]
+    assert header == ["No. Agenda", "Tanggal Diterima", "Pengirim", "Nomor Surat",
+                      "Tanggal Surat", "Hal", "Sifat", "Klasifikasi", "Disposisi",
+                      "Diteruskan Kepada", "Keterangan", "Scan SHA-256"]
+    assert row[:2] == [agenda, datetime.combine(HARI_INI, time())]
+    assert row[2:8] == ["Kementerian Dalam Negeri", "005/123/SJ",
+                        datetime.combine(HARI_INI, time()), "Undangan Rapat Koordinasi Data",
+                        "Segera", "Biasa"]
+    # each letter's disposisi down the tree, where it went and where each stands
+    assert row[8] == "kaban: Hadiri dan laporkan\nkaro: Siapkan bahan paparan"
+    assert row[9] == "karo\nkaro → kabag"
+    assert row[10].splitlines()[0].startswith("karo: selesai")
+    assert row[-1] == hashlib.sha256(pdf).hexdigest()
 
 
 def test_bad_input_names_the_field_and_stores_nothing(srv: Server) -> None:
@@ -295,8 +304,9 @@ def test_rahasia_hal_only_for_whom_it_passed(srv: Server) -> None:
         from openpyxl import load_workbook
 
         sheet = load_workbook(io.BytesIO(kabag.get("/konsol/agenda/ekspor.xlsx").content)).active
-        assert sheet is not None and sheet["F2"].value == "(dirahasiakan)"
-        assert sheet.cell(2, sheet.max_column).value in (None, "")
+        assert sheet is not None and sheet["F5"].value == "(dirahasiakan)"
+        assert not sheet["I5"].value and not sheet["J5"].value  # nor its disposisi
+        assert sheet.cell(5, sheet.max_column).value in (None, "")
         r = disposisi(kabag, 1, kepada="kaban", instruksi="x")
         assert r.status_code == 403
     with masuk(srv.url, "karo") as karo:  # the recipient sees it, and its scan

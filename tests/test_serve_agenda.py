@@ -37,7 +37,7 @@ def _hal_xlsx(client: Any, headers: dict[str, str]) -> Any:
     assert r.status_code == 200
     sheet = load_workbook(io.BytesIO(r.content)).active
     assert sheet is not None
-    return sheet["F2"].value
+    return sheet["F5"].value  # the first row under the header (row 4)
 
 
 def test_a_pejabat_reads_a_closed_letter_only_through_its_disposisi(tmp_path: Path) -> None:
@@ -107,3 +107,18 @@ def test_status_by_the_recipient_forward_only(tmp_path: Path) -> None:
         tree = client.get("/v1/agenda/1/disposisi", headers=auth["op"]).json()
         assert [(t["kepada"], t["status"]) for t in tree] == [("karo", "selesai"),
                                                                ("kabag", "batal")]
+
+
+@pytest.mark.parametrize("name", ["..", ".", " .. ", "../.."])
+def test_a_scan_named_like_a_folder_is_stored_as_scan(tmp_path: Path, name: str) -> None:
+    """The attack: a scan whose file name is ``..`` named the upload folder's parent,
+    so writing it failed with a 500 (or, with another layout, wrote outside the folder)."""
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db) as client:
+        headers = add_user(db, "op", "operator")
+        r = client.post("/v1/agenda", headers=headers, data={**SURAT, "klasifikasi": "Biasa"},
+                        files={"scan": (name, surat_pdf("Biasa"), "application/pdf")})
+        assert r.status_code == 201, r.text
+        got = client.get("/v1/agenda/1/scan", headers=headers)
+        assert got.status_code == 200 and got.content == surat_pdf("Biasa")
+    assert not list(tmp_path.glob("*.pdf"))  # nothing written beside the upload folder

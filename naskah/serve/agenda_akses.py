@@ -55,5 +55,20 @@ def terlihat(who: Pengguna, entries: Sequence[SuratMasuk], pohon: Any) -> list[S
             else disamarkan(e) for e in entries]
 
 
-__all__ = ["DISAMARKAN", "TERTUTUP", "boleh_lihat", "disamarkan", "peserta", "sekretariat",
-           "terlihat"]
+def buku_xlsx(who: Pengguna, reg: Any, *, tahun: int | None = None,
+              bulan: int | None = None) -> bytes:
+    """The buku agenda as ``naskah agenda ekspor`` writes it (the book's layout, with each
+    letter's disposisi), as ``who`` may see it: a closed letter hidden from them has
+    neither hal nor disposisi in it. ``reg`` is a :class:`naskah.register.Register`."""
+    from naskah.register.buku_agenda import buku_agenda_xlsx
+
+    entries = reg.agenda.daftar(tahun=tahun, bulan=bulan)
+    trees = {e.id: reg.disposisi.pohon(e.id) for e in entries}
+    full = {e.id for e in entries if boleh_lihat(who, e, trees[e.id])}
+    shown = [e if e.id in full else disamarkan(e) for e in entries]
+    return buku_agenda_xlsx(shown, disposisi={i: trees[i] for i in full},
+                            tahun=tahun, bulan=bulan)
+
+
+__all__ = ["DISAMARKAN", "TERTUTUP", "boleh_lihat", "buku_xlsx", "disamarkan", "peserta",
+           "sekretariat", "terlihat"]

@@ -195,11 +195,7 @@ async def ekspor(request: Request) -> Response:
         return ke_masuk()
 
     def work() -> bytes:
-        from naskah.register.ekspor import tabel_agenda, xlsx_bytes
-
-        reg = register(request)
-        entries = akses.terlihat(s.pengguna, reg.agenda.daftar(), reg.disposisi.pohon)
-        return xlsx_bytes(tabel_agenda(entries), "Agenda Surat Masuk")
+        return akses.buku_xlsx(s.pengguna, register(request))
 
     data = await anyio.to_thread.run_sync(work)
     return Response(data, media_type=XLSX, headers={

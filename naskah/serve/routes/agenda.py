@@ -79,7 +79,9 @@ async def masuk(
     try:
         path = None
         if scan is not None and scan.filename:
-            name = re.sub(r"[^\w.\- ]+", "_", FsPath(scan.filename).name)[:200] or "scan"
+            name = re.sub(r"[^\w.\- ]+", "_", FsPath(scan.filename).name)[:200]
+            if not name.strip(". "):  # "", "." and ".." would name the folder or its parent
+                name = "scan"
             path = folder / name
             with path.open("wb") as out:
                 shutil.copyfileobj(scan.file, out)
@@ -116,12 +118,7 @@ def daftar(request: Request, who: Siapa,
 def ekspor(request: Request, who: Siapa,
            tahun: Annotated[int | None, Query(ge=1900, le=9999)] = None,
            bulan: Annotated[int | None, Query(ge=1, le=12)] = None) -> Response:
-    from naskah.register.ekspor import tabel_agenda, xlsx_bytes
-
-    reg = _register(request)
-    entries = akses.terlihat(who, reg.agenda.daftar(tahun=tahun, bulan=bulan),
-                             reg.disposisi.pohon)
-    data = xlsx_bytes(tabel_agenda(entries), "Agenda Surat Masuk")
+    data = akses.buku_xlsx(who, _register(request), tahun=tahun, bulan=bulan)
     stem = "agenda" + (f"-{tahun}" if tahun else "") + (f"-{bulan:02d}" if bulan else "")
     return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": content_disposition(stem, "xlsx")})
