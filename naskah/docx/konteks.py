@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from naskah.errors import InputError
 from naskah.models import NaskahDinas
@@ -20,6 +21,9 @@ from naskah.models.naskah import Context, Gambar
 from naskah.models.pengesahan import Pengesahan
 from naskah.profil import Kertas, Profil
 from naskah.profil.konteks import apply, template_context
+
+if TYPE_CHECKING:
+    from naskah.docx.template import Rendering
 
 AsetResolver = Callable[[Path], Path]
 """Where a document's image path is read from: its (relative) path in, a file out."""
@@ -74,4 +78,23 @@ def read_gambar(gambar: Gambar, resolve: AsetResolver) -> tuple[bytes, str]:
     raise InputError(f"{gambar.lokasi}: {problem}", [(gambar.lokasi, problem)])
 
 
-__all__ = ["AsetResolver", "konteks", "read_gambar", "resolver"]
+def bind_images(rendering: Rendering, value: Any, resolve: AsetResolver) -> Any:
+    """``value`` (a context, or part of one) with its :class:`Gambar` slots turned into
+    images bound to ``rendering``.
+
+    Containers without an image come back as they are (no copy): most have none.
+    """
+    if isinstance(value, Gambar):
+        blob, name = read_gambar(value, resolve)
+        return rendering.image(blob, name, value.lebar_mm)
+    if isinstance(value, dict):
+        changed = {k: b for k, v in value.items()
+                   if (b := bind_images(rendering, v, resolve)) is not v}
+        return {**value, **changed} if changed else value
+    if isinstance(value, list):
+        bound = [bind_images(rendering, v, resolve) for v in value]
+        return bound if any(b is not v for b, v in zip(bound, value, strict=True)) else value
+    return value
+
+
+__all__ = ["AsetResolver", "bind_images", "konteks", "read_gambar", "resolver"]

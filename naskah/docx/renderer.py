@@ -23,16 +23,15 @@ from naskah.clock import now
 from naskah.docx import kop as kop_mod
 from naskah.docx.appearance import Appearance
 from naskah.docx.integrity import body_text_hash
-from naskah.docx.konteks import AsetResolver, konteks, read_gambar, resolver
+from naskah.docx.konteks import AsetResolver, bind_images, konteks, resolver
 from naskah.docx.kop import KopWarning
 from naskah.docx.metadata import KopMetadata, NaskahMetadata
 from naskah.docx.properties import attach_metadata, core_properties, pdf_info
-from naskah.docx.template import Rendering, Template
+from naskah.docx.template import Template
 from naskah.errors import InputError, NaskahError
 from naskah.fileio import writable_target_problem, write_atomic
 from naskah.models import NaskahDinas, jenis_class
 from naskah.models.instansi import Instansi
-from naskah.models.naskah import Gambar
 from naskah.models.pengesahan import Pengesahan
 from naskah.pdf import fonts
 from naskah.profil import Kertas, Profil, load_profil
@@ -148,7 +147,7 @@ class Renderer:
         dokumen = kop_mod.with_kop(naskah, kop)
         template = self.template(naskah.jenis)
         rendering = template.start()
-        context = _bind_images(rendering, konteks(dokumen, pengesahan, self.profil,
+        context = bind_images(rendering, konteks(dokumen, pengesahan, self.profil,
                                                   self.kertas), resolver(aset))
         # The profile's page, fonts and spacing are set on the rendered package, so a
         # template (the user's own too) follows any profile.
@@ -274,24 +273,6 @@ def _check_target(target: Path) -> None:
     problem = writable_target_problem(target)
     if problem:
         raise InputError(problem)
-
-
-def _bind_images(rendering: Rendering, value: Any, resolve: AsetResolver) -> Any:
-    """Turn :class:`Gambar` placeholders into images bound to this rendering.
-
-    Containers without an image come back as they are (no copy): most have none.
-    """
-    if isinstance(value, Gambar):
-        blob, name = read_gambar(value, resolve)
-        return rendering.image(blob, name, value.lebar_mm)
-    if isinstance(value, dict):
-        changed = {k: b for k, v in value.items()
-                   if (b := _bind_images(rendering, v, resolve)) is not v}
-        return {**value, **changed} if changed else value
-    if isinstance(value, list):
-        bound = [_bind_images(rendering, v, resolve) for v in value]
-        return bound if any(b is not v for b, v in zip(bound, value, strict=True)) else value
-    return value
 
 
 _default: Renderer | None = None

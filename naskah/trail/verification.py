@@ -7,8 +7,8 @@ signature and the roster's certificate bindings (:mod:`naskah.trail.signatures`)
 trail's head against its anchors and its numbers against the register
 (:mod:`naskah.trail.jangkar`), and what lies in the berkas without being recorded
 (extra or hidden files, files replaced by symlinks, leftovers of an interrupted write).
-:func:`check_chain` and :func:`check_files` are its parts, used alone by a step, which
-checks only what it depends on (see ``engine.Trail.perform``).
+:func:`check_chain` and :func:`~naskah.trail.recorded.check_files` are its parts, used
+alone by a step, which checks only what it depends on (see ``engine.Trail.perform``).
 
 What it cannot rule out is said in :attr:`Verifikasi.peringatan`: a trail no anchor
 covers (truncation), signatures checked only against the berkas's own trust roots, an
@@ -17,15 +17,12 @@ older ledger format.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from naskah.docx.metadata import read_metadata
-from naskah.errors import MetadataError, NaskahError, TamperError
-from naskah.hashing import canonical_json, sha256_bytes
-from naskah.models import jenis_class
+from naskah.errors import NaskahError, TamperError
+from naskah.hashing import sha256_bytes
 from naskah.trail import baca, pengaturan
 from naskah.trail.folder import (
     LEDGER,
@@ -35,10 +32,10 @@ from naskah.trail.folder import (
     TRUST_FILE,
 )
 from naskah.trail.jangkar import prepare_anchors
-from naskah.trail.ledger import Entry, Ledger, Rujukan, entry_hash, format_notes
+from naskah.trail.ledger import Entry, Ledger, entry_hash, format_notes
 from naskah.trail.masalah import JenisMasalah, Masalah, Verifikasi
+from naskah.trail.recorded import check_files, document_problem, json_file_problem, short
 from naskah.trail.riwayat import Dokumen, check_history
-from naskah.trail.sources import aset_problem
 from naskah.trail.unrecorded import check_extras, is_demo, settings_files, tracked_name
 
 if TYPE_CHECKING:
@@ -151,11 +148,11 @@ def check_chain(root: Path, ledger: Ledger, result: Verifikasi) -> list[Entry] |
         header = ledger.header
     except ValueError as exc:
         result.masalah.append(Masalah(JenisMasalah.LEDGER_UNREADABLE,
-                                      f"the ledger header is invalid: {_short(exc)}", file=LEDGER))
+                                      f"the ledger header is invalid: {short(exc)}", file=LEDGER))
         return None
     for name, expected in ((SOP_FILE, header.sop_sha256),
                            (PELAKSANA_FILE, header.pelaksana_sha256)):
-        problem = _json_file_problem(root / name, name, expected)
+        problem = json_file_problem(root / name, name, expected)
         if problem:
             result.masalah.append(problem)
     for text in pengaturan.problems(root, header.pengaturan_sha256):
@@ -191,44 +188,10 @@ def check_chain(root: Path, ledger: Ledger, result: Verifikasi) -> list[Entry] |
             entries.append(Entry.model_validate(raw))
         except (ValueError, RecursionError) as exc:
             result.masalah.append(Masalah(JenisMasalah.ENTRY_MALFORMED,
-                                          f"the ledger entry is malformed: {_short(exc)}", label))
+                                          f"the ledger entry is malformed: {short(exc)}", label))
     result.langkah = len(ledger.raw_entries)
     result.hash_akhir = previous
     return entries
-
-
-def check_files(root: Path, step: int, refs: list[Rujukan], dokumen: Dokumen | None = None
-                ) -> list[Masalah]:
-    """Problems with the recorded files ``refs`` of ``step``: missing, changed, symlinked,
-    or (for documents) their data and approvals no longer matching. ``dokumen`` keeps
-    each document's metadata for the checks that read it again."""
-    found: list[Masalah] = []
-    for ref in refs:
-        if ref.file is None:
-            continue
-        path = root / ref.file
-        if not tracked_name(ref.file):
-            found.append(Masalah(JenisMasalah.ENTRY_MALFORMED,
-                                 "the ledger names a file outside the berkas's folders",
-                                 step, ref.file))
-        elif path.is_symlink():
-            found.append(Masalah(JenisMasalah.SYMLINK, "the file was replaced by a symbolic "
-                                 "link", step, ref.file))
-        elif not path.is_file():
-            found.append(Masalah(JenisMasalah.FILE_MISSING, "the file is missing", step,
-                                 ref.file))
-        elif isinstance(actual := _hash(path, ref.file), TamperError):
-            found.append(Masalah(JenisMasalah.FILE_CHANGED, str(actual), step, ref.file))
-        elif actual != ref.sha256:
-            found.append(Masalah(
-                JenisMasalah.FILE_CHANGED,
-                f"the file was changed after it was recorded (sha256 {actual[:12]}…, "
-                f"recorded {ref.sha256[:12]}…)", step, ref.file))
-        elif ref.content_hash is not None:
-            problem = document_problem(root, path, ref, dokumen)
-            if problem:
-                found.append(Masalah(JenisMasalah.DOCUMENT_MISMATCH, problem, step, ref.file))
-    return found
 
 
 def check_signatures(root: Path, ledger: Ledger, entries: list[Entry],
@@ -298,73 +261,9 @@ def prepare_signatures(root: Path, ledger: Ledger, entries: list[Entry],
     return check
 
 
-def document_problem(root: Path, path: Path, ref: Rujukan, dokumen: Dokumen | None = None
-                     ) -> str | None:
-    """Why a recorded document no longer matches its record, or None. (Its approval
-    records are held against the ledger's by :mod:`naskah.trail.riwayat`.)"""
-    try:
-        meta = dokumen.meta(str(ref.file)) if dokumen is not None else read_metadata(path)
-    except MetadataError as exc:
-        return str(exc)
-    try:
-        model = jenis_class(meta.jenis).model_validate(meta.naskah)
-    except (ValueError, NaskahError) as exc:
-        return f"the document data in its metadata is invalid: {_short(exc)}"
-    content_hash = model.content_hash()
-    if content_hash != ref.content_hash or meta.content_hash != content_hash:
-        return "the document's content does not match its recorded content hash"
-    problems = [f"kop.{field}: {problem}" for field in ("logo", "lambang")
-                if model.kop is not None and (image := getattr(model.kop, field)) is not None
-                and (problem := aset_problem(image))]
-    problems += meta.pengesahan.invalid_for(model)
-    if ref.tte is not None and (not meta.pengesahan.paraf
-                                or meta.pengesahan.paraf[-1].tte != ref.tte):
-        # The ledger's paraf signature is checked in naskah.trail.signatures; the
-        # document must carry that same one in its paraf record.
-        problems.append("the paraf signature in the document is not the one in the ledger")
-    return "; ".join(problems) or None
-
-
-def _json_file_problem(path: Path, name: str, expected: str) -> Masalah | None:
-    """sop.json / pelaksana.json: the bytes as written, or the same values reformatted."""
-    if path.is_symlink():
-        return Masalah(JenisMasalah.SYMLINK, "the file was replaced by a symbolic link", None,
-                       name)
-    if not path.is_file():
-        return Masalah(JenisMasalah.FILE_MISSING, "the file is missing", None, name)
-    try:
-        data = baca.read(path, baca.MAX_BERKAS_JSON_BYTES)
-    except TamperError as exc:
-        return Masalah(JenisMasalah.FILE_CHANGED, str(exc), None, name)
-    if sha256_bytes(data) == expected:
-        return None
-    try:
-        same = sha256_bytes(canonical_json(json.loads(data))) == expected
-    except (ValueError, RecursionError):
-        same = False
-    if same:
-        return None
-    return Masalah(JenisMasalah.FILE_CHANGED, "the file was changed after the trail started",
-                   None, name)
-
-
-def _hash(path: Path, rel: str) -> str | TamperError:
-    """The file's SHA-256, or why it cannot be a recorded file (a FIFO, a device, over
-    the cap of any file a trail records)."""
-    try:
-        return baca.sha256(path, name=rel)
-    except TamperError as exc:
-        return exc
-
-
 def _clip(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) <= 500 else text[:497] + "..."
 
 
 __all__ = ["JenisMasalah", "Masalah", "Verifikasi", "check_chain", "check_extras",
