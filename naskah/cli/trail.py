@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,8 @@ from naskah.inputs import parse_json
 if TYPE_CHECKING:
     from naskah.sop import Sop
     from naskah.trail import Trail, Verifikasi
+    from naskah.trail.data_langkah import DataLangkah
+    from naskah.trail.ledger import Entry
     from naskah.tte.signer import Signer
 
 
@@ -86,7 +89,8 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     db = args.db or os.environ.get("NASKAH_DB") or None
     options = {"sop": sop, "dibuat": dibuat, "trust": args.trust or [], "oleh": args.oleh,
                "signer": signer_from_args(args), "register": db, "profil": args.profil,
-               "tsa": args.tsa, "sertifikat": pairs(args.sertifikat, "--sertifikat")}
+               "tsa": args.tsa, "sertifikat": pairs(args.sertifikat, "--sertifikat"),
+               "url_publik": args.url_publik}
     ident = trail_db.trail_id(args)
     if ident is not None:  # a trail in the database, numbered by the same database
         with trail_db.open_store(args) as store:
@@ -108,12 +112,14 @@ def _started(sop: Sop, trail: Trail, where: str) -> int:
         print(f"  dirender dengan profil {settings.profil.nama} (disalin ke dalam berkas)")
     if settings.tsa:
         print(f"  setiap tanda tangan diberi cap waktu oleh {settings.tsa}")
+    if settings.url_publik:
+        print(f"  kode QR asli bertanda tangan membuka {settings.url_publik}/v/...")
     return EXIT_OK
 
 
 def cmd_trail_do(args: argparse.Namespace) -> int:
-    from naskah.trail import Trail
     from naskah.trail.data_langkah import DataLangkah
+    from naskah.tte.qr import QrWarning
 
     if args.data:
         data = DataLangkah.load(args.data, allow_outside=args.allow_outside)
@@ -142,32 +148,63 @@ def cmd_trail_do(args: argparse.Namespace) -> int:
     max_lampiran = int(args.max_lampiran_mb * 1024 * 1024)
     signer = signer_from_args(args)
     ident = trail_db.trail_id(args)
-    if ident is not None:
-        with trail_db.open_store(args) as store:
-            entry = store.perform(ident, args.step, **data.perform_kwargs(),
-                                  signer=signer, max_lampiran=max_lampiran)
-        where = f"trail {ident}: "
-    else:
-        trail = Trail.open(args.dir, max_lampiran=max_lampiran)
-        url_publik = args.url_publik or os.environ.get("NASKAH_URL_PUBLIK") or None
-        register = trail.pengaturan.db_url(trail.folder)
-        berkode = None
-        if signer is not None and url_publik and register:
-            # The register's database is what `naskah serve` shares: its signed originals
-            # get a QR of their own that the service's public verification page answers.
-            from naskah.serve.halaman.berkode import SignerBerkode
-
-            signer = berkode = SignerBerkode(signer, url_publik)
-        entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer)
-        if entry.asli and register and berkode is not None:
-            _catat_verifikasi(register, trail, entry, berkode.base, berkode.token)
-        where = ""
+    with warnings.catch_warnings(record=True) as caught:
+        # One line per kind of warning, not one per signed original.
+        warnings.simplefilter("always", QrWarning)
+        if ident is not None:
+            entry = _do_in_database(args, ident, data, signer, max_lampiran)
+            where = f"trail {ident}: "
+        else:
+            entry = _do_in_folder(args, data, signer, max_lampiran)
+            where = ""
+    for text in dict.fromkeys(str(w.message) for w in caught):
+        _peringatan(text)
     files = [r.file for r in entry.keluaran if r.file]
     print(f"langkah {entry.step} dilaksanakan oleh {entry.pelaksana.nama} ({entry.peran}); "
           f"{entry.durasi_menit:g} dari {entry.standar_menit} menit kerja")
     for f in files:
         print(f"  {where}{Path(args.dir or '') / f}")
     return EXIT_OK
+
+
+def _url_publik(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """``--url-publik`` and ``$NASKAH_URL_PUBLIK`` (the trail's setting comes after)."""
+    return args.url_publik or None, os.environ.get("NASKAH_URL_PUBLIK") or None
+
+
+def _do_in_folder(args: argparse.Namespace, data: DataLangkah, signer: Signer | None,
+                  max_lampiran: int) -> Entry:
+    from naskah.serve.halaman.berkode import SignerBerkode, pilih_qr
+    from naskah.trail import Trail
+
+    trail = Trail.open(args.dir, max_lampiran=max_lampiran)
+    register = trail.pengaturan.db_url(trail.folder)
+    # The register's database is what `naskah serve` shares: its signed originals get a
+    # QR code of their own that the service's public verification page answers.
+    signer = pilih_qr(signer, register, *_url_publik(args), trail.pengaturan.url_publik)
+    entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer)
+    if entry.asli and register and isinstance(signer, SignerBerkode):
+        _catat_verifikasi(register, trail, entry, signer.base, signer.token)
+    return entry
+
+
+def _do_in_database(args: argparse.Namespace, ident: str, data: DataLangkah,
+                    signer: Signer | None, max_lampiran: int) -> Entry:
+    from naskah.serve.halaman.berkode import SignerBerkode, pilih_qr
+
+    register = args.db or os.environ.get("NASKAH_DB")
+    with trail_db.open_store(args) as store:
+        setting = None
+        if signer is not None and not any(_url_publik(args)):
+            with store.baca(ident) as trail:
+                setting = trail.pengaturan.url_publik
+        signer = pilih_qr(signer, register, *_url_publik(args), setting)
+        entry = store.perform(ident, args.step, **data.perform_kwargs(),
+                              signer=signer, max_lampiran=max_lampiran)
+        if entry.asli and register and isinstance(signer, SignerBerkode):
+            with store.baca(ident) as trail:
+                _catat_verifikasi(register, trail, entry, signer.base, signer.token)
+    return entry
 
 
 def _catat_verifikasi(register: str, trail: object, entry: object, base: str,
@@ -347,8 +384,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="largest attachment accepted (default 50, at most 1024)")
     p.add_argument("--url-publik", metavar="URL",
                    help="with a register database: the address of the `naskah serve` sharing "
-                        "it; each signed original's QR opens URL/v/TOKEN there "
-                        "(default: $NASKAH_URL_PUBLIK)")
+                        "it; each signed original's QR opens URL/v/TOKEN there (default: "
+                        "$NASKAH_URL_PUBLIK, else the trail's own; without any: the "
+                        "profile's url_verifikasi, else the document id as text)")
     add_signer_options(p)
     p.set_defaults(handler=cmd_trail_do)
 

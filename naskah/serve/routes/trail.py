@@ -122,17 +122,12 @@ def _folder(request: Request, trail_id: str) -> FsPath:
     return FsPath(_open(request, trail_id).folder)
 
 
-def _profil(url_publik: str | None, nama: Any) -> Any:
-    """The trail's profile; with the service's public URL, its signed originals' QR
-    codes point to this service's verification page."""
+def _profil(nama: Any) -> Any:
+    """The trail's profile (the service's public URL goes to the trail's settings: a
+    ``{url}/v/{id}`` pattern would name a document id the public page does not know)."""
     from naskah.profil import load_profil
 
-    profil = load_profil(nama.value if nama else None)
-    if not url_publik:
-        return profil
-    url = f"{url_publik.rstrip('/')}/v/{{id}}"
-    return profil.model_copy(update={"tte": profil.tte.model_copy(
-        update={"url_verifikasi": url})})
+    return load_profil(nama.value if nama else None)
 
 
 @router.post("/v1/trail", status_code=201, summary="Start a trail (signed by its starter)",
@@ -177,7 +172,8 @@ def mulai(request: Request, who: Pejabat, data: TrailBaru) -> JSONResponse:
             parts.trails.init(trail_id, roster, sop=sop, trust=trust_files,
                               oleh=data.oleh, signer=key,
                               register=parts.settings.db if data.penomoran else None,
-                              profil=_profil(parts.settings.url_publik, data.profil))
+                              profil=_profil(data.profil),
+                              url_publik=parts.settings.url_publik)
     except BaseException:
         shutil.rmtree(parts.settings.data / relative, ignore_errors=True)
         raise
