@@ -360,6 +360,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--tsa", metavar="URL",
                    help="RFC 3161 timestamp authority of every signature of the trail "
                         "(a step is refused while it cannot be reached)")
+    p.add_argument("--url-publik", metavar="URL",
+                   help="the address of the `naskah serve` sharing the register (--db): "
+                        "each signed original's QR opens URL/v/TOKEN there (kept in the "
+                        "trail's settings; `trail do --url-publik` wins)")
     p.set_defaults(handler=cmd_trail_init)
 
     p = tsub.add_parser("do", help="perform step STEP")
