@@ -38,7 +38,7 @@ def _box(text: str) -> tuple[int, int, int, int]:
 
 
 def _signer(args: argparse.Namespace) -> Signer:
-    from naskah.cli.trail import signer_from_args
+    from naskah.cli.kunci import signer_from_args
 
     chosen = [o for o, v in (("--p12", args.p12), ("--pkcs11", args.pkcs11),
                              ("--bsre", args.bsre)) if v]
@@ -134,7 +134,7 @@ def _free_field(pdf: bytes) -> str:
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah ttd`` to the ``naskah`` parser."""
     from naskah.cli.common import whole
-    from naskah.cli.trail import add_signer_options
+    from naskah.cli.kunci import add_signer_options
 
     p = sub.add_parser(
         "ttd", help="menandatangani PDF yang sudah ada (sign an existing PDF, PAdES)",
