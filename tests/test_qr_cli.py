@@ -31,15 +31,23 @@ from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.qr import TANPA_URL, QrWarning
 from tests import trail_api
 from tests.helpers import load_example_data
+from tests.registerdb import db_url
 from tests.serve_support import running
 from tests.test_sop import PELAKSANA, small_sop, write_sop
 from tests.trail_keys import TrailPki, key_args
 from tests.tte_helpers import KARO, PASSPHRASE, Pki, surat_pdf
 
+__all__ = ["db_url"]  # the fixture, once per backend
+
 ENV = "NASKAH_UJI_QR"
 PEOPLE = PELAKSANA["peran"]
 STAF, KASUBBAG, KEPALA = (PEOPLE[r][0]["nip"] for r in ("kasubbag-data", "kabag-datin",
                                                            "karo-po"))
+
+
+def _text(html: str) -> str:
+    """A page's visible text, whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def _warnings(err: str) -> list[str]:
@@ -82,40 +90,39 @@ def test_ttd_with_qr_url_warns_nothing(pki: Pki, tmp_path: Path,
 # ------------------------------------------------------------------ trail steps (CLI)
 
 
-def _init(keys: TrailPki, tmp_path: Path, *extra: str) -> Path:
+def _init(keys: TrailPki, tmp_path: Path, *extra: str, target: list[str] | None = None
+          ) -> Path:
     roster = {"peran": {"staf": PEOPLE["kasubbag-data"], "kasubbag": PEOPLE["kabag-datin"],
                         "kepala": PEOPLE["karo-po"]}}
     path = tmp_path / "pelaksana.json"
     path.write_text(json.dumps(keys.roster(roster)), encoding="utf-8")
     folder = tmp_path / "berkas"
-    assert main(["trail", "init", str(folder), "--pelaksana", str(path),
+    assert main(["trail", "init", *(target or [str(folder)]), "--pelaksana", str(path),
                  "--sop", str(write_sop(tmp_path, small_sop())), "--trust", str(keys.ca),
                  "--oleh", STAF, "--mulai", "2026-11-23T07:50+07:00", *key_args(keys, STAF),
                  *extra]) == 0
     return folder
 
 
-def _three_steps(keys: TrailPki, tmp_path: Path, folder: Path, *extra: str) -> str:
-    """Steps 1-3 (the kepala signs the nota dinas in step 3); stderr of step 3."""
+def _three_steps(keys: TrailPki, tmp_path: Path, folder: Path | list[str], *extra: str) -> str:
+    """Steps 1-3 (the kepala signs the nota dinas in step 3) on the berkas ``folder`` or
+    the database trail ``--db URL --trail-id ID``; stderr of step 3."""
+    target = [str(folder)] if isinstance(folder, Path) else folder
     nodin = tmp_path / "nodin.json"
     nodin.write_text(json.dumps(load_example_data("nota-dinas")), encoding="utf-8")
     (tmp_path / "permohonan.txt").write_text("Mohon disampaikan.\n", encoding="utf-8")
-    assert main(["trail", "do", str(folder), "1", "--oleh", STAF, "--dokumen",
+    assert main(["trail", "do", *target, "1", "--oleh", STAF, "--dokumen",
                  f"nodin={nodin}", "--lampiran", f"permohonan={tmp_path / 'permohonan.txt'}",
                  "--tindakan", "telaah=Sudah ditelaah.", "--mulai", "2026-11-23T08:00+07:00",
                  "--selesai", "2026-11-23T10:30+07:00", *key_args(keys, STAF)]) == 0
-    assert main(["trail", "do", str(folder), "2", "--oleh", KASUBBAG,
+    assert main(["trail", "do", *target, "2", "--oleh", KASUBBAG,
                  "--selesai", "2026-11-23T10:40+07:00", *key_args(keys, KASUBBAG)]) == 0
-    return _step3(keys, folder, *extra)
-
-
-def _step3(keys: TrailPki, folder: Path, *extra: str) -> str:
     import contextlib
     import io
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        assert main(["trail", "do", str(folder), "3", "--oleh", KEPALA,
+        assert main(["trail", "do", *target, "3", "--oleh", KEPALA,
                      "--selesai", "2026-11-24T08:30+07:00", *key_args(keys, KEPALA),
                      *extra]) == 0
     return err.getvalue()
@@ -159,12 +166,35 @@ def test_trail_settings_url_publik_with_a_register_opens_asli_on_the_service(
         assert codes[0] in capsys.readouterr().out  # the CLI says where it is checked
         page = httpx.get(codes[0], timeout=30)
         assert page.status_code == 200
-        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+        text = _text(page.text)
         assert "ASLI — sah dan berlaku" in text and "Jenis naskah Nota Dinas" in text
         assert "Penanda tangan Agus Setiawan" in text
         # A token that was never issued: not found (the page answers only real tokens).
         assert httpx.get(f"{server.url}/v/{'A' * 22}", timeout=30).status_code == 404
     assert Trail.open(folder).verify().utuh
+
+
+def test_database_trail_settings_url_publik_opens_asli(
+        soffice: str, trail_pki: TrailPki, db_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trail in a database (`--trail-id`): its settings' public URL gives the signed
+    original a token URL recorded in that database, which a service sharing it answers."""
+    from tests.serve_support import in_process
+
+    monkeypatch.delenv("NASKAH_URL_PUBLIK", raising=False)
+    url = "https://naskah.instansi-uji.go.id"
+    target = ["--db", db_url, "--trail-id", "qr-uji"]
+    _init(trail_pki, tmp_path, "--url-publik", url, target=target)
+    err = _three_steps(trail_pki, tmp_path, target)
+    assert _warnings(err) == []
+    out = tmp_path / "ekspor"
+    assert main(["trail", "ekspor", "qr-uji", str(out), "--db", db_url]) == 0
+    signed = (out / "dokumen" / "03-nodin.pdf").read_bytes()
+    (code,) = trail_api.qr_codes(signed, tmp_path / "qr")
+    assert re.fullmatch(re.escape(url) + r"/v/[A-Za-z0-9_-]{22}", code), code
+    with in_process(tmp_path / "data", db_url, url_publik=url) as client:
+        text = _text(client.get(code[len(url):]).text)
+    assert "ASLI — sah dan berlaku" in text and "Jenis naskah Nota Dinas" in text
 
 
 # ---------------------------------------------------------------------------- the rule
