@@ -139,6 +139,7 @@ def _qr_at_150_dpi(pdf: bytes, tmp_path: Path) -> str:
     return out.stdout.strip()
 
 
+@pytest.mark.slow
 def test_qr_without_a_url_reads_as_the_document_id(uji: Pki, tmp_path: Path) -> None:
     """The default profile names no checking page: the QR code holds the document id
     as text (with a QrWarning), never a placeholder host."""

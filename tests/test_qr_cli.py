@@ -57,6 +57,7 @@ def _warnings(err: str) -> list[str]:
 # ------------------------------------------------------------------------ naskah ttd
 
 
+@pytest.mark.slow
 def test_ttd_with_the_default_profile_holds_the_id(
         pki: Pki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,6 +74,7 @@ def test_ttd_with_the_default_profile_holds_the_id(
     assert _warnings(capsys.readouterr().err) == [f"naskah: peringatan: {TANPA_URL}"]
 
 
+@pytest.mark.slow
 def test_ttd_with_qr_url_warns_nothing(pki: Pki, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,6 +146,7 @@ def test_trail_step_without_a_url_holds_the_document_id(
 
 
 @pytest.mark.libreoffice
+@pytest.mark.serve
 def test_trail_settings_url_publik_with_a_register_opens_asli_on_the_service(
         soffice: str, trail_pki: TrailPki, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -174,6 +177,8 @@ def test_trail_settings_url_publik_with_a_register_opens_asli_on_the_service(
     assert Trail.open(folder).verify().utuh
 
 
+@pytest.mark.libreoffice
+@pytest.mark.serve
 def test_database_trail_settings_url_publik_opens_asli(
         soffice: str, trail_pki: TrailPki, db_url: str, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
