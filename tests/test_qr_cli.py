@@ -250,12 +250,31 @@ def test_trail_settings_keep_their_bytes_without_url_publik(tmp_path: Path) -> N
     """The key is written only when set: no format version change."""
     plain = prepare(tmp_path, None, None, "https://tsa.instansi-uji.go.id/tsr")
     assert b"url_publik" not in plain["pengaturan.json"]
-    with_url = prepare(tmp_path, None, None, None, "https://naskah.instansi-uji.go.id")
+    db = f"sqlite:///{tmp_path / 'register.db'}"
+    with_url = prepare(tmp_path, db, None, None, "https://naskah.instansi-uji.go.id")
     settings_json = json.loads(with_url["pengaturan.json"])
-    assert settings_json == {"format": "naskah-pengaturan/1", "db": None, "profil": None,
-                             "url_publik": "https://naskah.instansi-uji.go.id"}
+    assert settings_json == {"format": "naskah-pengaturan/1", "db": "sqlite:///register.db",
+                             "profil": None, "url_publik": "https://naskah.instansi-uji.go.id"}
     with pytest.raises(InputError, match="url_publik"):
-        prepare(tmp_path, None, None, None, "javascript:alert(1)")
+        prepare(tmp_path, db, None, None, "javascript:alert(1)")
+    # Without a register no record would answer its tokens: refused when the trail starts.
+    with pytest.raises(InputError, match="url_publik: needs the register database"):
+        prepare(tmp_path, None, None, None, "https://naskah.instansi-uji.go.id")
+
+
+def test_trail_init_refuses_url_publik_without_a_register(
+        trail_pki: TrailPki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "pelaksana.json"
+    roster.write_text(json.dumps(trail_pki.roster()), encoding="utf-8")
+    folder = tmp_path / "berkas"
+    from tests.trail_keys import SESMENKO
+
+    code = main(["trail", "init", str(folder), "--pelaksana", str(roster), "--trust",
+                 str(trail_pki.ca), "--oleh", SESMENKO, *key_args(trail_pki, SESMENKO),
+                 "--url-publik", "https://naskah.instansi-uji.go.id"])
+    assert code == 2
+    assert "url_publik: needs the register database" in capsys.readouterr().err
+    assert not folder.exists() or not any(folder.iterdir())
 
 
 def test_library_warning_is_silent_when_a_url_is_given(karo: Pkcs12Signer) -> None:
@@ -267,3 +286,34 @@ def test_library_warning_is_silent_when_a_url_is_given(karo: Pkcs12Signer) -> No
         assert signer is not None
         signer.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="X-1"))
     assert isinstance(signer, SignerBerkode) and list(signer.token) == ["X-1"]
+
+
+@pytest.mark.serve
+def test_service_trails_keep_the_public_url_only_with_their_register(
+        trail_pki: TrailPki, tmp_path: Path) -> None:
+    """A trail the service starts keeps its url_publik in the trail's settings when it
+    numbers from the service's database, and starts without it when it does not."""
+    from naskah.serve.trails import membaca
+    from naskah.trail import pengaturan
+    from tests.serve_support import in_process
+    from tests.trail_keys import ROSTER, SESMENKO
+
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    url = "https://naskah.instansi-uji.go.id"
+    with in_process(tmp_path / "data", db, url_publik=url, trust=(trail_pki.ca,)) as client:
+        auth = trail_api.accounts(db)
+        trail_api.enrol(client, trail_pki, auth)
+        found = {}
+        for penomoran in (True, False):
+            r = client.post("/v1/trail", headers=auth[SESMENKO], json={
+                "pelaksana": ROSTER, "oleh": SESMENKO, "kunci": trail_api.SECRET,
+                "penomoran": penomoran})
+            assert r.status_code == 201, r.text
+            parts = client.app.state.layanan
+            with membaca(parts.trails, r.json()["id"], tmp_path / "cache") as trail:
+                found[penomoran] = (trail.pengaturan.url_publik, trail.pengaturan.db)
+                # No {url}/v/{id} pattern in the berkas's profile: the page knows no ids.
+                profil = pengaturan.profil(trail.folder, trail.pengaturan)
+                assert profil is not None and profil.tte.url_verifikasi is None
+    assert found[True][0] == url and found[True][1] is not None
+    assert found[False] == (None, None)

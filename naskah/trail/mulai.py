@@ -84,7 +84,7 @@ def start(
     # Every official's certificate must chain to the roots the trail is started with.
     signatures.check_roster(pelaksana, signatures.load_trust(trust_bytes))
     # A bad TSA or public URL is refused here, before the TSA is asked for anything.
-    pengaturan.prepare(Path(folder), None, None, tsa, url_publik)
+    pengaturan.prepare(Path(folder), register, None, tsa, url_publik)
     signer = cap_waktu.bind(signer, tsa, signatures.load_trust(trust_bytes))
     if profil is not None:
         profil = load_profil(profil)  # a broken profile is refused before anything is written

@@ -132,6 +132,9 @@ def prepare(root: Path, register: str | None,
         check_url(tsa, "tsa", "the timestamp authority")
     if url_publik is not None:
         check_url(url_publik, "url_publik", "the public address of naskah serve")
+        if register is None:  # no record would answer the tokens of its QR codes
+            raise InputError("url_publik: needs the register database the service shares "
+                             "(--db)", [("url_publik", "without a register database")])
     files: dict[str, bytes] = {}
     chosen: ProfilBerkas | None = None
     if profil is not None:

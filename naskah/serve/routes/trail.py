@@ -126,7 +126,10 @@ def mulai(request: Request, who: Pejabat, data: TrailBaru) -> JSONResponse:
                               oleh=data.oleh, signer=key,
                               register=parts.settings.db if data.penomoran else None,
                               profil=profil_trail(data.profil),
-                              url_publik=parts.settings.url_publik)
+                              # For a later `trail do` from the command line, which
+                              # records tokens only in the trail's register.
+                              url_publik=parts.settings.url_publik if data.penomoran
+                              else None)
     except BaseException:
         shutil.rmtree(parts.settings.data / relative, ignore_errors=True)
         raise
