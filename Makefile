@@ -39,7 +39,7 @@ test: $(STAMP) system-deps lint
 	bash tools/with-postgres.sh $(PYTEST) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(PYTEST) -m "not slow and not libreoffice and not postgres" $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow and not libreoffice and not postgres and not serve and not browser" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/render.py

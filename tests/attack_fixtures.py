@@ -3,7 +3,9 @@
 pytest makes one fixture per module that imports a fixture function, so a session
 fixture imported by three modules would run three times; the expensive ones here keep
 what they made in a process-wide cache instead (a demo run takes 10-20 s of LibreOffice
-and signing). Tests always work on a copy (``berkas``, ``copy_of``).
+and signing). The complete demo berkas is conftest's ``demo_master``, shared by the
+workers of a run. Tests always work on a copy (``berkas``, ``copy_of``). Every fixture
+that runs the demo asks for ``soffice``, so its tests carry the ``libreoffice`` marker.
 """
 
 from __future__ import annotations
@@ -78,21 +80,8 @@ def _demo(factory: pytest.TempPathFactory, name: str, sampai: int | None = None)
 
 
 @pytest.fixture(scope="session")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The complete 14-step demo berkas (its own test PKI in pki-uji, its register)."""
-    return _once("master", lambda: _demo(tmp_path_factory, "demo"))  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def berkas(demo_master: Path, tmp_path: Path) -> Path:
-    """A private copy of the complete demo berkas."""
-    target = tmp_path / "berkas"
-    shutil.copytree(demo_master, target)
-    return target
-
-
-@pytest.fixture(scope="session")
-def demo_upto(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
+def demo_upto(soffice: str,
+              tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
     """``demo_upto(k)``: the demo run for real up to step k (its own PKI and register,
     in the state a trail has right after step k: nothing cut, so the register and
     whatever the engine records at each step are genuine)."""
@@ -133,7 +122,7 @@ def sealed_master(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="session")
-def self_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def self_made(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A berkas made from scratch with a PKI of its own named exactly like the real one
     (same root name, officials, NIPs, jabatan): ``naskah demo`` run a second time."""
     return _once("self-made", lambda: _demo(tmp_path_factory, "buatan"))  # type: ignore[no-any-return]
@@ -147,6 +136,6 @@ def outsider(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Kun
                                    tmp_path_factory.mktemp("luar")))
 
 
-__all__ = ["KABAG", "KARO_PO", "KASUBBAG", "SESMENKO", "berkas", "ca_of", "copy_of",
-           "demo_master", "demo_upto", "init_kwargs", "outsider", "roster_of",
+__all__ = ["KABAG", "KARO_PO", "KASUBBAG", "SESMENKO", "ca_of", "copy_of",
+           "demo_upto", "init_kwargs", "outsider", "roster_of",
            "sealed_master", "self_made", "step_kwargs"]

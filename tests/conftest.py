@@ -43,6 +43,7 @@ from naskah import demo
 from naskah.errors import PdfError
 from naskah.pdf import find_soffice
 from naskah.trail import Trail
+from naskah.tte.pki import buat_root_ca
 from tests import trail_support
 from tests.helpers import (
     ALL_JENIS,
@@ -56,7 +57,15 @@ from tests.helpers import (
 )
 from tests.trail_keys import PASS_ENV, PASSPHRASE, TrailPki, make_trail_pki
 from tests.trail_support import files_of, problems, read_ledger, rewind_register, write_ledger
-from tests.tte_helpers import KABAG, KARO, Pki, make_pki
+from tests.tte_helpers import (
+    KABAG,
+    KARO,
+    Pki,
+    SoftHsm,
+    make_pki,
+    make_softhsm_token,
+    softhsm_module,
+)
 
 __all__ = ["ALL_JENIS", "EXAMPLES", "docx_lines", "docx_text", "png_bytes"]
 
@@ -157,6 +166,24 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 # ---------------------------------------------------------------- the demo berkas
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory: pytest.TempPathFactory) -> SoftHsm:
+    """A SoftHSM2 token holding KARO's key and certificate, one per test process.
+
+    SoftHSM reads SOFTHSM2_CONF once, when a process first loads the library, and
+    python-pkcs11 keeps it loaded: a second token made later in the same process would
+    never be seen, so every PKCS#11 test of a process shares this one.
+    """
+    module = softhsm_module()
+    if module is None or shutil.which("softhsm2-util") is None:
+        unavailable("SoftHSM2 is not installed (tools/install-system-deps.sh)")
+    base = tmp_path_factory.mktemp("softhsm")
+    ca = buat_root_ca()
+    os.environ["SOFTHSM2_CONF"] = str(make_softhsm_token(base, module, ca, KARO))
+    (base / "ca.pem").write_bytes(ca.cert_pem())
+    return SoftHsm(module, base / "ca.pem")
 
 
 def _shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str,

@@ -97,6 +97,7 @@ def test_agenda_csv_has_the_same_columns(tmp_path: Path) -> None:
     assert rows[2][2].startswith("'=")
 
 
+@pytest.mark.slow
 @given(cells=st.lists(st.lists(st.text(alphabet=st.characters(
     blacklist_categories=("Cs", "Cc")), max_size=80), min_size=4, max_size=4), max_size=8))
 def test_column_widths_fill_the_page_and_fit_every_word(cells: list[list[str]]) -> None:

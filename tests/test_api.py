@@ -89,6 +89,7 @@ def test_str_nomor_is_its_text(tmp_path: Path) -> None:
         assert batal.status.value == "batal"
 
 
+@pytest.mark.slow
 def test_kop_logo_relative_to_the_json_from_another_cwd(tmp_path: Path) -> None:
     source = EXAMPLES / "undangan-pemda.json"
     assert '"logo": "logo-contoh.png"' in source.read_text(encoding="utf-8")

@@ -25,10 +25,8 @@ from naskah import demo
 from naskah.register import Register
 from tests.attack_fixtures import (  # noqa: F401 - fixtures
     KARO_PO,
-    berkas,
     ca_of,
     copy_of,
-    demo_master,
     demo_upto,
 )
 from tests.attack_kit import Hasil, naskah_cli, no_traceback, read_json
@@ -96,6 +94,7 @@ CASES = ["agenda masuk --scan /dev/zero", "verify a link to /dev/zero",
          "verify --trust FIFO", "trail do --p12 /dev/zero"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_reading_a_device_or_fifo_is_bad_input(case: str, demo_master: Path, tmp_path: Path,
                                                fifo: Path, demo_upto: Callable[[int], Path],
@@ -121,6 +120,7 @@ def test_reading_a_device_or_fifo_is_bad_input(case: str, demo_master: Path, tmp
     assert expected in result.err, result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rel", ["dokumen/14-laporan.pdf", "pelaksana.json", "ledger.json",
                                  "trust.pem"])
 def test_a_recorded_file_replaced_by_an_8_gb_sparse_file(rel: str, berkas: Path,
@@ -137,6 +137,7 @@ def test_a_recorded_file_replaced_by_an_8_gb_sparse_file(rel: str, berkas: Path,
     assert rel in result.err, result
 
 
+@pytest.mark.slow
 def test_verify_trail_with_an_8_gb_sparse_ledger(berkas: Path, demo_master: Path) -> None:
     """Item 10 through ``naskah verify FILE --trail DIR``: the ledger is 8 GB of zeros.
     Fixed: exit 1 within seconds, the trail named as failing (the ledger too large)."""
@@ -150,6 +151,7 @@ def test_verify_trail_with_an_8_gb_sparse_ledger(berkas: Path, demo_master: Path
 # ================================================================ 11. tracebacks
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", ["durasi_menit", "standar_menit", "step"])
 @pytest.mark.parametrize("command", ["trail verify", "trail status", "trail report",
                                      "verify --trail"])
@@ -245,6 +247,7 @@ def test_deeply_nested_toml_is_one_clear_message(kind: str, tmp_path: Path) -> N
 # ================================================================ 14. exit codes
 
 
+@pytest.mark.slow
 def test_a_refused_template_exits_2(tmp_path: Path) -> None:
     """Item 14: a zip bomb given as --template. Today: "template ... is refused", exit 1
     (tests/test_security_template.py asserts 1). The README promises 2 for bad input."""

@@ -51,10 +51,8 @@ from naskah.tte.verify import verify_pdf
 from tests.attack_fixtures import (  # noqa: F401 - fixtures
     KARO_PO,
     SESMENKO,
-    berkas,
     ca_of,
     copy_of,
-    demo_master,
     demo_upto,
     step_kwargs,
 )
@@ -135,6 +133,7 @@ def info_only_update(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_overlay_field_over_the_nomor_is_not_valid(demo_master: Path, tmp_path: Path) -> None:
     """Item 3: after the Karo PO signed the nota dinas, someone without any key adds an
     empty signature field whose appearance is an opaque box printing another nomor,
@@ -160,6 +159,7 @@ def test_overlay_field_over_the_nomor_is_not_valid(demo_master: Path, tmp_path: 
     assert re.search(r"field|annotation|widget|added|ditambah", problems(report), re.I), report
 
 
+@pytest.mark.slow
 def test_bytes_after_the_last_eof_are_not_valid(demo_master: Path, tmp_path: Path) -> None:
     """Item 3: text appended after the final ``%%EOF``. Today: VALID, exit 0.
     Fixed: exit 1 by default, naming the change ("N bytes after the end of the signed
@@ -172,6 +172,7 @@ def test_bytes_after_the_last_eof_are_not_valid(demo_master: Path, tmp_path: Pat
     assert re.search(r"byte|EOF|trailing|after", problems(report), re.I), report
 
 
+@pytest.mark.slow
 def test_an_info_only_update_is_not_valid(demo_master: Path, tmp_path: Path) -> None:
     """Item 3: an incremental update changing only /Info (title "Nota Dinas 99/PALSU",
     author). Today: VALID, exit 0. Fixed: exit 1 by default, naming the change (the
@@ -206,6 +207,7 @@ def faketime() -> list[str]:
     return LATER
 
 
+@pytest.mark.slow
 def test_an_untouched_trail_after_expiry_is_not_tampered(demo_master: Path,
                                                          faketime: list[str]) -> None:
     """Item 6: the untouched demo trail, verified three years later.
@@ -226,6 +228,7 @@ def test_an_untouched_trail_after_expiry_is_not_tampered(demo_master: Path,
         assert "does not chain" not in m["pesan"], found[:3]
 
 
+@pytest.mark.slow
 def test_a_signed_original_after_expiry(demo_master: Path, faketime: list[str]) -> None:
     """Item 6: ``naskah verify`` of a signed original three years later. Today: INVALID,
     "the certificate does not chain to a trusted root (OUT_OF_BOUNDS_NO_POE)", exit 1.
@@ -313,6 +316,7 @@ def _crl(master: Path, nip: str, revoked_at: dt.datetime) -> bytes:
     return crl.public_bytes(serialization.Encoding.PEM)
 
 
+@pytest.mark.slow
 def test_a_step_signed_after_revocation_is_reported(demo_upto: Callable[[int], Path],
                                                     copy_of: Callable[[Path], Path],
                                                     tmp_path: Path) -> None:
@@ -338,6 +342,7 @@ def test_a_step_signed_after_revocation_is_reported(demo_upto: Callable[[int], P
                for m in found), found
 
 
+@pytest.mark.slow
 def test_a_signature_proven_before_revocation_stays_valid(berkas: Path, demo_master: Path,
                                                          tmp_path: Path) -> None:
     """Item 7: the Karo PO's certificate is revoked now, after the demo trail was signed.
@@ -385,6 +390,7 @@ def ocsp_trail(tmp_path: Path) -> Iterator[tuple[Path, Path, OcspStandin]]:
         yield folder, ca_pem, responder
 
 
+@pytest.mark.slow
 def test_trail_verify_asks_the_ocsp_responder_a_certificate_names(
         ocsp_trail: tuple[Path, Path, OcspStandin]) -> None:
     """Item 7: the officials' certificates name an OCSP responder (on 127.0.0.1); it
@@ -448,6 +454,7 @@ def test_bsre_answer_that_is_not_the_document_signed_is_refused(
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api", ["v1", "v2"])
 def test_bsre_trickling_one_byte_a_second_hits_the_deadline(hostile: BsreStandin,
                                                             api: str) -> None:

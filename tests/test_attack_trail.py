@@ -46,10 +46,8 @@ from tests.attack_fixtures import (  # noqa: F401 - fixtures
     KARO_PO,
     KASUBBAG,
     SESMENKO,
-    berkas,
     ca_of,
     copy_of,
-    demo_master,
     demo_upto,
     init_kwargs,
     outsider,
@@ -102,6 +100,7 @@ def describe(found: list[dict[str, Any]]) -> list[str]:
 # ================================================================ 1. outsider rewrite
 
 
+@pytest.mark.slow
 def test_outsider_rebinds_the_roster_and_resigns_everything(
         berkas: Path, demo_master: Path, outsider: Kunci,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -174,6 +173,7 @@ def outsider_rewrite(demo_upto: Callable[[int], Path], copy_of: Callable[[Path],
     return folder, key
 
 
+@pytest.mark.slow
 def test_outsider_rewrites_the_laporan_at_steps_12_to_14(
         outsider_rewrite: tuple[Path, Kunci], capsys: pytest.CaptureFixture[str]) -> None:
     """Item 1 (the rewrite).
@@ -198,6 +198,7 @@ def test_outsider_rewrites_the_laporan_at_steps_12_to_14(
                for m in at_14), describe(found)
 
 
+@pytest.mark.slow
 def test_outsider_rewrite_is_not_a_valid_signed_document(
         outsider_rewrite: tuple[Path, Kunci], capsys: pytest.CaptureFixture[str]) -> None:
     """Item 1: the DOCX's tanda tangan record (Agus Setiawan) is bound to no signature
@@ -273,6 +274,7 @@ def lax_engine(monkeypatch: pytest.MonkeyPatch) -> Lax:
     return lax
 
 
+@pytest.mark.slow
 def test_kasubbag_performs_the_kabags_step(demo_upto: Callable[[int], Path],
                                            copy_of: Callable[[Path], Path],
                                            lax_engine: Lax,
@@ -295,6 +297,7 @@ def test_kasubbag_performs_the_kabags_step(demo_upto: Callable[[int], Path],
                for m in found), describe(found)
 
 
+@pytest.mark.slow
 def test_kasubbag_signs_the_karos_step_14(demo_upto: Callable[[int], Path],
                                           copy_of: Callable[[Path], Path],
                                           lax_engine: Lax,
@@ -323,6 +326,7 @@ def test_kasubbag_signs_the_karos_step_14(demo_upto: Callable[[int], Path],
     assert pdf.code == 1, pdf
 
 
+@pytest.mark.slow
 def test_step_14_signs_the_konsep_without_its_paraf(demo_upto: Callable[[int], Path],
                                                      copy_of: Callable[[Path], Path],
                                                      monkeypatch: pytest.MonkeyPatch,
@@ -353,6 +357,7 @@ def test_step_14_signs_the_konsep_without_its_paraf(demo_upto: Callable[[int], P
                for m in found), describe(found)
 
 
+@pytest.mark.slow
 def test_step_14_recorded_before_step_13_finished(demo_upto: Callable[[int], Path],
                                                   copy_of: Callable[[Path], Path],
                                                   monkeypatch: pytest.MonkeyPatch,
@@ -381,6 +386,7 @@ def test_step_14_recorded_before_step_13_finished(demo_upto: Callable[[int], Pat
                for m in found), describe(found)
 
 
+@pytest.mark.slow
 def test_paraf_giver_signs_when_the_sop_forbids_it(demo_master: Path, tmp_path: Path,
                                                    lax_engine: Lax,
                                                    capsys: pytest.CaptureFixture[str]
@@ -429,6 +435,7 @@ def _truncate(folder: Path, keep: int) -> None:
                 path.unlink()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("berkas_pdf", ["kept", "deleted"])
 def test_dropping_the_last_steps_is_reported_as_truncation(
         sealed_master: Path, copy_of: Callable[[Path], Path], demo_master: Path,
@@ -478,6 +485,7 @@ def test_without_an_anchor_truncation_is_not_ruled_out(demo_master: Path, tmp_pa
 # ================================================================ 5. silent default trust
 
 
+@pytest.mark.slow
 def test_verify_without_trust_warns_that_only_the_berkas_vouches(
         self_made: Path, demo_master: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 5: ``naskah verify FILE --trail DIR`` trusts the berkas's own trust.pem, so a
@@ -495,6 +503,7 @@ def test_verify_without_trust_warns_that_only_the_berkas_vouches(
     assert real.code == 1, real
 
 
+@pytest.mark.slow
 def test_trail_verify_without_trust_warns(self_made: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Item 5, ``naskah trail verify DIR`` without --trust. Today: "intact: 14 steps",
@@ -516,6 +525,7 @@ def test_verify_help_says_what_is_trusted_by_default(capsys: pytest.CaptureFixtu
         assert "trust.pem" in helptext, (command, helptext)
 
 
+@pytest.mark.slow
 def test_every_verify_command_the_demo_prints_passes_trust(tmp_path: Path) -> None:
     """Item 5: ``naskah demo`` prints "check a signed original: naskah verify
     OUT/dokumen/14-nodin-pengantar.pdf --trail OUT" (no --trust). Fixed: every
@@ -611,6 +621,7 @@ def numbered_trail(request: pytest.FixtureRequest, tmp_path: Path, demo_master: 
     yield folder, url
 
 
+@pytest.mark.slow
 def test_sigkill_after_the_number_is_taken_is_settled(numbered_trail: tuple[Path, str],
                                                      capsys: pytest.CaptureFixture[str]
                                                      ) -> None:
@@ -648,6 +659,7 @@ def test_sigkill_after_the_number_is_taken_is_settled(numbered_trail: tuple[Path
             f"{nomor.teks} is {nomor.status} and no document of the trail holds it")
 
 
+@pytest.mark.slow
 def test_a_ledger_number_missing_from_the_register_is_reported(
         berkas: Path, demo_master: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 9 (the other way): the undangan's number (given at step 10) is deleted from
@@ -730,6 +742,7 @@ def targets(demo_master: Path) -> Targets:
     return Targets(_targets(demo_master))
 
 
+@pytest.mark.slow
 @given(data=st.data(), rebind=st.booleans(),
        text=st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Zs"]),
                     min_size=1, max_size=8))

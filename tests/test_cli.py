@@ -307,6 +307,7 @@ def _run(*args: str, stdin: str | None = None, cwd: Path) -> subprocess.Complete
     )
 
 
+@pytest.mark.slow
 def test_subprocess_success_and_failure(tmp_path: Path) -> None:
     text = (EXAMPLES / "nota-dinas.json").read_text(encoding="utf-8")
     ok = _run("render", "nota-dinas", "-", "-o", "nota.docx", stdin=text, cwd=tmp_path)

@@ -23,6 +23,7 @@ from naskah.register import Register, StatusDisposisi
 from tests.helpers import EXAMPLES, load_example_data
 
 
+@pytest.mark.slow
 def test_pki_init_output_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("NASKAH_PKI_PASSPHRASE", "pp-uji-konvensi")
@@ -113,6 +114,7 @@ def test_every_trail_do_option_has_help() -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=30))
 def test_any_text_is_a_member_by_its_words_or_refused(text: str) -> None:

@@ -35,6 +35,7 @@ def _one_json(stderr: bytes) -> dict[str, Any]:
     return record
 
 
+@pytest.mark.slow
 def test_invalid_fields_name_their_paths(tmp_path: Path) -> None:
     data = load_example_data("nota-dinas")
     data["penandatangan"]["pejabat"]["nip"] = "12"
@@ -57,6 +58,7 @@ def test_invalid_fields_name_their_paths(tmp_path: Path) -> None:
         assert f"{m['lokasi']}: {m['pesan']}" in err
 
 
+@pytest.mark.slow
 def test_environment_and_option_anywhere(tmp_path: Path) -> None:
     missing = str(tmp_path / "tidak-ada.json")
     proc = _run("render", "nota-dinas", missing, "-o", str(tmp_path / "x.docx"),
@@ -79,6 +81,7 @@ def test_usage_errors_and_bad_format() -> None:
     assert proc.returncode == 2 and b"teks atau json" in proc.stderr
 
 
+@pytest.mark.slow
 def test_tampered_docx_is_rusak(tmp_path: Path) -> None:
     out = tmp_path / "und.docx"
     naskah.save(naskah.load_naskah("undangan", load_example_data("undangan")), out)
@@ -121,6 +124,7 @@ def test_kode_of_each_exception_type() -> None:
     assert set(expected.values()) | {"argumen"} == set(KODE_GALAT)
 
 
+@pytest.mark.slow
 def test_render_docx_and_pdf_to_stdout(tmp_path: Path) -> None:
     source = str(EXAMPLES / "nota-dinas.json")
     proc = _run("render", "nota-dinas", source, "-o", "-", "--format", "docx")

@@ -21,7 +21,7 @@ from naskah.tte.pkcs12 import Pkcs12Signer
 from naskah.tte.qr import TANPA_URL
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
-from tests.tte_helpers import KABAG, KARO, PASSPHRASE, Pki, surat_pdf
+from tests.tte_helpers import KABAG, KARO, PASSPHRASE, Pki, SoftHsm, surat_pdf
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 ENV = "NASKAH_UJI_TTD"
@@ -54,6 +54,7 @@ def _sign(pki: Pki, tmp_path: Path, name: str, pdf: bytes, *extra: str,
     return code, out
 
 
+@pytest.mark.slow
 def test_visible_stamp_at_tag_verifies(pki: Pki, tmp_path: Path, env: None,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _sign(pki, tmp_path, "surat", surat_pdf(tag="#ttd#"), "--tag", "#ttd#",
@@ -73,6 +74,7 @@ def test_visible_stamp_at_tag_verifies(pki: Pki, tmp_path: Path, env: None,
     assert "B-12/PO/11/2026" in text  # the footer with the document id, covered by the sig
 
 
+@pytest.mark.slow
 def test_page_and_box_then_invisible(pki: Pki, tmp_path: Path, env: None) -> None:
     code, out = _sign(pki, tmp_path, "kotak", surat_pdf(), "--halaman", "1",
                       "--posisi", "40,60,290,130")
@@ -90,6 +92,7 @@ def test_page_and_box_then_invisible(pki: Pki, tmp_path: Path, env: None) -> Non
         p.extract_text() for p in PdfReader(io.BytesIO(signed)).pages)
 
 
+@pytest.mark.slow
 def test_signed_pdf_refused_unless_tambah(pki: Pki, tmp_path: Path, env: None,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     code, first = _sign(pki, tmp_path, "satu", surat_pdf())
@@ -150,6 +153,7 @@ def test_wrong_passphrase_and_bad_input_leave_nothing(pki: Pki, tmp_path: Path,
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_stdout_in_a_real_process(pki: Pki, tmp_path: Path) -> None:
     src = tmp_path / "surat.pdf"
     src.write_bytes(surat_pdf())
@@ -165,6 +169,7 @@ def test_stdout_in_a_real_process(pki: Pki, tmp_path: Path) -> None:
     assert verify_pdf(run.stdout, TrustStore.from_files([pki.ca_pem])).ok
 
 
+@pytest.mark.slow
 def test_bsre_standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
@@ -207,26 +212,13 @@ def test_library_refusal_matches_a_signature_made_in_python(pki: Pki) -> None:
     assert boleh_ditandatangani(surat_pdf()) == []
 
 
-def test_pkcs11_token_softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow
+def test_pkcs11_token_softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              softhsm: SoftHsm) -> None:
     """--pkcs11 MODULE:TOKEN:KEY with the PIN from the environment, on a real SoftHSM2."""
-    import shutil
+    from tests.tte_helpers import SOFTHSM_LABEL, SOFTHSM_PIN, SOFTHSM_TOKEN
 
-    from naskah.tte.pki import buat_root_ca
-    from tests.helpers import unavailable
-    from tests.tte_helpers import (
-        SOFTHSM_LABEL,
-        SOFTHSM_PIN,
-        SOFTHSM_TOKEN,
-        make_softhsm_token,
-        softhsm_module,
-    )
-
-    module = softhsm_module()
-    if module is None or shutil.which("softhsm2-util") is None:
-        unavailable("SoftHSM2 is not installed (tools/install-system-deps.sh)")
-    ca = buat_root_ca()
-    monkeypatch.setenv("SOFTHSM2_CONF", str(make_softhsm_token(tmp_path, module, ca, KARO)))
-    (tmp_path / "ca.pem").write_bytes(ca.cert_pem())
+    module = softhsm.module
     monkeypatch.setenv("NASKAH_UJI_PIN", SOFTHSM_PIN)
     src = tmp_path / "surat.pdf"
     src.write_bytes(surat_pdf(tag="#ttd#"))
@@ -234,6 +226,6 @@ def test_pkcs11_token_softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert main(["ttd", str(src), "-o", str(out), "--tag", "#ttd#", "--pkcs11",
                  f"{module}:{SOFTHSM_TOKEN}:{SOFTHSM_LABEL}",
                  "--passphrase-env", "NASKAH_UJI_PIN"]) == EXIT_OK
-    result = verify_pdf(out.read_bytes(), TrustStore.from_files([tmp_path / "ca.pem"]))
+    result = verify_pdf(out.read_bytes(), softhsm.trust())
     assert result.ok and result.signatures[0].identitas is not None
     assert result.signatures[0].identitas.nip == KARO.nip

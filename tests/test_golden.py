@@ -188,6 +188,7 @@ _HOSTILE = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25).map(
     lambda pieces: "".join(pieces).strip()).filter(bool)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hal=_HOSTILE, isi=_HOSTILE, jenis=st.sampled_from(["nota-dinas", "laporan"]))
 def test_hostile_text_equals_stock_docxtpl(hal: str, isi: str, jenis: str) -> None:

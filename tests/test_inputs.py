@@ -100,6 +100,7 @@ def test_template_must_be_a_regular_file(kind: str, tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_trail_inputs_must_be_regular_files(tmp_path: Path, trail_pki: TrailPki) -> None:
     # --pelaksana, --sop, --data and --dokumen all read through naskah.inputs.read_text.
     folder = tmp_path / "berkas"
@@ -215,6 +216,7 @@ def test_huge_integer_on_stdin(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_huge_integer_in_trail_init_and_data(tmp_path: Path, trail_pki: TrailPki) -> None:
     roster = (TRAIL_DATA / "pelaksana.json").read_text(encoding="utf-8")
     bad_roster = tmp_path / "pelaksana.json"

@@ -29,6 +29,7 @@ def wib(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=WIB)
 
 
+@pytest.mark.slow
 def test_hari_kerja_across_nyepi_and_idul_fitri_with_cuti_bersama() -> None:
     done = subprocess.run([*NASKAH, "kalender", "hari-kerja", "2026-03-17", "3"],
                           capture_output=True, text=True, timeout=120,
@@ -200,6 +201,7 @@ def test_example_dates_move_by_working_days() -> None:
                      "isi": ["tersedia Rabu 25 Maret 2026 pukul 09.00"]}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime not installed")
 def test_demo_runs_on_a_machine_whose_clock_is_before_the_example_data(tmp_path: Path) -> None:
     """0.1.0: the demo started at 2026-11-24 and refused every step on an earlier clock."""
@@ -221,6 +223,7 @@ def test_demo_runs_on_a_machine_whose_clock_is_before_the_example_data(tmp_path:
                for e in ledger["entries"])
 
 
+@pytest.mark.slow
 def test_time_report_names_the_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from naskah import demo
     from naskah.trail.ringkasan import laporan_waktu_teks, status

@@ -26,6 +26,7 @@ def tiga(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_verify_reports_each_entry_of_each_stage(tiga: Path) -> None:
     calls: list[tuple[str, int, int]] = []
     result = Trail.open(tiga).verify(kemajuan=lambda *c: calls.append(c))
@@ -36,6 +37,7 @@ def test_verify_reports_each_entry_of_each_stage(tiga: Path) -> None:
     assert calls.index(("berkas", 3, 3)) < calls.index(("tanda tangan", 1, 3))
 
 
+@pytest.mark.slow
 def test_trail_verify_shows_a_bar_on_a_terminal_only(tiga: Path) -> None:
     cmd = [sys.executable, "-m", "naskah", "trail", "verify", str(tiga),
            "--trust", str(tiga / "pki-uji" / "ca.pem")]
@@ -69,6 +71,7 @@ def test_trail_verify_shows_a_bar_on_a_terminal_only(tiga: Path) -> None:
     assert plain.stdout.startswith("intact: 3 steps")
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_berkas_reports_its_stages(soffice: str, tiga: Path, tmp_path: Path) -> None:
     from naskah.trail.berkas.build import build_berkas

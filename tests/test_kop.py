@@ -182,6 +182,7 @@ def _step_one(kop: bool) -> dict[str, Any]:
     return {**data, "dokumen": dokumen}
 
 
+@pytest.mark.slow
 def test_a_trail_records_the_kop_of_its_profile(tmp_path: Path, trail_pki: TrailPki) -> None:
     trail = Trail.init(tmp_path / "b", trail_pki.roster(), dibuat=demo.MULAI,
                        profil="kemenko-polhukam", **trail_pki.init_kwargs(SESMENKO))

@@ -338,6 +338,7 @@ def test_pdfa_and_font_check_in_a_pdf_batch(soffice: str, tmp_path: Path) -> Non
 # ------------------------------------------------------------------ progress
 
 
+@pytest.mark.slow
 def test_progress_json_one_line_per_row_with_total_and_estimate(tmp_path: Path) -> None:
     rows = tmp_path / "r.csv"
     rows.write_text("hal,rapat.tanggal\nSatu,\nDua,bukan-tanggal\nTiga,\n", encoding="utf-8")
@@ -357,6 +358,7 @@ def test_progress_json_one_line_per_row_with_total_and_estimate(tmp_path: Path) 
     assert lines[-1]["sisa_detik"] == 0
 
 
+@pytest.mark.slow
 def test_progress_without_a_terminal_is_text_with_a_total(tmp_path: Path) -> None:
     rows = tmp_path / "r.jsonl"
     rows.write_text('{"hal": "Satu"}\n{"hal": "Dua"}\n', encoding="utf-8")

@@ -278,6 +278,7 @@ def nomor_texts(draw: st.DrawFn) -> str:
     return "/".join([keamanan + urut, *kode, f"{bulan:02d}", str(tahun)])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(nomor_texts())
 def test_nomor_round_trip_property(text: str) -> None:

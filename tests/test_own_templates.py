@@ -404,6 +404,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
     ["{{ a }}", "{_{", "}_}", "{%", "&amp;", "]]>", "<w:p>", "'\""])
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_TEXT, rich=_TEXT)
 def test_any_text_comes_back_as_given(tmp_path_factory: pytest.TempPathFactory, text: str,

@@ -83,6 +83,7 @@ HOSTILE = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(FIELDS), text=HOSTILE)
 def test_hostile_text_renders_identically_through_both_paths(

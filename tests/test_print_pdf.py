@@ -109,6 +109,7 @@ def test_stamp_and_footer_fonts_are_embedded_and_print_unicode_names(
 # ------------------------------------------------------------------ 12. QR from a print
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stamp_size", [(255.0, 48.0), (250.0, 70.0)],
                          ids=["signature-space", "fallback-box"])
 def test_qr_decodes_from_a_150_dpi_rendering(uji: Pki, tmp_path: Path,
@@ -176,6 +177,7 @@ def test_footer_sits_inside_the_margins_in_the_bottom_margin(uji: Pki, tmp_path:
     assert max(w[3] for w in words) <= 842 - 5 / 25.4 * 72  # above a printer's edge
 
 
+@pytest.mark.slow
 def test_footer_names_the_test_issuer_never_bsre(uji: Pki) -> None:
     pdf = _sign(uji, KARO, tag="#ttd#", tag_text="#ttd#")
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[1].extract_text().split())

@@ -45,6 +45,7 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_mail_merge_section_sends_each_undangan_to_one_invitee(folder: Path) -> None:
     assert shutil.which("naskah", path=str(Path(sys.executable).parent))
     done = run(snippet("### Many documents at once (mail merge)"), folder)
@@ -63,6 +64,7 @@ def test_mail_merge_section_sends_each_undangan_to_one_invitee(folder: Path) -> 
     assert not (folder / "undangan" / "gagal.csv").exists()
 
 
+@pytest.mark.slow
 def test_calendar_section_runs_as_written(folder: Path) -> None:
     script = snippet("### Working days and holidays")
     done = run(script, folder)
@@ -79,6 +81,7 @@ def test_calendar_section_runs_as_written(folder: Path) -> None:
     assert "aturan sha256:" in listed["kalender"]
 
 
+@pytest.mark.slow
 def test_trail_and_signature_section_runs_as_written(folder: Path) -> None:
     """The README's short trail init / trail do / ttd lines, as written (issue 21 item 8)."""
     from io import BytesIO

@@ -208,6 +208,7 @@ def test_bad_input_names_field_and_writes_nothing(tmp_path: Path, kwargs: dict[s
         assert count(reg) == (0, 0)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(oleh=st.text(max_size=40), dokumen=st.text(max_size=40))
@@ -350,6 +351,7 @@ def test_register_on_schema_behind_asks_for_upgrade(tmp_path: Path,
     assert "naskah db upgrade" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_import_naskah_does_not_load_the_database_stack() -> None:
     code = ("import sys, naskah, naskah.cli; naskah.cli.build_parser(); "
             "print('sqlalchemy' in sys.modules, 'alembic' in sys.modules); "

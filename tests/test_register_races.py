@@ -99,6 +99,7 @@ def _no_hole(url: str) -> None:
     assert counters == [len(serials)], counters
 
 
+@pytest.mark.slow
 def test_two_processes_final_one_number(db_url: str, racers: Any) -> None:
     race = racers("final", "final")
     with Register(db_url) as reg:
@@ -113,6 +114,7 @@ def test_two_processes_final_one_number(db_url: str, racers: Any) -> None:
     _no_hole(db_url)
 
 
+@pytest.mark.slow
 def test_two_processes_batal_against_final(db_url: str, racers: Any) -> None:
     race = racers("batal", "final")
     wins = {"batal first": 0, "final first": 0}

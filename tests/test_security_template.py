@@ -74,6 +74,7 @@ def test_code_payload_refused_through_api(name: str, tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PAYLOADS)
 def test_code_payload_refused_through_cli(name: str, tmp_path: Path) -> None:
     marker = tmp_path / "PWNED"
@@ -103,6 +104,7 @@ def test_sandbox_keeps_ordinary_templates_working(tmp_path: Path) -> None:
     assert f"1. {model.tembusan[0]}" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tag", [
     "{% include '/etc/passwd' %}",
     "{% import '/etc/passwd' as p %}",
@@ -147,6 +149,7 @@ def _bomb(path: Path, base: Path | None = None) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_zip_bomb_template_refused(tmp_path: Path) -> None:
     template = _bomb(tmp_path / "bomb.docx")
     assert template.stat().st_size < 2 * 1024 * 1024
@@ -163,6 +166,7 @@ def test_zip_bomb_template_refused(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_zip_bomb_docx_refused_by_meta(tmp_path: Path) -> None:
     real = tmp_path / "real.docx"
     naskah.save(load_example("nota-dinas"), real)
@@ -198,6 +202,7 @@ def test_template_with_malformed_xml(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", ["head -1", "true"])
 def test_schema_into_closed_pipe_is_quiet(reader: str) -> None:
     # `true` exits before naskah writes, so the write surely meets a closed pipe (the

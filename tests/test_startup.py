@@ -91,6 +91,7 @@ NOT_FOR_A_DOCX = ("docx", "docxtpl", "pypdf", "pyhanko", "sqlalchemy", "alembic"
                   "naskah.pdf.bridge", "naskah.tte", "naskah.register", "naskah.trail")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jenis", ["nota-dinas", "disposisi"])
 def test_render_to_docx_imports_only_what_a_docx_needs(tmp_path: Path, jenis: str) -> None:
     loaded = _render_modules(tmp_path, jenis)
@@ -102,6 +103,7 @@ def test_render_to_docx_imports_only_what_a_docx_needs(tmp_path: Path, jenis: st
     assert "num2words" not in loaded
 
 
+@pytest.mark.slow
 def test_render_with_own_template_compiles_it(tmp_path: Path) -> None:
     # A user's own template is compiled (python-docx and docxtpl patch its XML).
     own = tmp_path / "own.docx"

@@ -23,6 +23,7 @@ from tests.trail_support import (
 )
 
 
+@pytest.mark.slow
 def test_cli_init_and_do_with_example_data(tmp_path: Path,
                                            trail_pki: trail_keys.TrailPki) -> None:
     folder = tmp_path / "berkas"
@@ -33,6 +34,7 @@ def test_cli_init_and_do_with_example_data(tmp_path: Path,
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 def test_cli_init_do_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                             trail_pki: trail_keys.TrailPki) -> None:
     folder = tmp_path / "berkas"

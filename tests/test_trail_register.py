@@ -198,6 +198,7 @@ def test_konsep_nomor_is_replaced_by_the_register_at_signing(soffice: str,
     assert trail.verify().utuh
 
 
+@pytest.mark.slow
 def test_trail_without_register_keeps_the_json_nomor(tmp_path: Path,
                                                     trail_pki: TrailPki) -> None:
     trail = Trail.init(tmp_path / "b", trail_pki.roster(), dibuat=demo.MULAI,
@@ -211,6 +212,7 @@ def test_trail_without_register_keeps_the_json_nomor(tmp_path: Path,
     assert meta.nomor == "B-215/Ses.PO/OT.01.02/11/2026"
 
 
+@pytest.mark.slow
 def test_profil_pemda_from_cli_renders_the_pemda_layout(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str],

@@ -65,6 +65,7 @@ def store(db_url: str, tmp_path: Path) -> Any:
         yield opened
 
 
+@pytest.mark.slow
 def test_same_trail_in_both_stores(store: DatabaseStore, tmp_path: Path,
                                    trail_pki: TrailPki) -> None:
     folders = FolderStore(tmp_path / "trails")
@@ -95,6 +96,7 @@ def test_same_trail_in_both_stores(store: DatabaseStore, tmp_path: Path,
         store.ekspor("a", tmp_path / "ekspor")
 
 
+@pytest.mark.slow
 def test_failed_step_leaves_nothing(store: DatabaseStore, trail_pki: TrailPki) -> None:
     store.init("b", trail_pki.roster(), **init_kwargs(trail_pki))
     store.perform("b", 1, **step_kwargs(trail_pki, 1))
@@ -123,6 +125,7 @@ def test_forked_chain_impossible(store: DatabaseStore, trail_pki: TrailPki) -> N
         store.perform("c", 1, **step_kwargs(trail_pki, 1))
 
 
+@pytest.mark.slow
 def test_import_verifies_first(store: DatabaseStore, tmp_path: Path,
                                trail_pki: TrailPki) -> None:
     folders = FolderStore(tmp_path / "trails")

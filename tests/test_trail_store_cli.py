@@ -7,11 +7,15 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.registerdb import db_url
 from tests.trail_keys import SESMENKO, TrailPki, cli_init_args, key_args
 from tests.trail_support import run_cli
 
 __all__ = ["db_url"]
+# Each test runs a trail through several `naskah` processes: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 KABAG = "197808242003122002"
 
 

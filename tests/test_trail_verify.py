@@ -340,6 +340,7 @@ JSON_VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @given(value=JSON_VALUES, indent=st.sampled_from([None, 1, 2, 4]), ascii_only=st.booleans())
 def test_canonical_json_survives_reformatting(value: Any, indent: int | None,
                                               ascii_only: bool) -> None:

@@ -496,6 +496,7 @@ def test_bad_url_patterns_are_refused() -> None:
         verification_url("https://x.go.id/v/{id}", "  ")
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None)
 @given(nama=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126),
                     min_size=1, max_size=40).filter(str.strip),

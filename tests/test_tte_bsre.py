@@ -81,6 +81,7 @@ def pyhanko_ok(pdf: bytes, trust: TrustStore) -> bool:
     return bool(validate_pdf_signature(sig, trust.validation_context()).bottom_line)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api", ["v1", "v2"])
 def test_bsre_signs_and_the_result_validates(standin: BsreStandin, trust: TrustStore,
                                              api: str) -> None:

@@ -49,6 +49,7 @@ def karo(c: BsreClient) -> BsreSigner:
     return BsreSigner(c, NIK_KARO, KARO, passphrase=Passphrase.literal(PP))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api", ["v1", "v2"])
 @pytest.mark.parametrize(("mode", "said"), [
     ("appended", "changed after its signature"),
@@ -65,6 +66,7 @@ def test_a_signed_answer_that_is_not_the_document_sent(server: BsreStandin, tmp_
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_an_untrusted_bsre_signature_is_refused_when_roots_are_given(
         server: BsreStandin, accounts: Accounts) -> None:  # noqa: F811
     other = TrustStore(roots=[_asn1(buat_root_ca("bukan BSrE").cert)])
@@ -77,6 +79,7 @@ def test_an_untrusted_bsre_signature_is_refused_when_roots_are_given(
     assert sig.ok and sig.identitas is not None and sig.identitas.nip == KARO.nip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["stall", "slow-headers"])
 def test_a_silent_or_slow_server_hits_the_total_deadline(server: BsreStandin,
                                                          mode: str) -> None:

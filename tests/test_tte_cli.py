@@ -75,6 +75,7 @@ def test_verify_bad_input_exit_2(tmp_path: Path, pki: Pki,
     assert "trust:" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_pki_init_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("NASKAH_PKI_PASSPHRASE", "pp-uji-cli")
@@ -106,6 +107,7 @@ def test_pki_init_without_passphrase_writes_nothing(tmp_path: Path,
     assert not (tmp_path / "pki").exists()
 
 
+@pytest.mark.slow
 def test_subprocess_exit_codes_and_no_pyhanko_on_import(signed_file: Path, pki: Pki,
                                                         tmp_path: Path) -> None:
     ok = subprocess.run([sys.executable, "-m", "naskah", "verify", str(signed_file),

@@ -1,4 +1,4 @@
-"""PKCS#11 signing against a real SoftHSM2 token created for this test module.
+"""PKCS#11 signing against a real SoftHSM2 token (the ``softhsm`` fixture).
 
 The token lives in a temporary SOFTHSM2_CONF directory; the key and certificate are
 imported by subprocesses (softhsm2-util, and python-pkcs11 in a child interpreter)
@@ -8,9 +8,6 @@ before this process loads the PKCS#11 module, so SoftHSM sees a finished token.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,43 +20,27 @@ from naskah.tte.errors import CertificateError, PassphraseError
 from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs11 import Pkcs11Signer
-from naskah.tte.pki import buat_root_ca
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
-from tests.helpers import unavailable
 from tests.trail_keys import TrailPki
 from tests.tte_helpers import (
     KARO,
     SOFTHSM_LABEL,
     SOFTHSM_PIN,
     SOFTHSM_TOKEN,
-    make_softhsm_token,
-    softhsm_module,
+    SoftHsm,
     surat_pdf,
 )
 
 PIN, TOKEN, LABEL = SOFTHSM_PIN, SOFTHSM_TOKEN, SOFTHSM_LABEL
 
 
-@pytest.fixture(scope="module")
-def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, TrustStore]]:
-    module = softhsm_module()
-    if module is None or shutil.which("softhsm2-util") is None:
-        unavailable("SoftHSM2 is not installed (tools/install-system-deps.sh)")
-    base = tmp_path_factory.mktemp("softhsm")
-    old = os.environ.get("SOFTHSM2_CONF")
-    ca = buat_root_ca()
-    conf = make_softhsm_token(base, module, ca, KARO)
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    ca_pem = base / "ca.pem"
-    ca_pem.write_bytes(ca.cert_pem())
-    yield module, TrustStore.from_files([ca_pem])
-    if old is None:
-        os.environ.pop("SOFTHSM2_CONF", None)
-    else:
-        os.environ["SOFTHSM2_CONF"] = old
+@pytest.fixture
+def token(softhsm: SoftHsm) -> tuple[str, TrustStore]:
+    return softhsm.module, softhsm.trust()
 
 
+@pytest.mark.slow
 def test_softhsm_signs_a_pdf_that_pyhanko_validates(token: tuple[str, TrustStore]) -> None:
     module, trust = token
     signer = Pkcs11Signer(module, TOKEN, LABEL, Passphrase.literal(PIN))

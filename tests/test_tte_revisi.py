@@ -129,6 +129,7 @@ def test_overlay_after_the_last_approval_signature_is_named(pki: Pki, attack: ob
     assert problems.startswith("the PDF was changed after this signature: ")
 
 
+@pytest.mark.slow
 def test_overlay_between_two_signatures_fails_the_first_only(pki: Pki) -> None:
     one = signer(pki, KARO.nip).sign_pdf(surat_pdf(), PdfSignOptions(doc_id="A",
                                                                        field_name="A"))
@@ -191,6 +192,7 @@ def test_metadata_only_updates_are_named(pki: Pki) -> None:
     assert verdict == "INVALID" and "XMP metadata" in problems
 
 
+@pytest.mark.slow
 def test_catalog_additions_and_trailing_bytes_are_named(pki: Pki, tmp_path: Path) -> None:
     signed = signer(pki, KARO.nip).sign_pdf(surat_pdf(), PdfSignOptions(doc_id="A",
                                                                           field_name="A"))
@@ -241,6 +243,7 @@ def test_validation_data_and_document_timestamps_may_follow(pki: Pki) -> None:
     assert verdicts(stamped, pki)["A"] == ("VALID", "")
 
 
+@pytest.mark.slow
 def test_cli_names_the_overlay(pki: Pki, tmp_path: Path) -> None:
     signed = signer(pki, KARO.nip).sign_pdf(surat_pdf(), PdfSignOptions(doc_id="A"))
     path = tmp_path / "tumpang.pdf"

@@ -69,6 +69,7 @@ def ago(**kw: float) -> dt.datetime:
     return dt.datetime.now(dt.UTC) - dt.timedelta(**kw)
 
 
+@pytest.mark.slow
 def test_cms_timestamp_decides_before_or_after_revocation(setup: Setup) -> None:
     from naskah.tte.tsa import HttpTimeStamper
 
@@ -94,6 +95,7 @@ def test_cms_timestamp_decides_before_or_after_revocation(setup: Setup) -> None:
     assert len(setup.ocsp.requests) == asked
 
 
+@pytest.mark.slow
 def test_b_lt_carries_the_ocsp_answer(setup: Setup, tmp_path: Path) -> None:
     signed = setup.signer.sign_pdf(surat_pdf(), PdfSignOptions(
         doc_id="C-1", tsa_url=setup.tsa.url, embed_validation_info=True,
@@ -114,6 +116,7 @@ def test_b_lt_carries_the_ocsp_answer(setup: Setup, tmp_path: Path) -> None:
     assert result.code == 0 and "TTE: VALID" in result.out, result
 
 
+@pytest.mark.slow
 def test_pdf_signed_after_revocation_is_reported_by_ocsp_and_crl(setup: Setup,
                                                                  tmp_path: Path) -> None:
     setup.ocsp.revoke(setup.karo.cert.serial_number, ago(minutes=5))
@@ -154,6 +157,7 @@ def asn1_crl_of(pem: bytes) -> object:
     return asn1_crl.CertificateList.load(asn1_pem.unarmor(pem)[2])
 
 
+@pytest.mark.slow
 def test_pki_init_names_an_ocsp_responder(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from cryptography import x509

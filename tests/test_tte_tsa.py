@@ -78,6 +78,7 @@ def test_pki_init_makes_a_timestamp_authority(pki: Pki) -> None:
     assert x509.load_pem_x509_crl(pki.crl.read_bytes()).next_update_utc is not None
 
 
+@pytest.mark.slow
 def test_pdf_b_t_and_b_lt_through_http(pki: Pki, tsa: TsaStandin,
                                        tmp_path: Path) -> None:
     signed = karo(pki).sign_pdf(surat_pdf(), PdfSignOptions(doc_id="T-1", tsa_url=tsa.url))
@@ -96,6 +97,7 @@ def test_pdf_b_t_and_b_lt_through_http(pki: Pki, tsa: TsaStandin,
     assert not report.whole_file  # the DSS revision follows, and is allowed
 
 
+@pytest.mark.slow
 def test_cms_signature_carries_a_signature_time_stamp_token(pki: Pki,
                                                             tsa: TsaStandin) -> None:
     signer = karo(pki).bound(timestamper=HttpTimeStamper(tsa.url))
@@ -107,6 +109,7 @@ def test_cms_signature_carries_a_signature_time_stamp_token(pki: Pki,
     assert unsigned_attrs(karo(pki).sign_bytes(b"tanpa")) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["down", "refuse", "html", "garbage", "huge"])
 def test_an_unusable_tsa_refuses_and_writes_nothing(pki: Pki, tsa: TsaStandin,
                                                     tmp_path: Path, mode: str) -> None:
@@ -121,6 +124,7 @@ def test_an_unusable_tsa_refuses_and_writes_nothing(pki: Pki, tsa: TsaStandin,
         karo(pki).bound(timestamper=HttpTimeStamper(url)).sign_bytes(b"x")
 
 
+@pytest.mark.slow
 def test_a_trickling_tsa_hits_the_deadline(pki: Pki, tsa: TsaStandin) -> None:
     tsa.mode = "trickle"
     outcome: list[object] = []
@@ -141,6 +145,7 @@ def test_a_trickling_tsa_hits_the_deadline(pki: Pki, tsa: TsaStandin) -> None:
     assert "within 2 s" in str(outcome[0])
 
 
+@pytest.mark.slow
 def test_after_expiry_timestamped_valid_untimestamped_not_tampered(
         pki: Pki, tsa: TsaStandin, tmp_path: Path) -> None:
     if shutil.which("faketime") is None:
@@ -163,6 +168,7 @@ def test_after_expiry_timestamped_valid_untimestamped_not_tampered(
     assert "chain" not in later.out and "INVALID" not in later.out
 
 
+@pytest.mark.slow
 def test_cms_after_expiry(pki: Pki, tsa: TsaStandin, tmp_path: Path) -> None:
     """The same for the CMS signatures of ledger entries and paraf, in a process whose
     clock is three years on."""
@@ -205,6 +211,7 @@ def _with_token_of(target: bytes, donor: bytes) -> bytes:
     return bytes(cms.ContentInfo.load(info.dump(force=True)).dump())
 
 
+@pytest.mark.slow
 def test_a_replaced_timestamp_is_reported_not_ignored(pki: Pki, tsa: TsaStandin,
                                                       tmp_path: Path) -> None:
     """The token rides outside the signed attributes: an attacker can swap it. A token

@@ -63,6 +63,7 @@ def _run_as_windows(body: str, tmp_path: Path) -> subprocess.CompletedProcess[st
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+@pytest.mark.slow
 def test_imports_renders_docx_and_locks(tmp_path: Path) -> None:
     proc = _run_as_windows(f'''
         import json, subprocess, time

@@ -15,6 +15,7 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from naskah.tte.identity import Identitas
 from naskah.tte.pki import Sertifikat, buat_root_ca, pkcs12_bytes, terbitkan
+from naskah.tte.trust import TrustStore
 
 PASSPHRASE = "uji-rahasia-123"
 
@@ -113,6 +114,20 @@ def softhsm_module() -> str | None:
         if os.path.exists(path):
             return path
     return None
+
+
+@dataclass(frozen=True)
+class SoftHsm:
+    """The SoftHSM2 token of this test process (see the ``softhsm`` fixture)."""
+
+    module: str
+    """The PKCS#11 library."""
+    ca_pem: Path
+    """The root certificate that issued the token's certificate."""
+
+    def trust(self) -> TrustStore:
+        """A trust store of that root only."""
+        return TrustStore.from_files([self.ca_pem])
 
 
 def make_softhsm_token(base: Path, module: str, ca: Sertifikat, person: Identitas) -> Path:

@@ -36,7 +36,15 @@ Every route but `/health`, `/version` and the documentation needs
 
 def create_app(settings: Settings | None = None, *, layanan: Layanan | None = None) -> FastAPI:
     """The ASGI app of one service instance (settings from the environment by default)."""
-    from naskah.serve.halaman import konsol, konsol_naskah, konsol_nomor, konsol_trail, publik
+    from naskah.serve.halaman import (
+        konsol,
+        konsol_agenda,
+        konsol_disposisi,
+        konsol_naskah,
+        konsol_nomor,
+        konsol_trail,
+        publik,
+    )
     from naskah.serve.routes import (
         agenda,
         batch,
@@ -50,7 +58,8 @@ def create_app(settings: Settings | None = None, *, layanan: Layanan | None = No
 
     routers = (meta.router, dokumen.router, nomor.router, agenda.router, batch.router,
                trail.router, kunci.router, verifikasi.router, publik.router, konsol.router,
-               konsol_nomor.router, konsol_trail.router, konsol_naskah.router)
+               konsol_nomor.router, konsol_trail.router, konsol_naskah.router, konsol_agenda.router,
+               konsol_disposisi.router)
 
     settings = settings or (layanan.settings if layanan else Settings.from_env())
     parts = layanan or Layanan(settings)

@@ -1,5 +1,8 @@
 """The agenda of incoming letters: ``POST /v1/agenda`` (with its scan), the list, the
-scan, disposisi down the tree, and the XLSX export."""
+scan, disposisi down the tree, their status, and the XLSX export.
+
+A pejabat's token sees the hal, scan and disposisi of a Terbatas or Rahasia letter only
+when its disposisi passed through that account (:mod:`naskah.serve.agenda_akses`)."""
 
 from __future__ import annotations
 
@@ -16,9 +19,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from naskah.models.klasifikasi import Klasifikasi, Sifat
+from naskah.register.disposisi import StatusDisposisi
+from naskah.serve import agenda_akses as akses
 from naskah.serve.akun import Pengguna, Peran
 from naskah.serve.auth import perlu
-from naskah.serve.masalah import responses
+from naskah.serve.masalah import Masalah, responses
 from naskah.serve.middleware import catat
 from naskah.serve.routes.register_errors import translated
 from naskah.serve.routes.umum import content_disposition, iso, layanan
@@ -27,6 +32,7 @@ router = APIRouter(tags=["agenda"])
 Operator = Annotated[Pengguna, Depends(perlu(Peran.OPERATOR))]
 Siapa = Annotated[Pengguna, Depends(perlu(*Peran))]
 IdAgenda = Annotated[int, Path(ge=1, le=2**31 - 1, description="the agenda entry's id")]
+IdDisposisi = Annotated[int, Path(ge=1, le=2**31 - 1, description="the disposisi's id")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SURAT_EXAMPLE = {
     "id": 1, "tahun": 2026, "nomor_agenda": 1, "agenda": "1/2026",
@@ -73,7 +79,9 @@ async def masuk(
     try:
         path = None
         if scan is not None and scan.filename:
-            name = re.sub(r"[^\w.\- ]+", "_", FsPath(scan.filename).name)[:200] or "scan"
+            name = re.sub(r"[^\w.\- ]+", "_", FsPath(scan.filename).name)[:200]
+            if not name.strip(". "):  # "", "." and ".." would name the folder or its parent
+                name = "scan"
             path = folder / name
             with path.open("wb") as out:
                 shutil.copyfileobj(scan.file, out)
@@ -94,10 +102,12 @@ async def masuk(
 @router.get("/v1/agenda", summary="Incoming letters in agenda order",
             responses={200: {"content": {"application/json": {"example": [_SURAT_EXAMPLE]}}},
                        **responses(401, 422)})
-def daftar(request: Request, _: Siapa,
+def daftar(request: Request, who: Siapa,
            tahun: Annotated[int | None, Query(ge=1900, le=9999)] = None,
            bulan: Annotated[int | None, Query(ge=1, le=12)] = None) -> list[dict[str, Any]]:
-    return [_surat(e) for e in _register(request).agenda.daftar(tahun=tahun, bulan=bulan)]
+    reg = _register(request)
+    entries = reg.agenda.daftar(tahun=tahun, bulan=bulan)
+    return [_surat(e) for e in akses.terlihat(who, entries, reg.disposisi.pohon)]
 
 
 @router.get("/v1/agenda/ekspor.xlsx", summary="The buku agenda as XLSX",
@@ -105,13 +115,10 @@ def daftar(request: Request, _: Siapa,
             responses={200: {"content": {XLSX: {"schema": {"type": "string",
                                                            "format": "binary"}}}},
                        **responses(401, 422)})
-def ekspor(request: Request, _: Siapa,
+def ekspor(request: Request, who: Siapa,
            tahun: Annotated[int | None, Query(ge=1900, le=9999)] = None,
            bulan: Annotated[int | None, Query(ge=1, le=12)] = None) -> Response:
-    from naskah.register.ekspor import tabel_agenda, xlsx_bytes
-
-    entries = _register(request).agenda.daftar(tahun=tahun, bulan=bulan)
-    data = xlsx_bytes(tabel_agenda(entries), "Agenda Surat Masuk")
+    data = akses.buku_xlsx(who, _register(request), tahun=tahun, bulan=bulan)
     stem = "agenda" + (f"-{tahun}" if tahun else "") + (f"-{bulan:02d}" if bulan else "")
     return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": content_disposition(stem, "xlsx")})
@@ -120,19 +127,20 @@ def ekspor(request: Request, _: Siapa,
 @router.get("/v1/agenda/{id}", summary="One incoming letter",
             responses={200: {"content": {"application/json": {"example": _SURAT_EXAMPLE}}},
                        **responses(401, 404, 422)})
-def satu(request: Request, id: IdAgenda, _: Siapa) -> dict[str, Any]:
+def satu(request: Request, id: IdAgenda, who: Siapa) -> dict[str, Any]:
+    reg = _register(request)
     with translated():
-        return _surat(_register(request).agenda.get(id))
+        return _surat(akses.terlihat(who, [reg.agenda.get(id)], reg.disposisi.pohon)[0])
 
 
 @router.get("/v1/agenda/{id}/scan", summary="The scan of an incoming letter",
             response_class=Response,
             responses={200: {"content": {"application/octet-stream": {"schema": {
                 "type": "string", "format": "binary"}}}}, **responses(401, 404, 422)})
-def scan_surat(request: Request, id: IdAgenda, _: Siapa) -> Response:
+def scan_surat(request: Request, id: IdAgenda, who: Siapa) -> Response:
     reg = _register(request)
     with translated():
-        entry = reg.agenda.get(id)
+        entry = akses.terlihat(who, [reg.agenda.get(id)], reg.disposisi.pohon)[0]
         if entry.scan_sha256 is None:
             from naskah.serve.routes.umum import not_found
 
@@ -194,11 +202,61 @@ def beri_disposisi(request: Request, id: IdAgenda, who: Operator,
 @router.get("/v1/agenda/{id}/disposisi", summary="The disposisi of a letter, as a tree",
             responses={200: {"content": {"application/json": {"example": [_ITEM_EXAMPLE]}}},
                        **responses(401, 404, 422)})
-def pohon(request: Request, id: IdAgenda, _: Siapa) -> list[dict[str, Any]]:
+def pohon(request: Request, id: IdAgenda, who: Siapa) -> list[dict[str, Any]]:
+    reg = _register(request)
+    with translated():
+        entry = reg.agenda.get(id)
+    tree = reg.disposisi.pohon(id)
+    if not akses.boleh_lihat(who, entry, tree):
+        from naskah.serve.routes.umum import not_found
+
+        raise not_found(f"a disposisi tree of agenda entry {id} this account may see")
+    return [_item(i) for i in tree]
+
+
+class StatusBaru(BaseModel):
+    """A disposisi moved forward, or cancelled while unread."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "status": "selesai", "catatan": "Sudah dihadiri; laporan terlampir"}]})
+    status: StatusDisposisi
+    catatan: str = Field(default="", max_length=4000)
+
+
+@router.post("/v1/agenda/{id}/disposisi/{disposisi_id}/status",
+             summary="Move a disposisi forward (dibaca, ditindaklanjuti, selesai) or cancel it",
+             description="A pejabat moves only a disposisi given to their account (by name); "
+                         "an operator records any. Statuses only move forward; `batal` only "
+                         "while unread (409 otherwise).",
+             responses={200: {"content": {"application/json": {"example": _ITEM_EXAMPLE}}},
+                        **responses(400, 401, 403, 404, 409, 422)})
+def ubah_status(request: Request, id: IdAgenda, disposisi_id: IdDisposisi, who: Siapa,
+                data: StatusBaru) -> dict[str, Any]:
     reg = _register(request)
     with translated():
         reg.agenda.get(id)
-        return [_item(i) for i in reg.disposisi.pohon(id)]
+    found = _cari(reg.disposisi.pohon(id), disposisi_id)
+    if found is None:
+        from naskah.serve.routes.umum import not_found
+
+        raise not_found(f"disposisi {disposisi_id} of agenda entry {id}")
+    if not akses.sekretariat(who) and found.kepada != who.nama:
+        raise Masalah(403, "peran", f"disposisi {disposisi_id} was given to {found.kepada!r}, "
+                      f"not to the account {who.nama!r}")
+    item = reg.disposisi.ubah_status(disposisi_id, data.status, oleh=who.nama,
+                                     catatan=data.catatan)
+    catat(request.state, agenda=id, disposisi=disposisi_id, status=item.status.value)
+    return _item(item)
+
+
+def _cari(tree: list[Any], id: int) -> Any:
+    for item in tree:
+        if item.id == id:
+            return item
+        found = _cari(item.turunan, id)
+        if found is not None:
+            return found
+    return None
 
 
 __all__ = ["router"]

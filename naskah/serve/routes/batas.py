@@ -6,7 +6,8 @@ import re
 
 from naskah.serve.settings import Batas
 
-_HALAMAN_UNGGAH = re.compile(r"^/v/[^/]+/cocokkan$|^/konsol/trail/[^/]+/langkah/[^/]+$")
+_HALAMAN_UNGGAH = re.compile(r"^/v/[^/]+/cocokkan$|^/konsol/trail/[^/]+/langkah/[^/]+$"
+                             r"|^/konsol/agenda$")
 _UPLOADS = re.compile(r"^/v1/(agenda|verifikasi|kunci|trail/[^/]+/langkah/[^/]+)$")
 
 
