@@ -93,6 +93,7 @@ if TYPE_CHECKING:
         StatusDisposisi,
         SuratMasuk,
     )
+    from naskah.tte.qr import QrWarning
 
 _ERRORS = ("AnswerTooLarge", "BadFile", "BsreAnswerError", "BsreError", "CertificateError",
           "DeadlineExceeded", "DocumentChangedError", "FileTooLarge",
@@ -109,6 +110,7 @@ _HOME: dict[str, str] = {
     **dict.fromkeys(_ERRORS, "naskah.errors"),
     **dict.fromkeys(("buat", "load_naskah"), "naskah.inputs"),
     "KopWarning": "naskah.docx.kop",
+    "QrWarning": "naskah.tte.qr",
     **dict.fromkeys(("NaskahMetadata", "read_metadata"), "naskah.docx.metadata"),
     **dict.fromkeys(("JENIS", "Delegasi", "Disposisi", "Harapan", "Instansi",
                      "JabatanSementara", "JadwalRapat", "Klasifikasi", "Lampiran", "Laporan",
@@ -209,8 +211,9 @@ __all__ = [  # noqa: RUF022 (the exceptions and the register's names are grouped
     "TrailLockedError",
     "TsaError",
     "UnoUnavailable",
-    # a warning (naskah.docx.kop)
+    # warnings (naskah.docx.kop, naskah.tte.qr)
     "KopWarning",
+    "QrWarning",
     "UnsupportedOperation",
     # naskah.register, imported on first use
     "Agenda",

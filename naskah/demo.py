@@ -27,6 +27,7 @@ import functools
 import json
 import os
 import shutil
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
@@ -50,6 +51,7 @@ from naskah.trail.folder import (
     exclusive_lock,
 )
 from naskah.trail.ledger import Ledger
+from naskah.tte.qr import QrWarning
 
 if TYPE_CHECKING:
     from pyhanko.sign.timestamps import TimeStamper
@@ -211,8 +213,12 @@ def run(
             dokumen = {kode: _demo_dokumen(trail, reg, kode, dict(model), kop, surat, diterima)
                        for kode, model in data.dokumen.items() if isinstance(model, dict)}
             data = data.model_copy(update={"dokumen": {**data.dokumen, **dokumen}})
-            entry = trail.perform(langkah.nomor, **data.perform_kwargs(),
-                                  signer=signer(folder, data.oleh))
+            with warnings.catch_warnings():
+                # The demo has no public page: its QR codes hold the document id, as
+                # the README says, without a warning per step.
+                warnings.simplefilter("ignore", QrWarning)
+                entry = trail.perform(langkah.nomor, **data.perform_kwargs(),
+                                      signer=signer(folder, data.oleh))
             if progress:
                 files = ", ".join(r.file for r in entry.keluaran if r.file) or "(tindakan)"
                 progress(f"  {entry.step:>2}. {entry.pelaksana.nama:32} {files}")

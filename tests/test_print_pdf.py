@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from naskah.profil import load_profil
+from naskah.profil import Tte, load_profil
 from naskah.tte.identity import Identitas
 from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
 from naskah.tte.penerbit import BSRE
 from naskah.tte.pkcs12 import Pkcs12Signer
+from naskah.tte.qr import QrWarning
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
 from tests.test_tte import shown_lines, signature_widget
@@ -113,14 +114,11 @@ def test_stamp_and_footer_fonts_are_embedded_and_print_unicode_names(
                          ids=["signature-space", "fallback-box"])
 def test_qr_decodes_from_a_150_dpi_rendering(uji: Pki, tmp_path: Path,
                                              stamp_size: tuple[float, float]) -> None:
-    pdf = _sign(uji, KARO, tag="#ttd#", tag_text="#ttd#", stamp_size=stamp_size)
-    path = tmp_path / "s.pdf"
-    path.write_bytes(pdf)
-    subprocess.run([_tool("pdftoppm"), "-r", "150", "-png", "-f", "2", "-l", "2",
-                    "-singlefile", str(path), str(tmp_path / "p")], check=True)
-    out = subprocess.run([_tool("zbarimg"), "-q", "--raw", str(tmp_path / "p.png")],
-                         capture_output=True, text=True)
-    assert out.stdout.strip() == f"https://naskah.example.go.id/v/{LONG_ID}"
+    # A long URL (an instansi's own page with the trail's long document id).
+    tte = Tte(url_verifikasi="https://verifikasi.instansi-uji.go.id/naskah/v/{id}")
+    pdf = _sign(uji, KARO, tag="#ttd#", tag_text="#ttd#", stamp_size=stamp_size, tte=tte)
+    assert _qr_at_150_dpi(pdf, tmp_path) == (
+        f"https://verifikasi.instansi-uji.go.id/naskah/v/{LONG_ID}")
     # At least 20 mm wide: the QR form's size in the stamp's appearance.
     reader = PdfReader(io.BytesIO(pdf))
     (widget,) = [a.get_object() for a in reader.pages[1]["/Annots"]]
@@ -129,6 +127,27 @@ def test_qr_decodes_from_a_150_dpi_rendering(uji: Pki, tmp_path: Path,
     qr_form = widget["/AP"]["/N"].get_object()["/Resources"]["/XObject"]["/QR"].get_object()
     width_mm = float(qr_form["/BBox"][2]) * scale / 72 * 25.4
     assert width_mm >= 19.9
+
+
+def _qr_at_150_dpi(pdf: bytes, tmp_path: Path) -> str:
+    """What zbarimg reads in the QR code of page 2 rendered at 150 dpi."""
+    path = tmp_path / "s.pdf"
+    path.write_bytes(pdf)
+    subprocess.run([_tool("pdftoppm"), "-r", "150", "-png", "-f", "2", "-l", "2",
+                    "-singlefile", str(path), str(tmp_path / "p")], check=True)
+    out = subprocess.run([_tool("zbarimg"), "-q", "--raw", str(tmp_path / "p.png")],
+                         capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+@pytest.mark.slow
+def test_qr_without_a_url_reads_as_the_document_id(uji: Pki, tmp_path: Path) -> None:
+    """The default profile names no checking page: the QR code holds the document id
+    as text (with a QrWarning), never a placeholder host."""
+    with pytest.warns(QrWarning, match="document id as text"):
+        pdf = _sign(uji, KARO, tag="#ttd#", tag_text="#ttd#")
+    assert _qr_at_150_dpi(pdf, tmp_path) == LONG_ID
+    assert b"example.go.id" not in pdf
 
 
 def test_a_low_stamp_box_hangs_the_qr_left_and_covers_only_its_own_box(

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -34,7 +35,7 @@ from naskah.tte.pki import (
     pkcs12_bytes,
     terbitkan,
 )
-from naskah.tte.qr import verification_url
+from naskah.tte.qr import TANPA_URL, QrWarning, verification_url
 from naskah.tte.signer import sign_pdf_file
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import verify_pdf
@@ -133,17 +134,44 @@ def test_footer_statement_and_document_id_are_on_the_signed_page(signed: bytes) 
     assert "BSrE" not in text and "Badan Siber" not in text and "komdigi" not in text
 
 
-def test_qr_in_the_stamp_encodes_the_verification_url(signed: bytes) -> None:
-    *_, qr_stream = signature_widget(signed)
-    drawn = {(int(r), int(c)) for c, r in
-             re.findall(rb"^(\d+) (\d+) 1 1 re$", qr_stream, flags=re.MULTILINE)}
-    url = "https://naskah.example.go.id/v/B-12%2FPO%2F11%2F2026"
+def _qr_drawn(qr_stream: bytes) -> set[tuple[int, int]]:
+    return {(int(r), int(c)) for c, r in
+            re.findall(rb"^(\d+) (\d+) 1 1 re$", qr_stream, flags=re.MULTILINE)}
+
+
+def _qr_of(payload: str) -> set[tuple[int, int]]:
     border = 4
-    matrix = qr_matrix(url)
-    expected = {(r - border, c - border) for r, row in enumerate(matrix)
-                for c, dark in enumerate(row) if dark}
-    assert drawn == expected
-    assert qr_matrix(url + "x") != matrix  # the comparison can tell URLs apart
+    return {(r - border, c - border) for r, row in enumerate(qr_matrix(payload))
+            for c, dark in enumerate(row) if dark}
+
+
+def test_qr_without_a_url_holds_the_document_id_as_text(signed: bytes) -> None:
+    """No qr_url and no url_verifikasi in the profile: the QR code holds the document
+    id itself, never a placeholder host."""
+    *_, qr_stream = signature_widget(signed)
+    assert _qr_drawn(qr_stream) == _qr_of("B-12/PO/11/2026")
+    assert _qr_of("B-12/PO/11/2026x") != _qr_of("B-12/PO/11/2026")  # it can tell apart
+    assert b"example.go.id" not in signed
+
+
+def test_qr_given_as_qr_url_is_drawn_as_is(karo: Pkcs12Signer) -> None:
+    url = "https://naskah.instansi-uji.go.id/v/Abc_123-token"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", QrWarning)  # a URL was given: no warning
+        pdf = karo.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="X-1", qr_url=url))
+    *_, qr_stream = signature_widget(pdf)
+    assert _qr_drawn(qr_stream) == _qr_of(url)
+
+
+def test_signing_without_a_url_warns_once_per_signature(karo: Pkcs12Signer) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        karo.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="X-1"))
+        # An invisible signature has no QR code: nothing to warn about.
+        karo.sign_pdf(surat_pdf(), PdfSignOptions(doc_id="X-2", visible=False))
+    qr = [w for w in caught if issubclass(w.category, QrWarning)]
+    assert [str(w.message) for w in qr] == [TANPA_URL]
+    assert "document id as text" in TANPA_URL
 
 
 def test_without_tag_the_stamp_goes_to_the_fallback_box(karo: Pkcs12Signer,
@@ -185,6 +213,8 @@ def test_shipped_profiles_share_one_tte_and_it_is_the_default() -> None:
     assert "diterbitkan oleh {penerbit}." in tte.catatan_kaki
     assert "tte.komdigi.go.id" in tte.verifikasi_nasional
     assert "UU ITE" in tte.catatan_kaki
+    # No shipped profile names a checking page: no letter carries a placeholder host.
+    assert tte.url_verifikasi is None
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -450,9 +480,9 @@ def test_init_test_pki_issues_marked_certificates(tmp_path: Path) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(min_size=1, max_size=60).filter(str.strip))
 def test_verification_url_round_trips_any_document_id(doc_id: str) -> None:
-    url = verification_url("https://naskah.example.go.id/v/{id}", doc_id)
+    url = verification_url("https://cek.instansi-uji.go.id/v/{id}", doc_id)
     parts = urlsplit(url)
-    assert parts.netloc == "naskah.example.go.id"
+    assert parts.netloc == "cek.instansi-uji.go.id"
     assert unquote(parts.path.removeprefix("/v/")) == doc_id
     assert "/" not in parts.path.removeprefix("/v/")
 

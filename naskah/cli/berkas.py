@@ -12,7 +12,7 @@ from naskah.cli.galat import peringatan
 
 def cmd_berkas(args: argparse.Namespace) -> int:
     from naskah.cli.kemajuan import bar_tahap
-    from naskah.cli.trail import signer_from_args
+    from naskah.cli.kunci import signer_from_args
     from naskah.trail.berkas.build import build_berkas
 
     bar = bar_tahap()
@@ -80,7 +80,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("-o", "--output", required=True, metavar="BERKAS.pdf")
     p.add_argument("--timeout", type=decimal(1, 86400), default=300.0,
                    help="seconds for LibreOffice")
-    from naskah.cli.trail import add_signer_options
+    from naskah.cli.kunci import add_signer_options
 
     add_signer_options(p)  # the seal: sign the finished berkas with this key
     p.set_defaults(handler=cmd_berkas)

@@ -1,75 +1,32 @@
-"""``naskah trail init|do|status|verify|report``: running and checking an SOP trail."""
+"""``naskah trail init|status|verify|report``: starting and checking an SOP trail
+(``do`` in :mod:`naskah.cli.trail_langkah`, the signing options in
+:mod:`naskah.cli.kunci`, database trails in :mod:`naskah.cli.trail_db`)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from naskah.cli import trail_db
+from naskah.cli import trail_db, trail_langkah
 from naskah.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
-    decimal,
     pairs,
     parse_datetime,
     print_json,
     read_input,
-    whole,
 )
 from naskah.cli.galat import json_mode, lapor_teks
 from naskah.cli.galat import peringatan as _peringatan
+from naskah.cli.kunci import add_revocation_options, add_signer_options, signer_from_args
 from naskah.errors import InputError
 from naskah.inputs import parse_json
 
 if TYPE_CHECKING:
     from naskah.sop import Sop
     from naskah.trail import Trail, Verifikasi
-    from naskah.tte.signer import Signer
-
-
-def signer_from_args(args: argparse.Namespace) -> Signer | None:
-    """The signer the options name: a PKCS#12 file or a PKCS#11 token key. The
-    passphrase / PIN comes from an environment variable or a prompt, never argv."""
-    from naskah.tte.passphrase import Passphrase
-
-    secret = (Passphrase.from_env(args.passphrase_env) if args.passphrase_env
-              else Passphrase.prompt("Passphrase / PIN: "))
-    if args.p12 and args.pkcs11:
-        raise InputError("give one signer: --p12 or --pkcs11, not both")
-    if args.p12:
-        from naskah.tte.pkcs12 import Pkcs12Signer
-
-        return Pkcs12Signer(args.p12, secret)
-    if args.pkcs11:
-        from naskah.tte.pkcs11 import Pkcs11Signer
-
-        module, token, key = (args.pkcs11 + "::").split(":")[:3]
-        if not (module and token and key):
-            raise InputError("--pkcs11 takes MODULE.so:TOKEN_LABEL:KEY_LABEL")
-        return Pkcs11Signer(module, token, key, secret)
-    return None
-
-
-def add_signer_options(p: argparse.ArgumentParser) -> None:
-    """--p12 / --pkcs11 / --passphrase-env on a parser."""
-    p.add_argument("--p12", metavar="FILE.p12", help="sign with this PKCS#12 file")
-    p.add_argument("--pkcs11", metavar="MODULE:TOKEN:KEY",
-                   help="sign with a key on a PKCS#11 token (smart card / HSM)")
-    p.add_argument("--passphrase-env", metavar="VAR",
-                   help="environment variable holding the passphrase / PIN (else: prompt)")
-
-
-def add_revocation_options(p: argparse.ArgumentParser) -> None:
-    """--crl / --offline / --fetch-revocation on a verifying parser."""
-    p.add_argument("--crl", action="append", metavar="FILE.crl",
-                   help="certificate revocation list(s) to check against; repeatable")
-    p.add_argument("--offline", action="store_true",
-                   help="ask no OCSP responder (default: the one a certificate names)")
-    p.add_argument("--fetch-revocation", action="store_true",
-                   help="also download the CRLs the certificates name")
 
 
 def cmd_trail_init(args: argparse.Namespace) -> int:
@@ -86,7 +43,8 @@ def cmd_trail_init(args: argparse.Namespace) -> int:
     db = args.db or os.environ.get("NASKAH_DB") or None
     options = {"sop": sop, "dibuat": dibuat, "trust": args.trust or [], "oleh": args.oleh,
                "signer": signer_from_args(args), "register": db, "profil": args.profil,
-               "tsa": args.tsa, "sertifikat": pairs(args.sertifikat, "--sertifikat")}
+               "tsa": args.tsa, "sertifikat": pairs(args.sertifikat, "--sertifikat"),
+               "url_publik": args.url_publik}
     ident = trail_db.trail_id(args)
     if ident is not None:  # a trail in the database, numbered by the same database
         with trail_db.open_store(args) as store:
@@ -108,86 +66,9 @@ def _started(sop: Sop, trail: Trail, where: str) -> int:
         print(f"  dirender dengan profil {settings.profil.nama} (disalin ke dalam berkas)")
     if settings.tsa:
         print(f"  setiap tanda tangan diberi cap waktu oleh {settings.tsa}")
+    if settings.url_publik:
+        print(f"  kode QR asli bertanda tangan membuka {settings.url_publik}/v/...")
     return EXIT_OK
-
-
-def cmd_trail_do(args: argparse.Namespace) -> int:
-    from naskah.trail import Trail
-    from naskah.trail.data_langkah import DataLangkah
-
-    if args.data:
-        data = DataLangkah.load(args.data, allow_outside=args.allow_outside)
-    else:
-        if not args.oleh:
-            raise InputError("sebutkan siapa yang melaksanakan langkah: --oleh NIP, atau "
-                             "berkas --data", [("oleh", "required")])
-        data = DataLangkah(oleh=args.oleh).resolved(Path.cwd())
-    update: dict[str, object] = {}
-    if args.oleh:
-        update["oleh"] = args.oleh
-    for name in ("mulai", "selesai"):
-        if getattr(args, name):
-            update[name] = parse_datetime(getattr(args, name), f"--{name}")
-    if args.catatan:
-        update["catatan"] = args.catatan
-    dokumen = {
-        k: parse_json(read_input(v)[0], v) for k, v in pairs(args.dokumen, "--dokumen").items()
-    }
-    update["dokumen"] = {**data.dokumen, **dokumen}
-    update["lampiran"] = {**data.lampiran, **pairs(args.lampiran, "--lampiran")}
-    update["tindakan"] = {**data.tindakan, **pairs(args.tindakan, "--tindakan")}
-    data = data.model_copy(update=update)
-    if args.max_lampiran_mb <= 0:
-        raise InputError("--max-lampiran-mb harus bilangan positif (megabita)")
-    max_lampiran = int(args.max_lampiran_mb * 1024 * 1024)
-    signer = signer_from_args(args)
-    ident = trail_db.trail_id(args)
-    if ident is not None:
-        with trail_db.open_store(args) as store:
-            entry = store.perform(ident, args.step, **data.perform_kwargs(),
-                                  signer=signer, max_lampiran=max_lampiran)
-        where = f"trail {ident}: "
-    else:
-        trail = Trail.open(args.dir, max_lampiran=max_lampiran)
-        url_publik = args.url_publik or os.environ.get("NASKAH_URL_PUBLIK") or None
-        register = trail.pengaturan.db_url(trail.folder)
-        berkode = None
-        if signer is not None and url_publik and register:
-            # The register's database is what `naskah serve` shares: its signed originals
-            # get a QR of their own that the service's public verification page answers.
-            from naskah.serve.halaman.berkode import SignerBerkode
-
-            signer = berkode = SignerBerkode(signer, url_publik)
-        entry = trail.perform(args.step, **data.perform_kwargs(), signer=signer)
-        if entry.asli and register and berkode is not None:
-            _catat_verifikasi(register, trail, entry, berkode.base, berkode.token)
-        where = ""
-    files = [r.file for r in entry.keluaran if r.file]
-    print(f"langkah {entry.step} dilaksanakan oleh {entry.pelaksana.nama} ({entry.peran}); "
-          f"{entry.durasi_menit:g} dari {entry.standar_menit} menit kerja")
-    for f in files:
-        print(f"  {where}{Path(args.dir or '') / f}")
-    return EXIT_OK
-
-
-def _catat_verifikasi(register: str, trail: object, entry: object, base: str,
-                      token: dict[str, str]) -> None:
-    """Record the step's signed originals for the public verification page."""
-    from naskah.register.db import create, open_engine, upgrade
-    from naskah.serve.halaman import catatan
-
-    engine = create(register)
-    try:
-        upgrade(engine)  # the page's table comes with the service's migrations
-    finally:
-        engine.dispose()
-    engine = open_engine(register)
-    try:
-        catatan.catat_langkah(engine, trail, entry, token)
-    finally:
-        engine.dispose()
-    for doc_id, value in token.items():
-        print(f"  verification: {base}/v/{value} ({doc_id})")
 
 
 def cmd_trail_status(args: argparse.Namespace) -> int:
@@ -323,34 +204,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--tsa", metavar="URL",
                    help="RFC 3161 timestamp authority of every signature of the trail "
                         "(a step is refused while it cannot be reached)")
+    p.add_argument("--url-publik", metavar="URL",
+                   help="the address of the `naskah serve` sharing the register (--db): "
+                        "each signed original's QR opens URL/v/TOKEN there (kept in the "
+                        "trail's settings; `trail do --url-publik` wins)")
     p.set_defaults(handler=cmd_trail_init)
 
-    p = tsub.add_parser("do", help="perform step STEP")
-    trail_db.add_target_options(p)
-    p.add_argument("step", type=whole(1, 9999), metavar="STEP")
-    p.add_argument("--data", metavar="FILE.json",
-                   help="the step's data (see naskah.trail.data_langkah)")
-    p.add_argument("--oleh", metavar="NIP|NAMA", help="who performs it")
-    p.add_argument("--mulai", metavar="ISO", help="start time (default: previous step's end)")
-    p.add_argument("--selesai", metavar="ISO", help="end time (default: now)")
-    p.add_argument("--dokumen", action="append", metavar="KODE=FILE.json",
-                   help="the data of the step's naskah output KODE (a document JSON); "
-                        "repeatable; wins over the --data file's")
-    p.add_argument("--lampiran", action="append", metavar="KODE=FILE",
-                   help="the file of the step's attachment output KODE; repeatable")
-    p.add_argument("--tindakan", action="append", metavar="KODE=TEKS",
-                   help="a written account of the step's action KODE; repeatable")
-    p.add_argument("--catatan", metavar="TEKS", help="a free note recorded in the ledger")
-    p.add_argument("--allow-outside", action="store_true",
-                   help="let paths in the --data file lead outside the data file's folder")
-    p.add_argument("--max-lampiran-mb", type=decimal(0.001, 1024), default=50.0, metavar="MB",
-                   help="largest attachment accepted (default 50, at most 1024)")
-    p.add_argument("--url-publik", metavar="URL",
-                   help="with a register database: the address of the `naskah serve` sharing "
-                        "it; each signed original's QR opens URL/v/TOKEN there "
-                        "(default: $NASKAH_URL_PUBLIK)")
-    add_signer_options(p)
-    p.set_defaults(handler=cmd_trail_do)
+    trail_langkah.add_command(tsub)
 
     p = tsub.add_parser("status", help="list the performed steps and the next one")
     trail_db.add_target_options(p)
@@ -385,3 +245,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_trail_report)
     trail_db.add_commands(tsub)
+
+
+__all__ = ["add_commands", "add_revocation_options", "add_signer_options", "cmd_trail_init",
+           "cmd_trail_report", "cmd_trail_status", "cmd_trail_verify", "print_warnings",
+           "signer_from_args"]

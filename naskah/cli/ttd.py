@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from naskah.cli.common import EXIT_OK, write_output
+from naskah.cli.galat import peringatan
 from naskah.errors import InputError
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ def _box(text: str) -> tuple[int, int, int, int]:
 
 
 def _signer(args: argparse.Namespace) -> Signer:
-    from naskah.cli.trail import signer_from_args
+    from naskah.cli.kunci import signer_from_args
 
     chosen = [o for o, v in (("--p12", args.p12), ("--pkcs11", args.pkcs11),
                              ("--bsre", args.bsre)) if v]
@@ -70,6 +72,7 @@ def cmd_ttd(args: argparse.Namespace) -> int:
     from naskah.inputs import MAX_DOCUMENT_BYTES, read_bytes
     from naskah.profil import load_profil
     from naskah.tte.pades import PdfSignOptions
+    from naskah.tte.qr import QrWarning
     from naskah.tte.sudah import boleh_ditandatangani
 
     source = Path(args.file)
@@ -99,11 +102,15 @@ def cmd_ttd(args: argparse.Namespace) -> int:
     )
     signer = _signer(args)
     try:
-        signed = signer.sign_pdf(pdf, options)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", QrWarning)
+            signed = signer.sign_pdf(pdf, options)
     finally:
         close = getattr(getattr(signer, "client", None), "close", None)
         if callable(close):
             close()
+    for text in dict.fromkeys(str(w.message) for w in caught):
+        peringatan(text)
     written = write_output(args.output, signed)
     if written is not None:
         who = signer.identitas
@@ -127,7 +134,7 @@ def _free_field(pdf: bytes) -> str:
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah ttd`` to the ``naskah`` parser."""
     from naskah.cli.common import whole
-    from naskah.cli.trail import add_signer_options
+    from naskah.cli.kunci import add_signer_options
 
     p = sub.add_parser(
         "ttd", help="menandatangani PDF yang sudah ada (sign an existing PDF, PAdES)",
@@ -160,7 +167,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--id", metavar="ID",
                    help="ID dokumen di kode QR dan catatan kaki (default: nama file)")
     p.add_argument("--qr-url", metavar="URL",
-                   help="isi kode QR apa adanya (default: url_verifikasi profil dengan ID)")
+                   help="isi kode QR apa adanya (default: url_verifikasi profil dengan ID; "
+                        "tanpa keduanya: ID sebagai teks, dengan peringatan)")
     p.add_argument("--profil", metavar="NAME|FILE",
                    help="profil format yang teks stempel dan catatan kakinya dipakai")
     p.add_argument("--tsa", metavar="URL",

@@ -160,7 +160,7 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``naskah verify`` and ``naskah pki`` to the ``naskah`` parser."""
-    from naskah.cli.trail import add_revocation_options
+    from naskah.cli.kunci import add_revocation_options
 
     p = sub.add_parser("verify", help="check the electronic signatures (TTE) of a signed PDF")
     p.add_argument("file", metavar="FILE.pdf|FILE.docx")

@@ -198,8 +198,11 @@ class Tte(NaskahModel):
     """Sentence after the statement pointing to the national verifier, printed only when
     BSrE issued the signing certificate (the verifier knows no test PKI); empty for
     none."""
-    url_verifikasi: Teks = "https://naskah.example.go.id/v/{id}"
-    """The verification URL in the QR code; ``{id}`` becomes the document id."""
+    url_verifikasi: Teks | None = None
+    """Your instansi's own checking page for the QR code (an http(s) URL where ``{id}``
+    becomes the document id). None (the shipped profiles): the QR code holds what the
+    signing names (a ``naskah serve`` token URL), else the document id as text
+    (:func:`naskah.tte.qr.isi_qr`); no letter carries a placeholder host."""
     label_id: Teks = "ID dokumen:"
     """Printed before the document id under the footer statement."""
     ukuran_huruf: int = Field(default=7, gt=3, le=14)
@@ -221,7 +224,9 @@ class Tte(NaskahModel):
 
     @field_validator("url_verifikasi")
     @classmethod
-    def _url_has_id(cls, value: str) -> str:
+    def _url_has_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if "{id}" not in value:
             raise ValueError("must contain {id}, where the document id goes")
         if not value.startswith(("https://", "http://")):

@@ -91,6 +91,7 @@ class Trail:
         profil: str | os.PathLike[str] | Profil | None = None,
         sertifikat: Mapping[str, str | os.PathLike[str]] | None = None,
         tsa: str | None = None,
+        url_publik: str | None = None,
     ) -> Trail:
         """Start a trail in ``folder`` (created if needed; must hold no trail yet).
 
@@ -111,10 +112,12 @@ class Trail:
         like those of the SOP, the roster and the trust roots. ``tsa`` (an RFC 3161 URL)
         timestamps every signature of the trail, the header's first
         (:mod:`naskah.trail.cap_waktu`); an unreachable TSA refuses the start.
+        ``url_publik`` is the address of the ``naskah serve`` sharing the register,
+        whose public page answers the signed originals' QR codes (kept in the settings).
         """
         root = mulai.start(folder, pelaksana, sop=sop, dibuat=dibuat, demo=demo, trust=trust,
                            oleh=oleh, signer=signer, register=register, profil=profil,
-                           sertifikat=sertifikat, tsa=tsa)
+                           sertifikat=sertifikat, tsa=tsa, url_publik=url_publik)
         return cls.open(root, renderer)
 
     @classmethod

@@ -52,6 +52,7 @@ def start(
     profil: str | os.PathLike[str] | Profil | None,
     sertifikat: Mapping[str, str | os.PathLike[str]] | None = None,
     tsa: str | None = None,
+    url_publik: str | None = None,
 ) -> Path:
     """Start a trail in ``folder`` (see :meth:`naskah.trail.Trail.init`); its path."""
     sop = sop or Sop.tata_kelola_data()
@@ -82,7 +83,8 @@ def start(
     trust_bytes = signatures.trust_pem(trust)
     # Every official's certificate must chain to the roots the trail is started with.
     signatures.check_roster(pelaksana, signatures.load_trust(trust_bytes))
-    pengaturan.prepare(Path(folder), None, None, tsa)  # a bad TSA URL is refused here
+    # A bad TSA or public URL is refused here, before the TSA is asked for anything.
+    pengaturan.prepare(Path(folder), register, None, tsa, url_publik)
     signer = cap_waktu.bind(signer, tsa, signatures.load_trust(trust_bytes))
     if profil is not None:
         profil = load_profil(profil)  # a broken profile is refused before anything is written
@@ -91,7 +93,7 @@ def start(
     with exclusive_lock(root):
         if (root / LEDGER).exists():
             raise TrailError(f"{root} already holds a trail ({LEDGER} exists)")
-        settings_files = pengaturan.prepare(root, register, profil, tsa)
+        settings_files = pengaturan.prepare(root, register, profil, tsa, url_publik)
         settings = settings_files.get(PENGATURAN_FILE)
         sop_bytes = sop.canonical_json()
         roster_bytes = canonical_json(pelaksana.model_dump(mode="json"))

@@ -1,6 +1,6 @@
 """The trail's settings (``pengaturan.json``): which register numbers its documents,
 which format profile renders them and which timestamp authority (TSA) timestamps its
-signatures, fixed when the trail starts.
+signatures, and where its signed originals are checked, fixed when the trail starts.
 
 They are chosen at :meth:`naskah.trail.Trail.init` (``naskah trail init --db URL
 --profil NAME|FILE --tsa URL``) and kept in the berkas, its hash in the ledger header
@@ -16,7 +16,12 @@ directory or machine:
   written into the berkas: PostgreSQL takes it from ``PGPASSWORD`` or ``~/.pgpass``;
 - with a TSA (``tsa``, an RFC 3161 URL), every signature of every step is timestamped
   and a step whose TSA cannot be reached is refused. The key is written only when set,
-  so the settings of a trail without a TSA keep their earlier shape.
+  so the settings of a trail without a TSA keep their earlier shape;
+- ``url_publik`` (an http(s) URL, optional like ``tsa`` and written only when set; no
+  format version change) is the address of the ``naskah serve`` sharing the register:
+  a step signed with a register database gives each signed original's QR code
+  ``{url_publik}/v/{token}`` and records the token there
+  (:func:`naskah.serve.halaman.berkode.pilih_qr`).
 """
 
 from __future__ import annotations
@@ -60,6 +65,9 @@ class Pengaturan(NaskahModel):
     tsa: str | None = None
     """The RFC 3161 timestamp authority (http(s) URL) of every signature; None: the
     signer's own, if any."""
+    url_publik: str | None = None
+    """The address of the ``naskah serve`` whose public page answers the signed
+    originals' QR codes (with the register database); None: see ``--url-publik``."""
 
     def db_url(self, root: Path) -> str | None:
         """The URL to open, a berkas-relative SQLite path made absolute."""
@@ -101,18 +109,32 @@ def stored_url(url: str, root: Path) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def check_url(url: str, field: str, what: str) -> str:
+    """``url`` when it is an http(s) URL (no space or control character, at most 2000
+    characters); else an :class:`InputError` naming ``field``."""
+    if (not url.startswith(("http://", "https://")) or len(url) > 2000
+            or len(url.split("://", 1)[1].split("/", 1)[0]) == 0
+            or any(c.isspace() or ord(c) < 32 for c in url)):
+        raise InputError(f"{field}: {what} is an http(s) URL",
+                         [(field, "not an http(s) URL")])
+    return url
+
+
 def prepare(root: Path, register: str | None,
-            profil: str | os.PathLike[str] | Profil | None, tsa: str | None = None
-            ) -> dict[str, bytes]:
+            profil: str | os.PathLike[str] | Profil | None, tsa: str | None = None,
+            url_publik: str | None = None) -> dict[str, bytes]:
     """The settings files of a new berkas (``profil.json`` then ``pengaturan.json``, by
     name), nothing when there is nothing to set. Nothing is written: the trail signs its
     header (which holds their hash) before it writes any file."""
-    if register is None and profil is None and tsa is None:
+    if register is None and profil is None and tsa is None and url_publik is None:
         return {}
-    if tsa is not None and (not tsa.startswith(("http://", "https://")) or len(tsa) > 2000
-                            or any(c.isspace() or ord(c) < 32 for c in tsa)):
-        raise InputError("tsa: the timestamp authority is an http(s) URL",
-                         [("tsa", "not an http(s) URL")])
+    if tsa is not None:
+        check_url(tsa, "tsa", "the timestamp authority")
+    if url_publik is not None:
+        check_url(url_publik, "url_publik", "the public address of naskah serve")
+        if register is None:  # no record would answer the tokens of its QR codes
+            raise InputError("url_publik: needs the register database the service shares "
+                             "(--db)", [("url_publik", "without a register database")])
     files: dict[str, bytes] = {}
     chosen: ProfilBerkas | None = None
     if profil is not None:
@@ -121,9 +143,10 @@ def prepare(root: Path, register: str | None,
         files[PROFIL_FILE] = data
         chosen = ProfilBerkas(nama=resolved.nama, sha256=sha256_bytes(data))
     settings = Pengaturan(db=stored_url(register, root) if register else None,
-                          profil=chosen, tsa=tsa)
-    files[PENGATURAN_FILE] = canonical_json(settings.model_dump(
-        mode="json", exclude={"tsa"} if tsa is None else None))
+                          profil=chosen, tsa=tsa, url_publik=url_publik)
+    # Optional keys are written only when set: earlier settings keep their bytes.
+    unset = {k for k, v in (("tsa", tsa), ("url_publik", url_publik)) if v is None}
+    files[PENGATURAN_FILE] = canonical_json(settings.model_dump(mode="json", exclude=unset))
     return files
 
 
@@ -193,5 +216,5 @@ def _url(text: str) -> URL:
     return make_url(text)
 
 
-__all__ = ["Pengaturan", "ProfilBerkas", "prepare", "problems", "profil", "read", "stored_url",
-           "write"]
+__all__ = ["Pengaturan", "ProfilBerkas", "check_url", "prepare", "problems", "profil", "read",
+           "stored_url", "write"]

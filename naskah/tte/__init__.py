@@ -40,6 +40,7 @@ from naskah.tte.pades import PdfSignOptions
 from naskah.tte.passphrase import Passphrase
 from naskah.tte.pkcs11 import Pkcs11Signer
 from naskah.tte.pkcs12 import Pkcs12Signer
+from naskah.tte.qr import QrWarning
 from naskah.tte.signer import LocalKeySigner, Signer, sign_pdf_file
 from naskah.tte.trust import TrustStore
 from naskah.tte.verify import PdfVerification, SignatureReport, verify_pdf
@@ -70,6 +71,7 @@ __all__ = [
     "PdfVerification",
     "Pkcs11Signer",
     "Pkcs12Signer",
+    "QrWarning",
     "SignatureReport",
     "Signer",
     "SignerNotRegisteredError",

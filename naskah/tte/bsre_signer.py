@@ -50,7 +50,6 @@ class BsreSigner(Signer):
         return self._identitas
 
     def sign_pdf(self, pdf: bytes, options: PdfSignOptions) -> bytes:
-        url = options.verification_url()
         posisi = options.position(pdf) if options.visible and not options.tag else None
         box = posisi.box if posisi else None
         if self.client.config.api == "v1":
@@ -58,7 +57,7 @@ class BsreSigner(Signer):
             return self.client.sign_pdf_v1(
                 pdf, nik=self.nik, passphrase=self.passphrase.get(),
                 tampilan="visible" if options.visible else "invisible",
-                link_qr=url if options.visible else None,
+                link_qr=options.verification_url() if options.visible else None,
                 tag_koordinat=options.tag if options.visible else None,
                 page=posisi.page + 1 if posisi else None,
                 x=box[0] if box else None, y=box[1] if box else None,

@@ -35,7 +35,7 @@ from naskah.profil.model import Halaman, Tte
 from naskah.tte.identity import Identitas
 from naskah.tte.penerbit import Penerbit, penerbit_of
 from naskah.tte.posisi import STAMP_HEIGHT, STAMP_WIDTH, Posisi, locate
-from naskah.tte.qr import verification_url
+from naskah.tte.qr import isi_qr
 from naskah.tte.stamp import (
     INNSEP,
     footer_style,
@@ -80,7 +80,9 @@ class PdfSignOptions:
     """PAdES B-LT: embed chain and revocation data (needs ``trust`` and a timestamp)."""
     trust: TrustStore | None = None
     qr_url: str | None = None
-    """The QR URL as is; None = ``tte.url_verifikasi`` with ``doc_id``."""
+    """The QR code's content as is; None = ``tte.url_verifikasi`` with ``doc_id``, or
+    without one ``doc_id`` as text and a :class:`~naskah.tte.qr.QrWarning`
+    (:func:`naskah.tte.qr.isi_qr`)."""
     halaman: Halaman = field(default_factory=Halaman)
     """The page margins (the profile's ``halaman``): the footer sits inside the left and
     right margins, in the bottom margin."""
@@ -96,8 +98,9 @@ class PdfSignOptions:
     document timestamps only), 2 = form filling and signing, 3 = also annotations."""
 
     def verification_url(self) -> str:
-        """What the QR code encodes."""
-        return self.qr_url or verification_url(self.tte.url_verifikasi, self.doc_id)
+        """What the QR code encodes (:func:`naskah.tte.qr.isi_qr`): a URL, or the
+        document id as text when neither ``qr_url`` nor the profile gives one."""
+        return isi_qr(self.qr_url, self.tte.url_verifikasi, self.doc_id)
 
     def level(self) -> str:
         """The PAdES baseline level these options produce."""
@@ -137,7 +140,6 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         # of an archival PDF as LibreOffice and naskah wrote it. `_update_meta` is the
         # hook pyHanko's maintainer points to for this.
         writer._update_meta = lambda: None  # type: ignore[method-assign]
-    url = options.verification_url()
     penerbit = penerbit_of(signer.signing_cert)
     # The footer goes into the page content: only the first signature adds it, since
     # page content added later breaks every earlier signature.
@@ -156,7 +158,9 @@ def sign_pdf_bytes(pdf: bytes, signer: signers.Signer, identitas: Identitas,
         certify=options.certify,
         docmdp_permissions=MDPPerm(options.docmdp),
     )
-    stamp = _stamp_geometry(posisi, options) if posisi else None
+    # Only a visible signature has a QR code (asked once: a missing URL warns once).
+    url = options.verification_url() if posisi else ""
+    stamp = _stamp_geometry(posisi, options, url) if posisi else None
     field_spec = fields.SigFieldSpec(
         sig_field_name=options.field_name,
         on_page=posisi.page if posisi else 0,
@@ -222,21 +226,21 @@ PT_PER_MODULE = 1.45
 """Smallest QR module (pt): 3 pixels in a 150 dpi scan of a print."""
 
 
-def _qr_size(options: PdfSignOptions) -> float:
+def _qr_size(options: PdfSignOptions, url: str) -> float:
     """The QR code's width (pt): ``qr_mm``, more for a long URL's many modules."""
     import qrcode
 
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)  # as pyHanko
-    code.add_data(options.verification_url())
+    code.add_data(url)
     code.make(fit=True)
     modules = 17 + 4 * int(code.version) + 2 * int(code.border)
     return max(options.qr_mm * PT_PER_MM, modules * PT_PER_MODULE)
 
 
-def _stamp_geometry(posisi: Posisi, options: PdfSignOptions) -> _Stamp:
+def _stamp_geometry(posisi: Posisi, options: PdfSignOptions, url: str) -> _Stamp:
     """The signature field's box: ``posisi`` when the QR code fits in it, else widened to
     the left and lowered so the QR code hangs beside the requested box."""
-    qr_pt = _qr_size(options)
+    qr_pt = _qr_size(options, url)
     padded = qr_pt + 2 * INNSEP
     x1, y1, x2, y2 = posisi.box
     if y2 - y1 >= padded:

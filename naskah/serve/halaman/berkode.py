@@ -5,14 +5,18 @@ A trail step may sign several documents, each with the library's document id
 host no longer reads from a 150 dpi scan of the trail's small stamp; one carrying only
 ``{url_publik}/v/{token}`` does. This wrapper hands the official's own signer the
 short URL and remembers which token went to which document id.
+
+:func:`pilih_qr` is the command line's rule of what a step's QR codes hold.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import TYPE_CHECKING
 
 from naskah.serve.halaman.catatan import token_baru
+from naskah.tte.qr import QrWarning
 from naskah.tte.signer import Signer
 
 if TYPE_CHECKING:
@@ -52,4 +56,35 @@ class SignerBerkode(Signer):
         return self.inner.certificate_der()
 
 
-__all__ = ["SignerBerkode"]
+def pilih_qr(signer: Signer | None, register: str | None,
+             *url_publik: str | None) -> Signer | None:
+    """The signer of a step performed from the command line, by the one rule of what
+    its signed originals' QR codes hold.
+
+    ``url_publik`` lists the public addresses of ``naskah serve`` by precedence
+    (``--url-publik``, ``$NASKAH_URL_PUBLIK``, the trail's settings); the first given
+    one counts. With it and a ``register`` database (which the service shares), each QR
+    code holds ``{url_publik}/v/{token}`` with a fresh token the caller records there
+    (:func:`naskah.serve.halaman.catatan.catat_langkah`): the :class:`SignerBerkode`
+    returned. Otherwise the library decides (:func:`naskah.tte.qr.isi_qr`): the
+    profile's ``url_verifikasi``, else the document id as text. A public address
+    without a register is not used, since no record would answer its token; a
+    :class:`~naskah.tte.qr.QrWarning` says so.
+    """
+    from naskah.trail.pengaturan import check_url
+
+    base = next((u for u in url_publik if u), None)
+    if base is None:
+        return signer
+    check_url(base, "url_publik", "the public address of naskah serve")
+    if signer is None:
+        return None
+    if register:
+        return SignerBerkode(signer, base)
+    warnings.warn(f"url_publik {base}: the trail has no register database to record the "
+                  "verification tokens in, so the QR codes do not point to it",
+                  QrWarning, stacklevel=2)
+    return signer
+
+
+__all__ = ["SignerBerkode", "pilih_qr"]

@@ -53,7 +53,7 @@ def example(jenis: str) -> dict[str, Any]:
 def add_schemas(components: dict[str, Any]) -> None:
     """Into the OpenAPI components: every document model's JSON Schema, and the bodies
     routes read themselves (a trail step, JSON or multipart)."""
-    from naskah.serve.routes.trail import LangkahBaru
+    from naskah.serve.routes.trail_masukan import LangkahBaru
 
     models: list[type[BaseModel]] = [*(jenis_class(j) for j in JENIS_NAMES), LangkahBaru]
     for cls in models:

@@ -5,13 +5,13 @@ A trail is kept by the instance's trail store (:mod:`naskah.serve.trails`): in t
 database on PostgreSQL (shared by every instance), a berkas folder under the data folder
 (``trail/ID``) on SQLite; the database records which trails the service runs. Its
 register is the service's own database, so the numbers its signing steps take are the
-ones ``/v1/nomor`` lists.
+ones ``/v1/nomor`` lists. What the requests give is read in
+:mod:`naskah.serve.routes.trail_masukan`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import shutil
 import tempfile
@@ -25,7 +25,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import insert, select
 
 from naskah.errors import InputError
@@ -36,16 +36,15 @@ from naskah.serve.halaman import catatan
 from naskah.serve.halaman.berkode import SignerBerkode
 from naskah.serve.masalah import responses
 from naskah.serve.middleware import catat
-from naskah.serve.routes.dokumen import Profil
-from naskah.serve.routes.umum import (
-    content_disposition,
-    iso,
-    json_body,
-    json_object,
-    layanan,
-    no_server_files,
-    not_found,
+from naskah.serve.routes.trail_masukan import (
+    NAMA_FILE,
+    LangkahBaru,
+    TrailBaru,
+    profil_trail,
+    step_input,
+    trust_files,
 )
+from naskah.serve.routes.umum import content_disposition, iso, layanan, not_found
 from naskah.serve.tabel import trail as t_trail
 from naskah.serve.tenggat import tenggat
 
@@ -55,44 +54,6 @@ Siapa = Annotated[Pengguna, Depends(perlu(*Peran))]
 Pejabat = Annotated[Pengguna, Depends(perlu(Peran.PEJABAT))]
 IdTrail = Annotated[str, Path(pattern="^[0-9a-f]{32}$", description="the trail's id")]
 Nomor = Annotated[int, Path(ge=1, le=1000, description="the step's number in the SOP")]
-_FILE = re.compile(r"^[\w][\w.\-]{0,200}$")
-
-
-class TrailBaru(BaseModel):
-    """A trail to start: the roster, the trust roots, and the starter's secret."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "pelaksana": {"peran": {"sesmenko": [{"nama": "Dr. Hendra Wirawan, S.H., M.Hum.",
-                                              "jabatan": "Sekretaris Kementerian Koordinator",
-                                              "nip": "196703121992031002"}]}},
-        "oleh": "196703121992031002", "kunci": {"jenis": "pkcs12", "passphrase": "rahasia"}}]})
-    pelaksana: dict[str, Any] = Field(description="the roster (pelaksana.json); a "
-                                      "certificate missing from `sertifikat` is taken from the "
-                                      "keys the officials enrolled")
-    oleh: str = Field(min_length=1, max_length=300, description="who starts it (NIP or name)")
-    kunci: kunci.Rahasia
-    sop: dict[str, Any] | None = Field(default=None, description="an SOP (default: the "
-                                       "shipped Tata Kelola Data)")
-    trust: list[str] | None = Field(default=None, max_length=20,
-                                    description="trust roots (PEM); default: the service's")
-    profil: Profil | None = None
-    penomoran: bool = Field(default=True, description="number the signed documents in the "
-                           "service's register")
-
-
-class LangkahBaru(BaseModel):
-    """One step: who performs it, what it supplies, and their secret to sign it with."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "oleh": "196703121992031002", "dokumen": {}, "tindakan": {},
-        "kunci": {"jenis": "pkcs12", "passphrase": "rahasia"}}]})
-    oleh: str = Field(min_length=1, max_length=300)
-    kunci: kunci.Rahasia
-    dokumen: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=20)
-    tindakan: dict[str, str] = Field(default_factory=dict, max_length=20)
-    catatan: str | None = Field(default=None, max_length=10_000)
-    mulai: datetime | None = None
-    selesai: datetime | None = None
 
 
 @contextmanager
@@ -120,19 +81,6 @@ def _folder(request: Request, trail_id: str) -> FsPath:
     """The trail's berkas folder, to read (see :func:`_open`): with the database store a
     cache at the trail's head, so whatever is written there stays on this instance."""
     return FsPath(_open(request, trail_id).folder)
-
-
-def _profil(url_publik: str | None, nama: Any) -> Any:
-    """The trail's profile; with the service's public URL, its signed originals' QR
-    codes point to this service's verification page."""
-    from naskah.profil import load_profil
-
-    profil = load_profil(nama.value if nama else None)
-    if not url_publik:
-        return profil
-    url = f"{url_publik.rstrip('/')}/v/{{id}}"
-    return profil.model_copy(update={"tte": profil.tte.model_copy(
-        update={"url_verifikasi": url})})
 
 
 @router.post("/v1/trail", status_code=201, summary="Start a trail (signed by its starter)",
@@ -171,13 +119,17 @@ def mulai(request: Request, who: Pejabat, data: TrailBaru) -> JSONResponse:
     relative = f"trail/{trail_id}"
     work = FsPath(tempfile.mkdtemp(prefix="trust-", dir=parts.tmp))
     try:
-        trust_files = _trust_files(parts, data.trust, work)
+        roots = trust_files(parts, data.trust, work)
         with kunci.signer(parts, who, data.kunci) as key:
             kunci.check_owner(who, key)
-            parts.trails.init(trail_id, roster, sop=sop, trust=trust_files,
+            parts.trails.init(trail_id, roster, sop=sop, trust=roots,
                               oleh=data.oleh, signer=key,
                               register=parts.settings.db if data.penomoran else None,
-                              profil=_profil(parts.settings.url_publik, data.profil))
+                              profil=profil_trail(data.profil),
+                              # For a later `trail do` from the command line, which
+                              # records tokens only in the trail's register.
+                              url_publik=parts.settings.url_publik if data.penomoran
+                              else None)
     except BaseException:
         shutil.rmtree(parts.settings.data / relative, ignore_errors=True)
         raise
@@ -189,22 +141,6 @@ def mulai(request: Request, who: Pejabat, data: TrailBaru) -> JSONResponse:
     catat(request.state, trail=trail_id)
     return JSONResponse({"id": trail_id, "status": _status(request, trail_id)},
                         status_code=201, headers={"Location": f"/v1/trail/{trail_id}"})
-
-
-def _trust_files(parts: Any, pems: list[str] | None, work: FsPath) -> list[FsPath]:
-    if pems:
-        files = []
-        for i, pem in enumerate(pems):
-            if "-----BEGIN CERTIFICATE-----" not in pem or len(pem) > 100_000:
-                raise InputError(f"trust.{i}: not a PEM certificate", [(f"trust.{i}", "not PEM")])
-            path = work / f"trust-{i}.pem"
-            path.write_text(pem, encoding="ascii", errors="replace")
-            files.append(path)
-        return files
-    if parts.settings.trust:
-        return list(parts.settings.trust)
-    raise InputError("trust: give the trust roots (PEM), or start the service with "
-                     "NASKAH_TRUST", [("trust", "required")])
 
 
 def _status(request: Request, trail_id: str) -> dict[str, Any]:
@@ -262,44 +198,12 @@ async def langkah(request: Request, id: IdTrail, n: Nomor, who: Pejabat) -> JSON
     parts = layanan(request)
     work = FsPath(tempfile.mkdtemp(prefix="langkah-", dir=parts.tmp))
     try:
-        data, lampiran = await _step_input(request, work)
+        data, lampiran = await step_input(request, work)
         entry = await anyio.to_thread.run_sync(_perform, request, id, n, who, data, lampiran)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     catat(request.state, trail=id, langkah=n, hash=entry["hash"])
     return JSONResponse(entry, status_code=201)
-
-
-async def _step_input(request: Request, work: FsPath) -> tuple[LangkahBaru, dict[str, FsPath]]:
-    kind = request.headers.get("content-type", "").split(";")[0].strip()
-    lampiran: dict[str, FsPath] = {}
-    if kind == "multipart/form-data":
-        form = await request.form(max_files=20, max_fields=40)
-        raw = form.get("data")
-        if not isinstance(raw, str):
-            raise InputError("data: the step's JSON is missing", [("data", "missing")])
-        body = json_object(raw, "data")
-        for name, value in form.multi_items():
-            if name == "data" or isinstance(value, str):
-                continue
-            if not _FILE.match(name):
-                raise InputError(f"{name!r}: not an output kode", [(name, "not a kode")])
-            filename = FsPath(value.filename or name).name
-            suffix = FsPath(filename).suffix if _FILE.match(filename) else ""
-            target = work / f"{name}{suffix}"
-            target.write_bytes(await value.read())
-            lampiran[name] = target
-    else:
-        body = await json_body(request, "langkah")
-    try:
-        data = LangkahBaru.model_validate(body)
-    except ValidationError as exc:
-        errors = [(".".join(str(p) for p in e["loc"]), e["msg"])
-                  for e in exc.errors(include_input=False)]
-        raise InputError("; ".join(f"{f}: {m}" for f, m in errors), errors) from None
-    for kode, doc in data.dokumen.items():
-        no_server_files(doc, f"dokumen.{kode}.")
-    return data, lampiran
 
 
 def _perform(request: Request, trail_id: str, n: int, who: Pengguna, data: LangkahBaru,
@@ -378,7 +282,7 @@ def dokumen(request: Request, id: IdTrail, nama: Annotated[str, Path(max_length=
     with _reading(request, id) as trail:
         folder = trail.folder / "dokumen"
         path = folder / nama
-        if (not _FILE.match(nama) or not path.is_file() or path.is_symlink()
+        if (not NAMA_FILE.match(nama) or not path.is_file() or path.is_symlink()
                 or path.resolve().parent != folder.resolve()):
             raise not_found(f"dokumen/{nama}")
         data = path.read_bytes()
