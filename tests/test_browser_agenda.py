@@ -7,6 +7,7 @@ nothing; axe-core finds nothing serious on either page, at desktop and at 360 px
 from __future__ import annotations
 
 import io
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -141,9 +142,12 @@ def test_agenda_in_the_browser(tmp_path: Path, chromium: Any) -> None:
 
         sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
         assert sheet is not None
-        assert [c.value for c in sheet[2]][:8] == [
-            agenda, HARI_INI.isoformat(), "Kementerian Dalam Negeri", "005/123/SJ",
-            HARI_INI.isoformat(), "Undangan Rapat Koordinasi Data", "Segera", "Biasa"]
+        # the book's layout: title rows, the header on row 4, the letter on row 5
+        assert sheet["A4"].value == "No. Agenda"
+        hari = datetime.combine(HARI_INI, time())
+        assert [c.value for c in sheet[5]][:8] == [
+            agenda, hari, "Kementerian Dalam Negeri", "005/123/SJ", hari,
+            "Undangan Rapat Koordinasi Data", "Segera", "Biasa"]
         context.close()
 
         # the official it went to, on a phone: finds it, marks it done
