@@ -24,7 +24,7 @@ from naskah.errors import InputError, RegisterConflictError
 from naskah.serve import akun, konsep
 from naskah.serve.layanan import open_database
 from tests.helpers import docx_text, load_example, load_example_data
-from tests.serve_support import Server, running
+from tests.serve_support import Server, db_for, running
 from tests.test_halaman_agenda import csrf, masuk, text_of
 from tests.test_halaman_konsol import PASSWORD
 from tests.test_halaman_naskah import _parse as _parse_form
@@ -283,11 +283,11 @@ def test_hal_text_stored_and_shown_escaped(srv: Server, op1: httpx.Client, hal: 
         assert hal not in listing
 
 
-# The library, in-process.
+# The library, in-process, on SQLite and on the PostgreSQL of $NASKAH_TEST_PG.
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Any]:
-    engine = open_database(f"sqlite:///{tmp_path / 'k.db'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    engine = open_database(db_for(request.param, tmp_path))  # migrated on opening
     yield engine
     engine.dispose()
 
