@@ -206,7 +206,7 @@ def test_letter_from_the_form_equals_the_json(tmp_path: Path, chromium: Any) -> 
                 page.locator(f"[name='f.{path}']").fill(str(value))
         keep(screenshot(page, "konsol-buat-naskah"), "konsol-buat-naskah.png")
         with page.expect_download() as download:
-            page.get_by_role("button", name="Simpan konsep (DOCX)").click()
+            page.get_by_role("button", name="Unduh konsep (DOCX)").click()
         made = Path(download.value.path()).read_bytes()
         assert docx_text(made) == docx_text(naskah.render(load_example("nota-dinas")))
         context.close()

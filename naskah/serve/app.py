@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, *, layanan: Layanan | None = No
         konsol,
         konsol_agenda,
         konsol_disposisi,
+        konsol_konsep,
         konsol_naskah,
         konsol_nomor,
         konsol_trail,
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None, *, layanan: Layanan | None = No
     routers = (meta.router, dokumen.router, nomor.router, agenda.router, batch.router,
                trail.router, kunci.router, verifikasi.router, publik.router, konsol.router,
                konsol_nomor.router, konsol_trail.router, konsol_naskah.router, konsol_agenda.router,
-               konsol_disposisi.router)
+               konsol_disposisi.router, konsol_konsep.router)
 
     settings = settings or (layanan.settings if layanan else Settings.from_env())
     parts = layanan or Layanan(settings)

@@ -5,7 +5,8 @@ one database: accounts and their API tokens (hashed), the audit trail of every
 state-changing request, idempotency keys, batch jobs with their lease and each row's
 result, the trails the service runs, and the officials' enrolled PKCS#12 keys (still
 encrypted with the official's own passphrase, which is never stored). The migration
-``0002_serve`` creates them; ``0004_halaman`` adds the public verification records.
+``0002_serve`` creates them; ``0004_halaman`` adds the public verification records;
+``0007_konsep`` the console's saved drafts.
 """
 
 from __future__ import annotations
@@ -176,5 +177,19 @@ gagal_masuk = Table(
     Column("terkunci_sampai", TZ),
 )
 
-__all__ = ["audit", "gagal_masuk", "idempotensi", "kunci", "metadata", "pekerjaan",
+konsep = Table(
+    "konsep", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("jenis", String(40), nullable=False),
+    Column("data", Text, nullable=False),  # the document's JSON, validated when saved
+    Column("hal", String(300), nullable=False),  # for the list (the model's hal_singkat)
+    Column("pembuat", String(100), nullable=False),  # account name of who made it
+    Column("pengubah", String(100), nullable=False),  # ... and of who saved it last
+    Column("dibuat_pada", TZ, nullable=False),
+    Column("diubah_pada", TZ, nullable=False),
+    Column("versi", Integer, nullable=False),  # +1 on every save: optimistic concurrency
+)
+Index("ix_konsep_diubah", konsep.c.diubah_pada)
+
+__all__ = ["audit", "gagal_masuk", "idempotensi", "konsep", "kunci", "metadata", "pekerjaan",
            "pekerjaan_baris", "pengguna", "sesi", "tanda_tangan", "token", "trail"]
