@@ -1,0 +1,278 @@
+"""Revoking a signed letter: the console's "Cabut naskah" (by its signer, CSRF, another
+pejabat refused, reason and confirmation required), ``POST /v1/verifikasi/cabut``
+(403/404/409 problem JSON) and what the public page of its QR says afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from naskah.serve import akun
+from naskah.serve.halaman import catatan, pencabutan
+from naskah.serve.layanan import open_database
+from naskah.serve.tabel import tanda_tangan as t_ttd
+from tests.halaman_support import KETERANGAN, pejabat, tanda_tangan, token_of
+from tests.serve_support import add_user, in_process
+from tests.test_halaman_konsol import PASSWORD, login
+
+pytestmark = pytest.mark.serve
+URL = "https://naskah.kemenko.go.id"
+NIP_LAIN = "198203102006042002"
+
+
+def _text(page: str) -> str:
+    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).strip())
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def _kunci(page: str) -> list[str]:
+    return re.findall(r'name="kunci" value="([0-9a-f]{64})"', page)
+
+
+def _password(db: str, nama: str, peran: str = "pejabat", nip: str | None = None) -> None:
+    """A console account (with a password) on ``db``."""
+    engine = open_database(db)
+    try:
+        if nama == "karo":  # made by tests.halaman_support.pejabat, without a password
+            from sqlalchemy import update
+
+            from naskah.serve.tabel import pengguna as t_pengguna
+
+            with engine.begin() as conn:
+                conn.execute(update(t_pengguna).where(t_pengguna.c.nama == nama)
+                             .values(password_hash=akun.hash_password(PASSWORD)))
+        else:
+            akun.tambah(engine, nama, peran, nip=nip, password=PASSWORD)
+    finally:
+        engine.dispose()
+
+
+def _cocokkan(client: Any, token: str, pdf: bytes) -> str:
+    r = client.post(f"/v/{token}/cocokkan", files={"berkas": ("a.pdf", pdf)})
+    found = re.search(r'class="hasil[^"]*" role="status">([^<]+)<', r.text)
+    assert found, r.text
+    return found.group(1)
+
+
+def test_signer_revokes_through_the_console(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        who = pejabat(client, db, tmp_path / "pki")
+        signed, url = tanda_tangan(client, who, KETERANGAN)
+        token = token_of(url)
+        assert _cocokkan(client, token, signed).startswith("Cocok:")
+        _password(db, "karo")
+        _password(db, "kabag", nip=NIP_LAIN)
+        nomor = KETERANGAN["nomor"]
+
+        # another pejabat: his search finds nothing, his forged form is refused
+        assert login(client, "kabag", PASSWORD).status_code == 303
+        page = client.get("/konsol/cabut", params={"q": nomor})
+        assert page.status_code == 200 and 'id="hasil-kosong"' in page.text
+        kunci = catatan.sidik(token)
+        r = client.post("/konsol/cabut", data={"csrf": _csrf(page.text), "kunci": kunci,
+                                               "q": nomor, "alasan": "iseng", "yakin": "ya"})
+        assert r.status_code == 403 and "Tidak diizinkan" in r.text
+        client.cookies.clear()
+
+        # the signer finds it by nomor and by the PDF's SHA-256
+        assert login(client, "karo", PASSWORD).status_code == 303
+        home = client.get("/konsol")
+        assert 'href="/konsol/cabut"' in home.text
+        page = client.get("/konsol/cabut", params={"q": nomor})
+        text = _text(page.text)
+        assert page.status_code == 200 and _kunci(page.text) == [kunci]
+        for expected in (f"Jenis naskah {KETERANGAN['jenis']}", f"Hal {KETERANGAN['hal']}",
+                         "Status ASLI — sah dan berlaku", "WIB",
+                         f"SHA-256 dokumen {hashlib.sha256(signed).hexdigest()}"):
+            assert expected in text, expected
+        by_hash = client.get("/konsol/cabut",
+                             params={"q": hashlib.sha256(signed).hexdigest().upper()})
+        assert _kunci(by_hash.text) == [kunci]
+        csrf = _csrf(page.text)
+        form = {"csrf": csrf, "kunci": kunci, "q": nomor, "alasan": "Salah alamat tujuan",
+                "yakin": "ya"}
+        # without the session's CSRF token: refused, nothing revoked
+        for bad in ({**form, "csrf": "x" * 43}, {k: v for k, v in form.items() if k != "csrf"}):
+            assert client.post("/konsol/cabut", data=bad).status_code == 403
+        # the reason and the confirmation are required
+        r = client.post("/konsol/cabut", data={**form, "alasan": "  \n "})
+        assert r.status_code == 422 and "alasan: wajib diisi" in r.text
+        r = client.post("/konsol/cabut", data={k: v for k, v in form.items() if k != "yakin"})
+        assert r.status_code == 422 and "konfirmasi" in r.text
+        assert "Salah alamat tujuan" in r.text  # what was typed is kept
+        assert "Status: ASLI" in _text(client.get(f"/v/{token}").text)
+
+        r = client.post("/konsol/cabut", data=form, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/konsol/cabut?")
+        after = client.get(r.headers["location"])
+        text = _text(after.text)
+        assert f"Naskah {nomor} telah dicabut" in text
+        assert "Status DICABUT" in text and "oleh karo: Salah alamat tujuan" in text
+        assert _kunci(after.text) == []  # no form for a revoked letter
+        # the same form again (a reload of the POST): a clear conflict, nothing changes
+        r = client.post("/konsol/cabut", data=form)
+        assert r.status_code == 409 and "sudah dicabut" in r.text
+
+    # the public page and "Cocokkan dokumen"
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        text = _text(client.get(f"/v/{token}").text)
+        assert "Status: DICABUT" in text and "Alasan pencabutan Salah alamat tujuan" in text
+        assert re.search(r"Dicabut pada \d+ \w+ 20\d\d pukul \d\d\.\d\d WIB", text), text
+        said = _cocokkan(client, token, signed)
+        assert not said.startswith("Cocok") and "DICABUT" in said
+    engine = open_database(db)
+    with engine.connect() as conn:
+        row = conn.execute(select(t_ttd)).one()
+    engine.dispose()
+    assert row.dicabut_oleh == "karo" and row.alasan_cabut == "Salah alamat tujuan"
+    assert row.dicabut_pada is not None
+
+
+def test_operator_may_not_open_the_page(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db) as client:
+        _password(db, "operator1", "operator")
+        assert login(client, "operator1", PASSWORD).status_code == 303
+        assert 'href="/konsol/cabut"' not in client.get("/konsol").text
+        assert client.get("/konsol/cabut").status_code == 403
+        client.cookies.clear()
+        r = client.get("/konsol/cabut", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/konsol/masuk"
+
+
+def test_rahasia_hal_not_shown_in_the_console(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        who = pejabat(client, db, tmp_path / "pki")
+        tanda_tangan(client, who, {**KETERANGAN, "sifat": "Rahasia", "nomor": "R-1/2026",
+                                   "hal": "Rencana Operasi Khusus"})
+        _password(db, "admin1", "admin")
+        assert login(client, "admin1", PASSWORD).status_code == 303
+        page = client.get("/konsol/cabut", params={"q": "R-1/2026"})
+        assert len(_kunci(page.text)) == 1  # an admin may revoke any letter
+        assert "Rencana Operasi Khusus" not in page.text
+        assert "Tidak ditampilkan (naskah bersifat Rahasia)" in _text(page.text)
+
+
+def _problem(r: Any, status: int, field: str | None = None) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = r.json()
+    assert body["status"] == status and body["type"].startswith("urn:naskah:masalah:")
+    if field is not None:
+        assert field in [e["field"] for e in body["errors"]], body
+    return body
+
+
+def test_api_revokes_by_sha256_and_nomor(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        who = pejabat(client, db, tmp_path / "pki")
+        first, url1 = tanda_tangan(client, who, KETERANGAN)
+        second, url2 = tanda_tangan(client, who, {**KETERANGAN, "nomor": "B-13/2026"})
+        lain = add_user(db, "kabag", "pejabat", nip=NIP_LAIN)
+        operator = add_user(db, "operator1", "operator")
+        admin = add_user(db, "admin1", "admin")
+        api = "/v1/verifikasi/cabut"
+        sha = hashlib.sha256(first).hexdigest()
+
+        _problem(client.post(api, json={"sha256": sha, "alasan": "x"}), 401)
+        _problem(client.post(api, headers=operator, json={"sha256": sha, "alasan": "x"}), 403)
+        body = _problem(client.post(api, headers=lain, json={"sha256": sha, "alasan": "x"}),
+                        403)
+        assert "kabag" in body["detail"]
+        _problem(client.post(api, headers=who.headers, json={"sha256": "0" * 64,
+                                                             "alasan": "x"}), 404, "sha256")
+        _problem(client.post(api, headers=who.headers, json={"nomor": "B-99/2026",
+                                                             "alasan": "x"}), 404, "nomor")
+        _problem(client.post(api, headers=who.headers, json={"alasan": "x"}), 422, "sha256")
+        _problem(client.post(api, headers=who.headers,
+                             json={"sha256": sha, "nomor": "B-13/2026", "alasan": "x"}),
+                 422, "sha256")
+        _problem(client.post(api, headers=who.headers, json={"sha256": sha, "alasan": " "}),
+                 422, "alasan")
+        _problem(client.post(api, headers=who.headers, json={"sha256": "ABC", "alasan": "x"}),
+                 422)
+        _problem(client.post(api, headers=who.headers,
+                             json={"sha256": sha, "alasan": "a" * (pencabutan.MAKS_ALASAN + 1)}),
+                 422, "alasan")
+        assert "Status: ASLI" in _text(client.get(f"/v/{token_of(url1)}").text)
+
+        r = client.post(api, headers=who.headers, json={"sha256": sha, "alasan": "Ganda"})
+        assert r.status_code == 200, r.text
+        out = r.json()
+        assert out["status"] == "dicabut" and out["alasan_cabut"] == "Ganda"
+        assert out["dicabut_oleh"] == "karo" and out["dokumen_sha256"] == sha
+        body = _problem(client.post(api, headers=who.headers,
+                                    json={"sha256": sha, "alasan": "lagi"}), 409)
+        assert "sudah dicabut" in body["detail"]
+        # an admin, by nomor
+        r = client.post(api, headers=admin, json={"nomor": "B-13/2026", "alasan": "Batal"})
+        assert r.status_code == 200 and r.json()["dicabut_oleh"] == "admin1"
+        for token, alasan in ((token_of(url1), "Ganda"), (token_of(url2), "Batal")):
+            text = _text(client.get(f"/v/{token}").text)
+            assert "Status: DICABUT" in text and f"Alasan pencabutan {alasan}" in text
+        assert "DICABUT" in _cocokkan(client, token_of(url2), second)
+        schema = client.get("/openapi.json").json()
+        op = schema["paths"]["/v1/verifikasi/cabut"]["post"]
+        assert {"200", "403", "404", "409", "422"} <= set(op["responses"])
+
+
+_ALASAN = st.text(min_size=1, max_size=80).filter(lambda t: any(c.isprintable()
+                                                                 and not c.isspace() for c in t))
+
+
+def test_reason_is_stored_and_shown_escaped(tmp_path: Path) -> None:
+    from markupsafe import escape
+
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db, url_publik=URL,
+                    halaman_per_menit=10_000) as client:
+        engine = open_database(db)
+        admin = add_user(db, "admin1", "admin")
+
+        @settings(max_examples=40, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+        @given(alasan=_ALASAN)
+        def check(alasan: str) -> None:
+            token = catatan.token_baru()
+            sha = hashlib.sha256(token.encode()).hexdigest()
+            now = catatan.datetime.now(catatan.UTC)
+            with engine.begin() as conn:  # a record as signing leaves it (no PKI each time)
+                conn.execute(t_ttd.insert().values(
+                    token_sha256=catatan.sidik(token), dokumen_sha256=sha, nomor=None,
+                    sifat="Biasa", penandatangan="Uji", nip="197005151995031001",
+                    ditandatangani_pada=now, sumber_waktu="penanda-tangan", asal="uji",
+                    dicatat_pada=now))
+            r = client.post("/v1/verifikasi/cabut", headers=admin,
+                            json={"sha256": sha, "alasan": alasan})
+            assert r.status_code == 200, r.text
+            kept = r.json()["alasan_cabut"]
+            assert kept == " ".join("".join(c if c.isprintable() else " "
+                                            for c in alasan).split())
+            with engine.connect() as conn:
+                assert conn.execute(select(t_ttd.c.alasan_cabut).where(
+                    t_ttd.c.dokumen_sha256 == sha)).scalar_one() == kept
+            page = client.get(f"/v/{token}").text
+            found = re.search(r"<dt>Alasan pencabutan</dt><dd>(.*?)</dd>", page, flags=re.S)
+            assert found, page
+            assert found.group(1) == str(escape(kept)) and html.unescape(found.group(1)) == kept
+            assert "<" not in found.group(1) and ">" not in found.group(1)
+
+        check()
+        engine.dispose()
