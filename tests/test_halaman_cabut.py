@@ -276,3 +276,48 @@ def test_reason_is_stored_and_shown_escaped(tmp_path: Path) -> None:
 
         check()
         engine.dispose()
+
+
+def test_migration_adds_dicabut_oleh_to_an_older_database(tmp_path: Path) -> None:
+    """A database made before revision 0006 (no ``dicabut_oleh``) gets the column, and
+    a revocation on it records who; downgrading removes it again."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from naskah.register.db import MIGRATIONS, create, upgrade
+
+    engine = create(f"sqlite:///{tmp_path / 'lama.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+        conn.execute(sa.text("ALTER TABLE verifikasi_publik DROP COLUMN dicabut_oleh"))
+
+    def columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(engine).get_columns("verifikasi_publik")}
+
+    assert "dicabut_oleh" not in columns()
+    assert upgrade(engine) == "0006" and "dicabut_oleh" in columns()
+    token = catatan.token_baru()
+    now = catatan.datetime.now(catatan.UTC)
+    with engine.begin() as conn:
+        conn.execute(t_ttd.insert().values(
+            token_sha256=catatan.sidik(token), dokumen_sha256="b" * 64, nomor="B-2/2026",
+            penandatangan="Uji", ditandatangani_pada=now, sumber_waktu="tsa", asal="uji",
+            dicatat_pada=now))
+    done = pencabutan.cabut(engine, catatan.sidik(token), "Keliru", "admin1")
+    assert done["dicabut_oleh"] == "admin1"
+    from naskah.errors import InputError, RegisterConflictError
+
+    with pytest.raises(RegisterConflictError, match="sudah dicabut"):
+        pencabutan.cabut(engine, catatan.sidik(token), "Lagi", "admin1")
+    with pytest.raises(InputError, match="tidak ada naskah"):
+        pencabutan.cabut(engine, "c" * 64, "Keliru", "admin1")
+    assert pencabutan.rekaman(engine, catatan.sidik(token))["alasan_cabut"] == "Keliru"
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    assert "dicabut_oleh" not in columns()
+    engine.dispose()
