@@ -321,3 +321,50 @@ def test_migration_adds_dicabut_oleh_to_an_older_database(tmp_path: Path) -> Non
         command.downgrade(config, "0005")
     assert "dicabut_oleh" not in columns()
     engine.dispose()
+
+
+def test_cli_revokes_by_nomor_and_sha256(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        who = pejabat(client, db, tmp_path / "pki")
+        first, url1 = tanda_tangan(client, who, KETERANGAN)
+        second, url2 = tanda_tangan(client, who, {**KETERANGAN, "nomor": "B-13/2026"})
+    env = {k: v for k, v in os.environ.items() if k not in ("NASKAH_DB", "NASKAH_DATA")}
+
+    def naskah(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "naskah", "verifikasi", "cabut",
+                               "--db", db, *args], env=env, text=True, capture_output=True,
+                              timeout=120)
+
+    for args, field in ((["--nomor", "B-99/2026", "--alasan", "x"], "--nomor"),
+                        (["--sha256", "0" * 64, "--alasan", "x"], "--sha256"),
+                        (["--sha256", "xyz", "--alasan", "x"], "sha256"),
+                        (["--nomor", "B-13/2026", "--alasan", " "], "alasan"),
+                        (["--alasan", "x"], "--sha256"),
+                        (["--nomor", "B-13/2026", "--alasan", "x", "--db",
+                          f"sqlite:///{tmp_path / 'tidak-ada.db'}"], "--db"),
+                        (["--nomor", "B-13/2026", "--sha256", "0" * 64, "--alasan", "x"],
+                         "--sha256")):
+        bad = naskah(*args)
+        assert bad.returncode == 2, (args, bad.stderr)
+        assert field in bad.stderr and "Traceback" not in bad.stderr, (args, bad.stderr)
+    assert not (tmp_path / "tidak-ada.db").exists()  # no database made to revoke in
+    done = naskah("--nomor", "B-13/2026", "--alasan", "Salah kirim", "--oleh", "sekretariat",
+                  "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["dokumen_sha256"] == hashlib.sha256(second).hexdigest()
+    assert out["dicabut_oleh"] == "sekretariat" and "DICABUT" in done.stderr
+    sha = hashlib.sha256(first).hexdigest().upper()
+    assert naskah("--sha256", sha, "--alasan", "Ganda").returncode == 0
+    again = naskah("--sha256", sha, "--alasan", "Ganda")
+    assert again.returncode == 2 and "sudah dicabut" in again.stderr
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        for url, alasan in ((url1, "Ganda"), (url2, "Salah kirim")):
+            text = _text(client.get(f"/v/{token_of(url)}").text)
+            assert "Status: DICABUT" in text and f"Alasan pencabutan {alasan}" in text
