@@ -368,3 +368,63 @@ def test_cli_revokes_by_nomor_and_sha256(tmp_path: Path) -> None:
         for url, alasan in ((url1, "Ganda"), (url2, "Salah kirim")):
             text = _text(client.get(f"/v/{token_of(url)}").text)
             assert "Status: DICABUT" in text and f"Alasan pencabutan {alasan}" in text
+
+
+@pytest.mark.postgres
+def test_two_revocations_at_once_on_postgresql(tmp_path: Path) -> None:
+    """Two requests revoking the same letter at once: one is done, the other is told 409;
+    the reason kept is the winner's (the update only touches a record not yet revoked)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.serve_support import db_for
+
+    db = db_for("postgres", tmp_path)
+    with in_process(tmp_path / "data", db, url_publik=URL) as client:
+        who = pejabat(client, db, tmp_path / "pki")
+        signed, url = tanda_tangan(client, who, KETERANGAN)
+        admin = add_user(db, "admin1", "admin")
+        sha = hashlib.sha256(signed).hexdigest()
+
+        def revoke(headers_alasan: tuple[dict[str, str], str]) -> Any:
+            headers, alasan = headers_alasan
+            return client.post("/v1/verifikasi/cabut", headers=headers,
+                               json={"sha256": sha, "alasan": alasan})
+
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(revoke, [(who.headers, "Oleh karo"),
+                                             (admin, "Oleh admin")]))
+        codes = sorted(r.status_code for r in answers)
+        assert codes == [200, 409], [r.text for r in answers]
+        winner = next(r for r in answers if r.status_code == 200).json()
+        text = _text(client.get(f"/v/{token_of(url)}").text)
+        assert "Status: DICABUT" in text and f"Alasan pencabutan {winner['alasan_cabut']}" in text
+        engine = open_database(db)
+        with engine.connect() as conn:
+            row = conn.execute(select(t_ttd)).one()
+        engine.dispose()
+        assert row.dicabut_oleh == winner["dicabut_oleh"]
+
+        # eight writers released together on the library: exactly one revokes
+        import threading
+
+        from naskah.errors import RegisterConflictError
+
+        tanda_tangan(client, who, {**KETERANGAN, "nomor": "B-14/2026"})
+        engine = open_database(db)
+        kunci = pencabutan.cari(engine, nomor="B-14/2026")[0]["token_sha256"]
+        gate = threading.Barrier(8)
+
+        def one(i: int) -> str:
+            gate.wait()
+            try:
+                pencabutan.cabut(engine, kunci, f"alasan {i}", f"akun{i}")
+            except RegisterConflictError:
+                return "409"
+            return "ok"
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(one, range(8)))
+        kept = pencabutan.rekaman(engine, kunci)
+        engine.dispose()
+        assert sorted(results) == ["409"] * 7 + ["ok"]
+        assert kept is not None and kept["alasan_cabut"] == f"alasan {kept['dicabut_oleh'][4:]}"
