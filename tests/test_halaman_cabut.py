@@ -403,6 +403,9 @@ def test_two_revocations_at_once_on_postgresql(tmp_path: Path) -> None:
             row = conn.execute(select(t_ttd)).one()
         engine.dispose()
         assert row.dicabut_oleh == winner["dicabut_oleh"]
+        # a NUL in a nomor is refused by name (PostgreSQL itself would fail on it)
+        _problem(client.post("/v1/verifikasi/cabut", headers=admin,
+                             json={"nomor": "B-1\u0000/2026", "alasan": "x"}), 422, "nomor")
 
         # eight writers released together on the library: exactly one revokes
         import threading
@@ -428,3 +431,27 @@ def test_two_revocations_at_once_on_postgresql(tmp_path: Path) -> None:
         engine.dispose()
         assert sorted(results) == ["409"] * 7 + ["ok"]
         assert kept is not None and kept["alasan_cabut"] == f"alasan {kept['dicabut_oleh'][4:]}"
+
+
+def test_console_search_text_is_shown_escaped(tmp_path: Path) -> None:
+    """Whatever is typed into the search box: a page (never a 500), the text given back
+    escaped in the box, no result for a pejabat's search of letters not his."""
+    from markupsafe import escape
+
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with in_process(tmp_path / "data", db) as client:
+        _password(db, "kabag", nip=NIP_LAIN)
+        assert login(client, "kabag", PASSWORD).status_code == 303
+
+        @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(q=st.text(max_size=250))
+        def check(q: str) -> None:
+            r = client.get("/konsol/cabut", params={"q": q})
+            assert r.status_code == 200, r.text
+            shown = q.strip()[:200]
+            if shown:
+                assert f'value="{escape(shown)}"' in r.text
+                assert 'id="hasil-kosong"' in r.text or 'role="alert"' in r.text
+            assert _kunci(r.text) == []
+
+        check()

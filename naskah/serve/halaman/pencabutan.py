@@ -48,8 +48,9 @@ def cari(engine: Engine, *, sha256: str | None = None, nomor: str | None = None,
                          [("sha256", "sha256 or nomor required")])
     if sha256 is not None and not _SHA256.fullmatch(sha256):
         raise InputError("sha256: 64 lowercase hexadecimal digits", [("sha256", "invalid")])
-    if nomor is not None and not 0 < len(nomor) <= 200:
-        raise InputError("nomor: 1 to 200 characters", [("nomor", "invalid")])
+    # Printable only: PostgreSQL refuses a NUL in a string (a driver error, not an answer).
+    if nomor is not None and not (0 < len(nomor) <= 200 and nomor.isprintable()):
+        raise InputError("nomor: 1 to 200 printable characters", [("nomor", "invalid")])
     query = select(t_ttd).where(t_ttd.c.dokumen_sha256 == sha256 if sha256 is not None
                                 else t_ttd.c.nomor == nomor)
     if nip is not None:
