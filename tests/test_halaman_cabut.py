@@ -124,6 +124,10 @@ def test_signer_revokes_through_the_console(tmp_path: Path) -> None:
         assert f"Naskah {nomor} telah dicabut" in text
         assert "Status DICABUT" in text and "oleh karo: Salah alamat tujuan" in text
         assert _kunci(after.text) == []  # no form for a revoked letter
+        # the message comes from the record, not the URL: a crafted link claims nothing
+        forged = client.get("/konsol/cabut", params={"q": nomor, "dicabut": "f" * 64,
+                                                     "nomor": "B-99/PALSU"})
+        assert "telah dicabut" not in forged.text and "PALSU" not in forged.text
         # the same form again (a reload of the POST): a clear conflict, nothing changes
         r = client.post("/konsol/cabut", data=form)
         assert r.status_code == 409 and "sudah dicabut" in r.text

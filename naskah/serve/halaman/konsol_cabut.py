@@ -54,9 +54,15 @@ def _halaman(request: Request, s: Sesi, q: str, status: int = 200,
             found = []
         hasil = [{**pencabutan.ringkas(r), "boleh": pencabutan.boleh_cabut(s.pengguna, r)}
                  for r in found]
-    pesan = PESAN.get(str(request.query_params.get("pesan")))
-    if pesan is not None and "pesan" not in context and status == 200:
-        context["pesan"] = pesan.format(nomor=request.query_params.get("nomor") or "")
+    # The message names the letter from the record itself, never from the URL: a crafted
+    # link cannot make the page claim a revocation that did not happen.
+    dicabut = str(request.query_params.get("dicabut") or "")[:64]
+    if dicabut and "pesan" not in context and status == 200:
+        done = pencabutan.rekaman(engine, dicabut)
+        if done is not None and done["dicabut_pada"] is not None and \
+                pencabutan.boleh_cabut(s.pengguna, done):
+            context["pesan"] = PESAN["dicabut"].format(
+                nomor=done["nomor"] or done["dokumen_sha256"][:16])
     context.setdefault("isian", {})
     return konsol("cabut.html", s, status, q=q, hasil=hasil, cari=bool(q),
                   maks_alasan=pencabutan.MAKS_ALASAN, **context)
@@ -108,8 +114,7 @@ async def cabut(request: Request) -> Response:
             return _halaman(request, s, q, 409, galat="Naskah ini sudah dicabut sebelumnya.")
         except InputError as exc:
             return _halaman(request, s, q, 422, galat=str(exc), isian=isian)
-        query = urlencode({"q": q or done["dokumen_sha256"], "pesan": "dicabut",
-                           "nomor": done["nomor"] or done["dokumen_sha256"][:16]})
+        query = urlencode({"q": q or done["dokumen_sha256"], "dicabut": kunci})
         return RedirectResponse(f"/konsol/cabut?{query}", status_code=303)
 
     return await anyio.to_thread.run_sync(run)
