@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "kalender": "naskah.cli.kalender",
     "serve": "naskah.cli.serve",
     "pengguna": "naskah.cli.pengguna",
+    "verifikasi": "naskah.cli.verifikasi",
 }
 """Every command and the module whose ``add_commands`` adds it; a new group adds lines here."""
 

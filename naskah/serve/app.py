@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, layanan: Layanan | None = No
     from naskah.serve.halaman import (
         konsol,
         konsol_agenda,
+        konsol_cabut,
         konsol_disposisi,
         konsol_konsep,
         konsol_naskah,
@@ -53,14 +54,16 @@ def create_app(settings: Settings | None = None, *, layanan: Layanan | None = No
         kunci,
         meta,
         nomor,
+        pencabutan,
         trail,
         verifikasi,
     )
 
     routers = (meta.router, dokumen.router, nomor.router, agenda.router, batch.router,
-               trail.router, kunci.router, verifikasi.router, publik.router, konsol.router,
-               konsol_nomor.router, konsol_trail.router, konsol_naskah.router, konsol_agenda.router,
-               konsol_disposisi.router, konsol_konsep.router)
+               trail.router, kunci.router, verifikasi.router, pencabutan.router, publik.router,
+               konsol.router, konsol_nomor.router, konsol_trail.router, konsol_naskah.router,
+               konsol_agenda.router, konsol_disposisi.router, konsol_konsep.router,
+               konsol_cabut.router)
 
     settings = settings or (layanan.settings if layanan else Settings.from_env())
     parts = layanan or Layanan(settings)

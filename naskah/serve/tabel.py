@@ -158,6 +158,7 @@ tanda_tangan = Table(
     Column("diganti_pada", TZ),  # a later signed version of the same nomor replaced it
     Column("dicabut_pada", TZ),
     Column("alasan_cabut", Text),
+    Column("dicabut_oleh", String(100)),  # the account that revoked it
 )
 
 sesi = Table(

@@ -179,7 +179,10 @@ def cari(engine: Engine, token: str) -> dict[str, Any] | None:
 
 
 def cabut(engine: Engine, token: str, alasan: str) -> bool:
-    """Revoke the record of ``token`` (the page then says DICABUT); False if unknown."""
+    """Revoke the record of ``token`` (the page then says DICABUT); False if unknown.
+
+    Staff revoke by nomor or SHA-256, with who and a checked reason:
+    :mod:`naskah.serve.halaman.pencabutan`."""
     with engine.begin() as conn:
         done = conn.execute(update(t_ttd).where(t_ttd.c.token_sha256 == sidik(token))
                             .values(dicabut_pada=datetime.now(UTC), alasan_cabut=alasan))

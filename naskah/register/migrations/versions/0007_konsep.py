@@ -2,7 +2,7 @@
 counter for optimistic concurrency.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-# 0006 (revocation, branch cabut19) may land first: then this revises "0006".
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
