@@ -2,8 +2,8 @@
 #   make demo   install, then run the full 14-step Tata Kelola Data trail into ./out
 #   make test   install, then lint, type-check and run the whole test suite (with a local
 #               PostgreSQL for the register tests, started when we may: tools/with-postgres.sh)
-#   make test-fast   the quick loop: the tests that need neither LibreOffice nor PostgreSQL
-#               and are not marked slow (about 6 minutes on 2 cores; the aim is under 2)
+#   make test-fast   the quick loop (about 80 s on 2 cores): the tests that need neither
+#               LibreOffice, PostgreSQL, a server nor a browser and are not marked slow
 #
 # Both create a local virtual environment (.venv) and, when LibreOffice is missing
 # and we may install system packages, install it with apt-get (PDF export needs it).
