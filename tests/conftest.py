@@ -30,7 +30,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,16 @@ def softhsm(tmp_path_factory: pytest.TempPathFactory) -> SoftHsm:
     os.environ["SOFTHSM2_CONF"] = str(make_softhsm_token(base, module, ca, KARO))
     (base / "ca.pem").write_bytes(ca.cert_pem())
     return SoftHsm(module, base / "ca.pem")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One Chromium for the browser tests of a module (closed with the module, so no
+    browser and no Playwright event loop outlive them in a worker)."""
+    from tests.browser_support import browser
+
+    with browser() as b:
+        yield b
 
 
 def _shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str,

@@ -17,7 +17,6 @@ from tests.browser_support import (
     DESKTOP,
     PONSEL,
     axe_serious,
-    browser,
     keep,
     no_horizontal_scroll,
     screenshot,
@@ -29,12 +28,6 @@ from tests.test_halaman_konsol import PASSWORD
 from tests.tte_helpers import KARO, surat_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.serve]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Any:
-    with browser() as b:
-        yield b
 
 
 def test_qr_of_a_signed_letter_opens_asli(tmp_path: Path, chromium: Any) -> None:

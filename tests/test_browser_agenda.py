@@ -19,7 +19,6 @@ from tests.browser_support import (
     DESKTOP,
     PONSEL,
     axe_serious,
-    browser,
     keep,
     no_horizontal_scroll,
     screenshot,
@@ -30,12 +29,6 @@ from tests.test_halaman_konsol import PASSWORD
 from tests.tte_helpers import surat_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.serve]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Any:
-    with browser() as b:
-        yield b
 
 
 def _login(page: Any, url: str, nama: str) -> None:

@@ -15,7 +15,6 @@ from tests.browser_support import (
     DESKTOP,
     PONSEL,
     axe_serious,
-    browser,
     no_horizontal_scroll,
     screenshot,
     server,
@@ -25,12 +24,6 @@ from tests.test_halaman_cabut import _password
 from tests.test_halaman_konsol import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.serve]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Any:
-    with browser() as b:
-        yield b
 
 
 def test_signer_revokes_in_the_browser(tmp_path: Path, chromium: Any) -> None:
