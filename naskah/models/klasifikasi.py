@@ -31,6 +31,13 @@ class Klasifikasi(Pilihan):
         return _KODE[self]
 
     @property
+    def tertutup(self) -> bool:
+        """Terbatas, Rahasia and Sangat Rahasia: whose hal and content no page shows to
+        a reader who is not entitled to them (the public verification page, a pejabat
+        the letter did not pass through)."""
+        return self is not Klasifikasi.BIASA
+
+    @property
     def merah(self) -> bool:
         """SR and R are printed in red, T and B in black."""
         return self in (Klasifikasi.RAHASIA, Klasifikasi.SANGAT_RAHASIA)
@@ -51,3 +58,7 @@ _KODE = {
     Klasifikasi.RAHASIA: "R",
     Klasifikasi.SANGAT_RAHASIA: "SR",
 }
+
+TERTUTUP = frozenset(k.value for k in Klasifikasi if k.tertutup)
+"""The values of the closed klasifikasi, as records store them (see
+:attr:`Klasifikasi.tertutup`)."""

@@ -13,12 +13,10 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from naskah.models.klasifikasi import Klasifikasi
+from naskah.models.klasifikasi import TERTUTUP
 from naskah.register.agenda import SuratMasuk
 from naskah.serve.akun import Pengguna, Peran
 
-TERTUTUP = frozenset({Klasifikasi.TERBATAS.value, Klasifikasi.RAHASIA.value,
-                      Klasifikasi.SANGAT_RAHASIA.value})
 DISAMARKAN = "(dirahasiakan)"
 """What stands for the hal of a closed letter its reader may not see."""
 

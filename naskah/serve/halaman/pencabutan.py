@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from naskah.errors import InputError, RegisterConflictError
-from naskah.models.klasifikasi import Klasifikasi
+from naskah.models.klasifikasi import TERTUTUP
 from naskah.serve.akun import Pengguna, Peran
 from naskah.serve.tabel import tanda_tangan as t_ttd
 
@@ -25,9 +25,6 @@ MAKS_ALASAN = 500
 """The longest reason kept (what the public page shows must stay short)."""
 MAKS_HASIL = 50
 """The most records one search answers (a nomor has a few versions, not hundreds)."""
-TERTUTUP = frozenset({Klasifikasi.TERBATAS.value, Klasifikasi.RAHASIA.value,
-                      Klasifikasi.SANGAT_RAHASIA.value})
-"""Sifat whose hal the pages never show."""
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -16,7 +16,7 @@ import anyio
 from fastapi import APIRouter, File, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from naskah.models.klasifikasi import Klasifikasi
+from naskah.models.klasifikasi import TERTUTUP
 from naskah.serve.halaman import catatan, cocok
 from naskah.serve.halaman.batas import Pembatas
 from naskah.serve.halaman.tampilan import halaman
@@ -27,8 +27,6 @@ LANTAI_S = 0.05
 MAX_UNGGAH = 20 * 1024 * 1024
 """The largest PDF "Cocokkan dokumen" reads (the body cap of the route is the service's)."""
 Token = Annotated[str, Path(min_length=1, max_length=300)]
-_TERTUTUP = {Klasifikasi.TERBATAS.value, Klasifikasi.RAHASIA.value,
-             Klasifikasi.SANGAT_RAHASIA.value}
 
 
 def _pembatas(request: Request) -> Pembatas:
@@ -64,7 +62,7 @@ async def _page(request: Request, token: str, hasil: cocok.Hasil | None = None,
     engine = request.app.state.layanan.lesen
     rekaman = await anyio.to_thread.run_sync(catatan.cari, engine, token)
     kode, label = status_of(rekaman)
-    tertutup = rekaman is not None and rekaman["sifat"] in _TERTUTUP
+    tertutup = rekaman is not None and rekaman["sifat"] in TERTUTUP
     response = halaman("verifikasi.html", status if rekaman is not None or hasil else 404,
                        r=rekaman, kode=kode, label=label, tertutup=tertutup, token=token,
                        hasil=hasil, maks_mb=MAX_UNGGAH // (1024 * 1024))
