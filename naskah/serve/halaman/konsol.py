@@ -10,6 +10,7 @@ https (behind a reverse proxy: uvicorn's ``--proxy-headers``).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -53,6 +54,21 @@ async def form_sah(request: Request, s: sesi.Sesi, max_files: int = 0) -> FormDa
     form = await request.form(max_files=max_files, max_fields=MAKS_FORM * 10)
     given = form.get("csrf")
     return form if sesi.csrf_sah(s.csrf, given if isinstance(given, str) else None) else None
+
+
+async def kiriman(request: Request, *, max_files: int = 0,
+                  boleh: Callable[[sesi.Sesi], bool] | None = None
+                  ) -> tuple[sesi.Sesi, FormData] | Response:
+    """A console form post: its session and form, or the answer to give instead: the login
+    page without a live session (or one ``boleh`` refuses), 403 when the form's CSRF token
+    is not the session's (nothing is done). Every console POST starts here."""
+    s = await sesi_dari(request)
+    if s is None or (boleh is not None and not boleh(s)):
+        return ke_masuk()
+    form = await form_sah(request, s, max_files)
+    if form is None:
+        return ditolak_csrf()
+    return s, form
 
 
 def konsol(name: str, s: sesi.Sesi, status: int = 200, **context: Any) -> Response:
@@ -99,11 +115,9 @@ async def masuk(request: Request) -> Response:
 
 @router.post("/konsol/keluar")
 async def keluar(request: Request) -> Response:
-    s = await sesi_dari(request)
-    if s is None:
-        return ke_masuk()
-    if await form_sah(request, s) is None:
-        return ditolak_csrf()
+    got = await kiriman(request)
+    if isinstance(got, Response):
+        return got
     await anyio.to_thread.run_sync(sesi.keluar, request.app.state.layanan.engine,
                                    request.cookies.get(COOKIE))
     response = ke_masuk()
@@ -119,4 +133,4 @@ async def beranda(request: Request) -> Response:
     return konsol("beranda.html", s)
 
 
-__all__ = ["COOKIE", "form_sah", "ke_masuk", "konsol", "router", "sesi_dari"]
+__all__ = ["COOKIE", "form_sah", "ke_masuk", "kiriman", "konsol", "router", "sesi_dari"]

@@ -26,7 +26,7 @@ from naskah.errors import NaskahError
 from naskah.models.klasifikasi import Klasifikasi, Sifat
 from naskah.serve import agenda_akses as akses
 from naskah.serve.agenda_akses import DISAMARKAN, sekretariat
-from naskah.serve.halaman.konsol import ditolak_csrf, form_sah, ke_masuk, konsol, sesi_dari
+from naskah.serve.halaman.konsol import ke_masuk, kiriman, konsol, sesi_dari
 from naskah.serve.halaman.sesi import Sesi
 from naskah.serve.routes.umum import content_disposition
 
@@ -121,12 +121,10 @@ def _galat(exc: NaskahError) -> dict[str, str]:
 @router.post("/konsol/agenda")
 async def catat(request: Request) -> Response:
     """Register a letter; on success, the letter's page (post/redirect/get)."""
-    s = await sesi_dari(request)
-    if s is None or not operator(s):
-        return ke_masuk()
-    form = await form_sah(request, s, max_files=1)
-    if form is None:
-        return ditolak_csrf()
+    got = await kiriman(request, max_files=1, boleh=operator)
+    if isinstance(got, Response):
+        return got
+    s, form = got
     from naskah.register.agenda import MAX_SCAN_BYTES
 
     isian = {k: str(form.get(k) or "").strip()[:3000] for k in ISIAN}

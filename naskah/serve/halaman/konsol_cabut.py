@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from naskah.errors import InputError, RegisterConflictError
 from naskah.serve.akun import Peran
 from naskah.serve.halaman import pencabutan
-from naskah.serve.halaman.konsol import ditolak_csrf, form_sah, ke_masuk, konsol, sesi_dari
+from naskah.serve.halaman.konsol import ke_masuk, kiriman, konsol, sesi_dari
 from naskah.serve.halaman.sesi import Sesi
 
 router = APIRouter(include_in_schema=False)
@@ -81,12 +81,10 @@ async def halaman_cabut(request: Request) -> Response:
 
 @router.post("/konsol/cabut")
 async def cabut(request: Request) -> Response:
-    s = await sesi_dari(request)
-    if s is None:
-        return ke_masuk()
-    form = await form_sah(request, s)
-    if form is None:
-        return ditolak_csrf()
+    got = await kiriman(request)
+    if isinstance(got, Response):
+        return got
+    s, form = got
     if not _boleh_buka(s):
         return _tidak_boleh(s)
     kunci = str(form.get("kunci") or "")[:64]

@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from naskah.errors import InputError, NaskahError, RegisterConflictError
-from naskah.serve.halaman.konsol import ditolak_csrf, form_sah, ke_masuk, konsol, sesi_dari
+from naskah.serve.halaman.konsol import ke_masuk, kiriman, konsol, sesi_dari
 from naskah.serve.halaman.konsol_agenda import (
     DISAMARKAN,
     boleh_lihat,
@@ -115,12 +115,10 @@ def _ids(text: str) -> int | None:
 @router.post("/konsol/agenda/{id}/disposisi")
 async def beri(request: Request, id: int = IdAgenda) -> Response:
     """Give a disposisi to the accounts ticked; on success, back to the letter."""
-    s = await sesi_dari(request)
-    if s is None:
-        return ke_masuk()
-    form = await form_sah(request, s)
-    if form is None:
-        return ditolak_csrf()
+    got = await kiriman(request)
+    if isinstance(got, Response):
+        return got
+    s, form = got
     kepada = [str(k).strip() for k in form.getlist("kepada") if str(k).strip()][:50]
     isian: dict[str, Any] = {k: str(form.get(k) or "").strip()[:5000] for k in (
         "dari", "instruksi", "tanggal", "batas_waktu", "batas_hari_kerja", "induk")}
@@ -172,12 +170,10 @@ async def beri(request: Request, id: int = IdAgenda) -> Response:
 @router.post("/konsol/agenda/{id}/disposisi/{did}/status")
 async def ubah(request: Request, id: int = IdAgenda, did: int = IdDisposisi) -> Response:
     """The recipient moves their own disposisi forward."""
-    s = await sesi_dari(request)
-    if s is None:
-        return ke_masuk()
-    form = await form_sah(request, s)
-    if form is None:
-        return ditolak_csrf()
+    got = await kiriman(request)
+    if isinstance(got, Response):
+        return got
+    s, form = got
     target = str(form.get("status") or "")
     catatan = str(form.get("catatan") or "").strip()[:5000]
 

@@ -21,7 +21,7 @@ from naskah.errors import InputError, RegisterConflictError
 from naskah.models import JENIS_NAMES, jenis_class
 from naskah.serve import konsep
 from naskah.serve.halaman import formulir
-from naskah.serve.halaman.konsol import ditolak_csrf, form_sah, ke_masuk, konsol, sesi_dari
+from naskah.serve.halaman.konsol import ke_masuk, kiriman, konsol, sesi_dari
 from naskah.serve.halaman.konsol_naskah import boleh, tampil_form
 from naskah.serve.halaman.sesi import Sesi
 
@@ -92,13 +92,10 @@ async def hapus_tanya(request: Request, id: IdKonsep) -> Response:
 
 @router.post("/konsol/konsep/{id}/hapus")
 async def hapus(request: Request, id: IdKonsep) -> Response:
-    s = await sesi_dari(request)
-    if not boleh(s):
-        return ke_masuk()
-    assert s is not None
-    form = await form_sah(request, s)
-    if form is None:
-        return ditolak_csrf()
+    got = await kiriman(request, boleh=boleh)
+    if isinstance(got, Response):
+        return got
+    s, form = got
     versi = str(form.get("versi") or "")
     if not versi.isdigit():
         return konsol("pesan.html", s, 400, judul="Konsep tidak dihapus",

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from naskah.errors import InputError, RegisterConflictError
 from naskah.models import JENIS_NAMES, jenis_class
 from naskah.serve.halaman import formulir
-from naskah.serve.halaman.konsol import ditolak_csrf, form_sah, ke_masuk, konsol, sesi_dari
+from naskah.serve.halaman.konsol import ke_masuk, kiriman, konsol, sesi_dari
 from naskah.serve.halaman.sesi import Sesi
 from naskah.serve.halaman.tampilan import waktu_wib
 from naskah.serve.routes.umum import content_disposition
@@ -97,13 +97,10 @@ def _shift(answers: dict[str, str], rows: dict[str, int], target: str) -> None:
 
 @router.post("/konsol/naskah/{jenis}")
 async def kirim(request: Request, jenis: str) -> Response:
-    s = await sesi_dari(request)
-    if not boleh(s) or jenis not in JENIS_NAMES:
-        return ke_masuk()
-    assert s is not None
-    form = await form_sah(request, s)
-    if form is None:
-        return ditolak_csrf()
+    got = await kiriman(request, boleh=lambda s: boleh(s) and jenis in JENIS_NAMES)
+    if isinstance(got, Response):
+        return got
+    s, form = got
     answers = {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("f.")
                and isinstance(v, str)}
     rows = {k[2:]: int(str(v)) for k, v in form.multi_items() if k.startswith("n.")

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from naskah.errors import NaskahError
-from naskah.serve.halaman.konsol import ditolak_csrf, form_sah, ke_masuk, konsol, sesi_dari
+from naskah.serve.halaman.konsol import ke_masuk, kiriman, konsol, sesi_dari
 from naskah.serve.halaman.sesi import Sesi
 from naskah.serve.masalah import Masalah
 from naskah.serve.tabel import trail as t_trail
@@ -119,12 +119,10 @@ async def satu(request: Request, id: str = IdTrail, periksa: bool = False) -> Re
 
 @router.post("/konsol/trail/{id}/langkah/{n}")
 async def langkah(request: Request, n: int, id: str = IdTrail) -> Response:
-    s = await sesi_dari(request)
-    if s is None:
-        return ke_masuk()
-    form = await form_sah(request, s, max_files=20)
-    if form is None:
-        return ditolak_csrf()
+    got = await kiriman(request, max_files=20)
+    if isinstance(got, Response):
+        return got
+    s, form = got
     from naskah.serve.kunci import KunciPkcs12
     from naskah.serve.routes.trail import LangkahBaru, _perform
 
@@ -179,12 +177,10 @@ def _wib(text: str) -> datetime | None:
 @router.post("/konsol/trail/{id}/segel")
 async def segel(request: Request, id: str = IdTrail) -> Response:
     """The berkas PDF sealed (signed) by the pejabat, with the passphrase typed now."""
-    s = await sesi_dari(request)
-    if s is None:
-        return ke_masuk()
-    form = await form_sah(request, s)
-    if form is None:
-        return ditolak_csrf()
+    got = await kiriman(request)
+    if isinstance(got, Response):
+        return got
+    s, form = got
     from naskah.serve import kunci
     from naskah.serve.kunci import KunciPkcs12
     from naskah.serve.routes.trail import _folder
